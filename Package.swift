@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "koppeling",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "koppeling", targets: ["koppeling"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "KoppelingCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KoppelingStore",
+            dependencies: ["KoppelingCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KoppelingStoreSQLite",
+            dependencies: [
+                "KoppelingCore", "KoppelingStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KoppelingHTTP",
+            dependencies: [
+                "KoppelingCore", "KoppelingStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KoppelingApp",
+            dependencies: [
+                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "koppeling",
+            dependencies: [
+                "KoppelingApp", "KoppelingCore", "KoppelingStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KoppelingCoreTests",
+            dependencies: ["KoppelingCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KoppelingStoreTests",
+            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KoppelingHTTPTests",
+            dependencies: [
+                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP", "KoppelingApp",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KoppelingCLITests",
+            dependencies: ["KoppelingCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,58 @@
+public import KoppelingCore
+import Foundation
+
+/// The settings of one Koppeling process. Each comes from a command-line option, else the
+/// environment variable named beside it, else the default.
+public struct KoppelingConfiguration: Sendable {
+    /// `KOPPELING_DATABASE`: the SQLite register file (default `koppeling.sqlite` in the working directory).
+    public var databasePath: String
+    /// `KOPPELING_HOST`: the address to listen on (default `127.0.0.1`).
+    public var host: String
+    /// `KOPPELING_PORT`: the port (default 8080).
+    public var port: Int
+    /// `KOPPELING_ALLOW_TEST_NUMBERS`: accept MAGDA test numbers (month + 60); `1` or `true`. Default off;
+    /// the demo and the tests switch it on.
+    public var allowsTestNumbers: Bool
+    /// `KOPPELING_TIME_ZONE`: the time zone that decides what "today" is (default `Europe/Brussels`).
+    public var timeZone: String
+
+    public init(
+        databasePath: String, host: String = "127.0.0.1", port: Int = 8080, allowsTestNumbers: Bool = false,
+        timeZone: String = "Europe/Brussels"
+    ) {
+        self.databasePath = databasePath
+        self.host = host
+        self.port = port
+        self.allowsTestNumbers = allowsTestNumbers
+        self.timeZone = timeZone
+    }
+
+    /// The configuration from the environment, with the defaults.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> KoppelingConfiguration {
+        let flag = environment["KOPPELING_ALLOW_TEST_NUMBERS"]?.lowercased()
+        return KoppelingConfiguration(
+            databasePath: environment["KOPPELING_DATABASE"] ?? "koppeling.sqlite",
+            host: environment["KOPPELING_HOST"] ?? "127.0.0.1",
+            port: environment["KOPPELING_PORT"].flatMap(Int.init) ?? 8080,
+            allowsTestNumbers: flag == "1" || flag == "true",
+            timeZone: environment["KOPPELING_TIME_ZONE"] ?? "Europe/Brussels")
+    }
+
+    /// The national-number policy for today.
+    public var policy: NationalNumber.Policy {
+        NationalNumber.Policy(allowsTestNumbers: allowsTestNumbers, currentYear: today().components.year)
+    }
+
+    /// Today's date in the configured time zone.
+    public func today() -> LocalDate {
+        Self.today(in: timeZone)
+    }
+
+    /// Today's date in a time zone.
+    public static func today(in timeZoneIdentifier: String) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZoneIdentifier) ?? TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}

@@ -1,0 +1,317 @@
+public import struct Foundation.UUID
+
+/// Why an event's JSON form was refused, with the member it concerns.
+public struct EventValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The member path, such as `data.code`, or empty for the whole event.
+    public var path: String
+    /// What is wrong.
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+}
+
+extension Event {
+    /// Parses the JSON form of an event from one line or document.
+    public static func parse(json bytes: UnsafeBufferPointer<UInt8>, policy: NationalNumber.Policy) throws(EventValidationError) -> Event {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw EventValidationError(path: "", message: error.description)
+        }
+        return try Event(json: value, policy: policy)
+    }
+
+    /// Builds an event from its JSON form, checking every member.
+    ///
+    /// `recordedAt` is accepted on input only so that a dossier read back can be parsed again;
+    /// the register always sets its own.
+    public init(json: JSONValue, policy: NationalNumber.Policy) throws(EventValidationError) {
+        guard case .object(let members) = json else { throw EventValidationError(path: "", message: "expected a JSON object") }
+        var reader = MemberReader(members: members, path: "")
+        let idText = try reader.string("eventId")
+        guard let eventId = UUID(uuidString: idText) else { throw EventValidationError(path: "eventId", message: "expected a UUID") }
+        let inszText = try reader.string("insz")
+        let insz: NationalNumber
+        do {
+            insz = try NationalNumber(inszText, policy: policy)
+        } catch {
+            throw EventValidationError(path: "insz", message: "invalid national number (\(error.code))")
+        }
+        guard inszText.utf8.count == 11 else {
+            throw EventValidationError(path: "insz", message: "expected the 11 digits without separators")
+        }
+        let typeText = try reader.string("type")
+        guard let type = EventType(rawValue: typeText) else {
+            throw EventValidationError(path: "type", message: "unknown event type \"\(typeText)\"")
+        }
+        let effectiveDate = try reader.date("effectiveDate")
+        let source = try reader.string("source")
+        guard !source.isEmpty, source.utf8.count <= 100 else {
+            throw EventValidationError(path: "source", message: "expected 1 to 100 characters")
+        }
+        var recordedAt: Instant?
+        if let recorded = try reader.optionalString("recordedAt") {
+            guard let instant = Instant(recorded) else {
+                throw EventValidationError(path: "recordedAt", message: "expected an ISO 8601 instant")
+            }
+            recordedAt = instant
+        }
+        let dataValue = try reader.required("data")
+        try reader.rejectUnknown()
+        guard case .object(let dataMembers) = dataValue else {
+            throw EventValidationError(path: "data", message: "expected a JSON object")
+        }
+        var data = MemberReader(members: dataMembers, path: "data.")
+        let payload = try EventPayload.read(type: type, from: &data)
+        var verbatim: [String: String] = [:]
+        if let verbatimValue = data.take("verbatim"), !verbatimValue.isNull {
+            guard case .object(let entries) = verbatimValue else {
+                throw EventValidationError(path: "data.verbatim", message: "expected an object of strings")
+            }
+            for (key, value) in entries {
+                guard let text = value.stringValue else {
+                    throw EventValidationError(path: "data.verbatim.\(key)", message: "expected a string")
+                }
+                verbatim[key] = text
+            }
+        }
+        try data.rejectUnknown()
+        self.init(
+            eventId: eventId, insz: insz, effectiveDate: effectiveDate, recordedAt: recordedAt, source: source,
+            payload: payload, verbatim: verbatim)
+    }
+
+    /// The `data` object in canonical JSON (sorted members, no white space).
+    public var canonicalData: String {
+        dataValue.canonicalText
+    }
+
+    /// The `data` object.
+    public var dataValue: JSONValue {
+        var members = payload.members
+        if !verbatim.isEmpty {
+            members["verbatim"] = .object(verbatim.mapValues { .string($0) })
+        }
+        return .object(members)
+    }
+
+    /// The JSON form on one line, members in the documented order:
+    /// `{"eventId":…,"insz":…,"type":…,"effectiveDate":…,["recordedAt":…,]"source":…,"data":{…}}`.
+    public var jsonLine: String {
+        var output = "{\"eventId\":\"" + eventId.lowercasedString + "\",\"insz\":\"" + insz.digits + "\",\"type\":\""
+            + type.rawValue + "\",\"effectiveDate\":\"" + effectiveDate.description + "\""
+        if let recordedAt {
+            output += ",\"recordedAt\":\"" + recordedAt.description + "\""
+        }
+        output += ",\"source\":"
+        JSONValue.writeString(source, to: &output)
+        output += ",\"data\":"
+        dataValue.write(to: &output)
+        output += "}"
+        return output
+    }
+}
+
+/// Reads the members of a JSON object one by one, so that unknown members can be refused.
+struct MemberReader {
+    var members: [String: JSONValue]
+    let path: String
+
+    mutating func take(_ name: String) -> JSONValue? {
+        members.removeValue(forKey: name)
+    }
+
+    mutating func required(_ name: String) throws(EventValidationError) -> JSONValue {
+        guard let value = take(name) else { throw EventValidationError(path: path + name, message: "missing") }
+        return value
+    }
+
+    mutating func string(_ name: String) throws(EventValidationError) -> String {
+        guard let value = try required(name).stringValue else { throw EventValidationError(path: path + name, message: "expected a string") }
+        return value
+    }
+
+    mutating func optionalString(_ name: String) throws(EventValidationError) -> String? {
+        guard let value = take(name), !value.isNull else { return nil }
+        guard let text = value.stringValue else { throw EventValidationError(path: path + name, message: "expected a string or null") }
+        return text
+    }
+
+    mutating func nonEmptyString(_ name: String) throws(EventValidationError) -> String {
+        let text = try string(name)
+        guard !text.isEmpty, text.utf8.count <= 200 else {
+            throw EventValidationError(path: path + name, message: "expected 1 to 200 characters")
+        }
+        return text
+    }
+
+    mutating func date(_ name: String) throws(EventValidationError) -> LocalDate {
+        let text = try string(name)
+        guard let date = LocalDate(text) else { throw EventValidationError(path: path + name, message: "expected a date YYYY-MM-DD") }
+        return date
+    }
+
+    mutating func optionalDate(_ name: String) throws(EventValidationError) -> LocalDate? {
+        guard let text = try optionalString(name) else { return nil }
+        guard let date = LocalDate(text) else { throw EventValidationError(path: path + name, message: "expected a date YYYY-MM-DD or null") }
+        return date
+    }
+
+    mutating func enumeration<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws(EventValidationError) -> T
+    where T.RawValue == String {
+        let text = try string(name)
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw EventValidationError(path: path + name, message: "expected one of \(allowed), got \"\(text)\"")
+        }
+        return value
+    }
+
+    func rejectUnknown() throws(EventValidationError) {
+        if let name = members.keys.sorted().first {
+            throw EventValidationError(path: path + name, message: "unknown member")
+        }
+    }
+}
+
+extension EventPayload {
+    static func read(type: EventType, from data: inout MemberReader) throws(EventValidationError) -> EventPayload {
+        switch type {
+        case .targetGroupDetermined:
+            let code = try data.enumeration("code", TargetGroupDetermined.Code.self)
+            let targetType = try data.enumeration("targetType", TargetGroupDetermined.TargetType.self)
+            let start = try data.optionalDate("periodStart")
+            let end = try data.optionalDate("periodEnd")
+            if targetType.isObliged, start == nil {
+                throw EventValidationError(path: "data.periodStart", message: "required when targetType is \(targetType.rawValue)")
+            }
+            if let start, let end, end < start {
+                throw EventValidationError(path: "data.periodEnd", message: "before periodStart")
+            }
+            return .targetGroupDetermined(.init(code: code, targetType: targetType, periodStart: start, periodEnd: end))
+        case .residenceChanged:
+            let region = try data.enumeration("region", ResidenceChanged.Region.self)
+            let nis = try data.optionalString("nisCode")
+            if let nis, nis.utf8.count != 5 || !nis.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                throw EventValidationError(path: "data.nisCode", message: "expected 5 digits")
+            }
+            return .residenceChanged(.init(region: region, nisCode: nis))
+        case .exemptionGranted:
+            let category = try data.enumeration("category", ExemptionGranted.Category.self)
+            return .exemptionGranted(.init(category: category, until: try data.optionalDate("until")))
+        case .exemptionWithdrawn:
+            return .exemptionWithdrawn
+        case .registered:
+            let kind = try data.enumeration("kind", Registered.Kind.self)
+            return .registered(.init(kind: kind, agency: try data.nonEmptyString("agency")))
+        case .postponement:
+            let kind = try data.enumeration("kind", Postponement.Kind.self)
+            let from = try data.date("from")
+            let until = try data.optionalDate("until")
+            if let until, until < from { throw EventValidationError(path: "data.until", message: "before from") }
+            return .postponement(.init(kind: kind, from: from, until: until, reasonCode: try data.nonEmptyString("reasonCode")))
+        case .contractSigned:
+            let agency = try data.nonEmptyString("agency")
+            guard case .array(let elements) = try data.required("components") else {
+                throw EventValidationError(path: "data.components", message: "expected an array")
+            }
+            var components: [Component] = []
+            for (index, element) in elements.enumerated() {
+                guard let text = element.stringValue, let component = Component(rawValue: text) else {
+                    throw EventValidationError(
+                        path: "data.components[\(index)]",
+                        message: "expected one of \(Component.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard !components.contains(component) else {
+                    throw EventValidationError(path: "data.components[\(index)]", message: "listed twice")
+                }
+                components.append(component)
+            }
+            return .contractSigned(.init(agency: agency, components: components))
+        case .componentResult:
+            let component = try data.enumeration("component", Component.self)
+            return .componentResult(.init(component: component, decision: try data.enumeration("decision", ComponentResult.Decision.self)))
+        case .dutchLevelReached:
+            return .dutchLevelReached(try data.enumeration("level", CEFRLevel.self))
+        case .certificateIssued:
+            let kind = try data.enumeration("kind", CertificateIssued.Kind.self)
+            return .certificateIssued(.init(kind: kind, documentId: try data.nonEmptyString("documentId")))
+        case .infringementRecorded:
+            let id = try data.nonEmptyString("infringementId")
+            let kind = try data.enumeration("kind", InfringementRecorded.Kind.self)
+            return .infringementRecorded(.init(infringementId: id, kind: kind, noticeOfDefaultOn: try data.optionalDate("noticeOfDefaultOn")))
+        case .infringementDecided:
+            let id = try data.nonEmptyString("infringementId")
+            let decision = try data.enumeration("decision", InfringementDecided.Decision.self)
+            var amount: Int?
+            if let value = data.take("amountEUR"), !value.isNull {
+                guard case .integer(let integer) = value else {
+                    throw EventValidationError(path: "data.amountEUR", message: "expected a whole number of euro")
+                }
+                amount = Int(integer)
+            }
+            switch decision {
+            case .fine:
+                guard let amount, (50...5000).contains(amount) else {
+                    throw EventValidationError(path: "data.amountEUR", message: "a fine needs an amount from 50 to 5000")
+                }
+            case .noFollowUp:
+                guard amount == nil else {
+                    throw EventValidationError(path: "data.amountEUR", message: "only a fine has an amount")
+                }
+            }
+            return .infringementDecided(.init(infringementId: id, decision: decision, amountEUR: amount))
+        case .eventRetracted:
+            let text = try data.string("retractedEventId")
+            guard let id = UUID(uuidString: text) else {
+                throw EventValidationError(path: "data.retractedEventId", message: "expected a UUID")
+            }
+            return .eventRetracted(.init(retractedEventId: id, reason: try data.nonEmptyString("reason")))
+        }
+    }
+
+    /// The members of the `data` object, without `verbatim`.
+    var members: [String: JSONValue] {
+        func date(_ value: LocalDate?) -> JSONValue { value.map { .string($0.description) } ?? .null }
+        switch self {
+        case .targetGroupDetermined(let p):
+            return ["code": .string(p.code.rawValue), "targetType": .string(p.targetType.rawValue),
+                    "periodStart": date(p.periodStart), "periodEnd": date(p.periodEnd)]
+        case .residenceChanged(let p):
+            var members: [String: JSONValue] = ["region": .string(p.region.rawValue)]
+            if let nis = p.nisCode { members["nisCode"] = .string(nis) }
+            return members
+        case .exemptionGranted(let p):
+            return ["category": .string(p.category.rawValue), "until": date(p.until)]
+        case .exemptionWithdrawn:
+            return [:]
+        case .registered(let p):
+            return ["kind": .string(p.kind.rawValue), "agency": .string(p.agency)]
+        case .postponement(let p):
+            return ["kind": .string(p.kind.rawValue), "from": date(p.from), "until": date(p.until), "reasonCode": .string(p.reasonCode)]
+        case .contractSigned(let p):
+            return ["agency": .string(p.agency), "components": .array(p.components.map { .string($0.rawValue) })]
+        case .componentResult(let p):
+            return ["component": .string(p.component.rawValue), "decision": .string(p.decision.rawValue)]
+        case .dutchLevelReached(let level):
+            return ["level": .string(level.rawValue)]
+        case .certificateIssued(let p):
+            return ["kind": .string(p.kind.rawValue), "documentId": .string(p.documentId)]
+        case .infringementRecorded(let p):
+            return ["infringementId": .string(p.infringementId), "kind": .string(p.kind.rawValue),
+                    "noticeOfDefaultOn": date(p.noticeOfDefaultOn)]
+        case .infringementDecided(let p):
+            var members: [String: JSONValue] = ["infringementId": .string(p.infringementId), "decision": .string(p.decision.rawValue)]
+            if let amount = p.amountEUR { members["amountEUR"] = .integer(Int64(amount)) }
+            return members
+        case .eventRetracted(let p):
+            return ["retractedEventId": .string(p.retractedEventId.lowercasedString), "reason": .string(p.reason)]
+        }
+    }
+}

@@ -1,0 +1,225 @@
+public import Hummingbird
+public import KoppelingCore
+public import KoppelingStore
+import Foundation
+
+/// The register's staff endpoints: ingestion, status, dossier and KBI import.
+/// National numbers travel in request bodies only, never in paths or query strings.
+public struct RegisterController<Context: RequestContext>: Sendable {
+    /// The register.
+    public let register: Register
+    /// Today's date in the register's time zone, for a missing reference date.
+    public let today: @Sendable () -> LocalDate
+    /// The most events one request may carry.
+    public static var maxEventsPerRequest: Int { 1000 }
+
+    public init(register: Register, today: @escaping @Sendable () -> LocalDate) {
+        self.register = register
+        self.today = today
+    }
+
+    /// Adds the routes under `/v1/register` to a router group.
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.post("events", use: postEvents)
+        group.post("persons/status", use: status)
+        group.post("persons/dossier", use: dossier)
+        group.post("imports/kbi", use: importKBI)
+    }
+
+    struct PersonRequest: Decodable {
+        var insz: String
+        var referenceDate: String?
+        var knownAt: String?
+    }
+
+    struct EventsAnswer: Encodable {
+        var received: Int
+        var stored: Int
+        var alreadyPresent: Int
+        var recordedAt: Instant?
+    }
+
+    struct DossierAnswer: Encodable {
+        var insz: String
+        var events: [JSONValue]
+    }
+
+    struct ImportAnswer: Encodable {
+        var version: String
+        var eventsInDossier: Int
+        var stored: Int
+        var alreadyPresent: Int
+        var unmapped: [KBIUnmappedItem]
+        var ignoredSections: [String]
+    }
+
+    @Sendable func postEvents(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.body.collect(upTo: 8 * 1024 * 1024)
+        let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
+        let events: [Event]
+        if contentType.hasPrefix("application/x-ndjson") {
+            events = try parseNDJSON(body)
+        } else if contentType.hasPrefix("application/json") {
+            events = try parseArray(body)
+        } else {
+            throw Problem(
+                status: .unsupportedMediaType, type: Problem.typeURI("unsupported-media-type"), title: "Unsupported media type",
+                detail: "Send a JSON array (application/json) or one event per line (application/x-ndjson).")
+        }
+        let summary: AppendSummary
+        do {
+            summary = try await register.store.append(events)
+        } catch let error as StoreError {
+            if let conflict = error.conflict {
+                throw Problem(
+                    status: .conflict, type: Problem.typeURI("event-conflict"),
+                    title: "An event id is already stored with other content; nothing was stored",
+                    errors: [.init(index: conflict.index, pointer: "eventId", reason: "event \(conflict.eventId.lowercasedString) is stored with other content")])
+            }
+            throw error
+        }
+        return try json(EventsAnswer(received: events.count, stored: summary.stored, alreadyPresent: summary.alreadyPresent, recordedAt: summary.recordedAt))
+    }
+
+    func parseArray(_ body: ByteBuffer) throws -> [Event] {
+        let value: JSONValue
+        do {
+            value = try body.withUnsafeReadableBytes { raw in
+                try JSONValue.parse(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
+            }
+        } catch let error as JSONSyntaxError {
+            throw Problem.badRequest(error.description)
+        }
+        guard case .array(let elements) = value else { throw Problem.badRequest("expected a JSON array of events") }
+        try checkCount(elements.count)
+        var events: [Event] = []
+        var errors: [Problem.Item] = []
+        for (index, element) in elements.enumerated() {
+            do throws(EventValidationError) {
+                events.append(try Event(json: element, policy: register.policy))
+            } catch {
+                errors.append(.init(index: index, pointer: error.path.isEmpty ? nil : error.path, reason: error.message))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.invalidEvents(errors) }
+        return events
+    }
+
+    func parseNDJSON(_ body: ByteBuffer) throws -> [Event] {
+        var events: [Event] = []
+        var errors: [Problem.Item] = []
+        var lines = 0
+        body.withUnsafeReadableBytes { raw in
+            let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            var start = 0
+            var lineNumber = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                lineNumber += 1
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+                    lines += 1
+                    do throws(EventValidationError) {
+                        events.append(try Event.parse(json: line, policy: register.policy))
+                    } catch {
+                        errors.append(.init(index: lines - 1, line: lineNumber, pointer: error.path.isEmpty ? nil : error.path, reason: error.message))
+                    }
+                }
+                start = end + 1
+            }
+        }
+        try checkCount(lines)
+        guard errors.isEmpty else { throw Problem.invalidEvents(errors) }
+        return events
+    }
+
+    func checkCount(_ count: Int) throws {
+        guard count > 0 else { throw Problem.badRequest("the batch holds no events") }
+        guard count <= Self.maxEventsPerRequest else {
+            throw Problem(
+                status: .contentTooLarge, type: Problem.typeURI("batch-too-large"), title: "Too many events in one request",
+                detail: "At most \(Self.maxEventsPerRequest) events per request; got \(count).")
+        }
+    }
+
+    func decodePerson(_ request: Request) async throws -> (NationalNumber, PersonRequest) {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let person: PersonRequest
+        do {
+            person = try JSONDecoder().decode(PersonRequest.self, from: Data(body.readableBytesView))
+        } catch {
+            throw Problem.badRequest("expected a JSON object with insz and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO 8601 instant)")
+        }
+        do {
+            return (try NationalNumber(person.insz, policy: register.policy), person)
+        } catch {
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
+                detail: error.description, errors: [.init(pointer: "insz", reason: error.code)])
+        }
+    }
+
+    @Sendable func status(_ request: Request, context: Context) async throws -> Response {
+        let (insz, person) = try await decodePerson(request)
+        var referenceDate = today()
+        if let text = person.referenceDate {
+            guard let date = LocalDate(text) else {
+                throw Problem.badRequest("referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
+            }
+            referenceDate = date
+        }
+        var knownAt: Instant?
+        if let text = person.knownAt {
+            guard let instant = Instant(text) else {
+                throw Problem.badRequest(
+                    "knownAt must be an ISO 8601 instant with an offset, such as 2026-11-29T10:15:00Z",
+                    errors: [.init(pointer: "knownAt", reason: "expected an ISO 8601 instant")])
+            }
+            knownAt = instant
+        }
+        let status = try await register.status(of: insz, on: referenceDate, knownAt: knownAt)
+        return try json(StatusAnswer(insz: insz, referenceDate: referenceDate, status: status))
+    }
+
+    @Sendable func dossier(_ request: Request, context: Context) async throws -> Response {
+        let (insz, _) = try await decodePerson(request)
+        let events = try await register.store.events(of: insz)
+        var output = "{\"insz\":\"\(insz.digits)\",\"events\":["
+        for (index, event) in events.enumerated() {
+            if index > 0 { output += "," }
+            output += event.jsonLine
+        }
+        output += "]}"
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: output)))
+    }
+
+    @Sendable func importKBI(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+        let report: KBIImportReport
+        do {
+            report = try await register.importKBI(Data(body.readableBytesView))
+        } catch let error as KBIImportError {
+            let slug: String
+            switch error {
+            case .malformedXML: slug = "kbi-malformed-xml"
+            case .magdaException(let code, _): slug = code == "30001" ? "kbi-not-found" : "kbi-magda-exception"
+            case .notADossier: slug = "kbi-not-a-dossier"
+            case .invalidNationalNumber, .invalidValue: slug = "kbi-invalid-value"
+            }
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI(slug), title: "The KBI answer was not imported; nothing was stored",
+                detail: error.description)
+        }
+        return try json(ImportAnswer(
+            version: report.version, eventsInDossier: report.eventsInDossier, stored: report.summary.stored,
+            alreadyPresent: report.eventsInDossier - report.summary.stored, unmapped: report.unmapped, ignoredSections: report.ignoredSections))
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

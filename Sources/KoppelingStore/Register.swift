@@ -1,0 +1,56 @@
+public import KoppelingCore
+public import struct Foundation.Data
+
+/// The integration register: the operations the HTTP layer and the command line share, over a
+/// store and the status engine. It holds no state of its own.
+public struct Register: Sendable {
+    /// The store.
+    public let store: any RegisterStore
+    /// The status engine.
+    public let engine: StatusEngine
+    /// The national-number policy.
+    public let policy: NationalNumber.Policy
+
+    public init(store: any RegisterStore, engine: StatusEngine, policy: NationalNumber.Policy) {
+        self.store = store
+        self.engine = engine
+        self.policy = policy
+    }
+
+    /// The status of a person for a reference date, optionally as known at an instant.
+    public func status(of insz: NationalNumber, on referenceDate: LocalDate, knownAt: Instant? = nil) async throws -> PersonStatus {
+        let events = try await store.events(of: insz)
+        return engine.status(of: events, on: referenceDate, knownAt: knownAt)
+    }
+
+    /// Imports one `GeefDossierKBI` answer atomically and reports what it did.
+    public func importKBI(_ data: Data, reconcile: Bool = true) async throws -> KBIImportReport {
+        let mapper = KBIDossierMapper(policy: policy)
+        let result = try mapper.map(data)
+        let snapshot = result.events
+        let summary = try await store.appendPlanned(for: result.insz) { existing in
+            reconcile
+                ? SnapshotReconciliation.plan(existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
+                : snapshot
+        }
+        return KBIImportReport(
+            insz: result.insz, version: result.version, eventsInDossier: result.events.count, summary: summary,
+            unmapped: result.unmapped, ignoredSections: result.ignoredSections)
+    }
+}
+
+/// What the import of one KBI answer did.
+public struct KBIImportReport: Sendable {
+    /// The person.
+    public var insz: NationalNumber
+    /// The answer's `Context/Versie`.
+    public var version: String
+    /// How many events the dossier maps to.
+    public var eventsInDossier: Int
+    /// What was stored (new events and retractions) and what was already there.
+    public var summary: AppendSummary
+    /// What could not be mapped, verbatim.
+    public var unmapped: [KBIUnmappedItem]
+    /// Sections not imported by design.
+    public var ignoredSections: [String]
+}

@@ -1,0 +1,92 @@
+public import KoppelingCore
+
+/// What an append stored.
+public struct AppendSummary: Sendable, Hashable, Codable {
+    /// Events stored now.
+    public var stored: Int
+    /// Events that were already stored with the same content (idempotent repeats).
+    public var alreadyPresent: Int
+    /// The instant the stored events were recorded at, when any were stored.
+    public var recordedAt: Instant?
+
+    public init(stored: Int = 0, alreadyPresent: Int = 0, recordedAt: Instant? = nil) {
+        self.stored = stored
+        self.alreadyPresent = alreadyPresent
+        self.recordedAt = recordedAt
+    }
+
+    /// Adds another summary's counts.
+    public mutating func add(_ other: AppendSummary) {
+        stored += other.stored
+        alreadyPresent += other.alreadyPresent
+        recordedAt = other.recordedAt ?? recordedAt
+    }
+}
+
+/// Yields batches of events for a streaming import, synchronously, so that a store can consume it
+/// inside one transaction.
+public protocol EventBatchSource {
+    /// The next batch, or `nil` at the end. Throwing aborts the import and stores nothing.
+    mutating func nextBatch() throws -> [Event]?
+}
+
+/// Where the register keeps its events. Every method is atomic: it stores everything or nothing,
+/// and what it reports as stored survives a crash of the process.
+public protocol RegisterStore: Sendable {
+    /// Stores a batch of events: all or nothing. An event whose id is stored with the same content
+    /// is counted as already present; with other content the whole batch is refused with
+    /// ``StoreError/conflict(index:eventId:)``.
+    func append(_ events: [Event]) async throws -> AppendSummary
+
+    /// Stores every batch a source yields in one transaction: all or nothing. It blocks the calling
+    /// thread for the whole import, so it is meant for the command line, not for request handlers.
+    func appendStreaming(from source: inout some EventBatchSource) throws -> AppendSummary
+
+    /// Reads a person's stored events and stores the events `plan` derives from them, in one
+    /// transaction, so that no other write slips in between.
+    func appendPlanned(for insz: NationalNumber, _ plan: @escaping @Sendable ([Event]) throws -> [Event]) async throws -> AppendSummary
+
+    /// A person's events in recording order.
+    func events(of insz: NationalNumber) async throws -> [Event]
+
+    /// Visits every person with their events in recording order, one person at a time,
+    /// in national-number order.
+    /// Blocks the calling thread; meant for the command line and reports.
+    func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) throws
+
+    /// How many events and persons are stored.
+    func counts() async throws -> (events: Int, persons: Int)
+}
+
+/// A storage failure, in the interface's own terms: drivers' errors never reach a client.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    enum Base: Sendable {
+        case conflict(index: Int, eventId: EventID)
+        case corrupt(String)
+        case unavailable(String)
+    }
+
+    let base: Base
+
+    /// An event id is already stored with other content.
+    public static func conflict(index: Int, eventId: EventID) -> StoreError { StoreError(base: .conflict(index: index, eventId: eventId)) }
+    /// A stored row cannot be read back as an event.
+    public static func corrupt(_ message: String) -> StoreError { StoreError(base: .corrupt(message)) }
+    /// The database cannot be reached or written.
+    public static func unavailable(_ message: String) -> StoreError { StoreError(base: .unavailable(message)) }
+
+    /// For a conflict: the index in the batch and the event id.
+    public var conflict: (index: Int, eventId: EventID)? {
+        if case .conflict(let index, let eventId) = base { return (index, eventId) }
+        return nil
+    }
+
+    public var description: String {
+        switch base {
+        case .conflict(let index, let eventId):
+            "event \(index) (\(eventId.lowercasedString)) conflicts with a stored event of the same id and other content"
+        case .corrupt(let message): "stored data cannot be read: \(message)"
+        case .unavailable(let message): "store unavailable: \(message)"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import KoppelingApp
+import KoppelingCore
+import KoppelingStore
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fill a demo register with a synthetic population, print sample statuses and serve it.",
+        discussion: "The register is koppeling-demo.sqlite in the working directory; an existing one is reused.")
+
+    @Option(help: "The demo register file.")
+    var database = "koppeling-demo.sqlite"
+
+    @Option(help: "How many synthetic persons to generate on first start.")
+    var persons = 20_000
+
+    @Option(help: "The seed of the synthetic population.")
+    var seed: UInt64 = 1
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port.")
+    var port = 8080
+
+    @Flag(help: "Print the samples and exit without serving.")
+    var noServe = false
+
+    struct GeneratorSource: EventBatchSource {
+        let generator: PopulationGenerator
+        var next = 0
+
+        mutating func nextBatch() throws -> [Event]? {
+            guard next < generator.persons else { return nil }
+            var batch: [Event] = []
+            let end = min(next + 2000, generator.persons)
+            for index in next..<end { batch += generator.events(ofPerson: index) }
+            next = end
+            return batch
+        }
+    }
+
+    func run() async throws {
+        var configuration = KoppelingConfiguration.fromEnvironment()
+        configuration.databasePath = database
+        configuration.host = host
+        configuration.port = port
+        configuration.allowsTestNumbers = true
+        let register = try KoppelingApp.openRegister(configuration)
+        let generator = PopulationGenerator(seed: seed, persons: persons)
+        let counts = try await register.store.counts()
+        if counts.events == 0 {
+            print("Creating the demo register \(database) with \(persons) synthetic persons (seed \(seed))...")
+            let stopwatch = Stopwatch()
+            var source = GeneratorSource(generator: generator)
+            let summary = try register.store.appendStreaming(from: &source)
+            print("Stored \(summary.stored) events in \(String(format: "%.1f", stopwatch.seconds)) s.")
+        } else {
+            print("Reusing the demo register \(database): \(counts.events) events of \(counts.persons) persons.")
+        }
+        let today = configuration.today()
+        print("\nSample statuses on \(today) (synthetic persons):")
+        var shown = Set<StatusCode>()
+        var example: NationalNumber?
+        for index in 0..<min(persons, 5000) {
+            let insz = generator.nationalNumber(of: index)
+            let status = try await register.status(of: insz, on: today)
+            guard !shown.contains(status.status) else { continue }
+            shown.insert(status.status)
+            if example == nil || status.status == .nonCompliantFined { example = insz }
+            let since = status.since.map { " since \($0)" } ?? ""
+            print("  \(insz.formatted)  \(status.status.rawValue)\(since): \(status.reasons.last?.text ?? "")")
+        }
+        if let example {
+            print("""
+
+                Ask the server yourself:
+                  curl -s -X POST http://\(host):\(port)/v1/register/persons/status \\
+                    -H 'content-type: application/json' -d '{"insz":"\(example.digits)","referenceDate":"\(today)"}'
+                  koppeling status --database \(database) --insz \(example.digits) --json
+                """)
+        }
+        guard !noServe else { return }
+        print("")
+        try await serve(register: register, configuration: configuration)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import KoppelingApp
+import KoppelingCore
+import KoppelingStore
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import into the register.", subcommands: [KBI.self, Events.self])
+
+    struct KBI: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kbi",
+            abstract: "Import MAGDA GeefDossierKBI answers (XML), each file atomically.",
+            discussion: "A file that fails stores nothing and is named with the reason; the others are imported. Exits 1 if any file failed.")
+
+        @OptionGroup var options: RegisterOptions
+
+        @Flag(help: "Print the import report as JSON lines.")
+        var json = false
+
+        @Argument(help: "The answer files.")
+        var files: [String]
+
+        func run() async throws {
+            let register = try KoppelingApp.openRegister(options.configuration())
+            var failed = 0
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    printError("\(file): cannot read the file")
+                    failed += 1
+                    continue
+                }
+                do {
+                    let report = try await register.importKBI(data)
+                    if json {
+                        let object: JSONValue = .object([
+                            "file": .string(file), "version": .string(report.version),
+                            "eventsInDossier": .integer(Int64(report.eventsInDossier)), "stored": .integer(Int64(report.summary.stored)),
+                            "unmapped": .array(report.unmapped.map {
+                                .object(["path": .string($0.path), "value": .string($0.value), "note": .string($0.note)])
+                            }),
+                        ])
+                        print(object.canonicalText)
+                    } else {
+                        print("\(file): \(report.eventsInDossier) events in the dossier, \(report.summary.stored) stored, \(report.unmapped.count) items not mapped")
+                        for item in report.unmapped {
+                            print("  not mapped: \(item.path) = \"\(item.value)\": \(item.note)")
+                        }
+                    }
+                } catch let error as KBIImportError {
+                    printError("\(file): \(error.description)")
+                    failed += 1
+                }
+            }
+            if failed > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Events: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import events from an NDJSON file (one event per line), all or nothing.",
+            discussion: """
+                The file is streamed in constant memory and stored in one transaction: a file with an invalid \
+                line stores nothing and names the line and the reason. Events already stored with the same \
+                content are skipped, so running it again after a crash or a fix completes the import without duplicates.
+                """)
+
+        @OptionGroup var options: RegisterOptions
+
+        @Argument(help: "The NDJSON file, or - for standard input.")
+        var file: String
+
+        func run() async throws {
+            let configuration = options.configuration()
+            let register = try KoppelingApp.openRegister(configuration)
+            var reader = try NDJSONEventReader(path: file, policy: configuration.policy)
+            let stopwatch = Stopwatch()
+            if standardErrorIsTerminal {
+                var last = 0.0
+                reader.progress = { events, bytes in
+                    let now = stopwatch.seconds
+                    guard now - last > 0.5 else { return }
+                    last = now
+                    let line = "\r\(events) events read, \(bytes / 1_048_576) MiB, \(Int(Double(events) / max(now, 0.001)))/s   "
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+            }
+            do {
+                let summary = try register.store.appendStreaming(from: &reader)
+                if standardErrorIsTerminal { printError("") }
+                let seconds = stopwatch.seconds
+                let total = summary.stored + summary.alreadyPresent
+                print("\(file): \(total) events, \(summary.stored) stored, \(summary.alreadyPresent) already present, in \(String(format: "%.1f", seconds)) s (\(Int(Double(total) / max(seconds, 0.001))) events/s)")
+            } catch let error as NDJSONEventReader.LineError {
+                if standardErrorIsTerminal { printError("") }
+                printError("\(file): \(error.description); nothing was stored")
+                throw ExitCode(1)
+            } catch let error as StoreError {
+                if standardErrorIsTerminal { printError("") }
+                if let conflict = error.conflict {
+                    printError("\(file): event \(conflict.index + 1) (\(conflict.eventId.lowercasedString)) is already stored with other content; nothing was stored")
+                } else {
+                    printError("\(file): \(error.description); nothing was stored")
+                }
+                throw ExitCode(1)
+            }
+        }
+    }
+}

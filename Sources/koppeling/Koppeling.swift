@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Koppeling: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "koppeling",
+        abstract: "The integration-data link between the Flemish integration register and the Immigration Office.",
+        subcommands: [
+            Demo.self, Serve.self, Import.self, Status.self, Generate.self, NationalNumberCommand.self,
+        ])
+}
+
+/// Options every command that touches the register takes.
+struct RegisterOptions: ParsableArguments {
+    @Option(help: "The SQLite register file (default: $KOPPELING_DATABASE, else koppeling.sqlite in the working directory).")
+    var database: String?
+
+    @Flag(help: "Accept MAGDA test national numbers (month raised by 60); default: $KOPPELING_ALLOW_TEST_NUMBERS.")
+    var allowTestNumbers = false
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import KoppelingApp
+import KoppelingCore
+import KoppelingStore
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The integration status of a person for a reference date, or a count of all statuses.",
+        discussion: "A person without events is status unknown (exit code 0). --all computes every person's status and prints the count per status; its timing goes to standard error.")
+
+    @OptionGroup var options: RegisterOptions
+
+    @Option(help: "The national number.")
+    var insz: String?
+
+    @Flag(help: "Compute the status of every person and print the count per status.")
+    var all = false
+
+    @Option(name: .customLong("as-of"), help: "The reference date YYYY-MM-DD (default: today).")
+    var asOf: String?
+
+    @Option(name: .customLong("known-at"), help: "Only count events recorded on or before this ISO 8601 instant, such as 2026-11-29T10:15:00Z.")
+    var knownAt: String?
+
+    @Flag(help: "Print one JSON object, the shape of the HTTP status answer.")
+    var json = false
+
+    func validate() throws {
+        guard (insz != nil) != all else { throw ValidationError("Give either --insz N or --all.") }
+        if let asOf, LocalDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \"\(asOf)\".") }
+        if let knownAt, Instant(knownAt) == nil {
+            throw ValidationError("--known-at must be an ISO 8601 instant with an offset, such as 2026-11-29T10:15:00Z.")
+        }
+    }
+
+    func run() async throws {
+        let configuration = options.configuration()
+        let referenceDate = asOf.flatMap { LocalDate($0) } ?? configuration.today()
+        let knownAtInstant = knownAt.flatMap { Instant($0) }
+        let register = try KoppelingApp.openRegister(configuration)
+        if all {
+            try countAll(register: register, referenceDate: referenceDate, knownAt: knownAtInstant)
+            return
+        }
+        let number: NationalNumber
+        do {
+            number = try NationalNumber(insz!, policy: configuration.policy)
+        } catch {
+            printError("invalid national number: \(error.description)")
+            throw ExitCode(2)
+        }
+        let status = try await register.status(of: number, on: referenceDate, knownAt: knownAtInstant)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(StatusAnswer(insz: number, referenceDate: referenceDate, status: status)), as: UTF8.self))
+        } else {
+            print("\(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.dutchTerm))\(status.since.map { " since \($0)" } ?? "")")
+            for reason in status.reasons {
+                print("  - \(reason.text) [\(reason.legalReference)]")
+            }
+            let flags = status.flags
+            print("  flags: open infringement \(flags.openInfringement ? "yes" : "no"), fines decided \(flags.finesDecided), closed without follow-up \(flags.infringementClosedWithoutFollowUp ? "yes" : "no"), postponed \(flags.postponed ? "yes" : "no")")
+        }
+    }
+
+    func countAll(register: Register, referenceDate: LocalDate, knownAt: Instant?) throws {
+        var counts = [Int](repeating: 0, count: StatusCode.allCases.count)
+        var persons = 0
+        var events = 0
+        var computeSeconds = 0.0
+        let total = Stopwatch()
+        var chunk: [[Event]] = []
+        let engine = register.engine
+        // Persons are evaluated in chunks so that the status computation can be timed apart from reading.
+        func evaluate() {
+            let stopwatch = Stopwatch()
+            for personEvents in chunk {
+                let status = engine.status(of: personEvents, on: referenceDate, knownAt: knownAt)
+                counts[StatusCode.allCases.firstIndex(of: status.status)!] += 1
+            }
+            computeSeconds += stopwatch.seconds
+            chunk.removeAll(keepingCapacity: true)
+        }
+        try register.store.forEachPerson { _, personEvents in
+            chunk.append(personEvents)
+            persons += 1
+            events += personEvents.count
+            if chunk.count == 50_000 { evaluate() }
+        }
+        evaluate()
+        for (index, code) in StatusCode.allCases.enumerated() {
+            print("\(code.rawValue)\t\(counts[index])")
+        }
+        let seconds = total.seconds
+        printError(
+            "\(persons) persons, \(events) events read and evaluated in \(String(format: "%.2f", seconds)) s; "
+                + "status computation alone \(String(format: "%.3f", computeSeconds)) s "
+                + "(\(Int(Double(persons) / max(computeSeconds, 1e-9))) statuses/s)")
+    }
+}
