@@ -64,27 +64,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "KoppelingTestSupport",
+            dependencies: ["KoppelingCore"],
+            path: "Tests/KoppelingTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KoppelingCoreTests",
-            dependencies: ["KoppelingCore"],
+            dependencies: ["KoppelingCore", "KoppelingTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KoppelingStoreTests",
-            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite"],
+            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KoppelingHTTPTests",
             dependencies: [
-                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP", "KoppelingApp",
+                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP", "KoppelingApp", "KoppelingTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KoppelingCLITests",
-            dependencies: ["KoppelingCore"],
+            dependencies: ["KoppelingCore", "KoppelingTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

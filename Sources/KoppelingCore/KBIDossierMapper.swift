@@ -324,10 +324,16 @@ extension KBIDossierMapper {
                         note("\(decisionPlace)/Code", code, "trajectory decision without a mapped meaning: no event")
                     }
                 }
+                if trajectory.child("Besluit")?.text("Code") == nil {
+                    note("\(place)", trajectoryType, "trajectory without a decision (status \(trajectory.text("Status/Code") ?? "?")): no event")
+                }
                 for (partIndex, part) in (trajectory.child("TrajectOnderdelen")?.all("TrajectOnderdeel") ?? []).enumerated() {
                     let partPlace = "\(place)/TrajectOnderdelen/TrajectOnderdeel[\(partIndex + 1)]"
                     let partType = part.text("Type") ?? "?"
-                    guard let decision = part.child("Besluit"), let code = decision.text("Code") else { continue }
+                    guard let decision = part.child("Besluit"), let code = decision.text("Code") else {
+                        note(partPlace, partType, "component without a decision (status \(part.text("Status/Code") ?? "?")): no event")
+                        continue
+                    }
                     let granted = try date(decision, "DatumToekenning", at: "\(partPlace)/Besluit")
                     let ended = try date(part, "Periode/Einde", at: partPlace)
                     let decided = granted ?? ended

@@ -44,8 +44,10 @@ public struct StatusEngine: Sendable {
                 if state.targetGroup == nil || state.targetGroup!.order <= order {
                     state.targetGroup = (determination, order)
                 }
-                if determination.code == .ja, determination.targetType.isObliged {
-                    state.everObliged = true
+                if determination.code == .ja, determination.targetType.isObliged,
+                   state.obligation == nil || state.obligation!.order <= order
+                {
+                    state.obligation = (determination.periodStart, order)
                 }
             case .residenceChanged(let residence):
                 if state.residence == nil || state.residence!.order <= order {
@@ -136,7 +138,7 @@ public struct StatusEngine: Sendable {
             ])
         }
         // Rule 4.
-        if inTargetGroup, let targetGroup, targetGroup.targetType == .entitled, !state.everObliged {
+        if inTargetGroup, let targetGroup, targetGroup.targetType == .entitled, state.obligation == nil {
             return result(.entitledNotObliged, targetGroup.periodStart ?? targetGroupSince, [
                 reason("entitled", "In the target group as entitled (RECHT), never obliged."),
             ])
@@ -166,9 +168,9 @@ public struct StatusEngine: Sendable {
         if let from = state.coveringPostponementFrom {
             return result(.suspended, from, [reason("postponement_in_force", "A postponement or suspension covers \(date).")])
         }
-        let obliged = inTargetGroup && (targetGroup?.targetType.isObliged ?? false)
-        let obligationStart = obliged ? targetGroup?.periodStart : nil
-        let registered = state.firstRegistration != nil
+        let obligationStart = inTargetGroup ? state.obligation?.start : nil
+        // A signed contract presupposes a registration, even when the registration itself was not sent.
+        let registered = state.firstRegistration != nil || state.firstContract != nil
         // Rule 9.
         if let start = obligationStart, !registered {
             let windowEnd = registrationWindowEnd(obligationStart: start)
@@ -198,7 +200,7 @@ public struct StatusEngine: Sendable {
             ])
         }
         // Rule 13.
-        if registered || state.firstContract != nil {
+        if registered {
             let since = [state.firstRegistration, state.firstContract].compactMap { $0 }.min()
             return result(.inTrajectory, since, [reason("in_trajectory", "Registered or under contract, obligation not fulfilled.")])
         }
@@ -221,7 +223,9 @@ extension StatusEngine {
     struct State {
         var counted = 0
         var targetGroup: (value: EventPayload.TargetGroupDetermined, order: Order)?
-        var everObliged = false
+        /// The latest determination that made the person obliged; a later determination as entitled
+        /// does not end an obligation (only fulfilment or an exemption does).
+        var obligation: (start: LocalDate?, order: Order)?
         var residence: (value: EventPayload.ResidenceChanged, order: Order)?
         var exemption: (value: EventPayload.ExemptionGranted, order: Order)?
         var exemptionWithdrawn: Order?

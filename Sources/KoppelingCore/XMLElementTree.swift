@@ -70,9 +70,10 @@ extension XMLElementNode {
         parser.shouldProcessNamespaces = false
         let ok = parser.parse()
         guard ok, let root = builder.root else {
-            let error = parser.parserError
-            let message = error.map { String(describing: $0) } ?? "no root element"
-            throw XMLSyntaxError(line: parser.lineNumber, column: parser.columnNumber, message: builder.root == nil && error == nil ? "no root element" : message)
+            if let first = builder.firstError {
+                throw XMLSyntaxError(line: first.line, column: first.column, message: "not well-formed (NSXMLParser error \(first.code))")
+            }
+            throw XMLSyntaxError(line: parser.lineNumber, column: parser.columnNumber, message: "no root element")
         }
         return root
     }
@@ -89,6 +90,13 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
 
     var stack: [Open] = []
     var root: XMLElementNode?
+    var firstError: (line: Int, column: Int, code: Int)?
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        if firstError == nil {
+            firstError = (parser.lineNumber, parser.columnNumber, (parseError as NSError).code)
+        }
+    }
 
     func parser(
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,

@@ -1,0 +1,126 @@
+import Foundation
+import KoppelingCore
+import KoppelingTestSupport
+import Testing
+
+@Suite("Dates, instants and JSON")
+struct DateAndJSONTests {
+    @Test("day ordinals agree with Foundation's Gregorian calendar from 1900 to 2100")
+    func ordinalsAgreeWithFoundation() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var random = SplitMix64(seed: 7)
+        for _ in 0..<5000 {
+            let days = Int32(-25_567 + Int(random.next() % 73_049))
+            let date = LocalDate(daysSinceEpoch: days)
+            let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(days) * 86_400))
+            let (year, month, day) = date.components
+            #expect(year == parts.year && month == parts.month && day == parts.day)
+            #expect(LocalDate(date.description) == date)
+        }
+    }
+
+    @Test("adding months clamps to the month's end")
+    func addingMonths() {
+        #expect(LocalDate("2024-01-31")!.adding(months: 1) == LocalDate("2024-02-29"))
+        #expect(LocalDate("2023-01-31")!.adding(months: 1) == LocalDate("2023-02-28"))
+        #expect(LocalDate("2023-11-30")!.adding(months: 3) == LocalDate("2024-02-29"))
+        #expect(LocalDate("2024-10-15")!.adding(months: 3) == LocalDate("2025-01-15"))
+        #expect(LocalDate("2024-02-30") == nil)
+        #expect(LocalDate("2024-2-03") == nil)
+    }
+
+    @Test("instants parse with offsets and print in UTC")
+    func instants() {
+        #expect(Instant("2026-11-29T10:15:00Z")?.description == "2026-11-29T10:15:00Z")
+        #expect(Instant("2026-11-29T11:15:00+01:00") == Instant("2026-11-29T10:15:00Z"))
+        #expect(Instant("2026-11-29T10:15:00.25Z")?.description == "2026-11-29T10:15:00.250000Z")
+        #expect(Instant("2026-11-29T10:15:00") == nil)
+        #expect(Instant("2026-11-29") == nil)
+    }
+
+    @Test("JSON parsing reports the byte offset and refuses duplicates")
+    func jsonErrors() {
+        #expect(throws: JSONSyntaxError(offset: 5, message: "expected ':'")) { try JSONValue.parse("{\"a\" 1}") }
+        #expect(throws: JSONSyntaxError(offset: 8, message: "duplicate member \"a\"")) { try JSONValue.parse("{\"a\":1, \"a\":2}") }
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse("[1,]") }
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse("\"\u{01}\"") }
+    }
+
+    @Test("canonical JSON sorts members and agrees with JSONSerialization on random values")
+    func canonical() throws {
+        let value = try JSONValue.parse(#"{"b":[1,2.5,"x\"y"],"a":{"d":null,"c":true},"é":"\u00e9\n"}"#)
+        #expect(value.canonicalText == #"{"a":{"c":true,"d":null},"b":[1,2.5,"x\"y"],"é":"é\n"}"#)
+        let reparsed = try JSONValue.parse(value.canonicalText)
+        #expect(reparsed == value)
+        let foundation = try JSONSerialization.jsonObject(with: Data(value.canonicalText.utf8)) as? [String: Any]
+        #expect(foundation?["é"] as? String == "é\n")
+    }
+}
+
+@Suite("Events in JSON")
+struct EventJSONTests {
+    let policy = TestEnvironment.policy
+
+    func parse(_ text: String) throws(EventValidationError) -> Event {
+        var text = text
+        let result: Result<Event, EventValidationError> = text.withUTF8 { bytes in
+            do throws(EventValidationError) { return .success(try Event.parse(json: bytes, policy: policy)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    static let line = #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"contract_signed","effectiveDate":"2023-04-02","source":"agii","data":{"agency":"agii","components":["social_orientation","dutch"]}}"#
+
+    @Test("the documented form parses and is written back byte for byte")
+    func roundTrip() throws {
+        let event = try parse(Self.line)
+        #expect(event.type == .contractSigned)
+        #expect(event.insz.digits == "90122500159")
+        #expect(event.jsonLine == Self.line)
+    }
+
+    @Test("every event type round-trips through its JSON form")
+    func allTypes() throws {
+        let generator = PopulationGenerator(seed: 11, persons: 3000)
+        var seen = Set<EventType>()
+        for index in 0..<3000 {
+            for event in generator.events(ofPerson: index) {
+                seen.insert(event.type)
+                let again = try parse(event.jsonLine)
+                #expect(again == event)
+            }
+        }
+        #expect(seen.count == EventType.allCases.count)
+    }
+
+    static func line(
+        id: String = "0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11", insz: String = "90122500159", type: String = "contract_signed",
+        date: String = "2023-04-02", data: String = #"{"agency":"agii","components":["social_orientation"]}"#
+    ) -> String {
+        #"{"eventId":"\#(id)","insz":"\#(insz)","type":"\#(type)","effectiveDate":"\#(date)","source":"agii","data":\#(data)}"#
+    }
+
+    @Test("invalid events name the member and the rule", arguments: [
+        (line(type: "unknown_type"), "type"),
+        (line(insz: "90122500158"), "insz"),
+        (line(insz: "90.12.25-001.59"), "insz"),
+        (line(date: "2023-02-30"), "effectiveDate"),
+        (line(data: #"{"agency":"agii","components":["cooking"]}"#), "data.components[0]"),
+        (line(data: #"{"agency":"agii","components":[],"extra":1}"#), "data.extra"),
+        (line(data: #"{"components":[]}"#), "data.agency"),
+        (line(id: "not-a-uuid"), "eventId"),
+        (line(type: "postponement", data: #"{"kind":"signing","from":"2023-05-01","until":"2023-04-01","reasonCode":"X"}"#), "data.until"),
+    ])
+    func invalid(text: String, path: String) {
+        #expect { try parse(text) } throws: { error in (error as? EventValidationError)?.path == path }
+    }
+
+    @Test("a fine needs an amount within the legal range")
+    func fineAmount() {
+        let base = #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"infringement_decided","effectiveDate":"2023-04-02","source":"abb","data":"#
+        #expect(throws: EventValidationError.self) { try parse(base + #"{"infringementId":"I","decision":"fine","amountEUR":5001}}"#) }
+        #expect(throws: EventValidationError.self) { try parse(base + #"{"infringementId":"I","decision":"no_follow_up","amountEUR":50}}"#) }
+        #expect(throws: Never.self) { try parse(base + #"{"infringementId":"I","decision":"fine","amountEUR":50}}"#) }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+public import KoppelingCore
+
+/// Where the tests find what lives outside the repository, and whether they may skip it.
+public enum TestEnvironment {
+    /// The package's root folder.
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `KOPPELING_REQUIRE_ALL=1`: nothing may be skipped (CI sets it).
+    public static var requireAll: Bool {
+        ProcessInfo.processInfo.environment["KOPPELING_REQUIRE_ALL"] == "1"
+    }
+
+    /// The folder of the MAGDA KBI fixtures: `KOPPELING_KBI_FIXTURES`, else `../shared/fixtures/magda-kbi`.
+    public static var kbiFixtures: URL {
+        if let path = ProcessInfo.processInfo.environment["KOPPELING_KBI_FIXTURES"] {
+            return URL(fileURLWithPath: path)
+        }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/magda-kbi")
+    }
+
+    /// Whether the shared KBI fixtures are present.
+    public static var hasKBIFixtures: Bool {
+        FileManager.default.fileExists(atPath: kbiFixtures.appendingPathComponent("dossiers").path)
+    }
+
+    /// Whether tests needing the shared fixtures run: they are present, or they must (CI), in which
+    /// case the test fails on their absence instead of being skipped.
+    public static var runKBIFixtureTests: Bool { hasKBIFixtures || requireAll }
+
+    /// The project's own small KBI-format dossiers.
+    public static let ownKBIFixtures = packageRoot.appendingPathComponent("Tests/Fixtures/kbi")
+
+    /// The Python of the test virtual environment: `KOPPELING_PYTHON`, else `.venv/bin/python`.
+    public static var python: URL? {
+        if let path = ProcessInfo.processInfo.environment["KOPPELING_PYTHON"] {
+            return URL(fileURLWithPath: path)
+        }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python")
+        return FileManager.default.isExecutableFile(atPath: venv.path) ? venv : nil
+    }
+
+    /// The built `koppeling` executable next to the test bundle.
+    public static var koppelingExecutable: URL {
+        let fromEnvironment = ProcessInfo.processInfo.environment["KOPPELING_EXECUTABLE"]
+        if let fromEnvironment { return URL(fileURLWithPath: fromEnvironment) }
+        var folder = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("koppeling")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/koppeling")
+    }
+
+    /// A policy that accepts MAGDA test numbers, with the real current year.
+    public static let policy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: Calendar(identifier: .gregorian).component(.year, from: Date()))
+
+    /// A fresh temporary folder.
+    public static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("koppeling-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Builds events for tests with little ceremony.
+public struct EventFactory {
+    public let insz: NationalNumber
+    public var source = "agii"
+    private var counter = 0
+
+    public init(insz: String = "85073003328") {
+        self.insz = try! NationalNumber(insz, policy: TestEnvironment.policy)
+    }
+
+    /// An event with a fresh id.
+    public mutating func make(_ date: String, _ payload: EventPayload, recordedAt: Instant? = nil) -> Event {
+        counter += 1
+        return Event(eventId: UUID(), insz: insz, effectiveDate: LocalDate(date)!, recordedAt: recordedAt, source: source, payload: payload)
+    }
+
+    /// A date from text.
+    public static func day(_ text: String) -> LocalDate { LocalDate(text)! }
+}
