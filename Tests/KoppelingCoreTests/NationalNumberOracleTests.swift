@@ -12,13 +12,13 @@ import Testing
 /// numbers the test asserts that stdnum accepts them without a day and that we refuse them.
 @Suite("National numbers against python-stdnum")
 struct NationalNumberOracleTests {
-    static var oracleAvailable: Bool { TestEnvironment.python != nil || TestEnvironment.requireAll }
+    static var oracleAvailable: Bool { TestEnvironment.pythonWithStdnum != nil || TestEnvironment.requireAll }
 
     @Test(
         "120,000 numbers agree with stdnum",
         .enabled(if: oracleAvailable, "skipped: no Python with python-stdnum (.venv/bin/python or KOPPELING_PYTHON); scripts/test creates it"))
     func oracle() throws {
-        let python = try #require(TestEnvironment.python, "KOPPELING_REQUIRE_ALL=1 but no Python virtual environment with python-stdnum")
+        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with python-stdnum (run scripts/test, or set KOPPELING_PYTHON)")
         let currentYear = Calendar(identifier: .gregorian).component(.year, from: Date())
         let policy = NationalNumber.Policy(allowsTestNumbers: false, currentYear: currentYear)
         let numbers = Self.sample(count: 120_000, currentYear: currentYear)

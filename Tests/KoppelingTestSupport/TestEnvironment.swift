@@ -41,6 +41,19 @@ public enum TestEnvironment {
         return FileManager.default.isExecutableFile(atPath: venv.path) ? venv : nil
     }
 
+    /// The Python of the test environment, if it can import python-stdnum.
+    public static let pythonWithStdnum: URL? = {
+        guard let python else { return nil }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? python : nil
+    }()
+
     /// The built `koppeling` executable next to the test bundle.
     public static var koppelingExecutable: URL {
         let fromEnvironment = ProcessInfo.processInfo.environment["KOPPELING_EXECUTABLE"]

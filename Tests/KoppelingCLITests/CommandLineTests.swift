@@ -1,0 +1,179 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KoppelingCore
+import KoppelingTestSupport
+import Testing
+
+/// Runs the real `koppeling` executable, as a user would.
+struct CLIRun {
+    var status: Int32
+    var out: String
+    var err: String
+}
+
+func koppeling(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> CLIRun {
+    let process = Process()
+    process.executableURL = TestEnvironment.koppelingExecutable
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    var env = ProcessInfo.processInfo.environment
+    env.merge(environment) { $1 }
+    process.environment = env
+    let outFile = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
+    let errFile = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: outFile.path, contents: nil)
+    FileManager.default.createFile(atPath: errFile.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: outFile)
+    process.standardError = try FileHandle(forWritingTo: errFile)
+    try process.run()
+    process.waitUntilExit()
+    return CLIRun(
+        status: process.terminationStatus, out: try String(contentsOf: outFile, encoding: .utf8),
+        err: try String(contentsOf: errFile, encoding: .utf8))
+}
+
+@Suite("The koppeling command", .serialized)
+struct CommandLineTests {
+    @Test("national-number prints one line per number and exits 1 when any is invalid")
+    func nationalNumber() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let valid = try koppeling(["national-number", "85073003328", "98.47.28-997.65"], in: folder)
+        #expect(valid.status == 0)
+        #expect(valid.out == "85073003328 valid national 1985-07-30 M\n98.47.28-997.65 valid bis 1998-07-28 M\n")
+        let mixed = try koppeling(["national-number", "85073003328", "85073003329", "8507300332"], in: folder)
+        #expect(mixed.status == 1)
+        let lines = mixed.out.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("85073003329 invalid check-digits"))
+        #expect(lines[2].hasPrefix("8507300332 invalid length"))
+        let testNumber = "856730033" + String(NationalNumber.checkDigits(firstNine: 856_730_033, bornIn2000s: false))
+        let refused = try koppeling(["national-number", testNumber], in: folder)
+        #expect(refused.status == 1)
+        #expect(refused.out.hasPrefix("\(testNumber) invalid test-number-not-allowed"))
+        let test = try koppeling(["national-number", "--allow-test-numbers", testNumber], in: folder)
+        #expect(test.status == 0)
+        #expect(test.out == "\(testNumber) valid magda-test 1985-07-30 M\n")
+    }
+
+    @Test("generate is deterministic and writes valid events")
+    func generate() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let a = try koppeling(["generate", "--persons", "300", "--seed", "9"], in: folder)
+        let b = try koppeling(["generate", "--persons", "300", "--seed", "9", "--out", "b.ndjson"], in: folder)
+        let c = try koppeling(["generate", "--persons", "300", "--seed", "10"], in: folder)
+        #expect(a.status == 0 && b.status == 0)
+        #expect(a.out == (try String(contentsOf: folder.appendingPathComponent("b.ndjson"), encoding: .utf8)))
+        #expect(a.out != c.out)
+        var persons = Set<String>()
+        for line in a.out.split(separator: "\n") {
+            var text = String(line)
+            let event = try text.withUTF8 { try Event.parse(json: $0, policy: TestEnvironment.policy) }
+            persons.insert(event.insz.digits)
+        }
+        #expect(persons.count == 300)
+    }
+
+    @Test("import events: an invalid line stores nothing and is named; a rerun after the fix completes without duplicates")
+    func importEvents() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        _ = try koppeling(["generate", "--persons", "50", "--out", "good.ndjson"], in: folder)
+        var lines = try String(contentsOf: folder.appendingPathComponent("good.ndjson"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let original = lines[17]
+        lines[17] = original.replacingOccurrences(of: "\"effectiveDate\":\"", with: "\"effectiveDate\":\"x")
+        try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("bad.ndjson"), atomically: true, encoding: .utf8)
+        let bad = try koppeling(["import", "events", "--database", "r.sqlite", "bad.ndjson"], in: folder)
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("line 18: effectiveDate: expected a date YYYY-MM-DD"))
+        #expect(bad.err.contains("nothing was stored"))
+        let counts = try koppeling(["status", "--all", "--database", "r.sqlite"], in: folder)
+        #expect(counts.err.hasPrefix("0 persons, 0 events"))
+
+        let good = try koppeling(["import", "events", "--database", "r.sqlite", "good.ndjson"], in: folder)
+        #expect(good.status == 0)
+        #expect(good.out.contains("\(lines.count) events, \(lines.count) stored, 0 already present"))
+        let again = try koppeling(["import", "events", "--database", "r.sqlite", "good.ndjson"], in: folder)
+        #expect(again.out.contains("\(lines.count) events, 0 stored, \(lines.count) already present"))
+    }
+
+    @Test("status --json: a person without events is unknown with exit code 0, in the HTTP answer's shape")
+    func statusJSON() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let run = try koppeling(["status", "--database", "r.sqlite", "--insz", "85073003328", "--as-of", "2026-01-01", "--json"], in: folder)
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["insz", "referenceDate", "status", "since", "reasons", "flags"])
+        #expect(object["status"] as? String == "unknown")
+        #expect(object["referenceDate"] as? String == "2026-01-01")
+        let invalid = try koppeling(["status", "--database", "r.sqlite", "--insz", "85073003329"], in: folder)
+        #expect(invalid.status != 0)
+        #expect(invalid.err.contains("check-digits"))
+        let badDate = try koppeling(["status", "--database", "r.sqlite", "--insz", "85073003328", "--as-of", "01/01/2026"], in: folder)
+        #expect(badDate.status != 0)
+    }
+
+    @Test("kill -9 during an import stores nothing; the rerun completes it")
+    func crashDuringImport() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        _ = try koppeling(["generate", "--persons", "10000", "--out", "big.ndjson"], in: folder)
+        let expected = try String(contentsOf: folder.appendingPathComponent("big.ndjson"), encoding: .utf8).split(separator: "\n").count
+        let process = Process()
+        process.executableURL = TestEnvironment.koppelingExecutable
+        process.arguments = ["import", "events", "--database", "r.sqlite", "big.ndjson"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let killedEarly = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let after = try koppeling(["status", "--all", "--database", "r.sqlite"], in: folder)
+        if killedEarly {
+            #expect(after.err.hasPrefix("0 persons, 0 events"), "a killed import must leave nothing behind")
+        }
+        let rerun = try koppeling(["import", "events", "--database", "r.sqlite", "big.ndjson"], in: folder)
+        #expect(rerun.status == 0)
+        let total = try koppeling(["status", "--all", "--database", "r.sqlite"], in: folder)
+        #expect(total.err.hasPrefix("10000 persons, \(expected) events"))
+    }
+
+    @Test("an event acknowledged over HTTP survives kill -9 of the server")
+    func crashAfterAcknowledgement() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let port = Int.random(in: 20_000...40_000)
+        let server = Process()
+        server.executableURL = TestEnvironment.koppelingExecutable
+        server.arguments = ["serve", "--database", "r.sqlite", "--port", "\(port)"]
+        server.currentDirectoryURL = folder
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        var ready = false
+        for _ in 0..<100 where !ready {
+            if let (_, response) = try? await URLSession.shared.data(from: base.appendingPathComponent("health/live")),
+               (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                ready = true
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        try #require(ready, "the server did not start")
+        let generator = PopulationGenerator(seed: 77, persons: 1)
+        let events = generator.events(ofPerson: 0)
+        var request = URLRequest(url: base.appendingPathComponent("v1/register/events"))
+        request.httpMethod = "POST"
+        request.setValue("application/x-ndjson", forHTTPHeaderField: "content-type")
+        request.httpBody = Data(events.map(\.jsonLine).joined(separator: "\n").utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        let run = try koppeling(["status", "--all", "--database", "r.sqlite"], in: folder)
+        #expect(run.err.hasPrefix("1 persons, \(events.count) events"))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import KoppelingCore
+import KoppelingStore
+import KoppelingStoreSQLite
+import KoppelingTestSupport
+import Testing
+
+/// The storage contract, on SQLite (a file where durability matters, in memory elsewhere).
+@Suite("SQLite register store")
+struct SQLiteRegisterStoreTests {
+    var f = EventFactory()
+
+    static let obliged = EventPayload.targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))
+
+    @Test("append stores, a repeat with the same content changes nothing")
+    mutating func idempotentAppend() async throws {
+        let store = try SQLiteRegisterStore()
+        let events = [f.make("2024-01-01", Self.obliged), f.make("2024-01-20", .registered(.init(kind: .first, agency: "agii")))]
+        let first = try await store.append(events)
+        #expect(first.stored == 2 && first.alreadyPresent == 0)
+        let again = try await store.append(events)
+        #expect(again.stored == 0 && again.alreadyPresent == 2)
+        let stored = try await store.events(of: f.insz)
+        #expect(stored.count == 2)
+        #expect(stored.allSatisfy { $0.recordedAt == first.recordedAt })
+        #expect(zip(stored, events).allSatisfy { $0.hasSameContent(as: $1) })
+    }
+
+    @Test("a batch with a conflicting id is refused whole: nothing of it is stored")
+    mutating func conflictRollsBack() async throws {
+        let store = try SQLiteRegisterStore()
+        let original = f.make("2024-01-01", Self.obliged)
+        _ = try await store.append([original])
+        var changed = original
+        changed.effectiveDate = LocalDate("2024-02-01")!
+        let fresh = f.make("2024-03-01", .registered(.init(kind: .first, agency: "agii")))
+        await #expect {
+            _ = try await store.append([fresh, changed])
+        } throws: { error in
+            (error as? StoreError)?.conflict?.index == 1
+        }
+        let stored = try await store.events(of: f.insz)
+        #expect(stored.map(\.eventId) == [original.eventId])
+    }
+
+    @Test("a streaming import that fails halfway stores nothing")
+    mutating func streamingIsAtomic() async throws {
+        struct Failing: EventBatchSource {
+            var batches: [[Event]]
+            mutating func nextBatch() throws -> [Event]? {
+                if batches.isEmpty { throw CancellationError() }
+                return batches.removeFirst()
+            }
+        }
+        let store = try SQLiteRegisterStore()
+        var source = Failing(batches: [[f.make("2024-01-01", Self.obliged)], [f.make("2024-02-01", .exemptionWithdrawn)]])
+        #expect(throws: CancellationError.self) { try store.appendStreaming(from: &source) }
+        #expect(try await store.counts().events == 0)
+    }
+
+    @Test("an acknowledged write is on disk: a new connection to the file reads it")
+    mutating func durable() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let path = folder.appendingPathComponent("register.sqlite").path
+        let event = f.make("2024-01-01", Self.obliged)
+        do {
+            let store = try SQLiteRegisterStore(path: path)
+            _ = try await store.append([event])
+        }
+        let reopened = try SQLiteRegisterStore(path: path)
+        #expect(try await reopened.events(of: f.insz).map(\.eventId) == [event.eventId])
+    }
+
+    @Test("persons are visited one at a time with their events in recording order")
+    func forEachPerson() async throws {
+        let store = try SQLiteRegisterStore()
+        let generator = PopulationGenerator(seed: 5, persons: 200)
+        var all: [Event] = []
+        for index in 0..<200 { all += generator.events(ofPerson: index) }
+        _ = try await store.append(all)
+        var visited: [String: [EventID]] = [:]
+        try store.forEachPerson { insz, events in
+            #expect(visited[insz.digits] == nil)
+            visited[insz.digits] = events.map(\.eventId)
+        }
+        #expect(visited.count == 200)
+        for index in [0, 57, 199] {
+            #expect(visited[generator.nationalNumber(of: index).digits] == generator.events(ofPerson: index).map(\.eventId))
+        }
+    }
+
+    @Test("a KBI answer imported twice adds nothing; a changed answer retracts what disappeared")
+    func kbiReimportAndReconciliation() async throws {
+        let store = try SQLiteRegisterStore()
+        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
+        let url = TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml")
+        let data = try Data(contentsOf: url)
+        let first = try await register.importKBI(data)
+        #expect(first.summary.stored == 7)
+        let second = try await register.importKBI(data)
+        #expect(second.summary.stored == 0)
+        #expect(try await store.counts().events == 7)
+        let insz = first.insz
+        #expect(try await register.status(of: insz, on: LocalDate("2024-06-30")!).status == .fulfilledCertificate)
+        let beforeCorrection = try #require(first.summary.recordedAt)
+
+        // The agency corrects the dossier: the certificate and the decision disappear.
+        var text = String(decoding: data, as: UTF8.self)
+        text = text.replacingOccurrences(of: "<Type>AI023</Type>", with: "<Type>XX999</Type>")
+            .replacingOccurrences(of: "<Code>JA_IB</Code>", with: "<Code>NEE</Code>")
+        let corrected = try await register.importKBI(Data(text.utf8))
+        #expect(corrected.summary.stored == 2)
+        let events = try await store.events(of: insz)
+        #expect(events.filter { $0.type == .eventRetracted }.count == 2)
+        #expect(try await register.status(of: insz, on: LocalDate("2024-06-30")!).status == .inTrajectory)
+        // What was known before the correction is still answerable.
+        #expect(try await register.status(of: insz, on: LocalDate("2024-06-30")!, knownAt: beforeCorrection).status == .fulfilledCertificate)
+        // And importing the corrected answer again adds nothing.
+        #expect(try await register.importKBI(Data(text.utf8)).summary.stored == 0)
+    }
+
+    @Test("a failed KBI file stores nothing")
+    func failedKBIFileStoresNothing() async throws {
+        let store = try SQLiteRegisterStore()
+        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
+        for name in ["malformed.xml", "bad-date.xml"] {
+            let data = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent(name))
+            await #expect(throws: KBIImportError.self) { _ = try await register.importKBI(data) }
+        }
+        #expect(try await store.counts().events == 0)
+    }
+}
