@@ -35,7 +35,7 @@ extension Event {
         guard case .object(let members) = json else { throw EventValidationError(path: "", message: "expected a JSON object") }
         var reader = MemberReader(members: members, path: "")
         let idText = try reader.string("eventId")
-        guard let eventId = UUID(uuidString: idText) else { throw EventValidationError(path: "eventId", message: "expected a UUID") }
+        guard let eventId = UUID.parse(idText) else { throw EventValidationError(path: "eventId", message: "expected a UUID") }
         let inszText = try reader.string("insz")
         let insz: NationalNumber
         do {
@@ -87,11 +87,6 @@ extension Event {
             payload: payload, verbatim: verbatim)
     }
 
-    /// The `data` object in canonical JSON (sorted members, no white space).
-    public var canonicalData: String {
-        dataValue.canonicalText
-    }
-
     /// The `data` object.
     public var dataValue: JSONValue {
         var members = payload.members
@@ -112,7 +107,7 @@ extension Event {
         output += ",\"source\":"
         JSONValue.writeString(source, to: &output)
         output += ",\"data\":"
-        dataValue.write(to: &output)
+        output += canonicalData
         output += "}"
         return output
     }
@@ -269,7 +264,7 @@ extension EventPayload {
             return .infringementDecided(.init(infringementId: id, decision: decision, amountEUR: amount))
         case .eventRetracted:
             let text = try data.string("retractedEventId")
-            guard let id = UUID(uuidString: text) else {
+            guard let id = UUID.parse(text) else {
                 throw EventValidationError(path: "data.retractedEventId", message: "expected a UUID")
             }
             return .eventRetracted(.init(retractedEventId: id, reason: try data.nonEmptyString("reason")))

@@ -42,6 +42,58 @@ public struct Event: Sendable, Hashable {
 }
 
 extension UUID {
+    /// Parses the hyphenated form `8-4-4-4-12` (either case) without going through `sscanf`,
+    /// which dominates `UUID(uuidString:)` on the import path.
+    public static func parse(_ text: String) -> UUID? {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var index = 0
+        var high: UInt8?
+        var position = 0
+        for byte in text.utf8 {
+            if position == 8 || position == 13 || position == 18 || position == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                position += 1
+                continue
+            }
+            let value: UInt8
+            switch byte {
+            case 48...57: value = byte - 48
+            case 97...102: value = byte - 87
+            case 65...70: value = byte - 55
+            default: return nil
+            }
+            position += 1
+            if let first = high {
+                guard index < 16 else { return nil }
+                bytes[index] = first << 4 | value
+                index += 1
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        guard position == 36, index == 16 else { return nil }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
     /// The lowercase hyphenated form the register writes.
-    public var lowercasedString: String { uuidString.lowercased() }
+    public var lowercasedString: String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { output in
+                var position = 0
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        output[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    output[position] = hex[Int(byte >> 4)]
+                    output[position + 1] = hex[Int(byte & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
 }

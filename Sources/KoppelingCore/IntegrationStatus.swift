@@ -35,18 +35,66 @@ public enum StatusCode: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// One reason that led to a status, with its legal reference.
-public struct StatusReason: Sendable, Hashable, Codable {
+///
+/// The engine records the facts (dates, counts) and the text is rendered from them only when it
+/// is asked for, so that computing a million statuses does not format a million sentences.
+public struct StatusReason: Sendable, Hashable, Encodable {
     /// A stable code, such as `obligation_started`.
     public var code: String
-    /// A sentence for people, in English.
-    public var text: String
     /// The legal reference, from the configured ``LegalReferences``.
     public var legalReference: String
+    /// The day the reason speaks of, if any.
+    public var on: LocalDate?
+    /// The end day the reason speaks of, if any.
+    public var until: LocalDate?
+    /// A count the reason speaks of, if any.
+    public var count: Int?
+    /// A code the reason speaks of (such as an exemption category), if any.
+    public var detail: String?
 
-    public init(code: String, text: String, legalReference: String) {
+    public init(code: String, legalReference: String, on: LocalDate? = nil, until: LocalDate? = nil, count: Int? = nil, detail: String? = nil) {
         self.code = code
-        self.text = text
         self.legalReference = legalReference
+        self.on = on
+        self.until = until
+        self.count = count
+        self.detail = detail
+    }
+
+    /// A sentence for people, in English.
+    public var text: String {
+        let on = self.on.map(\.description) ?? "?"
+        let until = self.until.map(\.description)
+        switch code {
+        case "no_file": return "The register holds no events for this person effective on or before \(on)."
+        case "not_in_target_group": return "Target group determined as NEE (not in the target group)."
+        case "in_target_group": return "In the target group."
+        case "brussels_resident": return "Living in the Brussels-Capital Region since \(on): the Flemish obligation does not apply."
+        case "entitled": return "In the target group as entitled (RECHT), never obliged."
+        case "exemption_in_force":
+            return "Exemption (\(detail ?? "?")) granted on \(on)\(until.map { " until \($0)" } ?? " without end date")."
+        case "exemption_certificate": return "Exemption certificate issued on \(on)."
+        case "certificate_issued": return "Integration certificate issued on \(on)."
+        case "effort_statement_issued": return "Statement of efforts made issued on \(on)."
+        case "postponement_in_force": return "A postponement or suspension covers \(on)."
+        case "obligation_started": return "Obliged since \(on)."
+        case "registration_window_open": return "Not registered; the registration window runs until \(until ?? "?") inclusive."
+        case "fine_decided": return "\(count ?? 0) administrative fine(s) decided, last on \(on); obligation not fulfilled."
+        case "infringement_recorded": return "Infringement recorded on \(on), no decision yet."
+        case "registration_overdue": return "Not registered; the registration window ended on \(until ?? "?")."
+        case "in_trajectory": return "Registered or under contract, obligation not fulfilled."
+        case "target_group_undetermined": return "The file holds no determination that places the person under a rule."
+        default: return code
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case code, text, legalReference }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(text, forKey: .text)
+        try container.encode(legalReference, forKey: .legalReference)
     }
 }
 

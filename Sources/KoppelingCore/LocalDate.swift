@@ -49,7 +49,23 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The ISO 8601 calendar form `YYYY-MM-DD`.
     public var description: String {
         let (year, month, day) = components
-        return LocalDate.pad(year, 4) + "-" + LocalDate.pad(month, 2) + "-" + LocalDate.pad(day, 2)
+        guard (0...9999).contains(year) else {
+            return LocalDate.pad(year, 4) + "-" + LocalDate.pad(month, 2) + "-" + LocalDate.pad(day, 2)
+        }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            func digit(_ value: Int) -> UInt8 { UInt8(48 + value) }
+            buffer[0] = digit(year / 1000)
+            buffer[1] = digit(year / 100 % 10)
+            buffer[2] = digit(year / 10 % 10)
+            buffer[3] = digit(year % 10)
+            buffer[4] = UInt8(ascii: "-")
+            buffer[5] = digit(month / 10)
+            buffer[6] = digit(month % 10)
+            buffer[7] = UInt8(ascii: "-")
+            buffer[8] = digit(day / 10)
+            buffer[9] = digit(day % 10)
+            return 10
+        }
     }
 
     /// This date moved by a number of days.

@@ -91,10 +91,13 @@ public struct NationalNumber: Sendable, Hashable, Comparable, CustomStringConver
     public init(_ text: some StringProtocol, policy: Policy) throws(Invalid) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(11)
-        for character in text {
-            if character == "." || character == "-" || character == " " { continue }
-            guard let ascii = character.asciiValue, ascii >= 48, ascii <= 57 else { throw .nonDigit(character) }
-            bytes.append(ascii - 48)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ") { continue }
+            guard byte >= 48, byte <= 57 else {
+                let offending = text.first { !$0.isASCII || !($0.isNumber || $0 == "." || $0 == "-" || $0 == " ") } ?? "?"
+                throw .nonDigit(offending)
+            }
+            bytes.append(byte - 48)
         }
         guard bytes.count == 11 else { throw .length(bytes.count) }
         func value(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1]) } }

@@ -110,8 +110,8 @@ public struct StatusEngine: Sendable {
         return recordedAt <= knownAt
     }
 
-    private func reason(_ code: String, _ text: String) -> StatusReason {
-        StatusReason(code: code, text: text, legalReference: legalReferences.reference(for: code))
+    private func reason(_ code: String, on: LocalDate? = nil, until: LocalDate? = nil, count: Int? = nil, detail: String? = nil) -> StatusReason {
+        StatusReason(code: code, legalReference: legalReferences.reference(for: code), on: on, until: until, count: count, detail: detail)
     }
 
     private func decide(state: State, flags: StatusFlags, openInfringementSince: LocalDate?, on date: LocalDate) -> PersonStatus {
@@ -120,27 +120,27 @@ public struct StatusEngine: Sendable {
         }
         // Rule 1.
         guard state.counted > 0 else {
-            return result(.unknown, nil, [reason("no_file", "The register holds no events for this person effective on or before \(date).")])
+            return result(.unknown, nil, [reason("no_file", on: date)])
         }
         let targetGroup = state.targetGroup?.value
         let targetGroupSince = state.targetGroup?.order.date
         // Rule 2.
         if let targetGroup, targetGroup.code == .nee {
-            return result(.notInTargetGroup, targetGroupSince, [reason("not_in_target_group", "Target group determined as NEE (not in the target group).")])
+            return result(.notInTargetGroup, targetGroupSince, [reason("not_in_target_group")])
         }
         let inTargetGroup = targetGroup?.code == .ja
         // Rule 3.
         if inTargetGroup, let residence = state.residence, residence.value.region == .brussels {
             let since = max(residence.order.date, targetGroupSince ?? residence.order.date)
             return result(.outsideFlemishObligation, since, [
-                reason("in_target_group", "In the target group."),
-                reason("brussels_resident", "Living in the Brussels-Capital Region since \(residence.order.date): the Flemish obligation does not apply."),
+                reason("in_target_group"),
+                reason("brussels_resident", on: residence.order.date),
             ])
         }
         // Rule 4.
         if inTargetGroup, let targetGroup, targetGroup.targetType == .entitled, state.obligation == nil {
             return result(.entitledNotObliged, targetGroup.periodStart ?? targetGroupSince, [
-                reason("entitled", "In the target group as entitled (RECHT), never obliged."),
+                reason("entitled"),
             ])
         }
         // Rule 5.
@@ -148,25 +148,24 @@ public struct StatusEngine: Sendable {
            state.exemptionWithdrawn.map({ $0 < exemption.order }) ?? true,
            exemption.value.until.map({ date <= $0 }) ?? true
         {
-            let until = exemption.value.until.map { " until \($0)" } ?? " without end date"
             return result(.exempt, exemption.order.date, [
-                reason("exemption_in_force", "Exemption (\(exemption.value.category.rawValue)) granted on \(exemption.order.date)\(until)."),
+                reason("exemption_in_force", on: exemption.order.date, until: exemption.value.until, detail: exemption.value.category.rawValue),
             ])
         }
         if let certificate = state.exemptionCertificate {
-            return result(.exempt, certificate, [reason("exemption_certificate", "Exemption certificate issued on \(certificate).")])
+            return result(.exempt, certificate, [reason("exemption_certificate", on: certificate)])
         }
         // Rule 6.
         if let certificate = state.certificate {
-            return result(.fulfilledCertificate, certificate, [reason("certificate_issued", "Integration certificate issued on \(certificate).")])
+            return result(.fulfilledCertificate, certificate, [reason("certificate_issued", on: certificate)])
         }
         // Rule 7.
         if let statement = state.effortStatement {
-            return result(.fulfilledEffortStatement, statement, [reason("effort_statement_issued", "Statement of efforts made issued on \(statement).")])
+            return result(.fulfilledEffortStatement, statement, [reason("effort_statement_issued", on: statement)])
         }
         // Rule 8.
         if let from = state.coveringPostponementFrom {
-            return result(.suspended, from, [reason("postponement_in_force", "A postponement or suspension covers \(date).")])
+            return result(.suspended, from, [reason("postponement_in_force", on: date)])
         }
         let obligationStart = inTargetGroup ? state.obligation?.start : nil
         // A signed contract presupposes a registration, even when the registration itself was not sent.
@@ -176,37 +175,37 @@ public struct StatusEngine: Sendable {
             let windowEnd = registrationWindowEnd(obligationStart: start)
             if date <= windowEnd {
                 return result(.registrationWindowOpen, start, [
-                    reason("obligation_started", "Obliged since \(start)."),
-                    reason("registration_window_open", "Not registered; the registration window runs until \(windowEnd) inclusive."),
+                    reason("obligation_started", on: start),
+                    reason("registration_window_open", until: windowEnd),
                 ])
             }
         }
         // Rule 10.
         if state.fines > 0 {
             return result(.nonCompliantFined, state.firstFine, [
-                reason("fine_decided", "\(state.fines) administrative fine(s) decided, last on \(state.lastFine!); obligation not fulfilled."),
+                reason("fine_decided", on: state.lastFine, count: state.fines),
             ])
         }
         // Rule 11.
         if let since = openInfringementSince {
-            return result(.infringementPending, since, [reason("infringement_recorded", "Infringement recorded on \(since), no decision yet.")])
+            return result(.infringementPending, since, [reason("infringement_recorded", on: since)])
         }
         // Rule 12.
         if let start = obligationStart, !registered {
             let windowEnd = registrationWindowEnd(obligationStart: start)
             return result(.registrationOverdue, windowEnd.adding(days: 1), [
-                reason("obligation_started", "Obliged since \(start)."),
-                reason("registration_overdue", "Not registered; the registration window ended on \(windowEnd)."),
+                reason("obligation_started", on: start),
+                reason("registration_overdue", until: windowEnd),
             ])
         }
         // Rule 13.
         if registered {
             let since = [state.firstRegistration, state.firstContract].compactMap { $0 }.min()
-            return result(.inTrajectory, since, [reason("in_trajectory", "Registered or under contract, obligation not fulfilled.")])
+            return result(.inTrajectory, since, [reason("in_trajectory")])
         }
         // No rule of the table matches: the file exists but does not place the person under any rule
         // (target group to be determined, a minor, or no determination yet).
-        return result(.unknown, nil, [reason("target_group_undetermined", "The file holds no determination that places the person under a rule.")])
+        return result(.unknown, nil, [reason("target_group_undetermined")])
     }
 }
 

@@ -40,7 +40,8 @@ public protocol RegisterStore: Sendable {
 
     /// Stores every batch a source yields in one transaction: all or nothing. It blocks the calling
     /// thread for the whole import, so it is meant for the command line, not for request handlers.
-    func appendStreaming(from source: inout some EventBatchSource) throws -> AppendSummary
+    /// The source may be read on another thread, ahead of the writes.
+    func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary
 
     /// Reads a person's stored events and stores the events `plan` derives from them, in one
     /// transaction, so that no other write slips in between.

@@ -34,6 +34,9 @@ public final class SQLiteRegisterStore: RegisterStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A larger page cache (96 MiB) keeps more of the two indexes in memory during a large
+            // import; the default 2 MiB made an import spend a third of its time re-reading pages.
+            try db.execute(sql: "PRAGMA cache_size = -98304")
         }
         return configuration
     }
@@ -63,13 +66,15 @@ public final class SQLiteRegisterStore: RegisterStore {
         return try await write { db in try Self.insert(events, recordedAt: now, db: db) }
     }
 
-    public func appendStreaming(from source: inout some EventBatchSource) throws -> AppendSummary {
+    public func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary {
         let now = clock()
+        // Rows are rendered on the reading thread; the writer only binds and inserts.
+        let rows = BatchPrefetcher(source) { events in events.map(EventRow.init) }
         return try mapErrors {
             try writer.write { db in
                 var summary = AppendSummary()
                 var offset = 0
-                while let batch = try source.nextBatch() {
+                while let batch = try rows.next() {
                     do {
                         summary.add(try Self.insert(batch, recordedAt: now, db: db))
                     } catch let error as StoreError {
@@ -137,28 +142,49 @@ public final class SQLiteRegisterStore: RegisterStore {
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING
         """
 
+    /// An event rendered as the column values of its row.
+    struct EventRow {
+        var eventId: EventID
+        var id: String
+        var insz: String
+        var type: String
+        var effectiveDate: String
+        var source: String
+        var data: String
+
+        init(_ event: Event) {
+            eventId = event.eventId
+            id = event.eventId.lowercasedString
+            insz = event.insz.digits
+            type = event.type.rawValue
+            effectiveDate = event.effectiveDate.description
+            source = event.source
+            data = event.canonicalData
+        }
+    }
+
     private static func insert(_ events: [Event], recordedAt: Instant, db: Database) throws -> AppendSummary {
+        try insert(events.map(EventRow.init), recordedAt: recordedAt, db: db)
+    }
+
+    private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database) throws -> AppendSummary {
         var summary = AppendSummary()
-        guard !events.isEmpty else { return summary }
+        guard !rows.isEmpty else { return summary }
         let statement = try db.cachedStatement(sql: insertSQL)
         let recorded = recordedAt.microsecondsSinceEpoch
-        for (index, event) in events.enumerated() {
-            let id = event.eventId.lowercasedString
-            let data = event.canonicalData
-            try statement.execute(arguments: [
-                id, event.insz.digits, event.type.rawValue, event.effectiveDate.description, recorded, event.source, data,
-            ])
+        for (index, row) in rows.enumerated() {
+            try statement.execute(arguments: [row.id, row.insz, row.type, row.effectiveDate, recorded, row.source, row.data])
             if db.changesCount == 1 {
                 summary.stored += 1
             } else {
                 let existing = try Row.fetchOne(
-                    db, sql: "SELECT insz, type, effective_date, source, data FROM event WHERE event_id = ?", arguments: [id])
+                    db, sql: "SELECT insz, type, effective_date, source, data FROM event WHERE event_id = ?", arguments: [row.id])
                 guard let existing,
-                      existing[0] as String == event.insz.digits, existing[1] as String == event.type.rawValue,
-                      existing[2] as String == event.effectiveDate.description, existing[3] as String == event.source,
-                      existing[4] as String == data
+                      existing[0] as String == row.insz, existing[1] as String == row.type,
+                      existing[2] as String == row.effectiveDate, existing[3] as String == row.source,
+                      existing[4] as String == row.data
                 else {
-                    throw StoreError.conflict(index: index, eventId: event.eventId)
+                    throw StoreError.conflict(index: index, eventId: row.eventId)
                 }
                 summary.alreadyPresent += 1
             }

@@ -53,8 +53,8 @@ struct Demo: AsyncParsableCommand {
         if counts.events == 0 {
             print("Creating the demo register \(database) with \(persons) synthetic persons (seed \(seed))...")
             let stopwatch = Stopwatch()
-            var source = GeneratorSource(generator: generator)
-            let summary = try register.store.appendStreaming(from: &source)
+            let source = GeneratorSource(generator: generator)
+            let summary = try register.store.appendStreaming(from: source)
             print("Stored \(summary.stored) events in \(String(format: "%.1f", stopwatch.seconds)) s.")
         } else {
             print("Reusing the demo register \(database): \(counts.events) events of \(counts.persons) persons.")

@@ -87,7 +87,7 @@ struct Status: AsyncParsableCommand {
             chunk.append(personEvents)
             persons += 1
             events += personEvents.count
-            if chunk.count == 50_000 { evaluate() }
+            if chunk.count == 10_000 { evaluate() }
         }
         evaluate()
         for (index, code) in StatusCode.allCases.enumerated() {

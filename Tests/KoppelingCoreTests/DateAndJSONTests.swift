@@ -124,3 +124,22 @@ struct EventJSONTests {
         #expect(throws: Never.self) { try parse(base + #"{"infringementId":"I","decision":"fine","amountEUR":50}}"#) }
     }
 }
+
+@Suite("Canonical data")
+struct CanonicalDataTests {
+    @Test("the direct writer gives exactly the canonical text of the data object, for every type and with verbatim codes")
+    func writerMatchesCanonicalText() throws {
+        let generator = PopulationGenerator(seed: 4, persons: 3000)
+        var events: [Event] = []
+        for index in 0..<3000 { events += generator.events(ofPerson: index) }
+        let mapper = KBIDossierMapper(policy: TestEnvironment.policy)
+        for name in ["obliged-certificate.xml", "infringement.xml"] {
+            events += try mapper.map(try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent(name))).events
+        }
+        #expect(Set(events.map(\.type)).count == EventType.allCases.count)
+        #expect(events.contains { !$0.verbatim.isEmpty })
+        for event in events {
+            #expect(event.canonicalData == event.dataValue.canonicalText)
+        }
+    }
+}

@@ -53,8 +53,8 @@ struct SQLiteRegisterStoreTests {
             }
         }
         let store = try SQLiteRegisterStore()
-        var source = Failing(batches: [[f.make("2024-01-01", Self.obliged)], [f.make("2024-02-01", .exemptionWithdrawn)]])
-        #expect(throws: CancellationError.self) { try store.appendStreaming(from: &source) }
+        let source = Failing(batches: [[f.make("2024-01-01", Self.obliged)], [f.make("2024-02-01", .exemptionWithdrawn)]])
+        #expect(throws: CancellationError.self) { try store.appendStreaming(from: source) }
         #expect(try await store.counts().events == 0)
     }
 
