@@ -26,20 +26,23 @@ public struct StatusEngine: Sendable {
 
     /// Computes the status of one person. `events` are that person's events in recording order.
     public func status(of events: [Event], on referenceDate: LocalDate, knownAt: Instant? = nil) -> PersonStatus {
+        // Events are read in place by index: binding each one to a local would retain and release
+        // all of its strings, which is most of the cost of a status.
         var retracted: [EventID] = []
-        for event in events {
-            if case .eventRetracted(let retraction) = event.payload, isKnown(event, at: knownAt) {
+        for position in events.indices where events[position].type == .eventRetracted {
+            if case .eventRetracted(let retraction) = events[position].payload, isKnown(events[position].recordedAt, at: knownAt) {
                 retracted.append(retraction.retractedEventId)
             }
         }
 
         var state = State()
-        for (position, event) in events.enumerated() {
-            guard event.effectiveDate <= referenceDate, isKnown(event, at: knownAt) else { continue }
-            if !retracted.isEmpty, retracted.contains(event.eventId) { continue }
-            let order = Order(date: event.effectiveDate, position: position)
+        for position in events.indices {
+            let effectiveDate = events[position].effectiveDate
+            guard effectiveDate <= referenceDate, isKnown(events[position].recordedAt, at: knownAt) else { continue }
+            if !retracted.isEmpty, retracted.contains(events[position].eventId) { continue }
+            let order = Order(date: effectiveDate, position: position)
             state.counted += 1
-            switch event.payload {
+            switch events[position].payload {
             case .targetGroupDetermined(let determination):
                 if state.targetGroup == nil || state.targetGroup!.order <= order {
                     state.targetGroup = (determination, order)
@@ -62,32 +65,32 @@ public struct StatusEngine: Sendable {
                     state.exemptionWithdrawn = order
                 }
             case .registered:
-                state.firstRegistration = min(state.firstRegistration ?? event.effectiveDate, event.effectiveDate)
+                state.firstRegistration = min(state.firstRegistration ?? effectiveDate, effectiveDate)
             case .postponement(let postponement):
                 if postponement.covers(referenceDate) {
                     state.coveringPostponementFrom = min(state.coveringPostponementFrom ?? postponement.from, postponement.from)
                 }
             case .contractSigned:
-                state.firstContract = min(state.firstContract ?? event.effectiveDate, event.effectiveDate)
+                state.firstContract = min(state.firstContract ?? effectiveDate, effectiveDate)
             case .componentResult, .dutchLevelReached, .eventRetracted:
                 break
             case .certificateIssued(let certificate):
                 switch certificate.kind {
                 case .integrationCertificate, .priorLearningCertificate:
-                    state.certificate = min(state.certificate ?? event.effectiveDate, event.effectiveDate)
+                    state.certificate = min(state.certificate ?? effectiveDate, effectiveDate)
                 case .effortStatement:
-                    state.effortStatement = min(state.effortStatement ?? event.effectiveDate, event.effectiveDate)
+                    state.effortStatement = min(state.effortStatement ?? effectiveDate, effectiveDate)
                 case .exemptionCertificate:
-                    state.exemptionCertificate = min(state.exemptionCertificate ?? event.effectiveDate, event.effectiveDate)
+                    state.exemptionCertificate = min(state.exemptionCertificate ?? effectiveDate, effectiveDate)
                 }
             case .infringementRecorded(let infringement):
-                state.infringementsRecorded.append((infringement.infringementId, event.effectiveDate))
+                state.infringementsRecorded.append((infringement.infringementId, effectiveDate))
             case .infringementDecided(let decision):
                 state.decisions.append((decision.infringementId, decision.decision))
                 if decision.decision == .fine {
                     state.fines += 1
-                    state.firstFine = min(state.firstFine ?? event.effectiveDate, event.effectiveDate)
-                    state.lastFine = max(state.lastFine ?? event.effectiveDate, event.effectiveDate)
+                    state.firstFine = min(state.firstFine ?? effectiveDate, effectiveDate)
+                    state.lastFine = max(state.lastFine ?? effectiveDate, effectiveDate)
                 }
             }
         }
@@ -105,8 +108,8 @@ public struct StatusEngine: Sendable {
         return decide(state: state, flags: flags, openInfringementSince: openSince, on: referenceDate)
     }
 
-    private func isKnown(_ event: Event, at knownAt: Instant?) -> Bool {
-        guard let knownAt, let recordedAt = event.recordedAt else { return true }
+    private func isKnown(_ recordedAt: Instant?, at knownAt: Instant?) -> Bool {
+        guard let knownAt, let recordedAt else { return true }
         return recordedAt <= knownAt
     }
 

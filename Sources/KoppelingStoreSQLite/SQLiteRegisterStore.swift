@@ -171,14 +171,14 @@ public final class SQLiteRegisterStore: RegisterStore {
         var summary = AppendSummary()
         guard !rows.isEmpty else { return summary }
         let statement = try db.cachedStatement(sql: insertSQL)
+        let select = try db.cachedStatement(sql: "SELECT insz, type, effective_date, source, data FROM event WHERE event_id = ?")
         let recorded = recordedAt.microsecondsSinceEpoch
         for (index, row) in rows.enumerated() {
             try statement.execute(arguments: [row.id, row.insz, row.type, row.effectiveDate, recorded, row.source, row.data])
             if db.changesCount == 1 {
                 summary.stored += 1
             } else {
-                let existing = try Row.fetchOne(
-                    db, sql: "SELECT insz, type, effective_date, source, data FROM event WHERE event_id = ?", arguments: [row.id])
+                let existing = try Row.fetchOne(select, arguments: [row.id])
                 guard let existing,
                       existing[0] as String == row.insz, existing[1] as String == row.type,
                       existing[2] as String == row.effectiveDate, existing[3] as String == row.source,

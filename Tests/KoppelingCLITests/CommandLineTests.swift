@@ -142,26 +142,32 @@ struct CommandLineTests {
     @Test("an event acknowledged over HTTP survives kill -9 of the server")
     func crashAfterAcknowledgement() async throws {
         let folder = try TestEnvironment.temporaryFolder()
-        let port = Int.random(in: 20_000...40_000)
-        let server = Process()
-        server.executableURL = TestEnvironment.koppelingExecutable
-        server.arguments = ["serve", "--database", "r.sqlite", "--port", "\(port)"]
-        server.currentDirectoryURL = folder
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
+        var server = Process()
+        var base = URL(string: "http://127.0.0.1:1")!
         var ready = false
-        for _ in 0..<100 where !ready {
-            if let (_, response) = try? await URLSession.shared.data(from: base.appendingPathComponent("health/live")),
-               (response as? HTTPURLResponse)?.statusCode == 200
-            {
-                ready = true
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
+        // A random port may be taken: try a few.
+        for _ in 0..<5 where !ready {
+            let port = Int.random(in: 20_000...40_000)
+            server = Process()
+            server.executableURL = TestEnvironment.koppelingExecutable
+            server.arguments = ["serve", "--database", "r.sqlite", "--port", "\(port)"]
+            server.currentDirectoryURL = folder
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+            try server.run()
+            base = URL(string: "http://127.0.0.1:\(port)")!
+            for _ in 0..<100 where !ready && server.isRunning {
+                if let (_, response) = try? await URLSession.shared.data(from: base.appendingPathComponent("health/live")),
+                   (response as? HTTPURLResponse)?.statusCode == 200
+                {
+                    ready = true
+                } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
             }
+            if !ready, server.isRunning { kill(server.processIdentifier, SIGKILL) }
         }
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         try #require(ready, "the server did not start")
         let generator = PopulationGenerator(seed: 77, persons: 1)
         let events = generator.events(ofPerson: 0)
