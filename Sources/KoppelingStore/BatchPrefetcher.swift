@@ -11,7 +11,8 @@ public struct BatchPrefetcher<Output>: ~Copyable {
     public init<Source: EventBatchSource>(_ source: consuming Source, depth: Int = 4, transform: @escaping ([Event]) -> Output) {
         let pipe = Pipe(depth: depth)
         self.pipe = pipe
-        let box = ReaderBox(source: source, transform: transform)
+        var source = source
+        let box = ReaderBox { try source.nextBatch().map(transform) }
         let thread = Thread {
             while true {
                 let next: Result<Output?, any Error>
@@ -85,19 +86,13 @@ public struct BatchPrefetcher<Output>: ~Copyable {
         }
     }
 
-    // The source and the transform are moved into the box and used only by the reading thread
-    // from then on, so they are never accessed from two threads at once.
-    private final class ReaderBox<Source: EventBatchSource>: @unchecked Sendable {
-        var source: Source
-        let transform: ([Event]) -> Output
+    // The source and the transform are captured by the box's closure and used only by the reading
+    // thread from then on, so they are never accessed from two threads at once.
+    private final class ReaderBox: @unchecked Sendable {
+        let next: () throws -> Output?
 
-        init(source: consuming Source, transform: @escaping ([Event]) -> Output) {
-            self.source = source
-            self.transform = transform
-        }
-
-        func next() throws -> Output? {
-            try source.nextBatch().map(transform)
+        init(_ next: @escaping () throws -> Output?) {
+            self.next = next
         }
     }
 }

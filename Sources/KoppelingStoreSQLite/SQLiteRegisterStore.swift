@@ -58,6 +58,7 @@ public final class SQLiteRegisterStore: RegisterStore {
                 CREATE INDEX event_by_person ON event(insz, seq);
                 """)
         }
+        registerProtocolMigrations(&migrator)
         return migrator
     }
 
@@ -230,7 +231,7 @@ public final class SQLiteRegisterStore: RegisterStore {
 
     // MARK: - Error mapping
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await writer.write(body)
         } catch let error as DatabaseError {
@@ -238,7 +239,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await writer.read(body)
         } catch let error as DatabaseError {

@@ -41,12 +41,13 @@ public enum TestEnvironment {
         return FileManager.default.isExecutableFile(atPath: venv.path) ? venv : nil
     }
 
-    /// The Python of the test environment, if it can import python-stdnum.
+    /// The Python of the test environment, if it can import the oracles' packages
+    /// (python-stdnum, jsonschema, PyYAML).
     public static let pythonWithStdnum: URL? = {
         guard let python else { return nil }
         let process = Process()
         process.executableURL = python
-        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis"]
+        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }

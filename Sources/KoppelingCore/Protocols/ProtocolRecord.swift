@@ -1,0 +1,228 @@
+import Crypto
+import struct Foundation.Data
+
+/// Where a protocol version is in its life.
+public enum ProtocolState: String, Sendable, Hashable, Codable, CaseIterable {
+    case draft
+    case inReview = "in_review"
+    case advised
+    case signed
+    case published
+    case suspended
+    case revoked
+}
+
+/// A DPO's advice on a protocol version.
+public struct DPOAdvice: Sendable, Hashable, Codable {
+    public enum Opinion: String, Sendable, Hashable, Codable, CaseIterable {
+        case favourable
+        case conditional = "favourable_with_conditions"
+        case unfavourable
+    }
+    /// The party whose DPO advises.
+    public var party: String
+    public var opinion: Opinion
+    public var text: String
+    public var date: LocalDate
+    public var author: String
+
+    public init(party: String, opinion: Opinion, text: String, date: LocalDate, author: String) {
+        self.party = party
+        self.opinion = opinion
+        self.text = text
+        self.date = date
+        self.author = author
+    }
+}
+
+/// A controller's signature over the SHA-256 of a protocol version's canonical form.
+public struct ProtocolSignature: Sendable, Hashable, Codable {
+    public var party: String
+    /// The Ed25519 public key, base64 (raw 32 bytes).
+    public var publicKey: String
+    /// The signature, base64 (64 bytes).
+    public var signature: String
+    public var signedAt: Instant
+
+    public init(party: String, publicKey: String, signature: String, signedAt: Instant) {
+        self.party = party
+        self.publicKey = publicKey
+        self.signature = signature
+        self.signedAt = signedAt
+    }
+
+    /// The SHA-256 fingerprint of the public key, hexadecimal, as the publication shows it.
+    public var keyFingerprint: String {
+        let raw = Data(base64Encoded: publicKey) ?? Data()
+        return SHA256.hash(data: raw).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}
+
+/// One recorded transition: who, when, why.
+public struct ProtocolTransition: Sendable, Hashable, Codable {
+    public var from: ProtocolState?
+    public var to: ProtocolState
+    public var actor: String
+    public var at: Instant
+    public var reason: String?
+}
+
+/// A transition that is not allowed now.
+public struct ProtocolTransitionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The state the version is in.
+    public var state: ProtocolState
+    /// The action refused.
+    public var action: String
+    /// The actions allowed in this state.
+    public var allowed: [String]
+    /// Why, beyond the state.
+    public var detail: String?
+
+    public init(state: ProtocolState, action: String, allowed: [String], detail: String? = nil) {
+        self.state = state
+        self.action = action
+        self.allowed = allowed
+        self.detail = detail
+    }
+
+    public var description: String {
+        "cannot \(action): the protocol is \(state.rawValue)\(detail.map { " (\($0))" } ?? ""); allowed: \(allowed.isEmpty ? "none" : allowed.joined(separator: ", "))"
+    }
+}
+
+/// A protocol version with its life: advices, signatures, publication and every transition.
+/// Transitions are pure: each returns the new record or refuses with the state and what is allowed.
+public struct ProtocolRecord: Sendable, Hashable, Codable {
+    public var document: ProtocolDocument
+    public var state: ProtocolState
+    public var advices: [DPOAdvice]
+    public var signatures: [ProtocolSignature]
+    public var publishedOn: LocalDate?
+    public var history: [ProtocolTransition]
+
+    /// A new draft.
+    public init(draft document: ProtocolDocument, actor: String, at: Instant) {
+        self.document = document
+        self.state = .draft
+        self.advices = []
+        self.signatures = []
+        self.publishedOn = nil
+        self.history = [ProtocolTransition(from: nil, to: .draft, actor: actor, at: at, reason: "drafted")]
+    }
+
+    /// The actions allowed in the current state.
+    public var allowedActions: [String] {
+        switch state {
+        case .draft: ["submit"]
+        case .inReview: ["advise"]
+        case .advised: hasUnfavourableAdvice ? [] : ["sign"]
+        case .signed: ["publish"]
+        case .published: ["suspend", "revoke"]
+        case .suspended: ["reinstate", "revoke"]
+        case .revoked: []
+        }
+    }
+
+    /// An unfavourable advice blocks signing until a new version.
+    public var hasUnfavourableAdvice: Bool { advices.contains { $0.opinion == .unfavourable } }
+
+    /// Every party has signed.
+    public var isSignedByAll: Bool {
+        document.parties.allSatisfy { party in signatures.contains { $0.party == party.id } }
+    }
+
+    private func refuse(_ action: String, _ detail: String? = nil) -> ProtocolTransitionError {
+        ProtocolTransitionError(state: state, action: action, allowed: allowedActions, detail: detail)
+    }
+
+    private mutating func move(to next: ProtocolState, actor: String, at: Instant, reason: String?) {
+        history.append(ProtocolTransition(from: state, to: next, actor: actor, at: at, reason: reason))
+        state = next
+    }
+
+    /// draft → in_review.
+    public func submitted(actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .draft else { throw refuse("submit") }
+        var next = self
+        next.move(to: .inReview, actor: actor, at: at, reason: "submitted for DPO advice")
+        return next
+    }
+
+    /// Records one DPO's advice; with one advice from each party the version is `advised`.
+    public func advised(_ advice: DPOAdvice, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .inReview else { throw refuse("advise") }
+        guard document.parties.contains(where: { $0.id == advice.party }) else {
+            throw refuse("advise", "\(advice.party) is not a party to this protocol")
+        }
+        guard !advices.contains(where: { $0.party == advice.party }) else {
+            throw refuse("advise", "the DPO of \(advice.party) has already advised")
+        }
+        var next = self
+        next.advices.append(advice)
+        next.history.append(ProtocolTransition(from: state, to: state, actor: actor, at: at, reason: "advice of the DPO of \(advice.party): \(advice.opinion.rawValue)"))
+        if document.parties.allSatisfy({ party in next.advices.contains { $0.party == party.id } }) {
+            next.move(to: .advised, actor: actor, at: at, reason: next.hasUnfavourableAdvice ? "advised; an unfavourable advice blocks signing" : "advised")
+        }
+        return next
+    }
+
+    /// Adds a controller's signature after verifying it against the party's registered keys; with
+    /// every party's signature the version is `signed`.
+    public func signed(
+        party: String, publicKey: Curve25519.Signing.PublicKey, signature: Data, registeredKeys: [Curve25519.Signing.PublicKey],
+        actor: String, at: Instant
+    ) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .advised else { throw refuse("sign") }
+        guard !hasUnfavourableAdvice else { throw refuse("sign", "an unfavourable advice blocks signing until a new version") }
+        guard document.parties.contains(where: { $0.id == party }) else { throw refuse("sign", "\(party) is not a party to this protocol") }
+        guard !signatures.contains(where: { $0.party == party }) else { throw refuse("sign", "\(party) has already signed") }
+        guard registeredKeys.contains(where: { $0.rawRepresentation == publicKey.rawRepresentation }) else {
+            throw refuse("sign", "the key is not registered for \(party)")
+        }
+        guard publicKey.isValidSignature(signature, for: Data(document.digest)) else {
+            throw refuse("sign", "the signature does not verify against the SHA-256 of this version's canonical form")
+        }
+        var next = self
+        next.signatures.append(ProtocolSignature(
+            party: party, publicKey: publicKey.rawRepresentation.base64EncodedString(), signature: signature.base64EncodedString(), signedAt: at))
+        if next.isSignedByAll {
+            next.move(to: .signed, actor: actor, at: at, reason: "signed by \(party); signed by every party")
+        } else {
+            next.history.append(ProtocolTransition(from: .advised, to: .advised, actor: actor, at: at, reason: "signed by \(party)"))
+        }
+        return next
+    }
+
+    /// signed by every party → published.
+    public func published(on date: LocalDate, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .signed else { throw refuse("publish") }
+        var next = self
+        next.publishedOn = date
+        next.move(to: .published, actor: actor, at: at, reason: "published on \(date)")
+        return next
+    }
+
+    /// published → suspended.
+    public func suspended(reason: String, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .published else { throw refuse("suspend") }
+        var next = self
+        next.move(to: .suspended, actor: actor, at: at, reason: reason)
+        return next
+    }
+
+    /// suspended → published.
+    public func reinstated(reason: String, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .suspended else { throw refuse("reinstate") }
+        var next = self
+        next.move(to: .published, actor: actor, at: at, reason: reason)
+        return next
+    }
+
+    /// published or suspended → revoked, for good.
+    public func revoked(reason: String, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .published || state == .suspended else { throw refuse("revoke") }
+        var next = self
+        next.move(to: .revoked, actor: actor, at: at, reason: reason)
+        return next
+    }
+}

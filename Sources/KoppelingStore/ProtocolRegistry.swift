@@ -1,0 +1,69 @@
+public import KoppelingCore
+public import struct Foundation.Data
+import Crypto
+
+/// The protocol workflow over a store: drafting, DPO advice, signatures, publication, suspension
+/// and revocation, each recorded with who, when and why; and the disclosure decision.
+public struct ProtocolRegistry: Sendable {
+    public let store: any ProtocolStore
+    /// The clock, for the instant of every transition.
+    public let clock: @Sendable () -> Instant
+
+    public init(store: any ProtocolStore, clock: @escaping @Sendable () -> Instant) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Stores a validated document as a draft and submits it for DPO advice.
+    public func submit(_ document: ProtocolDocument, actor: String) async throws -> ProtocolRecord {
+        let now = clock()
+        let record = try ProtocolRecord(draft: document, actor: actor, at: now).submitted(actor: actor, at: now)
+        try await store.insertProtocol(record)
+        return record
+    }
+
+    /// Records a DPO's advice.
+    public func advise(id: String, version: Int, advice: DPOAdvice, actor: String) async throws -> ProtocolRecord {
+        let now = clock()
+        return try await store.updateProtocol(id: id, version: version) { try $0.advised(advice, actor: actor, at: now) }
+    }
+
+    /// Adds a controller's signature, verified against the party's registered keys.
+    public func sign(id: String, version: Int, party: String, publicKey: Curve25519.Signing.PublicKey, signature: Data, actor: String) async throws -> ProtocolRecord {
+        guard let registered = try await store.party(id: party) else { throw ProtocolStoreError.unknownParty(party) }
+        let keys = registered.publicKeys.compactMap { Data(base64Encoded: $0) }.compactMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+        let now = clock()
+        return try await store.updateProtocol(id: id, version: version) {
+            try $0.signed(party: party, publicKey: publicKey, signature: signature, registeredKeys: keys, actor: actor, at: now)
+        }
+    }
+
+    /// Publishes a signed version.
+    public func publish(id: String, version: Int, on date: LocalDate, actor: String) async throws -> ProtocolRecord {
+        let now = clock()
+        return try await store.updateProtocol(id: id, version: version) { try $0.published(on: date, actor: actor, at: now) }
+    }
+
+    /// Suspends a published version.
+    public func suspend(id: String, version: Int, reason: String, actor: String) async throws -> ProtocolRecord {
+        let now = clock()
+        return try await store.updateProtocol(id: id, version: version) { try $0.suspended(reason: reason, actor: actor, at: now) }
+    }
+
+    /// Lifts a suspension.
+    public func reinstate(id: String, version: Int, reason: String, actor: String) async throws -> ProtocolRecord {
+        let now = clock()
+        return try await store.updateProtocol(id: id, version: version) { try $0.reinstated(reason: reason, actor: actor, at: now) }
+    }
+
+    /// Revokes a version for good.
+    public func revoke(id: String, version: Int, reason: String, actor: String) async throws -> ProtocolRecord {
+        let now = clock()
+        return try await store.updateProtocol(id: id, version: version) { try $0.revoked(reason: reason, actor: actor, at: now) }
+    }
+
+    /// The disclosure decision over every stored version.
+    public func policy() async throws -> DisclosurePolicy {
+        DisclosurePolicy(protocols: try await store.protocolRecords())
+    }
+}

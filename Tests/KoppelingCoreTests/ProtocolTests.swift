@@ -1,0 +1,219 @@
+import Crypto
+import Foundation
+import KoppelingCore
+import KoppelingTestSupport
+import Testing
+
+@Suite("Protocols as code")
+struct ProtocolTests {
+    static let shipped = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml")
+    static let t0 = Instant("2026-11-01T09:00:00Z")!
+
+    static func document() throws -> ProtocolDocument {
+        try ProtocolDocument.parse(yaml: String(contentsOf: shipped, encoding: .utf8))
+    }
+
+    static func advise(_ record: ProtocolRecord, provider: DPOAdvice.Opinion = .favourable, recipient: DPOAdvice.Opinion = .favourable) throws -> ProtocolRecord {
+        try record.submitted(actor: "staff", at: t0)
+            .advised(.init(party: "agii", opinion: provider, text: "Gunstig.", date: LocalDate("2026-11-02")!, author: "DPO AgII"), actor: "dpo-agii", at: t0)
+            .advised(.init(party: "dvz", opinion: recipient, text: "Gunstig.", date: LocalDate("2026-11-03")!, author: "DPO DVZ"), actor: "dpo-dvz", at: t0)
+    }
+
+    struct Keys {
+        let agii = Curve25519.Signing.PrivateKey()
+        let dvz = Curve25519.Signing.PrivateKey()
+    }
+
+    static func sign(_ record: ProtocolRecord, _ keys: Keys) throws -> ProtocolRecord {
+        let digest = Data(record.document.digest)
+        return try record
+            .signed(party: "agii", publicKey: keys.agii.publicKey, signature: keys.agii.signature(for: digest), registeredKeys: [keys.agii.publicKey], actor: "agii", at: t0)
+            .signed(party: "dvz", publicKey: keys.dvz.publicKey, signature: keys.dvz.signature(for: digest), registeredKeys: [keys.dvz.publicKey], actor: "dvz", at: t0)
+    }
+
+    static func published() throws -> ProtocolRecord {
+        try sign(advise(ProtocolRecord(draft: document(), actor: "staff", at: t0)), Keys())
+            .published(on: LocalDate("2026-11-10")!, actor: "staff", at: t0)
+    }
+
+    @Test("the shipped protocol parses: DVZ, purpose ART_1_2, every field of BRIEF section 4, three channels")
+    func shippedProtocol() throws {
+        let document = try Self.document()
+        #expect(document.id == "kbi-dvz-integration-efforts")
+        #expect(document.party(.recipient)?.id == "dvz")
+        #expect(document.purposes.map(\.code) == ["ART_1_2_INTEGRATION_EFFORTS"])
+        #expect(Set(document.fields) == Set(DisclosureField.allCases))
+        #expect(document.channels.map(\.channel) == [.lookup, .follow, .batch])
+        #expect(document.digestHex.count == 64)
+    }
+
+    @Test("validation names the line and the rule broken", arguments: [
+        ("version: 1", "version: one", 8, "version", "type"),
+        ("  - insz\n", "  - insz\n  - medicalReason\n", 42, "fields[1]", "enum"),
+        ("    maxFollowDays: 730\n", "", 62, "channels[1].maxFollowDays", "required"),
+        ("validUntil: 2030-12-31", "validUntil: 2025-12-31", 79, "validUntil", "range"),
+        ("enterpriseNumber: \"0308.357.753\"", "enterpriseNumber: \"0308.357.754\"", 24, "parties[1].enterpriseNumber", "format"),
+        ("dataSubjects:", "colour: blue\ndataSubjects:", 39, "colour", "unknown-member"),
+        ("      email: dpo@dvz.example", "      email: dpo-at-dvz", 30, "parties[1].dpo.email", "format"),
+    ])
+    func validation(original: String, replacement: String, line: Int, path: String, rule: String) throws {
+        let text = try String(contentsOf: Self.shipped, encoding: .utf8)
+        #expect(text.contains(original))
+        let changed = text.replacingOccurrences(of: original, with: replacement)
+        #expect {
+            try ProtocolDocument.parse(yaml: changed)
+        } throws: { error in
+            guard let issue = (error as? ProtocolValidationError)?.issues.first else { return false }
+            return issue.path == path && issue.rule == rule && issue.line == line
+        }
+    }
+
+    @Test("malformed YAML names its position")
+    func malformed() {
+        #expect {
+            try ProtocolDocument.parse(yaml: "id: x\nparties: [\n  - a\n")
+        } throws: { error in
+            (error as? ProtocolValidationError)?.issues.first.map { $0.rule == "yaml" && $0.line > 0 } ?? false
+        }
+    }
+
+    @Test("every legal transition, in order, records who and why")
+    func lifecycle() throws {
+        let record = try Self.published()
+        #expect(record.state == .published)
+        // Each advice and each signature is recorded, besides the state changes.
+        #expect(record.history.map(\.to) == [.draft, .inReview, .inReview, .inReview, .advised, .advised, .signed, .published])
+        #expect(record.history.allSatisfy { !$0.actor.isEmpty })
+        let suspended = try record.suspended(reason: "audit", actor: "staff", at: Self.t0)
+        #expect(suspended.state == .suspended)
+        let reinstated = try suspended.reinstated(reason: "audit closed", actor: "staff", at: Self.t0)
+        #expect(reinstated.state == .published)
+        let revoked = try reinstated.revoked(reason: "replaced", actor: "staff", at: Self.t0)
+        #expect(revoked.state == .revoked)
+        #expect(revoked.allowedActions.isEmpty)
+    }
+
+    @Test("illegal transitions are refused with the state and what is allowed")
+    func illegal() throws {
+        let draft = try ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0)
+        #expect(throws: ProtocolTransitionError(state: .draft, action: "publish", allowed: ["submit"])) {
+            try draft.published(on: LocalDate("2026-11-10")!, actor: "staff", at: Self.t0)
+        }
+        #expect(throws: ProtocolTransitionError.self) { try draft.suspended(reason: "x", actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) { try draft.revoked(reason: "x", actor: "s", at: Self.t0) }
+        let advised = try Self.advise(draft)
+        #expect(throws: ProtocolTransitionError.self) { try advised.submitted(actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) { try advised.published(on: LocalDate("2026-11-10")!, actor: "s", at: Self.t0) }
+        let revoked = try Self.published().revoked(reason: "x", actor: "s", at: Self.t0)
+        #expect(throws: ProtocolTransitionError.self) { try revoked.reinstated(reason: "x", actor: "s", at: Self.t0) }
+    }
+
+    @Test("an unfavourable advice blocks signing")
+    func unfavourable() throws {
+        let record = try Self.advise(ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0), recipient: .unfavourable)
+        #expect(record.state == .advised)
+        #expect(record.allowedActions.isEmpty)
+        let key = Curve25519.Signing.PrivateKey()
+        #expect(throws: ProtocolTransitionError.self) {
+            try record.signed(party: "agii", publicKey: key.publicKey, signature: key.signature(for: Data(record.document.digest)), registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+        }
+    }
+
+    @Test("a signature over a changed document, or with an unregistered key, is refused")
+    func signatures() throws {
+        let record = try Self.advise(ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0))
+        let key = Curve25519.Signing.PrivateKey()
+        var changed = record.document
+        changed.fields.removeLast()
+        let overChanged = try key.signature(for: Data(changed.digest))
+        #expect {
+            try record.signed(party: "agii", publicKey: key.publicKey, signature: overChanged, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+        } throws: { error in (error as? ProtocolTransitionError)?.detail?.contains("does not verify") ?? false }
+        let good = try key.signature(for: Data(record.document.digest))
+        #expect {
+            try record.signed(party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [Curve25519.Signing.PrivateKey().publicKey], actor: "agii", at: Self.t0)
+        } throws: { error in (error as? ProtocolTransitionError)?.detail?.contains("not registered") ?? false }
+        let once = try record.signed(party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+        #expect(once.state == .advised)
+        #expect(throws: ProtocolTransitionError.self) {
+            try once.signed(party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+        }
+    }
+
+    @Test("enforcement: only a published protocol in force authorises, and only the fields it lists")
+    func enforcement() throws {
+        let record = try Self.published()
+        let policy = DisclosurePolicy(protocols: [record])
+        let purpose = "ART_1_2_INTEGRATION_EFFORTS"
+        let inForce = LocalDate("2027-03-01")!
+        guard case .allowed(let id, let version, let fields) = policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) else {
+            Issue.record("expected allowed")
+            return
+        }
+        #expect(id == "kbi-dvz-integration-efforts" && version == 1)
+        #expect(Set(fields) == Set(record.document.fields))
+        // A field not listed is never allowed.
+        var narrower = record
+        narrower.document.fields = [.insz, .status]
+        let narrow = DisclosurePolicy(protocols: [narrower])
+        #expect(narrow.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: [.status, .finesDecided], on: inForce)
+            == .allowed(protocolId: "kbi-dvz-integration-efforts", version: 1, fields: [.status]))
+        #expect(policy.decide(party: "agii", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.noProtocol))
+        #expect(policy.decide(party: "dvz", purpose: "OTHER", channel: .lookup, fields: nil, on: inForce) == .denied(.noProtocol))
+        #expect(policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: LocalDate("2025-12-31")!) == .denied(.notYetInForce))
+        #expect(policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: LocalDate("2031-01-01")!) == .denied(.expired))
+        var lookupOnly = record
+        lookupOnly.document.channels = [.init(channel: .lookup, periodicity: "op vraag", maxFollowDays: nil)]
+        #expect(DisclosurePolicy(protocols: [lookupOnly]).decide(party: "dvz", purpose: purpose, channel: .batch, fields: nil, on: inForce) == .denied(.channelNotAllowed))
+        let suspended = try record.suspended(reason: "audit", actor: "s", at: Self.t0)
+        #expect(DisclosurePolicy(protocols: [suspended]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.suspended))
+        let revoked = try record.revoked(reason: "x", actor: "s", at: Self.t0)
+        #expect(DisclosurePolicy(protocols: [revoked]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.revoked))
+        let unsigned = try Self.advise(ProtocolRecord(draft: Self.document(), actor: "s", at: Self.t0))
+        #expect(DisclosurePolicy(protocols: [unsigned]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.notPublished))
+    }
+}
+
+/// The shipped JSON Schema and the server's validator agree, checked with Python's jsonschema.
+@Suite("Protocol JSON Schema")
+struct ProtocolSchemaTests {
+    @Test(
+        "jsonschema accepts the shipped protocol and refuses what the validator refuses",
+        .enabled(if: NationalNumberOracleTests.oracleAvailable, "skipped: no Python with jsonschema and PyYAML (.venv/bin/python); scripts/test creates it"))
+    func schema() throws {
+        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with jsonschema and PyYAML")
+        let folder = try TestEnvironment.temporaryFolder()
+        let text = try String(contentsOf: ProtocolTests.shipped, encoding: .utf8)
+        let variants: [(String, String)] = [
+            ("version: 1", "version: one"),
+            ("  - insz\n", "  - insz\n  - medicalReason\n"),
+            ("    maxFollowDays: 730\n", ""),
+            ("dataSubjects:", "colour: blue\ndataSubjects:"),
+            ("      email: dpo@dvz.example", "      email: dpo-at-dvz"),
+            ("  - id: dvz\n    role: recipient", "  - id: dvz\n    role: provider"),
+        ]
+        var paths = [ProtocolTests.shipped.path]
+        for (index, (original, replacement)) in variants.enumerated() {
+            let url = folder.appendingPathComponent("variant-\(index).yaml")
+            let changed = text.replacingOccurrences(of: original, with: replacement)
+            #expect(changed != text)
+            try changed.write(to: url, atomically: true, encoding: .utf8)
+            paths.append(url.path)
+            #expect(throws: ProtocolValidationError.self) { try ProtocolDocument.parse(yaml: changed) }
+        }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/protocol_schema_oracle.py").path] + paths
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        try #require(lines.count == paths.count)
+        #expect(lines[0] == "valid")
+        for line in lines.dropFirst() {
+            #expect(line.hasPrefix("invalid "), "\(line)")
+        }
+    }
+}
