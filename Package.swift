@@ -48,6 +48,7 @@ let package = Package(
                 "KoppelingCore", "KoppelingStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -57,6 +58,7 @@ let package = Package(
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -65,6 +67,7 @@ let package = Package(
             dependencies: [
                 "KoppelingApp", "KoppelingCore", "KoppelingStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -24,6 +24,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The port.")
     var port = 8080
 
+    @Option(help: "The protocol to set up to published with demo keys.")
+    var protocolFile = "protocols/kbi-dvz-integration-efforts.yaml"
+
     @Flag(help: "Print the samples and exit without serving.")
     var noServe = false
 
@@ -47,7 +50,8 @@ struct Demo: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.allowsTestNumbers = true
-        let register = try KoppelingApp.openRegister(configuration)
+        let services = try KoppelingApp.open(configuration)
+        let register = services.register
         let generator = PopulationGenerator(seed: seed, persons: persons)
         let counts = try await register.store.counts()
         if counts.events == 0 {
@@ -81,8 +85,21 @@ struct Demo: AsyncParsableCommand {
                   koppeling status --database \(database) --insz \(example.digits) --json
                 """)
         }
+        if FileManager.default.fileExists(atPath: protocolFile) {
+            let record = try await DemoProtocolSetup.run(services: services, documentPath: protocolFile, keysFolder: "koppeling-demo/keys", today: today)
+            print("""
+
+                The shipped protocol \(record.document.id) version \(record.document.version) is \(record.state.rawValue)\(record.publishedOn.map { " since \($0)" } ?? ""), \
+                signed with demo keys (koppeling-demo/keys) after demo DPO advices; valid \(record.document.validFrom) to \(record.document.validUntil).
+                  its publication page: http://\(host):\(port)/v1/protocols/\(record.document.id)/versions/\(record.document.version)/document
+                """)
+        } else {
+            print("\nNo protocol set up: \(protocolFile) is not here (run the demo from the repository's folder, or pass --protocol).")
+        }
         guard !noServe else { return }
         print("")
-        try await serve(register: register, configuration: configuration)
+        // Standard output is block-buffered when it is not a terminal: show the samples before the server's log.
+        fflush(nil)
+        try await serve(services: services, configuration: configuration)
     }
 }

@@ -19,13 +19,12 @@ struct Serve: AsyncParsableCommand {
         var configuration = options.configuration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
-        let register = try KoppelingApp.openRegister(configuration)
-        try await serve(register: register, configuration: configuration)
+        try await serve(services: try KoppelingApp.open(configuration), configuration: configuration)
     }
 }
 
 /// Runs the HTTP server until it is stopped.
-func serve(register: Register, configuration: KoppelingConfiguration) async throws {
+func serve(services: KoppelingServices, configuration: KoppelingConfiguration) async throws {
     var logger = Logger(label: "koppeling")
     logger.logLevel = .info
     let isLoopback = configuration.host == "127.0.0.1" || configuration.host == "::1" || configuration.host == "localhost"
@@ -35,6 +34,6 @@ func serve(register: Register, configuration: KoppelingConfiguration) async thro
             "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databasePath)",
             "note": "\(isLoopback ? "loopback only; the staff endpoints are open without authentication" : "WARNING: not loopback, and the staff endpoints have no authentication yet")",
         ])
-    let app = KoppelingApp.buildApplication(register: register, configuration: configuration, logger: logger)
+    let app = KoppelingApp.buildApplication(services: services, configuration: configuration, logger: logger)
     try await app.runService()
 }

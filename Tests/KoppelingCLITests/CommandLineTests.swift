@@ -182,4 +182,51 @@ struct CommandLineTests {
         let run = try koppeling(["status", "--all", "--database", "r.sqlite"], in: folder)
         #expect(run.err.hasPrefix("1 persons, \(events.count) events"))
     }
+
+    @Test("the protocol workflow on the command line: refusals name the state and what is allowed")
+    func protocolWorkflow() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        let db = ["--database", "p.sqlite"]
+        #expect(try koppeling(["protocol", "validate", file], in: folder).status == 0)
+        let broken = folder.appendingPathComponent("broken.yaml")
+        try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "version: 1", with: "version: one")
+            .write(to: broken, atomically: true, encoding: .utf8)
+        let invalid = try koppeling(["protocol", "validate", broken.path], in: folder)
+        #expect(invalid.status == 1)
+        #expect(invalid.err.contains("line 8, column 10: version: expected a whole number [type]"))
+        for party in ["agii", "dvz"] {
+            let generated = try koppeling(["keys", "generate", "--out", "keys/\(party).key"], in: folder)
+            #expect(generated.status == 0)
+            #expect(try koppeling(["party", "register"] + db + ["--id", party, "--name", party, "--key", "keys/\(party).key.pub"], in: folder).status == 0)
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("keys/agii.key").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try koppeling(["protocol", "submit"] + db + [file], in: folder).out.contains("in_review"))
+        let early = try koppeling(["protocol", "publish"] + db + ["kbi-dvz-integration-efforts", "1"], in: folder)
+        #expect(early.status == 1)
+        #expect(early.err.contains("the protocol is in_review; allowed: advise"))
+        _ = try koppeling(["protocol", "advise"] + db + ["kbi-dvz-integration-efforts", "1", "--party", "agii", "--opinion", "favourable", "--text", "Gunstig", "--author", "DPO AgII"], in: folder)
+        let blocked = try koppeling(["protocol", "advise"] + db + ["kbi-dvz-integration-efforts", "1", "--party", "dvz", "--opinion", "unfavourable", "--text", "Te ruim", "--author", "DPO DVZ"], in: folder)
+        #expect(blocked.out.contains("advised; next: none"))
+        let refused = try koppeling(["protocol", "sign"] + db + ["kbi-dvz-integration-efforts", "1", "--party", "agii", "--key", "keys/agii.key"], in: folder)
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("unfavourable advice blocks signing"))
+        let shown = try koppeling(["protocol", "show"] + db + ["kbi-dvz-integration-efforts", "1"], in: folder)
+        #expect(shown.out.contains("advice dvz: unfavourable"))
+    }
+
+    @Test("the demo sets the shipped protocol up to published and in force, with demo keys")
+    func demoProtocol() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        let run = try koppeling(["demo", "--persons", "200", "--no-serve", "--protocol-file", file], in: folder)
+        #expect(run.status == 0)
+        #expect(run.out.contains("Sample statuses"))
+        #expect(run.out.contains("kbi-dvz-integration-efforts version 1 is published"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("koppeling-demo/keys/dvz.key").path))
+        let again = try koppeling(["demo", "--persons", "200", "--no-serve", "--protocol-file", file], in: folder)
+        #expect(again.out.contains("Reusing the demo register"))
+        #expect(again.out.contains("is published"))
+    }
 }

@@ -15,7 +15,8 @@ struct RegisterAPITests {
     func withApp(_ body: @Sendable (any TestClientProtocol, SQLiteRegisterStore) async throws -> Void) async throws {
         let store = try SQLiteRegisterStore()
         let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
-        let router = KoppelingApp.buildRouter(register: register, today: { Self.today })
+        let router = KoppelingApp.buildRouter(
+            register: register, protocols: ProtocolRegistry(store: store, clock: SQLiteRegisterStore.systemClock), today: { Self.today })
         let app = Application(router: router)
         try await app.test(.router) { client in try await body(client, store) }
     }

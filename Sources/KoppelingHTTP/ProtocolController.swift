@@ -1,0 +1,252 @@
+public import Hummingbird
+public import KoppelingCore
+public import KoppelingStore
+import Crypto
+import Foundation
+
+/// The protocol endpoints: public reading (the law wants publication) and the staff workflow.
+public struct ProtocolController<Context: RequestContext>: Sendable {
+    public let registry: ProtocolRegistry
+    public let today: @Sendable () -> LocalDate
+
+    public init(registry: ProtocolRegistry, today: @escaping @Sendable () -> LocalDate) {
+        self.registry = registry
+        self.today = today
+    }
+
+    /// Adds the routes under `/v1/protocols`.
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.get(use: list)
+        group.post(use: submit)
+        group.get(":id/versions/:version", use: show)
+        group.get(":id/versions/:version/document", use: document)
+        group.post(":id/versions/:version/advices", use: advise)
+        group.post(":id/versions/:version/signatures", use: sign)
+        group.post(":id/versions/:version/publish", use: publish)
+        group.post(":id/versions/:version/suspend", use: suspend)
+        group.post(":id/versions/:version/reinstate", use: reinstate)
+        group.post(":id/versions/:version/revoke", use: revoke)
+    }
+
+    struct Summary: Encodable {
+        var id: String
+        var version: Int
+        var title: String
+        var state: ProtocolState
+        var inForce: Bool
+        var publishedOn: LocalDate?
+        var validFrom: LocalDate
+        var validUntil: LocalDate
+        var digest: String
+        var href: String
+        var documentHref: String
+    }
+
+    struct SignatureAnswer: Encodable {
+        var party: String
+        var publicKeyFingerprint: String
+        var signature: String
+        var signedAt: Instant
+    }
+
+    struct VersionAnswer: Encodable {
+        var id: String
+        var version: Int
+        var state: ProtocolState
+        var inForce: Bool
+        var publishedOn: LocalDate?
+        var digest: String
+        var allowedActions: [String]
+        var advices: [DPOAdvice]
+        var signatures: [SignatureAnswer]
+        var history: [ProtocolTransition]
+        var document: ProtocolDocument
+    }
+
+    func isInForce(_ record: ProtocolRecord) -> Bool {
+        let day = today()
+        return record.state == .published && record.document.validFrom <= day && day <= record.document.validUntil
+    }
+
+    func summary(_ record: ProtocolRecord) -> Summary {
+        let d = record.document
+        let href = "/v1/protocols/\(d.id)/versions/\(d.version)"
+        return Summary(
+            id: d.id, version: d.version, title: d.title, state: record.state, inForce: isInForce(record), publishedOn: record.publishedOn,
+            validFrom: d.validFrom, validUntil: d.validUntil, digest: d.digestHex, href: href, documentHref: href + "/document")
+    }
+
+    func answer(_ record: ProtocolRecord) -> VersionAnswer {
+        VersionAnswer(
+            id: record.document.id, version: record.document.version, state: record.state, inForce: isInForce(record),
+            publishedOn: record.publishedOn, digest: record.document.digestHex, allowedActions: record.allowedActions,
+            advices: record.advices,
+            signatures: record.signatures.map {
+                SignatureAnswer(party: $0.party, publicKeyFingerprint: $0.keyFingerprint, signature: $0.signature, signedAt: $0.signedAt)
+            },
+            history: record.history, document: record.document)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let records = try await registry.store.protocolRecords().filter { $0.publishedOn != nil }
+        return try json(records.map(summary))
+    }
+
+    func published(_ context: Context) async throws -> ProtocolRecord {
+        let id = try context.parameters.require("id")
+        let version = try context.parameters.require("version", as: Int.self)
+        guard let record = try await registry.store.protocolRecord(id: id, version: version), record.publishedOn != nil else {
+            throw Problem(status: .notFound, type: Problem.typeURI("protocol-not-found"), title: "No published protocol with this id and version")
+        }
+        return record
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        try json(answer(try await published(context)))
+    }
+
+    @Sendable func document(_ request: Request, context: Context) async throws -> Response {
+        let record = try await published(context)
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: ProtocolPage.render(record))))
+    }
+
+    // MARK: - Staff workflow
+
+    struct ActionRequest: Decodable {
+        var actor: String?
+        var reason: String?
+        var date: String?
+        // Advice
+        var party: String?
+        var opinion: String?
+        var text: String?
+        var author: String?
+        // Signature
+        var publicKey: String?
+        var signature: String?
+    }
+
+    func decode(_ request: Request) async throws -> ActionRequest {
+        let body = try await request.body.collect(upTo: 256 * 1024)
+        guard body.readableBytes > 0 else { return ActionRequest() }
+        do {
+            return try JSONDecoder().decode(ActionRequest.self, from: Data(body.readableBytesView))
+        } catch {
+            throw Problem.badRequest("expected a JSON object")
+        }
+    }
+
+    func versionKey(_ context: Context) throws -> (String, Int) {
+        (try context.parameters.require("id"), try context.parameters.require("version", as: Int.self))
+    }
+
+    /// Runs a workflow step, mapping its refusals to problems.
+    func step(_ body: () async throws -> ProtocolRecord) async throws -> Response {
+        do {
+            return try json(answer(try await body()))
+        } catch let error as ProtocolTransitionError {
+            throw Problem(
+                status: .conflict, type: Problem.typeURI("protocol-transition-refused"), title: "This transition is not allowed now",
+                detail: error.description, errors: error.allowed.map { .init(reason: "allowed: \($0)") })
+        } catch let error as ProtocolStoreError {
+            switch error {
+            case .notFound: throw Problem(status: .notFound, type: Problem.typeURI("protocol-not-found"), title: error.description)
+            case .versionExists: throw Problem(status: .conflict, type: Problem.typeURI("protocol-version-exists"), title: error.description)
+            case .unknownParty: throw Problem(status: .unprocessableContent, type: Problem.typeURI("unknown-party"), title: error.description)
+            }
+        }
+    }
+
+    func required(_ value: String?, _ name: String) throws -> String {
+        guard let value, !value.isEmpty else {
+            throw Problem.badRequest("\(name) is required", errors: [.init(pointer: name, reason: "required")])
+        }
+        return value
+    }
+
+    @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1024 * 1024)
+        let text = String(buffer: body)
+        let document: ProtocolDocument
+        do {
+            document = try ProtocolDocument.parse(yaml: text)
+        } catch {
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI("invalid-protocol"), title: "The protocol document breaks rules",
+                detail: "\(error.issues.count) rule(s) broken.",
+                errors: error.issues.map { .init(line: $0.line, pointer: $0.path, reason: "\($0.message) [\($0.rule)]") })
+        }
+        let actor = request.headers[.init("X-Koppeling-Actor")!] ?? "staff"
+        var response = try await step { try await registry.submit(document, actor: actor) }
+        response.status = .created
+        return response
+    }
+
+    @Sendable func advise(_ request: Request, context: Context) async throws -> Response {
+        let (id, version) = try versionKey(context)
+        let input = try await decode(request)
+        let party = try required(input.party, "party")
+        let opinionText = try required(input.opinion, "opinion")
+        let opinion: DPOAdvice.Opinion
+        switch opinionText {
+        case "favourable": opinion = .favourable
+        case "conditional", "favourable_with_conditions": opinion = .conditional
+        case "unfavourable": opinion = .unfavourable
+        default: throw Problem.badRequest("opinion must be favourable, conditional or unfavourable", errors: [.init(pointer: "opinion", reason: "enum")])
+        }
+        let date = input.date.flatMap { LocalDate($0) } ?? today()
+        let advice = DPOAdvice(party: party, opinion: opinion, text: try required(input.text, "text"), date: date, author: try required(input.author, "author"))
+        return try await step { try await registry.advise(id: id, version: version, advice: advice, actor: input.actor ?? input.author ?? "dpo") }
+    }
+
+    @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
+        let (id, version) = try versionKey(context)
+        let input = try await decode(request)
+        let party = try required(input.party, "party")
+        guard let keyData = Data(base64Encoded: try required(input.publicKey, "publicKey")),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyData)
+        else { throw Problem.badRequest("publicKey must be a base64 Ed25519 public key (32 bytes)", errors: [.init(pointer: "publicKey", reason: "format")]) }
+        guard let signature = Data(base64Encoded: try required(input.signature, "signature")) else {
+            throw Problem.badRequest("signature must be base64", errors: [.init(pointer: "signature", reason: "format")])
+        }
+        return try await step {
+            try await registry.sign(id: id, version: version, party: party, publicKey: key, signature: signature, actor: input.actor ?? party)
+        }
+    }
+
+    @Sendable func publish(_ request: Request, context: Context) async throws -> Response {
+        let (id, version) = try versionKey(context)
+        let input = try await decode(request)
+        let date = input.date.flatMap { LocalDate($0) } ?? today()
+        return try await step { try await registry.publish(id: id, version: version, on: date, actor: input.actor ?? "staff") }
+    }
+
+    @Sendable func suspend(_ request: Request, context: Context) async throws -> Response {
+        let (id, version) = try versionKey(context)
+        let input = try await decode(request)
+        let reason = try required(input.reason, "reason")
+        return try await step { try await registry.suspend(id: id, version: version, reason: reason, actor: input.actor ?? "staff") }
+    }
+
+    @Sendable func reinstate(_ request: Request, context: Context) async throws -> Response {
+        let (id, version) = try versionKey(context)
+        let input = try await decode(request)
+        let reason = try required(input.reason, "reason")
+        return try await step { try await registry.reinstate(id: id, version: version, reason: reason, actor: input.actor ?? "staff") }
+    }
+
+    @Sendable func revoke(_ request: Request, context: Context) async throws -> Response {
+        let (id, version) = try versionKey(context)
+        let input = try await decode(request)
+        let reason = try required(input.reason, "reason")
+        return try await step { try await registry.revoke(id: id, version: version, reason: reason, actor: input.actor ?? "staff") }
+    }
+
+    func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,255 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import KoppelingApp
+import KoppelingCore
+import KoppelingStore
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Signing keys.", subcommands: [Generate.self])
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate an Ed25519 key pair.",
+            discussion: "Writes the private key to FILE (mode 0600) and the public key to FILE.pub, both base64 of the raw 32 bytes, and prints the public half.")
+
+        @Option(help: "The private key file to write.")
+        var out: String
+
+        func run() throws {
+            guard !FileManager.default.fileExists(atPath: out) else {
+                printError("\(out) exists; not overwriting a key")
+                throw ExitCode(1)
+            }
+            let key = try Ed25519KeyFile.generate(to: out)
+            print("public key \(key.publicKey.rawRepresentation.base64EncodedString())")
+            print("fingerprint (SHA-256) \(Ed25519KeyFile.fingerprint(key.publicKey))")
+            print("written: \(out) (private, keep it secret) and \(out).pub")
+        }
+    }
+}
+
+struct Party: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Parties to protocols.", subcommands: [Register.self])
+
+    struct Register: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a party and the public keys its controller signs protocols with (adds keys to a registered party).")
+
+        @OptionGroup var options: RegisterOptions
+
+        @Option(help: "The party's id, as protocols name it (such as agii or dvz).")
+        var id: String
+
+        @Option(help: "The party's name.")
+        var name: String
+
+        @Option(name: .customLong("key"), help: "A public key: a .pub file or its base64 text. Repeatable.")
+        var keys: [String] = []
+
+        func run() async throws {
+            let services = try KoppelingApp.open(options.configuration())
+            let publicKeys = try keys.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0) }
+            try await services.protocols.store.registerParty(
+                RegisteredParty(id: id, name: name, publicKeys: publicKeys.map { $0.rawRepresentation.base64EncodedString() }))
+            let party = try await services.protocols.store.party(id: id)
+            print("party \(id) registered with \(party?.publicKeys.count ?? 0) key(s)")
+        }
+    }
+}
+
+struct ProtocolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "protocol", abstract: "Data-exchange protocols: validate, submit, advise, sign, publish, suspend, revoke, show.",
+        subcommands: [Validate.self, Submit.self, Advise.self, Sign.self, Publish.self, Suspend.self, Reinstate.self, Revoke.self, Show.self])
+
+    /// The actor recorded with a transition.
+    static var defaultActor: String { "\(ProcessInfo.processInfo.userName)@cli" }
+
+    /// Runs a workflow step and prints the outcome, or the refusal with the allowed transitions.
+    static func step(_ body: () async throws -> ProtocolRecord) async throws {
+        do {
+            let record = try await body()
+            print("\(record.document.id) version \(record.document.version): \(record.state.rawValue); next: \(record.allowedActions.isEmpty ? "none" : record.allowedActions.joined(separator: ", "))")
+        } catch let error as ProtocolTransitionError {
+            printError("refused: \(error.description)")
+            throw ExitCode(1)
+        } catch let error as ProtocolStoreError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+
+    struct VersionArguments: ParsableArguments {
+        @Argument(help: "The protocol id.") var id: String
+        @Argument(help: "The version.") var version: Int
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate a protocol document; every rule broken is named with its line.")
+        @Argument(help: "The YAML file.") var file: String
+
+        func run() throws {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                printError("\(file): cannot read the file")
+                throw ExitCode(1)
+            }
+            do {
+                let document = try ProtocolDocument.parse(yaml: text)
+                print("\(file): valid; \(document.id) version \(document.version), SHA-256 of the canonical form \(document.digestHex)")
+            } catch {
+                for issue in error.issues { printError("\(file): \(issue.description)") }
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Submit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Store a protocol document as a new version and submit it for DPO advice.")
+        @OptionGroup var options: RegisterOptions
+        @Option(help: "Who submits (recorded).") var actor = ProtocolCommand.defaultActor
+        @Argument(help: "The YAML file.") var file: String
+
+        func run() async throws {
+            let document: ProtocolDocument
+            do {
+                document = try ProtocolDocument.parse(yaml: try String(contentsOfFile: file, encoding: .utf8))
+            } catch let error as ProtocolValidationError {
+                for issue in error.issues { printError("\(file): \(issue.description)") }
+                throw ExitCode(1)
+            }
+            let services = try KoppelingApp.open(options.configuration())
+            try await ProtocolCommand.step { try await services.protocols.submit(document, actor: actor) }
+        }
+    }
+
+    struct Advise: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a DPO's advice.")
+        @OptionGroup var options: RegisterOptions
+        @OptionGroup var version: VersionArguments
+        @Option(help: "The party whose DPO advises.") var party: String
+        @Option(help: "favourable, conditional or unfavourable.") var opinion: String
+        @Option(help: "The advice's text.") var text: String
+        @Option(help: "The advice's author.") var author: String
+        @Option(help: "The advice's date (default: today).") var date: String?
+
+        func run() async throws {
+            let opinionValue: DPOAdvice.Opinion
+            switch opinion {
+            case "favourable": opinionValue = .favourable
+            case "conditional": opinionValue = .conditional
+            case "unfavourable": opinionValue = .unfavourable
+            default: throw ValidationError("--opinion must be favourable, conditional or unfavourable")
+            }
+            let configuration = options.configuration()
+            guard let day = date.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--date must be YYYY-MM-DD") }
+            let services = try KoppelingApp.open(configuration)
+            let advice = DPOAdvice(party: party, opinion: opinionValue, text: text, date: day, author: author)
+            try await ProtocolCommand.step { try await services.protocols.advise(id: version.id, version: version.version, advice: advice, actor: author) }
+        }
+    }
+
+    struct Sign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a protocol version for a party: Ed25519 over the SHA-256 of its canonical form, verified against the party's registered keys.")
+        @OptionGroup var options: RegisterOptions
+        @OptionGroup var version: VersionArguments
+        @Option(help: "The signing party.") var party: String
+        @Option(help: "The controller's private key file.") var key: String
+
+        func run() async throws {
+            let services = try KoppelingApp.open(options.configuration())
+            let privateKey = try Ed25519KeyFile.privateKey(at: key)
+            guard let record = try await services.protocols.store.protocolRecord(id: version.id, version: version.version) else {
+                printError(ProtocolStoreError.notFound(id: version.id, version: version.version).description)
+                throw ExitCode(1)
+            }
+            let signature = try privateKey.signature(for: Data(record.document.digest))
+            try await ProtocolCommand.step {
+                try await services.protocols.sign(id: version.id, version: version.version, party: party, publicKey: privateKey.publicKey, signature: signature, actor: party)
+            }
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a version signed by every party.")
+        @OptionGroup var options: RegisterOptions
+        @OptionGroup var version: VersionArguments
+        @Option(help: "The publication date (default: today).") var on: String?
+        @Option(help: "Who publishes (recorded).") var actor = ProtocolCommand.defaultActor
+
+        func run() async throws {
+            let configuration = options.configuration()
+            guard let day = on.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--on must be YYYY-MM-DD") }
+            let services = try KoppelingApp.open(configuration)
+            try await ProtocolCommand.step { try await services.protocols.publish(id: version.id, version: version.version, on: day, actor: actor) }
+        }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Suspend a published version: it authorises nothing until reinstated.")
+        @OptionGroup var options: RegisterOptions
+        @OptionGroup var version: VersionArguments
+        @Option(help: "Why.") var reason: String
+        @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
+
+        func run() async throws {
+            let services = try KoppelingApp.open(options.configuration())
+            try await ProtocolCommand.step { try await services.protocols.suspend(id: version.id, version: version.version, reason: reason, actor: actor) }
+        }
+    }
+
+    struct Reinstate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a suspension.")
+        @OptionGroup var options: RegisterOptions
+        @OptionGroup var version: VersionArguments
+        @Option(help: "Why.") var reason: String
+        @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
+
+        func run() async throws {
+            let services = try KoppelingApp.open(options.configuration())
+            try await ProtocolCommand.step { try await services.protocols.reinstate(id: version.id, version: version.version, reason: reason, actor: actor) }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a version for good.")
+        @OptionGroup var options: RegisterOptions
+        @OptionGroup var version: VersionArguments
+        @Option(help: "Why.") var reason: String
+        @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
+
+        func run() async throws {
+            let services = try KoppelingApp.open(options.configuration())
+            try await ProtocolCommand.step { try await services.protocols.revoke(id: version.id, version: version.version, reason: reason, actor: actor) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a protocol's versions, or one version with its advices, signatures and history.")
+        @OptionGroup var options: RegisterOptions
+        @Argument(help: "The protocol id.") var id: String
+        @Argument(help: "The version.") var version: Int?
+
+        func run() async throws {
+            let services = try KoppelingApp.open(options.configuration())
+            let records = try await services.protocols.store.protocolRecords().filter { $0.document.id == id && (version == nil || $0.document.version == version) }
+            guard !records.isEmpty else {
+                printError("no protocol \(id)\(version.map { " version \($0)" } ?? "")")
+                throw ExitCode(1)
+            }
+            for record in records {
+                let d = record.document
+                print("\(d.id) version \(d.version): \(record.state.rawValue)\(record.publishedOn.map { ", published \($0)" } ?? ""); valid \(d.validFrom) to \(d.validUntil)")
+                print("  SHA-256 \(d.digestHex)")
+                guard version != nil else { continue }
+                for advice in record.advices { print("  advice \(advice.party): \(advice.opinion.rawValue), \(advice.date), \(advice.author)") }
+                for signature in record.signatures { print("  signed by \(signature.party) at \(signature.signedAt), key \(signature.keyFingerprint)") }
+                for transition in record.history {
+                    print("  \(transition.at) \(transition.actor): \(transition.from?.rawValue ?? "-") -> \(transition.to.rawValue)\(transition.reason.map { " (\($0))" } ?? "")")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KoppelingApp
+import KoppelingCore
+import KoppelingStore
+import KoppelingStoreSQLite
+import KoppelingTestSupport
+import Testing
+
+@Suite("Protocol HTTP API")
+struct ProtocolAPITests {
+    static let today = LocalDate("2026-11-29")!
+    static let yaml = try! String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
+    static let base = "/v1/protocols/kbi-dvz-integration-efforts/versions/1"
+
+    func withApp(_ body: @Sendable (any TestClientProtocol, ProtocolRegistry) async throws -> Void) async throws {
+        let store = try SQLiteRegisterStore()
+        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
+        let protocols = ProtocolRegistry(store: store, clock: SQLiteRegisterStore.systemClock)
+        let app = Application(router: KoppelingApp.buildRouter(register: register, protocols: protocols, today: { Self.today }))
+        try await app.test(.router) { client in try await body(client, protocols) }
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any])
+    }
+
+    static func post(_ client: some TestClientProtocol, _ path: String, _ body: [String: Any]) async throws -> (Int, [String: Any]) {
+        let data = try JSONSerialization.data(withJSONObject: body)
+        return try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: data)) { response in
+            (Int(response.status.code), try Self.json(response.body))
+        }
+    }
+
+    @Test("the whole workflow over HTTP, then public reading and the Dutch publication page")
+    func workflow() async throws {
+        try await withApp { client, protocols in
+            let agii = Curve25519.Signing.PrivateKey()
+            let dvz = Curve25519.Signing.PrivateKey()
+            try await protocols.store.registerParty(.init(id: "agii", name: "AgII", publicKeys: [agii.publicKey.rawRepresentation.base64EncodedString()]))
+            try await protocols.store.registerParty(.init(id: "dvz", name: "DVZ", publicKeys: [dvz.publicKey.rawRepresentation.base64EncodedString()]))
+
+            try await client.execute(uri: "/v1/protocols", method: .post, headers: [.contentType: "application/yaml"], body: ByteBuffer(string: Self.yaml)) { response in
+                #expect(response.status == .created)
+                let parsed = try Self.json(response.body)
+                #expect(parsed["state"] as? String == "in_review")
+            }
+            // Not published yet: not public.
+            try await client.execute(uri: Self.base, method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            let early = try await Self.post(client, Self.base + "/publish", [:])
+            #expect(early.0 == 409)
+            #expect(early.1["type"] as? String == "urn:koppeling:problem:protocol-transition-refused")
+            #expect((early.1["detail"] as? String)?.contains("in_review") == true)
+
+            #expect(try await Self.post(client, Self.base + "/advices", ["party": "agii", "opinion": "favourable", "text": "Gunstig advies.", "author": "DPO AgII"]).0 == 200)
+            let advised = try await Self.post(client, Self.base + "/advices", ["party": "dvz", "opinion": "conditional", "text": "Gunstig mits jaarlijkse audit.", "author": "DPO DVZ"])
+            #expect(advised.1["state"] as? String == "advised")
+            let digest = try #require(advised.1["digest"] as? String)
+            let digestBytes = Data(stride(from: 0, to: digest.count, by: 2).map { offset -> UInt8 in
+                let start = digest.index(digest.startIndex, offsetBy: offset)
+                return UInt8(digest[start..<digest.index(start, offsetBy: 2)], radix: 16)!
+            })
+            for (party, key) in [("agii", agii), ("dvz", dvz)] {
+                let answer = try await Self.post(client, Self.base + "/signatures", [
+                    "party": party, "publicKey": key.publicKey.rawRepresentation.base64EncodedString(),
+                    "signature": try key.signature(for: digestBytes).base64EncodedString(),
+                ])
+                #expect(answer.0 == 200)
+            }
+            let published = try await Self.post(client, Self.base + "/publish", ["date": "2026-11-29"])
+            #expect(published.1["state"] as? String == "published")
+            #expect(published.1["inForce"] as? Bool == true)
+
+            try await client.execute(uri: "/v1/protocols", method: .get) { response in
+                let list = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
+                #expect(list.count == 1)
+                #expect(list.first?["documentHref"] as? String == Self.base + "/document")
+            }
+            try await client.execute(uri: Self.base, method: .get) { response in
+                let body = try Self.json(response.body)
+                #expect((body["signatures"] as? [[String: Any]])?.count == 2)
+                #expect((body["advices"] as? [[String: Any]])?.count == 2)
+            }
+            try await client.execute(uri: Self.base + "/document", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let html = String(buffer: response.body)
+                #expect(html.contains("<html lang=\"nl\">"))
+                #expect(html.contains("Dienst Vreemdelingenzaken"))
+                #expect(html.contains("ART_1_2_INTEGRATION_EFFORTS"))
+                #expect(html.contains("bekendgemaakt op 29 november 2026"))
+                #expect(html.contains("gunstig advies onder voorwaarden"))
+                #expect(html.contains("Gunstig mits jaarlijkse audit."))
+                #expect(html.contains(digest))
+                #expect(html.contains(Ed25519KeyFile.fingerprint(agii.publicKey)))
+                #expect(html.contains(Ed25519KeyFile.fingerprint(dvz.publicKey)))
+                for field in DisclosureField.allCases {
+                    #expect(html.contains(field.dutchLabel.replacingOccurrences(of: "'", with: "&#39;")))
+                }
+                #expect(html.contains("tien jaar"))
+            }
+            let suspended = try await Self.post(client, Self.base + "/suspend", ["reason": "audit"])
+            #expect(suspended.1["inForce"] as? Bool == false)
+            #expect(try await protocols.policy().decide(party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, fields: nil, on: Self.today) == .denied(.suspended))
+        }
+    }
+
+    @Test("a signature over another document is refused over HTTP")
+    func badSignature() async throws {
+        try await withApp { client, protocols in
+            let key = Curve25519.Signing.PrivateKey()
+            try await protocols.store.registerParty(.init(id: "agii", name: "AgII", publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
+            try await client.execute(uri: "/v1/protocols", method: .post, body: ByteBuffer(string: Self.yaml)) { #expect($0.status == .created) }
+            for party in ["agii", "dvz"] {
+                _ = try await Self.post(client, Self.base + "/advices", ["party": party, "opinion": "favourable", "text": "ok", "author": "dpo"])
+            }
+            let answer = try await Self.post(client, Self.base + "/signatures", [
+                "party": "agii", "publicKey": key.publicKey.rawRepresentation.base64EncodedString(),
+                "signature": try key.signature(for: Data("another document".utf8)).base64EncodedString(),
+            ])
+            #expect(answer.0 == 409)
+            #expect((answer.1["detail"] as? String)?.contains("does not verify") == true)
+        }
+    }
+
+    @Test("an invalid document is refused with its lines and rules")
+    func invalidDocument() async throws {
+        try await withApp { client, _ in
+            let broken = Self.yaml.replacingOccurrences(of: "version: 1", with: "version: one").replacingOccurrences(of: "  - insz\n", with: "  - insz\n  - medicalReason\n")
+            try await client.execute(uri: "/v1/protocols", method: .post, body: ByteBuffer(string: broken)) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = try Self.json(response.body)
+                #expect(body["type"] as? String == "urn:koppeling:problem:invalid-protocol")
+                let errors = try #require(body["errors"] as? [[String: Any]])
+                #expect(errors.map { $0["line"] as? Int } == [8, 42])
+                #expect(errors.map { $0["pointer"] as? String } == ["version", "fields[1]"])
+            }
+        }
+    }
+}
