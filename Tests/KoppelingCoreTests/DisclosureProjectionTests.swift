@@ -1,0 +1,53 @@
+import KoppelingCore
+import KoppelingTestSupport
+import Testing
+
+@Suite("Disclosure projection")
+struct DisclosureProjectionTests {
+    var f = EventFactory()
+    let projection = DisclosureProjection(engine: StatusEngine())
+
+    func values(_ events: [Event], _ date: String, _ fields: [DisclosureField] = DisclosureField.allCases) -> [DisclosureField: JSONValue] {
+        Dictionary(uniqueKeysWithValues: projection.project(events, insz: f.insz, on: LocalDate(date)!, fields: fields).map { ($0.field, $0.value) })
+    }
+
+    @Test("a person in trajectory: every field from the events, under the status engine's counting rules")
+    mutating func inTrajectory() {
+        let events = [
+            f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))),
+            f.make("2024-01-10", .registered(.init(kind: .first, agency: "atlas"))),
+            f.make("2024-02-01", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .dutch]))),
+            f.make("2024-05-01", .componentResult(.init(component: .socialOrientation, decision: .passed))),
+            f.make("2024-06-01", .dutchLevelReached(.a1)),
+            f.make("2024-09-01", .dutchLevelReached(.a2)),
+            f.make("2024-09-01", .componentResult(.init(component: .dutch, decision: .failed))),
+            f.make("2024-10-01", .infringementRecorded(.init(infringementId: "I", kind: .irregularParticipation, noticeOfDefaultOn: nil))),
+        ]
+        let v = values(events, "2024-12-01")
+        #expect(v[.insz] == .string("85073003328"))
+        #expect(v[.status] == .string("infringement_pending"))
+        #expect(v[.statusSince] == .string("2024-10-01"))
+        #expect(v[.contractSignedOn] == .string("2024-02-01"))
+        #expect(v[.certificateIssuedOn] == .null)
+        #expect(v[.highestDutchLevel] == .string("A2"))
+        #expect(v[.socialOrientationMet] == .bool(true))
+        #expect(v[.dutchMet] == .bool(false))
+        #expect(v[.routeToWorkMet] == .null)
+        #expect(v[.openInfringement] == .bool(true))
+        #expect(v[.finesDecided] == .integer(0))
+        #expect(v[.followingAgency] == .string("agii"))
+        // Before the later events, they do not count.
+        #expect(values(events, "2024-07-01")[.highestDutchLevel] == .string("A1"))
+    }
+
+    @Test("only the granted fields, in a fixed order; a medical exemption is disclosed as other")
+    mutating func grantedAndMedical() {
+        let events = [
+            f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))),
+            f.make("2024-01-20", .exemptionGranted(.init(category: .medical, until: nil))),
+        ]
+        let projected = projection.project(events, insz: f.insz, on: LocalDate("2024-06-01")!, fields: [.exemptionCategory, .status, .exempt])
+        #expect(projected.map(\.field) == [.status, .exempt, .exemptionCategory])
+        #expect(projected.map(\.value) == [.string("exempt"), .bool(true), .string("other")])
+    }
+}
