@@ -15,16 +15,25 @@ public struct KoppelingConfiguration: Sendable {
     public var allowsTestNumbers: Bool
     /// `KOPPELING_TIME_ZONE`: the time zone that decides what "today" is (default `Europe/Brussels`).
     public var timeZone: String
+    /// `KOPPELING_TOKEN_AUDIENCE`: the token URL that client assertions must name as `aud`
+    /// (default `http://HOST:PORT/oauth/token`).
+    public var tokenAudienceOverride: String?
+
+    /// The token URL client assertions must name as their audience.
+    public var tokenAudience: String {
+        tokenAudienceOverride ?? "http://\(host):\(port)/oauth/token"
+    }
 
     public init(
         databasePath: String, host: String = "127.0.0.1", port: Int = 8080, allowsTestNumbers: Bool = false,
-        timeZone: String = "Europe/Brussels"
+        timeZone: String = "Europe/Brussels", tokenAudienceOverride: String? = nil
     ) {
         self.databasePath = databasePath
         self.host = host
         self.port = port
         self.allowsTestNumbers = allowsTestNumbers
         self.timeZone = timeZone
+        self.tokenAudienceOverride = tokenAudienceOverride
     }
 
     /// The configuration from the environment, with the defaults.
@@ -35,7 +44,8 @@ public struct KoppelingConfiguration: Sendable {
             host: environment["KOPPELING_HOST"] ?? "127.0.0.1",
             port: environment["KOPPELING_PORT"].flatMap(Int.init) ?? 8080,
             allowsTestNumbers: flag == "1" || flag == "true",
-            timeZone: environment["KOPPELING_TIME_ZONE"] ?? "Europe/Brussels")
+            timeZone: environment["KOPPELING_TIME_ZONE"] ?? "Europe/Brussels",
+            tokenAudienceOverride: environment["KOPPELING_TOKEN_AUDIENCE"])
     }
 
     /// The national-number policy for today.

@@ -59,6 +59,7 @@ public final class SQLiteRegisterStore: RegisterStore {
                 """)
         }
         registerProtocolMigrations(&migrator)
+        registerExchangeMigrations(&migrator)
         return migrator
     }
 

@@ -50,7 +50,7 @@ struct Demo: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.allowsTestNumbers = true
-        let services = try KoppelingApp.open(configuration)
+        let services = try await KoppelingApp.open(configuration)
         let register = services.register
         let generator = PopulationGenerator(seed: seed, persons: persons)
         let counts = try await register.store.counts()

@@ -23,7 +23,7 @@ struct Import: AsyncParsableCommand {
         var files: [String]
 
         func run() async throws {
-            let register = try KoppelingApp.openRegister(options.configuration())
+            let register = try await KoppelingApp.openRegister(options.configuration())
             var failed = 0
             for file in files {
                 guard let data = FileManager.default.contents(atPath: file) else {
@@ -73,7 +73,7 @@ struct Import: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = options.configuration()
-            let register = try KoppelingApp.openRegister(configuration)
+            let register = try await KoppelingApp.openRegister(configuration)
             var reader = try NDJSONEventReader(path: file, policy: configuration.policy)
             let stopwatch = Stopwatch()
             if standardErrorIsTerminal {

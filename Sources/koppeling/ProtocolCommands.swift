@@ -48,7 +48,7 @@ struct Party: AsyncParsableCommand {
         var keys: [String] = []
 
         func run() async throws {
-            let services = try KoppelingApp.open(options.configuration())
+            let services = try await KoppelingApp.open(options.configuration())
             let publicKeys = try keys.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0) }
             try await services.protocols.store.registerParty(
                 RegisteredParty(id: id, name: name, publicKeys: publicKeys.map { $0.rawRepresentation.base64EncodedString() }))
@@ -119,7 +119,7 @@ struct ProtocolCommand: AsyncParsableCommand {
                 for issue in error.issues { printError("\(file): \(issue.description)") }
                 throw ExitCode(1)
             }
-            let services = try KoppelingApp.open(options.configuration())
+            let services = try await KoppelingApp.open(options.configuration())
             try await ProtocolCommand.step { try await services.protocols.submit(document, actor: actor) }
         }
     }
@@ -144,7 +144,7 @@ struct ProtocolCommand: AsyncParsableCommand {
             }
             let configuration = options.configuration()
             guard let day = date.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--date must be YYYY-MM-DD") }
-            let services = try KoppelingApp.open(configuration)
+            let services = try await KoppelingApp.open(configuration)
             let advice = DPOAdvice(party: party, opinion: opinionValue, text: text, date: day, author: author)
             try await ProtocolCommand.step { try await services.protocols.advise(id: version.id, version: version.version, advice: advice, actor: author) }
         }
@@ -159,7 +159,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Option(help: "The controller's private key file.") var key: String
 
         func run() async throws {
-            let services = try KoppelingApp.open(options.configuration())
+            let services = try await KoppelingApp.open(options.configuration())
             let privateKey = try Ed25519KeyFile.privateKey(at: key)
             guard let record = try await services.protocols.store.protocolRecord(id: version.id, version: version.version) else {
                 printError(ProtocolStoreError.notFound(id: version.id, version: version.version).description)
@@ -182,7 +182,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = options.configuration()
             guard let day = on.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--on must be YYYY-MM-DD") }
-            let services = try KoppelingApp.open(configuration)
+            let services = try await KoppelingApp.open(configuration)
             try await ProtocolCommand.step { try await services.protocols.publish(id: version.id, version: version.version, on: day, actor: actor) }
         }
     }
@@ -195,7 +195,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
 
         func run() async throws {
-            let services = try KoppelingApp.open(options.configuration())
+            let services = try await KoppelingApp.open(options.configuration())
             try await ProtocolCommand.step { try await services.protocols.suspend(id: version.id, version: version.version, reason: reason, actor: actor) }
         }
     }
@@ -208,7 +208,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
 
         func run() async throws {
-            let services = try KoppelingApp.open(options.configuration())
+            let services = try await KoppelingApp.open(options.configuration())
             try await ProtocolCommand.step { try await services.protocols.reinstate(id: version.id, version: version.version, reason: reason, actor: actor) }
         }
     }
@@ -221,7 +221,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
 
         func run() async throws {
-            let services = try KoppelingApp.open(options.configuration())
+            let services = try await KoppelingApp.open(options.configuration())
             try await ProtocolCommand.step { try await services.protocols.revoke(id: version.id, version: version.version, reason: reason, actor: actor) }
         }
     }
@@ -233,7 +233,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Argument(help: "The version.") var version: Int?
 
         func run() async throws {
-            let services = try KoppelingApp.open(options.configuration())
+            let services = try await KoppelingApp.open(options.configuration())
             let records = try await services.protocols.store.protocolRecords().filter { $0.document.id == id && (version == nil || $0.document.version == version) }
             guard !records.isEmpty else {
                 printError("no protocol \(id)\(version.map { " version \($0)" } ?? "")")

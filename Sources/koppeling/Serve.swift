@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = options.configuration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
-        try await serve(services: try KoppelingApp.open(configuration), configuration: configuration)
+        try await serve(services: try await KoppelingApp.open(configuration), configuration: configuration)
     }
 }
 

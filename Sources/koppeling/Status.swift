@@ -38,7 +38,7 @@ struct Status: AsyncParsableCommand {
         let configuration = options.configuration()
         let referenceDate = asOf.flatMap { LocalDate($0) } ?? configuration.today()
         let knownAtInstant = knownAt.flatMap { Instant($0) }
-        let register = try KoppelingApp.openRegister(configuration)
+        let register = try await KoppelingApp.openRegister(configuration)
         if all {
             try countAll(register: register, referenceDate: referenceDate, knownAt: knownAtInstant)
             return

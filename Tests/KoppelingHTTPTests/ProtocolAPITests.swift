@@ -17,10 +17,9 @@ struct ProtocolAPITests {
 
     func withApp(_ body: @Sendable (any TestClientProtocol, ProtocolRegistry) async throws -> Void) async throws {
         let store = try SQLiteRegisterStore()
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
-        let protocols = ProtocolRegistry(store: store, clock: SQLiteRegisterStore.systemClock)
-        let app = Application(router: KoppelingApp.buildRouter(register: register, protocols: protocols, today: { Self.today }))
-        try await app.test(.router) { client in try await body(client, protocols) }
+        let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
+        let app = Application(router: KoppelingApp.buildRouter(services: services, today: { Self.today }))
+        try await app.test(.router) { client in try await body(client, services.protocols) }
     }
 
     static func json(_ buffer: ByteBuffer) throws -> [String: Any] {

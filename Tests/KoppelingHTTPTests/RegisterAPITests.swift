@@ -14,9 +14,8 @@ struct RegisterAPITests {
 
     func withApp(_ body: @Sendable (any TestClientProtocol, SQLiteRegisterStore) async throws -> Void) async throws {
         let store = try SQLiteRegisterStore()
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
-        let router = KoppelingApp.buildRouter(
-            register: register, protocols: ProtocolRegistry(store: store, clock: SQLiteRegisterStore.systemClock), today: { Self.today })
+        let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
+        let router = KoppelingApp.buildRouter(services: services, today: { Self.today })
         let app = Application(router: router)
         try await app.test(.router) { client in try await body(client, store) }
     }

@@ -1,0 +1,122 @@
+public import Crypto
+public import KoppelingCore
+public import KoppelingStore
+import Foundation
+import JWTKit
+
+/// OAuth 2.0 client credentials with `private_key_jwt` (RFC 7523): checks a client's signed
+/// assertion and issues short-lived access tokens signed by the server.
+public struct TokenService: Sendable {
+    /// The assertion's `aud` must be this, the token URL.
+    public let audience: String
+    /// How long an access token lives.
+    public let lifetimeSeconds: Int
+    /// The longest lifetime an assertion may claim.
+    public let maxAssertionSeconds: Int
+    let signingKey: Curve25519.Signing.PrivateKey
+    let store: any ExchangeStore
+    let clock: @Sendable () -> Instant
+
+    public init(audience: String, signingKey: Curve25519.Signing.PrivateKey, store: any ExchangeStore, clock: @escaping @Sendable () -> Instant,
+                lifetimeSeconds: Int = 300, maxAssertionSeconds: Int = 600) {
+        self.audience = audience
+        self.signingKey = signingKey
+        self.store = store
+        self.clock = clock
+        self.lifetimeSeconds = lifetimeSeconds
+        self.maxAssertionSeconds = maxAssertionSeconds
+    }
+
+    /// Why a token request or a token is refused.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    struct Assertion: JWTPayload {
+        var iss: IssuerClaim
+        var sub: SubjectClaim
+        var aud: AudienceClaim
+        var exp: ExpirationClaim
+        var jti: IDClaim
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    struct AccessToken: JWTPayload {
+        var iss: IssuerClaim
+        var sub: SubjectClaim
+        var aud: AudienceClaim
+        var exp: ExpirationClaim
+        var iat: IssuedAtClaim
+        var jti: IDClaim
+        var scope: String
+        var party: String
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    static let accessAudience = "koppeling-api"
+
+    func now() -> Date {
+        Date(timeIntervalSince1970: Double(clock().microsecondsSinceEpoch) / 1e6)
+    }
+
+    /// Checks a client assertion and returns an access token for the client.
+    public func issue(assertion: String) async throws -> (token: String, client: RegisteredClient, expiresIn: Int) {
+        let unverified: Assertion
+        do {
+            unverified = try await JWTKeyCollection().unverified(assertion, as: Assertion.self)
+        } catch {
+            throw Refusal(message: "the client assertion is not a JWT with iss, sub, aud, exp and jti")
+        }
+        guard let client = try await store.client(id: unverified.iss.value), unverified.sub.value == unverified.iss.value else {
+            throw Refusal(message: "unknown client, or sub differs from iss")
+        }
+        guard let keyText = client.assertionKey, let raw = Data(base64Encoded: keyText),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        else { throw Refusal(message: "the client has no registered assertion key") }
+        let keys = JWTKeyCollection()
+        await keys.add(eddsa: EdDSA.PublicKey(backing: key))
+        let verified: Assertion
+        do {
+            verified = try await keys.verify(assertion, as: Assertion.self)
+        } catch {
+            throw Refusal(message: "the client assertion's signature does not verify with the client's registered key")
+        }
+        guard verified.aud.value.contains(audience) else { throw Refusal(message: "the client assertion's aud is not \(audience)") }
+        let now = now()
+        guard verified.exp.value > now else { throw Refusal(message: "the client assertion has expired") }
+        guard verified.exp.value.timeIntervalSince(now) <= Double(maxAssertionSeconds) else {
+            throw Refusal(message: "the client assertion lives longer than \(maxAssertionSeconds) seconds")
+        }
+        let expiresAt = Instant(microsecondsSinceEpoch: Int64(verified.exp.value.timeIntervalSince1970 * 1e6))
+        guard try await store.useTokenId(verified.jti.value, client: client.id, expiresAt: expiresAt) else {
+            throw Refusal(message: "the client assertion's jti was used before")
+        }
+        let token = AccessToken(
+            iss: "koppeling", sub: .init(value: client.id), aud: .init(value: [Self.accessAudience]),
+            exp: .init(value: now.addingTimeInterval(Double(lifetimeSeconds))), iat: .init(value: now), jti: .init(value: UUID().uuidString),
+            scope: client.role.rawValue, party: client.party)
+        let serverKeys = JWTKeyCollection()
+        await serverKeys.add(eddsa: EdDSA.PrivateKey(backing: signingKey))
+        return (try await serverKeys.sign(token), client, lifetimeSeconds)
+    }
+
+    /// Checks an access token and returns its client, as registered now.
+    public func authenticate(bearer token: String) async throws -> RegisteredClient {
+        let keys = JWTKeyCollection()
+        await keys.add(eddsa: EdDSA.PublicKey(backing: signingKey.publicKey))
+        let payload: AccessToken
+        do {
+            payload = try await keys.verify(token, as: AccessToken.self)
+        } catch {
+            throw Refusal(message: "the access token is not valid")
+        }
+        guard payload.aud.value.contains(Self.accessAudience), payload.exp.value > now() else {
+            throw Refusal(message: "the access token has expired")
+        }
+        guard let client = try await store.client(id: payload.sub.value) else { throw Refusal(message: "the client is no longer registered") }
+        return client
+    }
+}

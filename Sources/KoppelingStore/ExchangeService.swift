@@ -1,0 +1,84 @@
+public import KoppelingCore
+import struct Foundation.UUID
+
+/// The exchange for recipients: one lookup is decided by the protocols, answered with the granted
+/// fields only, and recorded (allowed or refused) before anything is returned.
+public struct ExchangeService: Sendable {
+    public let register: Register
+    public let protocols: ProtocolRegistry
+    public let store: any ExchangeStore
+    public let pseudonymizer: Pseudonymizer
+    public let clock: @Sendable () -> Instant
+    public let today: @Sendable () -> LocalDate
+
+    public init(
+        register: Register, protocols: ProtocolRegistry, store: any ExchangeStore, pseudonymizer: Pseudonymizer,
+        clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate
+    ) {
+        self.register = register
+        self.protocols = protocols
+        self.store = store
+        self.pseudonymizer = pseudonymizer
+        self.clock = clock
+        self.today = today
+    }
+
+    /// A lookup as the recipient asks it.
+    public struct Lookup: Sendable {
+        public var insz: NationalNumber
+        public var purpose: String
+        public var caseReference: String
+        public var referenceDate: LocalDate
+
+        public init(insz: NationalNumber, purpose: String, caseReference: String, referenceDate: LocalDate) {
+            self.insz = insz
+            self.purpose = purpose
+            self.caseReference = caseReference
+            self.referenceDate = referenceDate
+        }
+    }
+
+    /// The answer to a lookup.
+    public enum Outcome: Sendable {
+        case allowed(disclosureId: UUID, protocolId: String, version: Int, result: [(field: DisclosureField, value: JSONValue)])
+        case denied(disclosureId: UUID, reason: DisclosureDecision.DenialReason)
+    }
+
+    /// A disclosure record that could not be stored: nothing may be disclosed.
+    public struct RecordNotStored: Error, Sendable {
+        public var underlying: String
+    }
+
+    /// Decides, records and answers one lookup.
+    public func lookup(_ lookup: Lookup, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> Outcome {
+        let decision = try await protocols.policy().decide(party: client.party, purpose: lookup.purpose, channel: .lookup, fields: nil, on: today())
+        let id = UUID()
+        var record = DisclosureRecord(
+            disclosureId: id, at: clock(), clientId: client.id, party: client.party, purpose: lookup.purpose, channel: .lookup,
+            caseReference: lookup.caseReference, protocolId: nil, protocolVersion: nil, fields: [], outcome: "", referenceDate: lookup.referenceDate,
+            subjectPseudonym: pseudonymizer.pseudonym(of: lookup.insz), requestId: requestId, traceparent: traceparent)
+        switch decision {
+        case .denied(let reason):
+            record.outcome = reason.rawValue
+            try await append(record)
+            return .denied(disclosureId: id, reason: reason)
+        case .allowed(let protocolId, let version, let fields):
+            let events = try await register.store.events(of: lookup.insz)
+            let result = DisclosureProjection(engine: register.engine).project(events, insz: lookup.insz, on: lookup.referenceDate, fields: fields)
+            record.protocolId = protocolId
+            record.protocolVersion = version
+            record.fields = result.map(\.field)
+            record.outcome = "allowed"
+            try await append(record)
+            return .allowed(disclosureId: id, protocolId: protocolId, version: version, result: result)
+        }
+    }
+
+    private func append(_ record: DisclosureRecord) async throws {
+        do {
+            try await store.appendDisclosure(record)
+        } catch {
+            throw RecordNotStored(underlying: "\(type(of: error))")
+        }
+    }
+}

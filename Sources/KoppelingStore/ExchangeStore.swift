@@ -1,0 +1,22 @@
+public import KoppelingCore
+
+/// Where clients, used token ids, disclosure records and server secrets are kept.
+public protocol ExchangeStore: Sendable {
+    /// Registers a client; its id must be new.
+    func registerClient(_ client: RegisteredClient) async throws
+
+    /// A registered client.
+    func client(id: String) async throws -> RegisteredClient?
+
+    /// Marks a token id (`jti`) as used until it expires; false if it was used already.
+    func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool
+
+    /// Stores a disclosure record durably before the answer is sent.
+    func appendDisclosure(_ record: DisclosureRecord) async throws
+
+    /// The disclosure records of a client, newest last.
+    func disclosures(client: String) async throws -> [DisclosureRecord]
+
+    /// A named secret of this server, created on first use (32 random bytes).
+    func serverSecret(named name: String) async throws -> [UInt8]
+}

@@ -1,0 +1,95 @@
+public import KoppelingCore
+public import KoppelingStore
+import Crypto
+import Foundation
+import GRDB
+
+extension SQLiteRegisterStore: ExchangeStore {
+    static func registerExchangeMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-exchange") { db in
+            try db.execute(sql: """
+                CREATE TABLE client (
+                    id TEXT PRIMARY KEY,
+                    party TEXT NOT NULL,
+                    record TEXT NOT NULL
+                );
+                CREATE TABLE used_token_id (
+                    jti TEXT PRIMARY KEY,
+                    client TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE TABLE disclosure (
+                    seq INTEGER PRIMARY KEY,
+                    disclosure_id TEXT NOT NULL UNIQUE,
+                    at INTEGER NOT NULL,
+                    client TEXT NOT NULL,
+                    party TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    record TEXT NOT NULL
+                );
+                CREATE INDEX disclosure_by_client ON disclosure(client, seq);
+                CREATE TABLE server_secret (
+                    name TEXT PRIMARY KEY,
+                    secret BLOB NOT NULL
+                );
+                """)
+        }
+    }
+
+    private static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    public func registerClient(_ client: RegisteredClient) async throws {
+        let text = try Self.json(client)
+        try await write { db in
+            try db.execute(sql: "INSERT INTO client (id, party, record) VALUES (?, ?, ?)", arguments: [client.id, client.party, text])
+        }
+    }
+
+    public func client(id: String) async throws -> RegisteredClient? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT record FROM client WHERE id = ?", arguments: [id])
+                .map { try JSONDecoder().decode(RegisteredClient.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM used_token_id WHERE expires_at < ?", arguments: [Self.systemClock().microsecondsSinceEpoch - 3_600_000_000])
+            try db.execute(
+                sql: "INSERT INTO used_token_id (jti, client, expires_at) VALUES (?, ?, ?) ON CONFLICT(jti) DO NOTHING",
+                arguments: [jti, client, expiresAt.microsecondsSinceEpoch])
+            return db.changesCount == 1
+        }
+    }
+
+    public func appendDisclosure(_ record: DisclosureRecord) async throws {
+        let text = try Self.json(record)
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO disclosure (disclosure_id, at, client, party, outcome, record) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party, record.outcome, text])
+        }
+    }
+
+    public func disclosures(client: String) async throws -> [DisclosureRecord] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT record FROM disclosure WHERE client = ? ORDER BY seq", arguments: [client])
+                .map { try JSONDecoder().decode(DisclosureRecord.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func serverSecret(named name: String) async throws -> [UInt8] {
+        try await write { db in
+            if let existing = try Data.fetchOne(db, sql: "SELECT secret FROM server_secret WHERE name = ?", arguments: [name]) {
+                return Array(existing)
+            }
+            let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+            try db.execute(sql: "INSERT INTO server_secret (name, secret) VALUES (?, ?)", arguments: [name, Data(secret)])
+            return secret
+        }
+    }
+}

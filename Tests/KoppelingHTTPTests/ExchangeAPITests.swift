@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import KoppelingApp
+import KoppelingCore
+import KoppelingStore
+import KoppelingStoreSQLite
+import KoppelingTestSupport
+import Testing
+
+@Suite("Exchange: private_key_jwt tokens and lookups")
+struct ExchangeAPITests {
+    static let today = LocalDate("2026-11-29")!
+    static let audience = "https://koppeling.test/oauth/token"
+    static let purpose = "ART_1_2_INTEGRATION_EFFORTS"
+
+    struct Assertion: JWTPayload {
+        var iss: IssuerClaim
+        var sub: SubjectClaim
+        var aud: AudienceClaim
+        var exp: ExpirationClaim
+        var jti: IDClaim
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    struct Fixture {
+        let services: KoppelingServices
+        let store: SQLiteRegisterStore
+        let clientKey: Curve25519.Signing.PrivateKey
+    }
+
+    /// A register with one person, the shipped protocol published, and a DVZ recipient client.
+    func withApp(publish: Bool = true, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
+        let store = try SQLiteRegisterStore()
+        let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
+        let clientKey = Curve25519.Signing.PrivateKey()
+        try await store.registerClient(.init(
+            id: "dvz-residence", party: "dvz", name: "DVZ residence files", role: .recipient,
+            assertionKey: clientKey.publicKey.rawRepresentation.base64EncodedString(), certificateFingerprint: nil, ratePerMinute: 600))
+        try await store.registerClient(.init(
+            id: "agii-system", party: "agii", name: "AgII", role: .agency,
+            assertionKey: clientKey.publicKey.rawRepresentation.base64EncodedString(), certificateFingerprint: nil, ratePerMinute: 600))
+        var f = EventFactory()
+        _ = try await services.register.store.append([
+            f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))),
+            f.make("2024-01-20", .registered(.init(kind: .first, agency: "agii"))),
+            f.make("2024-02-01", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .dutch]))),
+        ])
+        if publish {
+            let document = try ProtocolDocument.parse(yaml: String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8))
+            var keys: [String: Curve25519.Signing.PrivateKey] = [:]
+            for party in ["agii", "dvz"] {
+                let key = Curve25519.Signing.PrivateKey()
+                keys[party] = key
+                try await store.registerParty(.init(id: party, name: party, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
+            }
+            _ = try await services.protocols.submit(document, actor: "test")
+            for party in ["agii", "dvz"] {
+                _ = try await services.protocols.advise(id: document.id, version: 1, advice: .init(party: party, opinion: .favourable, text: "ok", date: Self.today, author: "dpo"), actor: "dpo")
+            }
+            for party in ["agii", "dvz"] {
+                _ = try await services.protocols.sign(id: document.id, version: 1, party: party, publicKey: keys[party]!.publicKey, signature: keys[party]!.signature(for: Data(document.digest)), actor: party)
+            }
+            _ = try await services.protocols.publish(id: document.id, version: 1, on: Self.today, actor: "test")
+        }
+        let app = Application(router: KoppelingApp.buildRouter(services: services, today: { Self.today }))
+        try await app.test(.router) { client in try await body(client, Fixture(services: services, store: store, clientKey: clientKey)) }
+    }
+
+    static func assertion(
+        _ key: Curve25519.Signing.PrivateKey, client: String = "dvz-residence", audience: String = ExchangeAPITests.audience,
+        expiresIn: TimeInterval = 60, jti: String = UUID().uuidString
+    ) async throws -> String {
+        let keys = JWTKeyCollection()
+        await keys.add(eddsa: EdDSA.PrivateKey(backing: key))
+        return try await keys.sign(Assertion(
+            iss: .init(value: client), sub: .init(value: client), aud: .init(value: [audience]), exp: .init(value: Date().addingTimeInterval(expiresIn)), jti: .init(value: jti)))
+    }
+
+    static func requestToken(_ client: some TestClientProtocol, _ assertion: String) async throws -> (Int, [String: Any]) {
+        let form = "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
+        return try await client.execute(uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) { response in
+            (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
+        }
+    }
+
+    static func lookup(_ client: some TestClientProtocol, token: String?, insz: String = "85073003328") async throws -> (Int, [String: Any], String) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let body = #"{"insz":"\#(insz)","purpose":"\#(purpose)","caseReference":"DVZ-2026-0001","referenceDate":"2026-11-01"}"#
+        return try await client.execute(uri: "/v1/exchange/lookups", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            let text = String(buffer: response.body)
+            return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:], text)
+        }
+    }
+
+    @Test("a good assertion gets a token; the lookup answers only the protocol's fields and is recorded with a pseudonym")
+    func goodFlow() async throws {
+        try await withApp { client, fixture in
+            let (status, answer) = try await Self.requestToken(client, try await Self.assertion(fixture.clientKey))
+            #expect(status == 200)
+            #expect(answer["token_type"] as? String == "Bearer")
+            let token = try #require(answer["access_token"] as? String)
+            let (lookupStatus, body, text) = try await Self.lookup(client, token: token)
+            #expect(lookupStatus == 200)
+            #expect((body["protocol"] as? [String: Any])?["id"] as? String == "kbi-dvz-integration-efforts")
+            let result = try #require(body["result"] as? [String: Any])
+            #expect(Set(result.keys) == Set(DisclosureField.allCases.map(\.rawValue)))
+            #expect(result["status"] as? String == "in_trajectory")
+            #expect(result["contractSignedOn"] as? String == "2024-02-01")
+            #expect(!text.contains("\"agency\":\"agii\",\"components\""))
+            let (_, unknown, _) = try await Self.lookup(client, token: token, insz: "17073003384")
+            #expect((unknown["result"] as? [String: Any])?["status"] as? String == "unknown")
+            let records = try await fixture.store.disclosures(client: "dvz-residence")
+            #expect(records.count == 2)
+            #expect(records.allSatisfy { $0.outcome == "allowed" && $0.subjectPseudonym.count == 64 && $0.caseReference == "DVZ-2026-0001" })
+            let stored = try JSONEncoder().encode(records)
+            #expect(!String(decoding: stored, as: UTF8.self).contains("85073003328"))
+            #expect(records[0].subjectPseudonym != records[1].subjectPseudonym)
+        }
+    }
+
+    @Test("assertions are refused: wrong audience, expired, replayed jti, unknown key, unknown client")
+    func refusedAssertions() async throws {
+        try await withApp { client, fixture in
+            #expect(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, audience: "https://elsewhere/oauth/token")).0 == 401)
+            #expect(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, expiresIn: -30)).0 == 401)
+            #expect(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, expiresIn: 3600)).0 == 401)
+            let once = try await Self.assertion(fixture.clientKey, jti: "jti-1")
+            #expect(try await Self.requestToken(client, once).0 == 200)
+            let replay = try await Self.requestToken(client, once)
+            #expect(replay.0 == 401)
+            #expect(replay.1["type"] as? String == "urn:koppeling:problem:unauthorized")
+            #expect(try await Self.requestToken(client, try await Self.assertion(Curve25519.Signing.PrivateKey())).0 == 401)
+            #expect(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, client: "nobody")).0 == 401)
+        }
+    }
+
+    @Test("lookups are refused: 401 without or with a forged token, 403 for another role or without a protocol in force, 422 for a bad number")
+    func refusedLookups() async throws {
+        try await withApp(publish: false) { client, fixture in
+            #expect(try await Self.lookup(client, token: nil).0 == 401)
+            #expect(try await Self.lookup(client, token: "not.a.token").0 == 401)
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let (status, body, text) = try await Self.lookup(client, token: token)
+            #expect(status == 403)
+            #expect(body["type"] as? String == "urn:koppeling:problem:no-protocol-authorises")
+            #expect((body["detail"] as? String)?.hasPrefix("no_protocol") == true)
+            #expect(!text.contains("85073003328"))
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["no_protocol"])
+            #expect(try await Self.lookup(client, token: token, insz: "85073003329").0 == 422)
+            let agencyToken = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, client: "agii-system")).1["access_token"] as? String)
+            #expect(try await Self.lookup(client, token: agencyToken).0 == 403)
+        }
+    }
+}
