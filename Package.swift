@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KoppelingCLITests",
-            dependencies: ["KoppelingCore", "KoppelingTestSupport"],
+            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -8,16 +8,42 @@ import Foundation
 public struct ExchangeController<Context: RequestContext>: Sendable {
     public let tokens: TokenService
     public let exchange: ExchangeService
+    public let limiter: RateLimiter
+    /// The most lookups one batch request may carry.
+    public static var maxBatch: Int { 500 }
 
-    public init(tokens: TokenService, exchange: ExchangeService) {
+    public init(tokens: TokenService, exchange: ExchangeService, limiter: RateLimiter = RateLimiter()) {
         self.tokens = tokens
         self.exchange = exchange
+        self.limiter = limiter
     }
 
-    /// Adds `POST /oauth/token` and `POST /v1/exchange/lookups`.
+    /// Adds `POST /oauth/token`, `POST /v1/exchange/lookups` and `POST /v1/exchange/lookups/batch`.
     public func addRoutes(to router: Router<Context>) {
         router.post("/oauth/token", use: token)
         router.post("/v1/exchange/lookups", use: lookup)
+        router.post("/v1/exchange/lookups/batch", use: batch)
+    }
+
+    func limit(_ client: RegisteredClient, count: Int) async throws {
+        if let wait = await limiter.take(client: client.id, ratePerMinute: client.ratePerMinute, count: count) {
+            throw RateLimited(seconds: wait, limit: client.ratePerMinute)
+        }
+    }
+
+    /// A client above its rate: 429 with `Retry-After`.
+    struct RateLimited: HTTPResponseError {
+        var seconds: Int
+        var limit: Int
+        var status: HTTPResponse.Status { .tooManyRequests }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            var response = try Problem(
+                status: .tooManyRequests, type: Problem.typeURI("rate-limited"), title: "Too many lookups",
+                detail: "this client may make \(limit) lookups a minute; retry after \(seconds) s").response(from: request, context: context)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
     }
 
     static func unauthorized(_ detail: String) -> Problem {
@@ -81,15 +107,8 @@ public struct ExchangeController<Context: RequestContext>: Sendable {
         var referenceDate: String?
     }
 
-    @Sendable func lookup(_ request: Request, context: Context) async throws -> Response {
-        let client = try await authenticate(request, role: .recipient)
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let input: LookupRequest
-        do {
-            input = try JSONDecoder().decode(LookupRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest("expected a JSON object with insz, purpose, caseReference and referenceDate")
-        }
+    /// One lookup's answer as JSON text, or the problem that refuses it.
+    func perform(_ input: LookupRequest, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> String {
         let insz: NationalNumber
         do {
             insz = try NationalNumber(input.insz, policy: exchange.register.policy)
@@ -108,8 +127,6 @@ public struct ExchangeController<Context: RequestContext>: Sendable {
         guard !input.caseReference.isEmpty, input.caseReference.utf8.count <= 100 else {
             throw Problem.badRequest("caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
-        let requestId = request.headers[.init("X-Request-Id")!] ?? UUID().uuidString.lowercased()
-        let traceparent = request.headers[.init("traceparent")!]
         let outcome: ExchangeService.Outcome
         do {
             outcome = try await exchange.lookup(
@@ -133,10 +150,68 @@ public struct ExchangeController<Context: RequestContext>: Sendable {
                 item.value.write(to: &output)
             }
             output += "}}"
-            var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
-            headers[.init("X-Request-Id")!] = requestId
-            if let traceparent { headers[.init("traceparent")!] = traceparent }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: output)))
+            return output
         }
+    }
+
+    func requestIds(_ request: Request) -> (String, String?) {
+        (request.headers[.init("X-Request-Id")!] ?? UUID().uuidString.lowercased(), request.headers[.init("traceparent")!])
+    }
+
+    @Sendable func lookup(_ request: Request, context: Context) async throws -> Response {
+        let client = try await authenticate(request, role: .recipient)
+        try await limit(client, count: 1)
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let input: LookupRequest
+        do {
+            input = try JSONDecoder().decode(LookupRequest.self, from: Data(body.readableBytesView))
+        } catch {
+            throw Problem.badRequest("expected a JSON object with insz, purpose, caseReference and referenceDate")
+        }
+        let (requestId, traceparent) = requestIds(request)
+        let output = try await perform(input, client: client, requestId: requestId, traceparent: traceparent)
+        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
+        headers[.init("X-Request-Id")!] = requestId
+        if let traceparent { headers[.init("traceparent")!] = traceparent }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: output)))
+    }
+
+    struct BatchRequest: Decodable {
+        var lookups: [LookupRequest]
+    }
+
+    /// Up to 500 lookups in one request, each answered and recorded as a single lookup; the
+    /// answer lists, per index, the HTTP status a single lookup would have had and its body.
+    @Sendable func batch(_ request: Request, context: Context) async throws -> Response {
+        let client = try await authenticate(request, role: .recipient)
+        let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
+        let input: BatchRequest
+        do {
+            input = try JSONDecoder().decode(BatchRequest.self, from: Data(body.readableBytesView))
+        } catch {
+            throw Problem.badRequest("expected {\"lookups\":[…]} with at most \(Self.maxBatch) lookups")
+        }
+        guard !input.lookups.isEmpty, input.lookups.count <= Self.maxBatch else {
+            throw Problem(status: .contentTooLarge, type: Problem.typeURI("batch-too-large"), title: "A batch holds 1 to \(Self.maxBatch) lookups",
+                          detail: "got \(input.lookups.count)")
+        }
+        try await limit(client, count: input.lookups.count)
+        let (requestId, traceparent) = requestIds(request)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var output = "{\"answers\":["
+        for (index, lookup) in input.lookups.enumerated() {
+            if index > 0 { output += "," }
+            do {
+                let answer = try await perform(lookup, client: client, requestId: "\(requestId)/\(index)", traceparent: traceparent)
+                output += "{\"index\":\(index),\"status\":200,\"body\":\(answer)}"
+            } catch let problem as Problem {
+                let document = Problem.Body(type: problem.type, title: problem.title, status: Int(problem.status.code), detail: problem.detail,
+                                            instance: nil, errors: problem.errors.isEmpty ? nil : problem.errors)
+                output += "{\"index\":\(index),\"status\":\(problem.status.code),\"body\":\(String(decoding: try encoder.encode(document), as: UTF8.self))}"
+            }
+        }
+        output += "]}"
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: output)))
     }
 }

@@ -92,6 +92,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             default: slug = "http-\(error.status.code)"
             }
             throw Problem(status: error.status, type: Problem.typeURI(slug), title: error.status.reasonPhrase, detail: error.body)
+        } catch let error as any HTTPResponseError {
+            // Our own response errors (such as a rate limit with Retry-After) render themselves as problems.
+            throw error
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
             throw Problem(status: .internalServerError, type: Problem.typeURI("internal"), title: "Internal error")

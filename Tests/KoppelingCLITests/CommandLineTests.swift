@@ -3,6 +3,8 @@ import Foundation
 import FoundationNetworking
 #endif
 import KoppelingCore
+import KoppelingStore
+import KoppelingStoreSQLite
 import KoppelingTestSupport
 import Testing
 
@@ -32,6 +34,31 @@ func koppeling(_ arguments: [String], in folder: URL, environment: [String: Stri
     return CLIRun(
         status: process.terminationStatus, out: try String(contentsOf: outFile, encoding: .utf8),
         err: try String(contentsOf: errFile, encoding: .utf8))
+}
+
+/// Starts `koppeling serve` on a free port in a folder and waits until it answers.
+func startServer(in folder: URL, arguments: [String]) async throws -> (Process, URL) {
+    for _ in 0..<5 {
+        let port = Int.random(in: 20_000...40_000)
+        let server = Process()
+        server.executableURL = TestEnvironment.koppelingExecutable
+        server.arguments = ["serve", "--port", "\(port)"] + arguments
+        server.currentDirectoryURL = folder
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        for _ in 0..<100 where server.isRunning {
+            if let (_, response) = try? await URLSession.shared.data(from: base.appendingPathComponent("health/live")),
+               (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return (server, base)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+    }
+    throw CancellationError()
 }
 
 @Suite("The koppeling command", .serialized)
@@ -229,4 +256,49 @@ struct CommandLineTests {
         #expect(again.out.contains("Reusing the demo register"))
         #expect(again.out.contains("is published"))
     }
+
+    @Test(
+        "an independent client (PyJWT) gets a token with private_key_jwt and makes a lookup; its refusals are refused",
+        .enabled(if: NationalNumberOracleTests_oracleAvailable, "skipped: no Python with PyJWT (.venv/bin/python); scripts/test creates it"))
+    func pyjwtClient() async throws {
+        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with PyJWT")
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        #expect(try koppeling(["demo", "--persons", "20", "--no-serve", "--protocol-file", file], in: folder).status == 0)
+        #expect(try koppeling(["keys", "generate", "--out", "client.key"], in: folder).status == 0)
+        let registered = try koppeling(
+            ["client", "register", "--database", "koppeling-demo.sqlite", "--party", "dvz", "--name", "residence", "--role", "recipient", "--key", "client.key.pub"],
+            in: folder)
+        #expect(registered.out.contains("client dvz-residence registered"))
+        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let insz = PopulationGenerator(seed: 1, persons: 20).nationalNumber(of: 3).digits
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/pyjwt_client.py").path, base.absoluteString, "dvz-residence",
+                             folder.appendingPathComponent("client.key").path, insz]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(lines.first == "token 200 Bearer")
+        #expect(lines.contains { $0.hasPrefix("lookup 200 ") && $0.hasSuffix(" 18") })
+        #expect(lines.contains("no-token 401"))
+        #expect(lines.contains("wrong-audience 401"))
+        #expect(lines.contains("expired 401"))
+        #expect(lines.contains("first-use 200"))
+        #expect(lines.contains("replay 401"))
+        #expect(lines.contains("unknown-key 401"))
+        // The record of the acknowledged lookup survives kill -9 of the server.
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
+        let records = try await store.disclosures(client: "dvz-residence")
+        #expect(records.map(\.outcome) == ["allowed"])
+        #expect(records.first?.caseReference == "PY-1")
+    }
 }
+
+let NationalNumberOracleTests_oracleAvailable = TestEnvironment.pythonWithStdnum != nil || TestEnvironment.requireAll

@@ -40,6 +40,9 @@ struct ExchangeAPITests {
             id: "dvz-residence", party: "dvz", name: "DVZ residence files", role: .recipient,
             assertionKey: clientKey.publicKey.rawRepresentation.base64EncodedString(), certificateFingerprint: nil, ratePerMinute: 600))
         try await store.registerClient(.init(
+            id: "dvz-slow", party: "dvz", name: "DVZ slow", role: .recipient,
+            assertionKey: clientKey.publicKey.rawRepresentation.base64EncodedString(), certificateFingerprint: nil, ratePerMinute: 2))
+        try await store.registerClient(.init(
             id: "agii-system", party: "agii", name: "AgII", role: .agency,
             assertionKey: clientKey.publicKey.rawRepresentation.base64EncodedString(), certificateFingerprint: nil, ratePerMinute: 600))
         var f = EventFactory()
@@ -153,6 +156,41 @@ struct ExchangeAPITests {
             #expect(try await Self.lookup(client, token: token, insz: "85073003329").0 == 422)
             let agencyToken = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, client: "agii-system")).1["access_token"] as? String)
             #expect(try await Self.lookup(client, token: agencyToken).0 == 403)
+        }
+    }
+
+    @Test("above its rate a client gets 429 with Retry-After")
+    func rateLimit() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, client: "dvz-slow")).1["access_token"] as? String)
+            #expect(try await Self.lookup(client, token: token).0 == 200)
+            #expect(try await Self.lookup(client, token: token).0 == 200)
+            var headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(token)"]
+            headers[.init("X-Request-Id")!] = "r-1"
+            let body = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"C","referenceDate":"2026-11-01"}"#
+            try await client.execute(uri: "/v1/exchange/lookups", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            #expect(try await fixture.store.disclosures(client: "dvz-slow").count == 2)
+        }
+    }
+
+    @Test("a batch answers each lookup as a single one would, and records each decision")
+    func batch() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let body = #"{"lookups":[{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"B-1","referenceDate":"2026-11-01"},{"insz":"85073003329","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"B-2"},{"insz":"17073003384","purpose":"OTHER","caseReference":"B-3"}]}"#
+            try await client.execute(uri: "/v1/exchange/lookups/batch", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .ok)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+                let answers = try #require(object["answers"] as? [[String: Any]])
+                #expect(answers.map { $0["status"] as? Int } == [200, 422, 403])
+                #expect(((answers[0]["body"] as? [String: Any])?["result"] as? [String: Any])?["status"] as? String == "in_trajectory")
+                #expect(!String(buffer: response.body).contains("17073003384"))
+            }
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["allowed", "no_protocol"])
         }
     }
 }

@@ -42,12 +42,12 @@ public enum TestEnvironment {
     }
 
     /// The Python of the test environment, if it can import the oracles' packages
-    /// (python-stdnum, jsonschema, PyYAML).
+    /// (python-stdnum, jsonschema, PyYAML, PyJWT with cryptography).
     public static let pythonWithStdnum: URL? = {
         guard let python else { return nil }
         let process = Process()
         process.executableURL = python
-        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml"]
+        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml, jwt, cryptography"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
