@@ -3,6 +3,9 @@ public import KoppelingCore
 public import KoppelingStore
 public import KoppelingHTTP
 import Crypto
+public import HummingbirdTLS
+import HummingbirdCore
+import NIOSSL
 import KoppelingStoreSQLite
 public import Logging
 
@@ -35,20 +38,35 @@ public enum KoppelingApp {
             tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock))
     }
 
-    /// The HTTP application over the services.
+    /// The TLS configuration of a configuration, when it names a certificate and key; with a client
+    /// CA, client certificates are required and verified against it.
+    public static func tlsConfiguration(_ configuration: KoppelingConfiguration) throws -> TLSConfiguration? {
+        guard let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath else { return nil }
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        if let clientCA = configuration.clientCAPath {
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+            tls.certificateVerification = .noHostnameVerification
+        }
+        return tls
+    }
+
+    /// The HTTP application over the services, with TLS when the configuration asks for it.
     public static func buildApplication(
         services: KoppelingServices, configuration: KoppelingConfiguration, logger: Logger
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let timeZone = configuration.timeZone
         let router = KoppelingRouter.build(services: services.routes, today: { KoppelingConfiguration.today(in: timeZone) })
+        let server: HTTPServerBuilder = try tlsConfiguration(configuration).map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         return Application(
-            router: router,
+            router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "koppeling"),
             logger: logger)
     }
 
     /// The router alone, for in-process tests.
-    public static func buildRouter(services: KoppelingServices, today: @escaping @Sendable () -> LocalDate) -> Router<BasicRequestContext> {
+    public static func buildRouter(services: KoppelingServices, today: @escaping @Sendable () -> LocalDate) -> Router<KoppelingRequestContext> {
         KoppelingRouter.build(services: services.routes, today: today)
     }
 }

@@ -19,14 +19,23 @@ public struct KoppelingConfiguration: Sendable {
     /// (default `http://HOST:PORT/oauth/token`).
     public var tokenAudienceOverride: String?
 
+    /// `KOPPELING_TLS_CERT`: the server's certificate chain (PEM); with a key, the server speaks TLS.
+    public var tlsCertificatePath: String?
+    /// `KOPPELING_TLS_KEY`: the server's private key (PEM). Secret.
+    public var tlsKeyPath: String?
+    /// `KOPPELING_CLIENT_CA`: the CA (PEM) that issues client certificates; with it, mutual TLS is
+    /// required on every connection.
+    public var clientCAPath: String?
+
     /// The token URL client assertions must name as their audience.
     public var tokenAudience: String {
-        tokenAudienceOverride ?? "http://\(host):\(port)/oauth/token"
+        tokenAudienceOverride ?? "\(tlsCertificatePath == nil ? "http" : "https")://\(host):\(port)/oauth/token"
     }
 
     public init(
         databasePath: String, host: String = "127.0.0.1", port: Int = 8080, allowsTestNumbers: Bool = false,
-        timeZone: String = "Europe/Brussels", tokenAudienceOverride: String? = nil
+        timeZone: String = "Europe/Brussels", tokenAudienceOverride: String? = nil, tlsCertificatePath: String? = nil,
+        tlsKeyPath: String? = nil, clientCAPath: String? = nil
     ) {
         self.databasePath = databasePath
         self.host = host
@@ -34,6 +43,9 @@ public struct KoppelingConfiguration: Sendable {
         self.allowsTestNumbers = allowsTestNumbers
         self.timeZone = timeZone
         self.tokenAudienceOverride = tokenAudienceOverride
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
+        self.clientCAPath = clientCAPath
     }
 
     /// The configuration from the environment, with the defaults.
@@ -45,7 +57,8 @@ public struct KoppelingConfiguration: Sendable {
             port: environment["KOPPELING_PORT"].flatMap(Int.init) ?? 8080,
             allowsTestNumbers: flag == "1" || flag == "true",
             timeZone: environment["KOPPELING_TIME_ZONE"] ?? "Europe/Brussels",
-            tokenAudienceOverride: environment["KOPPELING_TOKEN_AUDIENCE"])
+            tokenAudienceOverride: environment["KOPPELING_TOKEN_AUDIENCE"], tlsCertificatePath: environment["KOPPELING_TLS_CERT"],
+            tlsKeyPath: environment["KOPPELING_TLS_KEY"], clientCAPath: environment["KOPPELING_CLIENT_CA"])
     }
 
     /// The national-number policy for today.

@@ -1,11 +1,15 @@
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
+import Crypto
 import Foundation
+import NIOCore
+import NIOSSL
 
 /// The OAuth token endpoint and the recipients' exchange. Every exchange request needs a valid
 /// Bearer token of a client with the `recipient` role.
-public struct ExchangeController<Context: RequestContext>: Sendable {
+public struct ExchangeController: Sendable {
+    public typealias Context = KoppelingRequestContext
     public let tokens: TokenService
     public let exchange: ExchangeService
     public let limiter: RateLimiter
@@ -83,15 +87,30 @@ public struct ExchangeController<Context: RequestContext>: Sendable {
         }
     }
 
-    func authenticate(_ request: Request, role: ClientRole) async throws -> RegisteredClient {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw Self.unauthorized("send an access token from POST /oauth/token as Authorization: Bearer")
-        }
+    /// The SHA-256 fingerprint of the client certificate of a mutual-TLS connection, if any.
+    static func peerCertificateFingerprint(_ channel: any Channel) async -> String? {
+        guard let handler = try? await channel.pipeline.handler(type: NIOSSLServerHandler.self).get() else { return nil }
+        let der: [UInt8]? = try? await channel.eventLoop.submit { try handler.peerCertificate?.toDERBytes() }.get() ?? nil
+        guard let der else { return nil }
+        return SHA256.hash(data: der).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// The client of a request: by its Bearer token, else by the certificate of its mutual-TLS connection.
+    func authenticate(_ request: Request, context: Context, role: ClientRole) async throws -> RegisteredClient {
         let client: RegisteredClient
-        do {
-            client = try await tokens.authenticate(bearer: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-        } catch let refusal as TokenService.Refusal {
-            throw Self.unauthorized(refusal.message)
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            do {
+                client = try await tokens.authenticate(bearer: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            } catch let refusal as TokenService.Refusal {
+                throw Self.unauthorized(refusal.message)
+            }
+        } else if let fingerprint = await Self.peerCertificateFingerprint(context.channel) {
+            guard let registered = try await exchange.store.client(certificateFingerprint: fingerprint) else {
+                throw Self.unauthorized("the client certificate is not registered for any client")
+            }
+            client = registered
+        } else {
+            throw Self.unauthorized("send an access token from POST /oauth/token as Authorization: Bearer, or use a registered client certificate")
         }
         guard client.role == role else {
             throw Problem(status: .forbidden, type: Problem.typeURI("role-not-allowed"), title: "This client's role may not use this endpoint",
@@ -159,7 +178,7 @@ public struct ExchangeController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func lookup(_ request: Request, context: Context) async throws -> Response {
-        let client = try await authenticate(request, role: .recipient)
+        let client = try await authenticate(request, context: context, role: .recipient)
         try await limit(client, count: 1)
         let body = try await request.body.collect(upTo: 64 * 1024)
         let input: LookupRequest
@@ -183,7 +202,7 @@ public struct ExchangeController<Context: RequestContext>: Sendable {
     /// Up to 500 lookups in one request, each answered and recorded as a single lookup; the
     /// answer lists, per index, the HTTP status a single lookup would have had and its body.
     @Sendable func batch(_ request: Request, context: Context) async throws -> Response {
-        let client = try await authenticate(request, role: .recipient)
+        let client = try await authenticate(request, context: context, role: .recipient)
         let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
         let input: BatchRequest
         do {

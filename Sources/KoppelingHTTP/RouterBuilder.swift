@@ -20,17 +20,17 @@ public enum KoppelingRouter {
     }
 
     /// The router with every route of the server.
-    public static func build(services: Services, today: @escaping @Sendable () -> LocalDate) -> Router<BasicRequestContext> {
+    public static func build(services: Services, today: @escaping @Sendable () -> LocalDate) -> Router<KoppelingRequestContext> {
         let register = services.register
         let protocols = services.protocols
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: KoppelingRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("/health/live") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"live\"}")))
         }
-        RegisterController<BasicRequestContext>(register: register, today: today).addRoutes(to: router.group("v1/register"))
-        ProtocolController<BasicRequestContext>(registry: protocols, today: today).addRoutes(to: router.group("v1/protocols"))
-        ExchangeController<BasicRequestContext>(tokens: services.tokens, exchange: services.exchange).addRoutes(to: router)
+        RegisterController<KoppelingRequestContext>(register: register, today: today).addRoutes(to: router.group("v1/register"))
+        ProtocolController<KoppelingRequestContext>(registry: protocols, today: today).addRoutes(to: router.group("v1/protocols"))
+        ExchangeController(tokens: services.tokens, exchange: services.exchange).addRoutes(to: router)
         return router
     }
 }

@@ -8,6 +8,9 @@ public protocol ExchangeStore: Sendable {
     /// A registered client.
     func client(id: String) async throws -> RegisteredClient?
 
+    /// The client registered with a certificate fingerprint (SHA-256, lowercase hexadecimal).
+    func client(certificateFingerprint: String) async throws -> RegisteredClient?
+
     /// Marks a token id (`jti`) as used until it expires; false if it was used already.
     func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool
 

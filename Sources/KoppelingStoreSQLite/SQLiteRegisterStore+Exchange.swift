@@ -56,6 +56,15 @@ extension SQLiteRegisterStore: ExchangeStore {
         }
     }
 
+    public func client(certificateFingerprint: String) async throws -> RegisteredClient? {
+        let wanted = certificateFingerprint.lowercased()
+        return try await read { db in
+            try String.fetchAll(db, sql: "SELECT record FROM client")
+                .map { try JSONDecoder().decode(RegisteredClient.self, from: Data($0.utf8)) }
+                .first { $0.certificateFingerprint == wanted }
+        }
+    }
+
     public func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "DELETE FROM used_token_id WHERE expires_at < ?", arguments: [Self.systemClock().microsecondsSinceEpoch - 3_600_000_000])

@@ -36,6 +36,23 @@ func koppeling(_ arguments: [String], in folder: URL, environment: [String: Stri
         err: try String(contentsOf: errFile, encoding: .utf8))
 }
 
+/// Runs a shell script in a folder and returns its standard output; throws on a non-zero exit.
+@discardableResult
+func shell(_ script: String, in folder: URL) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script]
+    process.currentDirectoryURL = folder
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+    return String(decoding: data, as: UTF8.self)
+}
+
 /// Starts `koppeling serve` on a free port in a folder and waits until it answers.
 func startServer(in folder: URL, arguments: [String]) async throws -> (Process, URL) {
     for _ in 0..<5 {
@@ -298,6 +315,60 @@ struct CommandLineTests {
         let records = try await store.disclosures(client: "dvz-residence")
         #expect(records.map(\.outcome) == ["allowed"])
         #expect(records.first?.caseReference == "PY-1")
+    }
+
+    @Test(
+        "mutual TLS: a registered client certificate is accepted; one from an unknown CA or none is refused (curl, openssl)",
+        .enabled(if: CommandLineTests.hasTLSTools || TestEnvironment.requireAll, "skipped: curl or openssl is missing"))
+    func mutualTLS() async throws {
+        try #require(Self.hasTLSTools, "KOPPELING_REQUIRE_ALL=1 but curl or openssl is missing")
+        let folder = try TestEnvironment.temporaryFolder()
+        let script = """
+            set -e
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=Test CA"
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
+            printf "subjectAltName=IP:127.0.0.1\\n" > san.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr -subj "/CN=dvz-client"
+            openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -out rogue.pem -days 2 -subj "/CN=dvz-client"
+            openssl x509 -in client.pem -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr A-F a-f
+            """
+        let fingerprint = try shell(script, in: folder).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(fingerprint.count == 64)
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        #expect(try koppeling(["demo", "--persons", "20", "--no-serve", "--protocol-file", file], in: folder).status == 0)
+        #expect(try koppeling(["client", "register", "--database", "koppeling-demo.sqlite", "--party", "dvz", "--name", "mtls", "--role", "recipient",
+                               "--certificate-fingerprint", fingerprint], in: folder).status == 0)
+        let port = Int.random(in: 20_000...40_000)
+        let server = Process()
+        server.executableURL = TestEnvironment.koppelingExecutable
+        server.arguments = ["serve", "--database", "koppeling-demo.sqlite", "--port", "\(port)", "--tls-cert", "server.pem", "--tls-key", "server.key",
+                            "--client-ca", "ca.pem", "--allow-test-numbers"]
+        server.currentDirectoryURL = folder
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let url = "https://127.0.0.1:\(port)"
+        var ready = false
+        for _ in 0..<100 where !ready && server.isRunning {
+            ready = (try? shell("curl -sf --cacert ca.pem --cert client.pem --key client.key \(url)/health/live", in: folder)) != nil
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try #require(ready, "the TLS server did not start")
+        let body = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"M-1","referenceDate":"2026-11-01"}"#
+        let lookup = "curl -s -o answer.json -w '%{http_code}' --cacert ca.pem -H 'content-type: application/json' -d '\(body)' \(url)/v1/exchange/lookups"
+        #expect(try shell(lookup + " --cert client.pem --key client.key", in: folder) == "200")
+        let answer = try String(contentsOf: folder.appendingPathComponent("answer.json"), encoding: .utf8)
+        #expect(answer.contains("\"protocol\":{\"id\":\"kbi-dvz-integration-efforts\""))
+        // A certificate from another CA, and no certificate at all, end in a failed handshake.
+        #expect(throws: (any Error).self) { try shell(lookup + " --cert rogue.pem --key rogue.key", in: folder) }
+        #expect(throws: (any Error).self) { try shell(lookup, in: folder) }
+    }
+
+    static var hasTLSTools: Bool {
+        ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
 
