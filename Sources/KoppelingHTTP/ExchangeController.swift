@@ -89,8 +89,10 @@ public struct ExchangeController: Sendable {
 
     /// The SHA-256 fingerprint of the client certificate of a mutual-TLS connection, if any.
     static func peerCertificateFingerprint(_ channel: any Channel) async -> String? {
-        guard let handler = try? await channel.pipeline.handler(type: NIOSSLServerHandler.self).get() else { return nil }
-        let der: [UInt8]? = try? await channel.eventLoop.submit { try handler.peerCertificate?.toDERBytes() }.get() ?? nil
+        // The handler is read on the channel's event loop, where it lives; only the channel crosses.
+        let der: [UInt8]? = try? await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
+        }.get() ?? nil
         guard let der else { return nil }
         return SHA256.hash(data: der).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
