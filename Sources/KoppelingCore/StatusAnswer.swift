@@ -21,6 +21,26 @@ public struct StatusAnswer: Sendable, Hashable, Encodable {
         case insz, referenceDate, status, since, reasons, flags
     }
 
+    /// The answer as JSON with its members in the documented order (JSONEncoder does not keep
+    /// the order of keyed containers).
+    public var jsonText: String {
+        func date(_ value: LocalDate?) -> String { value.map { "\"\($0)\"" } ?? "null" }
+        var output = "{\"insz\":\"\(insz)\",\"referenceDate\":\"\(referenceDate)\",\"status\":\"\(status.rawValue)\",\"since\":\(date(since)),\"reasons\":["
+        for (index, reason) in reasons.enumerated() {
+            if index > 0 { output += "," }
+            output += "{\"code\":"
+            JSONValue.writeString(reason.code, to: &output)
+            output += ",\"text\":"
+            JSONValue.writeString(reason.text, to: &output)
+            output += ",\"legalReference\":"
+            JSONValue.writeString(reason.legalReference, to: &output)
+            output += "}"
+        }
+        output += "],\"flags\":{\"infringementClosedWithoutFollowUp\":\(flags.infringementClosedWithoutFollowUp),\"openInfringement\":\(flags.openInfringement)"
+        output += ",\"finesDecided\":\(flags.finesDecided),\"lastFineDecidedOn\":\(date(flags.lastFineDecidedOn)),\"postponed\":\(flags.postponed)}}"
+        return output
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(insz, forKey: .insz)

@@ -179,7 +179,8 @@ public struct RegisterController<Context: RequestContext>: Sendable {
             knownAt = instant
         }
         let status = try await register.status(of: insz, on: referenceDate, knownAt: knownAt)
-        return try json(StatusAnswer(insz: insz, referenceDate: referenceDate, status: status))
+        let answer = StatusAnswer(insz: insz, referenceDate: referenceDate, status: status).jsonText
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
     }
 
     @Sendable func dossier(_ request: Request, context: Context) async throws -> Response {

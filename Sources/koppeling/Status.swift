@@ -52,9 +52,7 @@ struct Status: AsyncParsableCommand {
         }
         let status = try await register.status(of: number, on: referenceDate, knownAt: knownAtInstant)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(StatusAnswer(insz: number, referenceDate: referenceDate, status: status)), as: UTF8.self))
+            print(StatusAnswer(insz: number, referenceDate: referenceDate, status: status).jsonText)
         } else {
             print("\(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.dutchTerm))\(status.since.map { " since \($0)" } ?? "")")
             for reason in status.reasons {

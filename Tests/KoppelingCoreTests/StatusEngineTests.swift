@@ -1,3 +1,4 @@
+import Foundation
 import KoppelingCore
 import KoppelingTestSupport
 import Testing
@@ -246,5 +247,24 @@ struct StatusEngineTests {
         let answer = status(events, "2024-02-01")
         #expect(answer.status == .unknown)
         #expect(answer.reasons.map(\.code) == ["target_group_undetermined"])
+    }
+}
+
+@Suite("Status answer JSON")
+struct StatusAnswerTests {
+    @Test("members in the documented order, and the same content as the Encodable form")
+    func order() throws {
+        var f = EventFactory()
+        let events = [
+            f.make("2023-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2023-01-01"), periodEnd: nil))),
+            f.make("2023-06-01", .infringementDecided(.init(infringementId: "I", decision: .fine, amountEUR: 100))),
+        ]
+        let answer = StatusAnswer(insz: f.insz, referenceDate: LocalDate("2024-01-01")!, status: StatusEngine().status(of: events, on: LocalDate("2024-01-01")!))
+        let text = answer.jsonText
+        let keys = ["\"insz\"", "\"referenceDate\"", "\"status\"", "\"since\"", "\"reasons\"", "\"flags\""].map { text.range(of: $0)!.lowerBound }
+        #expect(keys == keys.sorted())
+        let ordered = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(answer)) as? NSDictionary
+        #expect(ordered == encoded)
     }
 }
