@@ -187,42 +187,44 @@ struct ProtocolCommand: AsyncParsableCommand {
         }
     }
 
-    struct Suspend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Suspend a published version: it authorises nothing until reinstated.")
+    /// The options of a step that needs a reason: suspend, reinstate, revoke.
+    struct ReasonedStep: ParsableArguments {
         @OptionGroup var options: RegisterOptions
         @OptionGroup var version: VersionArguments
         @Option(help: "Why.") var reason: String
         @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
 
-        func run() async throws {
+        /// Runs one workflow step with these options.
+        func run(_ step: @escaping (ProtocolRegistry, String, Int, String, String) async throws -> ProtocolRecord) async throws {
             let services = try await KoppelingApp.open(options.configuration())
-            try await ProtocolCommand.step { try await services.protocols.suspend(id: version.id, version: version.version, reason: reason, actor: actor) }
+            try await ProtocolCommand.step { try await step(services.protocols, version.id, version.version, reason, actor) }
+        }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Suspend a published version: it authorises nothing until reinstated.")
+        @OptionGroup var step: ReasonedStep
+
+        func run() async throws {
+            try await step.run { try await $0.suspend(id: $1, version: $2, reason: $3, actor: $4) }
         }
     }
 
     struct Reinstate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Lift a suspension.")
-        @OptionGroup var options: RegisterOptions
-        @OptionGroup var version: VersionArguments
-        @Option(help: "Why.") var reason: String
-        @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
+        @OptionGroup var step: ReasonedStep
 
         func run() async throws {
-            let services = try await KoppelingApp.open(options.configuration())
-            try await ProtocolCommand.step { try await services.protocols.reinstate(id: version.id, version: version.version, reason: reason, actor: actor) }
+            try await step.run { try await $0.reinstate(id: $1, version: $2, reason: $3, actor: $4) }
         }
     }
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a version for good.")
-        @OptionGroup var options: RegisterOptions
-        @OptionGroup var version: VersionArguments
-        @Option(help: "Why.") var reason: String
-        @Option(help: "Who (recorded).") var actor = ProtocolCommand.defaultActor
+        @OptionGroup var step: ReasonedStep
 
         func run() async throws {
-            let services = try await KoppelingApp.open(options.configuration())
-            try await ProtocolCommand.step { try await services.protocols.revoke(id: version.id, version: version.version, reason: reason, actor: actor) }
+            try await step.run { try await $0.revoke(id: $1, version: $2, reason: $3, actor: $4) }
         }
     }
 
