@@ -1,5 +1,6 @@
 public import Crypto
 import Foundation
+import KoppelingCore
 
 /// Ed25519 keys on disk: the private key as base64 of its 32 raw bytes in `FILE` (mode 0600),
 /// the public key the same way in `FILE.pub`.
@@ -37,7 +38,7 @@ public enum Ed25519KeyFile {
 
     /// The SHA-256 fingerprint of a public key, hexadecimal.
     public static func fingerprint(_ key: Curve25519.Signing.PublicKey) -> String {
-        SHA256.hash(data: key.rawRepresentation).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        SHA256.hash(data: key.rawRepresentation).lowercaseHex
     }
 }
 

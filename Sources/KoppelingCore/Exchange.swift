@@ -92,7 +92,6 @@ public struct Pseudonymizer: Sendable {
 
     /// The pseudonym of a national number, lowercase hexadecimal.
     public func pseudonym(of insz: NationalNumber) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(insz.digits.utf8), using: key)
-            .map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Array(insz.digits.utf8), using: key).lowercaseHex
     }
 }

@@ -94,7 +94,7 @@ public struct ExchangeController: Sendable {
             try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
         }.get() ?? nil
         guard let der else { return nil }
-        return SHA256.hash(data: der).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return SHA256.hash(data: der).lowercaseHex
     }
 
     /// The client of a request: by its Bearer token, else by the certificate of its mutual-TLS connection.

@@ -136,7 +136,7 @@ public struct ProtocolDocument: Sendable, Hashable, Codable {
 
     /// The digest in lowercase hexadecimal.
     public var digestHex: String {
-        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        digest.lowercaseHex
     }
 
     var canonicalValue: JSONValue {

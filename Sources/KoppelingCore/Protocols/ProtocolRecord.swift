@@ -54,7 +54,7 @@ public struct ProtocolSignature: Sendable, Hashable, Codable {
     /// The SHA-256 fingerprint of the public key, hexadecimal, as the publication shows it.
     public var keyFingerprint: String {
         let raw = Data(base64Encoded: publicKey) ?? Data()
-        return SHA256.hash(data: raw).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return SHA256.hash(data: raw).lowercaseHex
     }
 }
 
