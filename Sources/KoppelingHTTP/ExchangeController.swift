@@ -79,9 +79,7 @@ public struct ExchangeController: Sendable {
                 "access_token": .string(issued.token), "token_type": .string("Bearer"), "expires_in": .integer(Int64(issued.expiresIn)),
                 "scope": .string(issued.client.role.rawValue),
             ])
-            return Response(
-                status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: answer.canonicalText)))
+            return Response.json(answer.canonicalText, noStore: true)
         } catch let refusal as TokenService.Refusal {
             throw Self.unauthorized(refusal.message)
         }
@@ -191,10 +189,10 @@ public struct ExchangeController: Sendable {
         }
         let (requestId, traceparent) = requestIds(request)
         let output = try await perform(input, client: client, requestId: requestId, traceparent: traceparent)
-        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
-        headers[.init("X-Request-Id")!] = requestId
-        if let traceparent { headers[.init("traceparent")!] = traceparent }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: output)))
+        var response = Response.json(output, noStore: true)
+        response.headers[.init("X-Request-Id")!] = requestId
+        if let traceparent { response.headers[.init("traceparent")!] = traceparent }
+        return response
     }
 
     struct BatchRequest: Decodable {
@@ -233,6 +231,6 @@ public struct ExchangeController: Sendable {
             }
         }
         output += "]}"
-        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: output)))
+        return Response.json(output, noStore: true)
     }
 }

@@ -89,7 +89,7 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let records = try await registry.store.protocolRecords().filter { $0.publishedOn != nil }
-        return try json(records.map(summary))
+        return try Response.json(records.map(summary))
     }
 
     func published(_ context: Context) async throws -> ProtocolRecord {
@@ -102,7 +102,7 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        try json(answer(try await published(context)))
+        try Response.json(answer(try await published(context)))
     }
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
@@ -145,7 +145,7 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
     /// Runs a workflow step, mapping its refusals to problems.
     func step(_ body: () async throws -> ProtocolRecord) async throws -> Response {
         do {
-            return try json(answer(try await body()))
+            return try Response.json(answer(try await body()))
         } catch let error as ProtocolTransitionError {
             throw Problem(
                 status: .conflict, type: Problem.typeURI("protocol-transition-refused"), title: "This transition is not allowed now",
@@ -242,11 +242,5 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
         return try await step { try await registry.revoke(id: id, version: version, reason: reason, actor: input.actor ?? "staff") }
-    }
-
-    func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }

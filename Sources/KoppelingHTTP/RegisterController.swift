@@ -78,7 +78,7 @@ public struct RegisterController<Context: RequestContext>: Sendable {
             }
             throw error
         }
-        return try json(EventsAnswer(received: events.count, stored: summary.stored, alreadyPresent: summary.alreadyPresent, recordedAt: summary.recordedAt))
+        return try Response.json(EventsAnswer(received: events.count, stored: summary.stored, alreadyPresent: summary.alreadyPresent, recordedAt: summary.recordedAt))
     }
 
     func parseArray(_ body: ByteBuffer) throws -> [Event] {
@@ -179,8 +179,7 @@ public struct RegisterController<Context: RequestContext>: Sendable {
             knownAt = instant
         }
         let status = try await register.status(of: insz, on: referenceDate, knownAt: knownAt)
-        let answer = StatusAnswer(insz: insz, referenceDate: referenceDate, status: status).jsonText
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
+        return Response.json(StatusAnswer(insz: insz, referenceDate: referenceDate, status: status).jsonText)
     }
 
     @Sendable func dossier(_ request: Request, context: Context) async throws -> Response {
@@ -192,7 +191,7 @@ public struct RegisterController<Context: RequestContext>: Sendable {
             output += event.jsonLine
         }
         output += "]}"
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: output)))
+        return Response.json(output)
     }
 
     @Sendable func importKBI(_ request: Request, context: Context) async throws -> Response {
@@ -212,15 +211,8 @@ public struct RegisterController<Context: RequestContext>: Sendable {
                 status: .unprocessableContent, type: Problem.typeURI(slug), title: "The KBI answer was not imported; nothing was stored",
                 detail: error.description)
         }
-        return try json(ImportAnswer(
+        return try Response.json(ImportAnswer(
             version: report.version, eventsInDossier: report.eventsInDossier, stored: report.summary.stored,
             alreadyPresent: report.eventsInDossier - report.summary.stored, unmapped: report.unmapped, ignoredSections: report.ignoredSections))
-    }
-
-    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

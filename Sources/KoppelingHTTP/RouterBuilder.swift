@@ -26,7 +26,7 @@ public enum KoppelingRouter {
         let router = Router(context: KoppelingRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("/health/live") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"live\"}")))
+            Response.json(#"{"status":"live"}"#)
         }
         RegisterController<KoppelingRequestContext>(register: register, today: today).addRoutes(to: router.group("v1/register"))
         ProtocolController<KoppelingRequestContext>(registry: protocols, today: today).addRoutes(to: router.group("v1/protocols"))

@@ -36,14 +36,8 @@ extension SQLiteRegisterStore: ExchangeStore {
         }
     }
 
-    private static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     public func registerClient(_ client: RegisteredClient) async throws {
-        let text = try Self.json(client)
+        let text = try Self.jsonText(client)
         try await write { db in
             try db.execute(sql: "INSERT INTO client (id, party, record) VALUES (?, ?, ?)", arguments: [client.id, client.party, text])
         }
@@ -76,7 +70,7 @@ extension SQLiteRegisterStore: ExchangeStore {
     }
 
     public func appendDisclosure(_ record: DisclosureRecord) async throws {
-        let text = try Self.json(record)
+        let text = try Self.jsonText(record)
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO disclosure (disclosure_id, at, client, party, outcome, record) VALUES (?, ?, ?, ?, ?, ?)",

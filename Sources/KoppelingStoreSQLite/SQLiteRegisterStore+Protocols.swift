@@ -27,18 +27,12 @@ extension SQLiteRegisterStore: ProtocolStore {
         }
     }
 
-    private static func encode(_ record: ProtocolRecord) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(record), as: UTF8.self)
-    }
-
     private static func decode(_ text: String) throws -> ProtocolRecord {
         try JSONDecoder().decode(ProtocolRecord.self, from: Data(text.utf8))
     }
 
     public func insertProtocol(_ record: ProtocolRecord) async throws {
-        let text = try Self.encode(record)
+        let text = try Self.jsonText(record)
         try await write { db in
             let exists = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM protocol_version WHERE id = ? AND version = ?",
@@ -74,7 +68,7 @@ extension SQLiteRegisterStore: ProtocolStore {
             guard next.document == current.document else { throw StoreError.corrupt("a transition tried to change the document of \(id) version \(version)") }
             try db.execute(
                 sql: "UPDATE protocol_version SET state = ?, record = ? WHERE id = ? AND version = ?",
-                arguments: [next.state.rawValue, try Self.encode(next), id, version])
+                arguments: [next.state.rawValue, try Self.jsonText(next), id, version])
             return next
         }
     }

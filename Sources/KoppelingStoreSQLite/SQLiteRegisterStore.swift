@@ -1,7 +1,7 @@
 public import KoppelingCore
 public import KoppelingStore
 import GRDB
-import struct Foundation.Date
+import Foundation
 
 /// The register on SQLite (GRDB): one file, WAL journal, full fsync on commit so that an
 /// acknowledged write survives a crash, and a busy timeout so that the command line and a running
@@ -228,6 +228,13 @@ public final class SQLiteRegisterStore: RegisterStore {
         } catch {
             throw StoreError.corrupt("event \(row[0] as String): \(error)")
         }
+    }
+
+    /// A record stored as JSON text, members sorted so that equal records are equal text.
+    static func jsonText(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     // MARK: - Error mapping
