@@ -28,17 +28,12 @@ public struct StatusEngine: Sendable {
     public func status(of events: [Event], on referenceDate: LocalDate, knownAt: Instant? = nil) -> PersonStatus {
         // Events are read in place by index: binding each one to a local would retain and release
         // all of its strings, which is most of the cost of a status.
-        var retracted: [EventID] = []
-        for position in events.indices where events[position].type == .eventRetracted {
-            if case .eventRetracted(let retraction) = events[position].payload, isKnown(events[position].recordedAt, at: knownAt) {
-                retracted.append(retraction.retractedEventId)
-            }
-        }
+        let retracted = Self.retractedIds(in: events, knownAt: knownAt)
 
         var state = State()
         for position in events.indices {
             let effectiveDate = events[position].effectiveDate
-            guard effectiveDate <= referenceDate, isKnown(events[position].recordedAt, at: knownAt) else { continue }
+            guard effectiveDate <= referenceDate, Self.isKnown(events[position].recordedAt, at: knownAt) else { continue }
             if !retracted.isEmpty, retracted.contains(events[position].eventId) { continue }
             let order = Order(date: effectiveDate, position: position)
             state.counted += 1
@@ -108,9 +103,22 @@ public struct StatusEngine: Sendable {
         return decide(state: state, flags: flags, openInfringementSince: openSince, on: referenceDate)
     }
 
-    private func isKnown(_ recordedAt: Instant?, at knownAt: Instant?) -> Bool {
+    /// Whether an event recorded at `recordedAt` was known at `knownAt` (always, without `knownAt`).
+    static func isKnown(_ recordedAt: Instant?, at knownAt: Instant?) -> Bool {
         guard let knownAt, let recordedAt else { return true }
         return recordedAt <= knownAt
+    }
+
+    /// The events retracted by retractions known at `knownAt`, whatever their effective dates.
+    /// Usually empty, so a plain array.
+    static func retractedIds(in events: [Event], knownAt: Instant?) -> [EventID] {
+        var retracted: [EventID] = []
+        for position in events.indices where events[position].type == .eventRetracted {
+            if case .eventRetracted(let retraction) = events[position].payload, isKnown(events[position].recordedAt, at: knownAt) {
+                retracted.append(retraction.retractedEventId)
+            }
+        }
+        return retracted
     }
 
     private func reason(_ code: String, on: LocalDate? = nil, until: LocalDate? = nil, count: Int? = nil, detail: String? = nil) -> StatusReason {

@@ -67,18 +67,13 @@ public struct DisclosureProjection: Sendable {
         var followingAgency: String?
 
         init(events: [Event], on date: LocalDate, knownAt: Instant?) {
-            func known(_ event: Event) -> Bool {
-                guard let knownAt, let recordedAt = event.recordedAt else { return true }
-                return recordedAt <= knownAt
-            }
-            var retracted = Set<EventID>()
-            for event in events where known(event) {
-                if case .eventRetracted(let retraction) = event.payload { retracted.insert(retraction.retractedEventId) }
-            }
+            // The same counting rules as the status engine: effective by the date, known at knownAt, not retracted.
+            let retracted = StatusEngine.retractedIds(in: events, knownAt: knownAt)
             var latestResult: [Component: LocalDate] = [:]
             var latestExemption: LocalDate?
             var latestAgency: LocalDate?
-            for event in events where event.effectiveDate <= date && known(event) && !retracted.contains(event.eventId) {
+            for event in events
+            where event.effectiveDate <= date && StatusEngine.isKnown(event.recordedAt, at: knownAt) && !retracted.contains(event.eventId) {
                 let day = event.effectiveDate
                 switch event.payload {
                 case .contractSigned(let contract):
