@@ -39,11 +39,6 @@ public struct RegisterController<Context: RequestContext>: Sendable {
         var recordedAt: Instant?
     }
 
-    struct DossierAnswer: Encodable {
-        var insz: String
-        var events: [JSONValue]
-    }
-
     struct ImportAnswer: Encodable {
         var version: String
         var eventsInDossier: Int

@@ -24,14 +24,12 @@ public struct Register: Sendable {
     }
 
     /// Imports one `GeefDossierKBI` answer atomically and reports what it did.
-    public func importKBI(_ data: Data, reconcile: Bool = true) async throws -> KBIImportReport {
+    public func importKBI(_ data: Data) async throws -> KBIImportReport {
         let mapper = KBIDossierMapper(policy: policy)
         let result = try mapper.map(data)
         let snapshot = result.events
         let summary = try await store.appendPlanned(for: result.insz) { existing in
-            reconcile
-                ? SnapshotReconciliation.plan(existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
-                : snapshot
+            SnapshotReconciliation.plan(existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
         }
         return KBIImportReport(
             insz: result.insz, version: result.version, eventsInDossier: result.events.count, summary: summary,

@@ -83,7 +83,6 @@ public enum TestEnvironment {
 public struct EventFactory {
     public let insz: NationalNumber
     public var source = "agii"
-    private var counter = 0
 
     public init(insz: String = "85073003328") {
         self.insz = try! NationalNumber(insz, policy: TestEnvironment.policy)
@@ -91,7 +90,6 @@ public struct EventFactory {
 
     /// An event with a fresh id.
     public mutating func make(_ date: String, _ payload: EventPayload, recordedAt: Instant? = nil) -> Event {
-        counter += 1
         return Event(eventId: UUID(), insz: insz, effectiveDate: LocalDate(date)!, recordedAt: recordedAt, source: source, payload: payload)
     }
 
