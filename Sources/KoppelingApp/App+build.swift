@@ -8,6 +8,8 @@ import HummingbirdCore
 import NIOSSL
 import KoppelingStoreSQLite
 public import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// The composition root: opens the store and builds the register and the application, for
 /// `main` and for the tests alike.
@@ -63,6 +65,16 @@ public enum KoppelingApp {
             router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "koppeling"),
             logger: logger)
+    }
+
+    /// Serves the same services on several listeners (such as plain HTTP on loopback and mutual TLS
+    /// beside it) until SIGTERM or SIGINT, then shuts them down gracefully.
+    public static func run(services: KoppelingServices, listeners: [KoppelingConfiguration], logger: Logger) async throws {
+        var group: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for listener in listeners {
+            group.append(.init(service: try buildApplication(services: services, configuration: listener, logger: logger)))
+        }
+        try await ServiceGroup(configuration: .init(services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 
     /// The router alone, for in-process tests.

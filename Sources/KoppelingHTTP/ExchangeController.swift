@@ -1,13 +1,10 @@
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
-import Crypto
 import Foundation
-import NIOCore
-import NIOSSL
 
-/// The OAuth token endpoint and the recipients' exchange. Every exchange request needs a valid
-/// Bearer token of a client with the `recipient` role.
+/// The OAuth token endpoint and the recipients' exchange. Every exchange request comes through
+/// ``ClientAccessMiddleware`` with the `recipient` role.
 public struct ExchangeController: Sendable {
     public typealias Context = KoppelingRequestContext
     public let tokens: TokenService
@@ -22,36 +19,21 @@ public struct ExchangeController: Sendable {
         self.limiter = limiter
     }
 
-    /// Adds `POST /oauth/token`, `POST /v1/exchange/lookups` and `POST /v1/exchange/lookups/batch`.
-    public func addRoutes(to router: Router<Context>) {
+    /// Adds the public `POST /oauth/token` to `public`, and `lookups` and `lookups/batch` to
+    /// `recipients`, a group under `/v1/exchange` that only lets recipient clients through.
+    public func addRoutes(public router: Router<Context>, recipients: RouterGroup<Context>) {
         router.post("/oauth/token", use: token)
-        router.post("/v1/exchange/lookups", use: lookup)
-        router.post("/v1/exchange/lookups/batch", use: batch)
+        recipients.post("lookups", use: lookup)
+        recipients.post("lookups/batch", use: batch)
     }
 
+    /// Refuses a client above its rate: 429 with `Retry-After`.
     func limit(_ client: RegisteredClient, count: Int) async throws {
         if let wait = await limiter.take(client: client.id, ratePerMinute: client.ratePerMinute, count: count) {
-            throw RateLimited(seconds: wait, limit: client.ratePerMinute)
-        }
-    }
-
-    /// A client above its rate: 429 with `Retry-After`.
-    struct RateLimited: HTTPResponseError {
-        var seconds: Int
-        var limit: Int
-        var status: HTTPResponse.Status { .tooManyRequests }
-
-        func response(from request: Request, context: some RequestContext) throws -> Response {
-            var response = try Problem(
+            throw Problem(
                 status: .tooManyRequests, type: Problem.typeURI("rate-limited"), title: "Too many lookups",
-                detail: "this client may make \(limit) lookups a minute; retry after \(seconds) s").response(from: request, context: context)
-            response.headers[.retryAfter] = String(seconds)
-            return response
+                detail: "this client may make \(client.ratePerMinute) lookups a minute; retry after \(wait) s", headers: [.retryAfter: String(wait)])
         }
-    }
-
-    static func unauthorized(_ detail: String) -> Problem {
-        Problem(status: .unauthorized, type: Problem.typeURI("unauthorized"), title: "Valid client credentials are required", detail: detail)
     }
 
     /// The form fields of an `application/x-www-form-urlencoded` body.
@@ -71,7 +53,7 @@ public struct ExchangeController: Sendable {
             throw Problem(status: .badRequest, type: Problem.typeURI("unsupported-grant-type"), title: "Only grant_type=client_credentials is supported")
         }
         guard form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", let assertion = form["client_assertion"] else {
-            throw Self.unauthorized("send client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and a client_assertion (RFC 7523)")
+            throw Problem.unauthorized("send client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and a client_assertion (RFC 7523)")
         }
         do {
             let issued = try await tokens.issue(assertion: assertion)
@@ -81,42 +63,8 @@ public struct ExchangeController: Sendable {
             ])
             return Response.json(answer.canonicalText, noStore: true)
         } catch let refusal as TokenService.Refusal {
-            throw Self.unauthorized(refusal.message)
+            throw Problem.unauthorized(refusal.message)
         }
-    }
-
-    /// The SHA-256 fingerprint of the client certificate of a mutual-TLS connection, if any.
-    static func peerCertificateFingerprint(_ channel: any Channel) async -> String? {
-        // The handler is read on the channel's event loop, where it lives; only the channel crosses.
-        let der: [UInt8]? = try? await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
-        }.get() ?? nil
-        guard let der else { return nil }
-        return SHA256.hash(data: der).lowercaseHex
-    }
-
-    /// The client of a request: by its Bearer token, else by the certificate of its mutual-TLS connection.
-    func authenticate(_ request: Request, context: Context, role: ClientRole) async throws -> RegisteredClient {
-        let client: RegisteredClient
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            do {
-                client = try await tokens.authenticate(bearer: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-            } catch let refusal as TokenService.Refusal {
-                throw Self.unauthorized(refusal.message)
-            }
-        } else if let fingerprint = await Self.peerCertificateFingerprint(context.channel) {
-            guard let registered = try await exchange.store.client(certificateFingerprint: fingerprint) else {
-                throw Self.unauthorized("the client certificate is not registered for any client")
-            }
-            client = registered
-        } else {
-            throw Self.unauthorized("send an access token from POST /oauth/token as Authorization: Bearer, or use a registered client certificate")
-        }
-        guard client.role == role else {
-            throw Problem(status: .forbidden, type: Problem.typeURI("role-not-allowed"), title: "This client's role may not use this endpoint",
-                          detail: "the endpoint needs the role \(role.rawValue)")
-        }
-        return client
     }
 
     struct LookupRequest: Decodable {
@@ -178,7 +126,7 @@ public struct ExchangeController: Sendable {
     }
 
     @Sendable func lookup(_ request: Request, context: Context) async throws -> Response {
-        let client = try await authenticate(request, context: context, role: .recipient)
+        let client = try context.requireClient()
         try await limit(client, count: 1)
         let body = try await request.body.collect(upTo: 64 * 1024)
         let input: LookupRequest
@@ -202,7 +150,7 @@ public struct ExchangeController: Sendable {
     /// Up to 500 lookups in one request, each answered and recorded as a single lookup; the
     /// answer lists, per index, the HTTP status a single lookup would have had and its body.
     @Sendable func batch(_ request: Request, context: Context) async throws -> Response {
-        let client = try await authenticate(request, context: context, role: .recipient)
+        let client = try context.requireClient()
         let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
         let input: BatchRequest
         do {

@@ -30,13 +30,16 @@ public struct Problem: HTTPResponseError, Sendable {
     public var title: String
     public var detail: String?
     public var errors: [Item]
+    /// Header fields the answer carries besides its content type, such as `Retry-After`.
+    public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, type: String, title: String, detail: String? = nil, errors: [Item] = []) {
+    public init(status: HTTPResponse.Status, type: String, title: String, detail: String? = nil, errors: [Item] = [], headers: HTTPFields = [:]) {
         self.status = status
         self.type = type
         self.title = title
         self.detail = detail
         self.errors = errors
+        self.headers = headers
     }
 
     /// The stable type URI for a slug.
@@ -44,6 +47,13 @@ public struct Problem: HTTPResponseError, Sendable {
 
     public static func badRequest(_ detail: String, errors: [Item] = []) -> Problem {
         Problem(status: .badRequest, type: typeURI("invalid-request"), title: "The request is not valid", detail: detail, errors: errors)
+    }
+
+    /// 401: no valid client credentials.
+    public static func unauthorized(_ detail: String) -> Problem {
+        Problem(
+            status: .unauthorized, type: typeURI("unauthorized"), title: "Valid client credentials are required", detail: detail,
+            headers: [.wwwAuthenticate: "Bearer"])
     }
 
     public static func invalidEvents(_ errors: [Item]) -> Problem {
@@ -67,8 +77,9 @@ public struct Problem: HTTPResponseError, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(body)
-        return Response(
-            status: status, headers: [.contentType: "application/problem+json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

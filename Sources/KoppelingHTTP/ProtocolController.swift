@@ -5,7 +5,7 @@ import Crypto
 import Foundation
 
 /// The protocol endpoints: public reading (the law wants publication) and the staff workflow.
-public struct ProtocolController<Context: RequestContext>: Sendable {
+public struct ProtocolController<Context: ClientRequestContext>: Sendable {
     public let registry: ProtocolRegistry
     public let today: @Sendable () -> LocalDate
 
@@ -14,18 +14,27 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
         self.today = today
     }
 
-    /// Adds the routes under `/v1/protocols`.
-    public func addRoutes(to group: RouterGroup<Context>) {
+    /// Adds the routes under `/v1/protocols`: public reading of published versions to `public`,
+    /// the workflow to `staff`, two groups on that path with their own access rules.
+    public func addRoutes(public group: RouterGroup<Context>, staff: RouterGroup<Context>) {
         group.get(use: list)
-        group.post(use: submit)
         group.get(":id/versions/:version", use: show)
         group.get(":id/versions/:version/document", use: document)
-        group.post(":id/versions/:version/advices", use: advise)
-        group.post(":id/versions/:version/signatures", use: sign)
-        group.post(":id/versions/:version/publish", use: publish)
-        group.post(":id/versions/:version/suspend", use: suspend)
-        group.post(":id/versions/:version/reinstate", use: reinstate)
-        group.post(":id/versions/:version/revoke", use: revoke)
+        staff.post(use: submit)
+        staff.post(":id/versions/:version/advices", use: advise)
+        staff.post(":id/versions/:version/signatures", use: sign)
+        staff.post(":id/versions/:version/publish", use: publish)
+        staff.post(":id/versions/:version/suspend", use: suspend)
+        staff.post(":id/versions/:version/reinstate", use: reinstate)
+        staff.post(":id/versions/:version/revoke", use: revoke)
+    }
+
+    /// Who did a step, for the protocol's history: the authenticated client, and the person the
+    /// request names, if any.
+    func actorName(_ named: String?, _ context: Context) throws -> String {
+        let client = try context.requireClient().id
+        guard let named, !named.isEmpty else { return client }
+        return "\(named) (via \(client))"
     }
 
     struct Summary: Encodable {
@@ -178,8 +187,8 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
                 detail: "\(error.issues.count) rule(s) broken.",
                 errors: error.issues.map { .init(line: $0.line, pointer: $0.path, reason: "\($0.message) [\($0.rule)]") })
         }
-        let actor = request.headers[.init("X-Koppeling-Actor")!] ?? "staff"
-        var response = try await step { try await registry.submit(document, actor: actor) }
+        let who = try actorName(request.headers[.init("X-Koppeling-Actor")!], context)
+        var response = try await step { try await registry.submit(document, actor: who) }
         response.status = .created
         return response
     }
@@ -198,7 +207,7 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
         }
         let date = input.date.flatMap { LocalDate($0) } ?? today()
         let advice = DPOAdvice(party: party, opinion: opinion, text: try required(input.text, "text"), date: date, author: try required(input.author, "author"))
-        return try await step { try await registry.advise(id: id, version: version, advice: advice, actor: input.actor ?? input.author ?? "dpo") }
+        return try await step { try await registry.advise(id: id, version: version, advice: advice, actor: try actorName(input.actor ?? input.author, context)) }
     }
 
     @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
@@ -212,7 +221,7 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
             throw Problem.badRequest("signature must be base64", errors: [.init(pointer: "signature", reason: "format")])
         }
         return try await step {
-            try await registry.sign(id: id, version: version, party: party, publicKey: key, signature: signature, actor: input.actor ?? party)
+            try await registry.sign(id: id, version: version, party: party, publicKey: key, signature: signature, actor: try actorName(input.actor, context))
         }
     }
 
@@ -220,27 +229,27 @@ public struct ProtocolController<Context: RequestContext>: Sendable {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let date = input.date.flatMap { LocalDate($0) } ?? today()
-        return try await step { try await registry.publish(id: id, version: version, on: date, actor: input.actor ?? "staff") }
+        return try await step { try await registry.publish(id: id, version: version, on: date, actor: try actorName(input.actor, context)) }
     }
 
     @Sendable func suspend(_ request: Request, context: Context) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
-        return try await step { try await registry.suspend(id: id, version: version, reason: reason, actor: input.actor ?? "staff") }
+        return try await step { try await registry.suspend(id: id, version: version, reason: reason, actor: try actorName(input.actor, context)) }
     }
 
     @Sendable func reinstate(_ request: Request, context: Context) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
-        return try await step { try await registry.reinstate(id: id, version: version, reason: reason, actor: input.actor ?? "staff") }
+        return try await step { try await registry.reinstate(id: id, version: version, reason: reason, actor: try actorName(input.actor, context)) }
     }
 
     @Sendable func revoke(_ request: Request, context: Context) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
-        return try await step { try await registry.revoke(id: id, version: version, reason: reason, actor: input.actor ?? "staff") }
+        return try await step { try await registry.revoke(id: id, version: version, reason: reason, actor: try actorName(input.actor, context)) }
     }
 }

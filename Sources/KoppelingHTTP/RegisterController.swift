@@ -3,7 +3,7 @@ public import KoppelingCore
 public import KoppelingStore
 import Foundation
 
-/// The register's staff endpoints: ingestion, status, dossier and KBI import.
+/// The register's endpoints for agencies and staff: ingestion, status, dossier and KBI import.
 /// National numbers travel in request bodies only, never in paths or query strings.
 public struct RegisterController<Context: RequestContext>: Sendable {
     /// The register.
@@ -18,12 +18,13 @@ public struct RegisterController<Context: RequestContext>: Sendable {
         self.today = today
     }
 
-    /// Adds the routes under `/v1/register` to a router group.
-    public func addRoutes(to group: RouterGroup<Context>) {
-        group.post("events", use: postEvents)
-        group.post("persons/status", use: status)
-        group.post("persons/dossier", use: dossier)
-        group.post("imports/kbi", use: importKBI)
+    /// Adds the routes under `/v1/register`: the writes (events, KBI imports) to `writes` and the
+    /// reads (status, dossier) to `reads`, two groups on that path with their own access rules.
+    public func addRoutes(writes: RouterGroup<Context>, reads: RouterGroup<Context>) {
+        writes.post("events", use: postEvents)
+        writes.post("imports/kbi", use: importKBI)
+        reads.post("persons/status", use: status)
+        reads.post("persons/dossier", use: dossier)
     }
 
     struct PersonRequest: Decodable {

@@ -19,18 +19,38 @@ public enum KoppelingRouter {
         }
     }
 
+    /// Who may use which routes. Public: health, the OpenAPI document, the token endpoint and
+    /// published protocols. Everything else needs an authenticated client of an allowed role, and a
+    /// recipient never reads the register directly.
+    public enum Access {
+        public static let registerWrites: Set<ClientRole> = [.agency]
+        public static let registerReads: Set<ClientRole> = [.agency, .staff]
+        public static let protocolWorkflow: Set<ClientRole> = [.staff]
+        public static let exchange: Set<ClientRole> = [.recipient]
+    }
+
     /// The router with every route of the server.
     public static func build(services: Services, today: @escaping @Sendable () -> LocalDate) -> Router<KoppelingRequestContext> {
-        let register = services.register
-        let protocols = services.protocols
-        let router = Router(context: KoppelingRequestContext.self)
+        typealias Context = KoppelingRequestContext
+        let authenticator = ClientAuthenticator(tokens: services.tokens, store: services.exchange.store)
+        func access(_ roles: Set<ClientRole>?) -> ClientAccessMiddleware<Context> { ClientAccessMiddleware(authenticator, roles: roles) }
+
+        let router = Router(context: Context.self)
         router.add(middleware: ProblemMiddleware())
         router.get("/health/live") { _, _ in
             Response.json(#"{"status":"live"}"#)
         }
-        RegisterController<KoppelingRequestContext>(register: register, today: today).addRoutes(to: router.group("v1/register"))
-        ProtocolController<KoppelingRequestContext>(registry: protocols, today: today).addRoutes(to: router.group("v1/protocols"))
-        ExchangeController(tokens: services.tokens, exchange: services.exchange).addRoutes(to: router)
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        RegisterController<Context>(register: services.register, today: today).addRoutes(
+            writes: router.group("v1/register").add(middleware: access(Access.registerWrites)),
+            reads: router.group("v1/register").add(middleware: access(Access.registerReads)))
+        ProtocolController<Context>(registry: services.protocols, today: today).addRoutes(
+            public: router.group("v1/protocols"),
+            staff: router.group("v1/protocols").add(middleware: access(Access.protocolWorkflow)))
+        ExchangeController(tokens: services.tokens, exchange: services.exchange).addRoutes(
+            public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
         return router
     }
 }

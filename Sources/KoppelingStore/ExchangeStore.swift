@@ -5,6 +5,9 @@ public protocol ExchangeStore: Sendable {
     /// Registers a client; its id must be new.
     func registerClient(_ client: RegisteredClient) async throws
 
+    /// Replaces the registration of a client (its keys, certificate, rate), keeping its id.
+    func updateClient(_ client: RegisteredClient) async throws
+
     /// A registered client.
     func client(id: String) async throws -> RegisteredClient?
 

@@ -43,6 +43,13 @@ extension SQLiteRegisterStore: ExchangeStore {
         }
     }
 
+    public func updateClient(_ client: RegisteredClient) async throws {
+        let text = try Self.jsonText(client)
+        try await write { db in
+            try db.execute(sql: "UPDATE client SET party = ?, record = ? WHERE id = ?", arguments: [client.party, text, client.id])
+        }
+    }
+
     public func client(id: String) async throws -> RegisteredClient? {
         try await read { db in
             try String.fetchOne(db, sql: "SELECT record FROM client WHERE id = ?", arguments: [id])

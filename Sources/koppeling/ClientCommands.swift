@@ -6,7 +6,7 @@ import KoppelingCore
 import KoppelingStore
 
 struct Client: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Client systems of the parties.", subcommands: [Register.self])
+    static let configuration = CommandConfiguration(abstract: "Client systems of the parties.", subcommands: [Register.self, Assertion.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -50,6 +50,43 @@ struct Client: AsyncParsableCommand {
                 id: clientId, party: party, name: name, role: clientRole, assertionKey: publicKey,
                 certificateFingerprint: certificateFingerprint?.lowercased(), ratePerMinute: ratePerMinute))
             print("client \(clientId) registered for party \(party) with role \(clientRole.rawValue)")
+        }
+    }
+
+    struct Assertion: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a signed client assertion for POST /oauth/token (private_key_jwt, RFC 7523), as a client system makes it.",
+            discussion: "Either --credentials FOLDER (a folder with client.json, as the demo writes) or --client, --key and --audience.")
+
+        @Option(help: "A credentials folder with client.json.")
+        var credentials: String?
+
+        @Option(help: "The client id.")
+        var client: String?
+
+        @Option(help: "The client's Ed25519 private key (PKCS #8 PEM or base64 of 32 bytes).")
+        var key: String?
+
+        @Option(help: "The token URL (the assertion's aud).")
+        var audience: String?
+
+        @Option(help: "Seconds the assertion is valid.")
+        var lifetime = 60
+
+        func run() async throws {
+            var clientId = client
+            var keyPath = key
+            var tokenURL = audience
+            if let credentials {
+                let data = try Data(contentsOf: URL(fileURLWithPath: credentials).appendingPathComponent("client.json"))
+                guard case .object(let members) = try JSONValue.parse(String(decoding: data, as: UTF8.self)) else { throw ValidationError("client.json is not a JSON object") }
+                if clientId == nil, case .string(let value)? = members["clientId"] { clientId = value }
+                if tokenURL == nil, case .string(let value)? = members["tokenUrl"] { tokenURL = value }
+                if keyPath == nil, case .string(let value)? = members["assertionKey"] { keyPath = credentials + "/" + value }
+            }
+            guard let clientId, let keyPath, let tokenURL else { throw ValidationError("give --credentials, or --client, --key and --audience") }
+            print(try await ClientAssertionSigner.sign(
+                key: try Ed25519KeyFile.privateKey(at: keyPath), clientId: clientId, audience: tokenURL, lifetime: lifetime))
         }
     }
 }

@@ -21,8 +21,14 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "The port.")
+    @Option(help: "The port of the plain-HTTP listener.")
     var port = 8080
+
+    @Option(help: "The port of the mutual-TLS listener (0: none).")
+    var tlsPort = 8443
+
+    @Option(help: "The folder the demo recipient's credentials are written to.")
+    var credentials = "koppeling-demo/credentials"
 
     @Option(help: "The protocol to set up to published with demo keys.")
     var protocolFile = "protocols/kbi-dvz-integration-efforts.yaml"
@@ -77,16 +83,12 @@ struct Demo: AsyncParsableCommand {
             print("  \(insz.formatted)  \(status.status.rawValue)\(since): \(status.reasons.last?.text ?? "")")
         }
         if let example {
-            print("""
-
-                Ask the server yourself:
-                  curl -s -X POST http://\(host):\(port)/v1/register/persons/status \\
-                    -H 'content-type: application/json' -d '{"insz":"\(example.digits)","referenceDate":"\(today)"}'
-                  koppeling status --database \(database) --insz \(example.digits) --json
-                """)
+            print("\nAsk the register on the command line:\n  koppeling status --database \(database) --insz \(example.digits) --json")
         }
+        var protocolPurpose: String?
         if FileManager.default.fileExists(atPath: protocolFile) {
             let record = try await DemoProtocolSetup.run(services: services, documentPath: protocolFile, keysFolder: "koppeling-demo/keys", today: today)
+            protocolPurpose = record.document.purposes.first?.code
             print("""
 
                 The shipped protocol \(record.document.id) version \(record.document.version) is \(record.state.rawValue)\(record.publishedOn.map { " since \($0)" } ?? ""), \
@@ -96,10 +98,43 @@ struct Demo: AsyncParsableCommand {
         } else {
             print("\nNo protocol set up: \(protocolFile) is not here (run the demo from the repository's folder, or pass --protocol).")
         }
+        var extraListeners: [KoppelingConfiguration] = []
+        if let protocolPurpose, let example {
+            let mutualTLSURL = "https://\(host):\(tlsPort)"
+            let demo = try await DemoCredentials.prepare(
+                folder: credentials, serverFolder: "koppeling-demo/tls", clientId: "demo-dvz-residence", party: "dvz",
+                tokenURL: configuration.tokenAudience, mutualTLSURL: mutualTLSURL, purpose: protocolPurpose, store: services.exchange.store)
+            if tlsPort != 0 {
+                var listener = configuration
+                listener.port = tlsPort
+                listener.tlsCertificatePath = demo.serverCertificatePath
+                listener.tlsKeyPath = demo.serverKeyPath
+                listener.clientCAPath = demo.caCertificatePath
+                extraListeners.append(listener)
+            }
+            let body = #"{"insz":"\#(example.digits)","purpose":"\#(protocolPurpose)","caseReference":"DEMO-2026-0001","referenceDate":"\#(today)"}"#
+            let c = credentials
+            print("""
+
+                A demo recipient client \(demo.client.id) (party \(demo.client.party)) is registered; its credentials are in \(c)/
+                (client.json, the token-flow key client-assertion-key.pem, the mutual-TLS certificate client.pem and client-key.pem, ca.pem).
+                Try a lookup with mutual TLS:
+                  curl -s --cacert \(c)/ca.pem --cert \(c)/client.pem --key \(c)/client-key.pem \\
+                    -H 'content-type: application/json' -d '\(body)' \(mutualTLSURL)/v1/exchange/lookups
+                or with an access token (OAuth 2.0 client credentials, private_key_jwt):
+                  ASSERTION=$(swift run -q koppeling client assertion --credentials \(c))
+                  TOKEN=$(curl -s http://\(host):\(port)/oauth/token -d grant_type=client_credentials \\
+                    -d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer -d client_assertion=$ASSERTION \\
+                    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+                  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+                    -d '\(body)' http://\(host):\(port)/v1/exchange/lookups
+                The OpenAPI document: http://\(host):\(port)/openapi.json
+                """)
+        }
         guard !noServe else { return }
         print("")
         // Standard output is block-buffered when it is not a terminal: show the samples before the server's log.
         fflush(nil)
-        try await serve(services: services, configuration: configuration)
+        try await serve(services: services, configuration: configuration, extraListeners: extraListeners)
     }
 }

@@ -38,18 +38,20 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// Runs the HTTP server until it is stopped.
-func serve(services: KoppelingServices, configuration: KoppelingConfiguration) async throws {
+/// Runs the HTTP server until it is stopped, on its configured listener and any extra ones.
+func serve(services: KoppelingServices, configuration: KoppelingConfiguration, extraListeners: [KoppelingConfiguration] = []) async throws {
     var logger = Logger(label: "koppeling")
     logger.logLevel = .info
-    let isLoopback = configuration.host == "127.0.0.1" || configuration.host == "::1" || configuration.host == "localhost"
-    let mode = configuration.tlsCertificatePath == nil ? "plain HTTP" : (configuration.clientCAPath == nil ? "TLS" : "TLS with required client certificates (mutual TLS)")
-    logger.info(
-        "serving \(mode)",
-        metadata: [
-            "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databasePath)",
-            "note": "\(isLoopback ? "loopback only; the staff endpoints are open without authentication" : "WARNING: not loopback, and the staff endpoints have no authentication yet")",
-        ])
-    let app = try KoppelingApp.buildApplication(services: services, configuration: configuration, logger: logger)
-    try await app.runService()
+    for listener in [configuration] + extraListeners {
+        let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(listener.host)
+        let mode = listener.tlsCertificatePath == nil ? "plain HTTP" : (listener.clientCAPath == nil ? "TLS" : "TLS with required client certificates (mutual TLS)")
+        var note = "every endpoint but health, /openapi.json, /oauth/token and published protocols needs an authenticated client"
+        if listener.tlsCertificatePath == nil {
+            note += isLoopback ? "; plain HTTP is for loopback, demos and tests" : "; WARNING: plain HTTP on a non-loopback address, tokens and answers travel unencrypted (use --tls-cert)"
+        }
+        logger.info(
+            "serving \(mode)",
+            metadata: ["address": "\(listener.host):\(listener.port)", "database": "\(listener.databasePath)", "note": "\(note)"])
+    }
+    try await KoppelingApp.run(services: services, listeners: [configuration] + extraListeners, logger: logger)
 }

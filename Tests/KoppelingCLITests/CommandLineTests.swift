@@ -78,6 +78,24 @@ func startServer(in folder: URL, arguments: [String]) async throws -> (Process, 
     throw CancellationError()
 }
 
+/// An access token for a registered client: an assertion made by `koppeling client assertion`,
+/// exchanged at the server's token endpoint.
+func accessToken(base: URL, client: String, key: String, in folder: URL) async throws -> String {
+    let tokenURL = base.appendingPathComponent("oauth/token")
+    let assertion = try koppeling(["client", "assertion", "--client", client, "--key", key, "--audience", tokenURL.absoluteString], in: folder)
+    guard assertion.status == 0 else { throw CocoaError(.executableLoad) }
+    var request = URLRequest(url: tokenURL)
+    request.httpMethod = "POST"
+    request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "content-type")
+    request.httpBody = Data((
+        "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion="
+            + assertion.out.trimmingCharacters(in: .whitespacesAndNewlines)).utf8)
+    let (data, _) = try await URLSession.shared.data(for: request)
+    let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    guard let token = answer?["access_token"] as? String else { throw CocoaError(.coderValueNotFound) }
+    return token
+}
+
 @Suite("The koppeling command", .serialized)
 struct CommandLineTests {
     @Test("national-number prints one line per number and exits 1 when any is invalid")
@@ -186,39 +204,22 @@ struct CommandLineTests {
     @Test("an event acknowledged over HTTP survives kill -9 of the server")
     func crashAfterAcknowledgement() async throws {
         let folder = try TestEnvironment.temporaryFolder()
-        var server = Process()
-        var base = URL(string: "http://127.0.0.1:1")!
-        var ready = false
-        // A random port may be taken: try a few.
-        for _ in 0..<5 where !ready {
-            let port = Int.random(in: 20_000...40_000)
-            server = Process()
-            server.executableURL = TestEnvironment.koppelingExecutable
-            server.arguments = ["serve", "--database", "r.sqlite", "--port", "\(port)"]
-            server.currentDirectoryURL = folder
-            server.standardOutput = FileHandle.nullDevice
-            server.standardError = FileHandle.nullDevice
-            try server.run()
-            base = URL(string: "http://127.0.0.1:\(port)")!
-            for _ in 0..<100 where !ready && server.isRunning {
-                if let (_, response) = try? await URLSession.shared.data(from: base.appendingPathComponent("health/live")),
-                   (response as? HTTPURLResponse)?.statusCode == 200
-                {
-                    ready = true
-                } else {
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-            }
-            if !ready, server.isRunning { kill(server.processIdentifier, SIGKILL) }
-        }
+        #expect(try koppeling(["keys", "generate", "--out", "agency.key"], in: folder).status == 0)
+        #expect(try koppeling(
+            ["client", "register", "--database", "r.sqlite", "--party", "agii", "--name", "system", "--role", "agency", "--key", "agency.key.pub"],
+            in: folder).status == 0)
+        let (server, base) = try await startServer(in: folder, arguments: ["--database", "r.sqlite"])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        try #require(ready, "the server did not start")
+        let token = try await accessToken(base: base, client: "agii-system", key: "agency.key", in: folder)
         let generator = PopulationGenerator(seed: 77, persons: 1)
         let events = generator.events(ofPerson: 0)
         var request = URLRequest(url: base.appendingPathComponent("v1/register/events"))
         request.httpMethod = "POST"
         request.setValue("application/x-ndjson", forHTTPHeaderField: "content-type")
         request.httpBody = Data(events.map(\.jsonLine).joined(separator: "\n").utf8)
+        let (_, unauthenticated) = try await URLSession.shared.data(for: request)
+        #expect((unauthenticated as? HTTPURLResponse)?.statusCode == 401)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         kill(server.processIdentifier, SIGKILL)
@@ -365,6 +366,55 @@ struct CommandLineTests {
         // A certificate from another CA, and no certificate at all, end in a failed handshake.
         #expect(throws: (any Error).self) { try shell(lookup + " --cert rogue.pem --key rogue.key", in: folder) }
         #expect(throws: (any Error).self) { try shell(lookup, in: folder) }
+    }
+
+    @Test(
+        "the demo's printed curl examples work as printed: a lookup over mutual TLS and one with a private_key_jwt token",
+        .enabled(if: CommandLineTests.hasTLSTools || TestEnvironment.requireAll, "skipped: curl or openssl is missing"))
+    func demoCredentials() async throws {
+        try #require(Self.hasTLSTools, "KOPPELING_REQUIRE_ALL=1 but curl or openssl is missing")
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        let port = Int.random(in: 20_000...30_000)
+        let tlsPort = port + 10_000
+        let demo = Process()
+        demo.executableURL = TestEnvironment.koppelingExecutable
+        demo.arguments = ["demo", "--persons", "50", "--port", "\(port)", "--tls-port", "\(tlsPort)", "--protocol-file", file]
+        demo.currentDirectoryURL = folder
+        let outFile = folder.appendingPathComponent("demo.out")
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        demo.standardOutput = try FileHandle(forWritingTo: outFile)
+        demo.standardError = FileHandle.nullDevice
+        try demo.run()
+        defer { if demo.isRunning { kill(demo.processIdentifier, SIGKILL) } }
+        var ready = false
+        for _ in 0..<300 where !ready && demo.isRunning {
+            ready = (try? shell("curl -sf http://127.0.0.1:\(port)/health/live && curl -sf --cacert koppeling-demo/credentials/ca.pem "
+                + "--cert koppeling-demo/credentials/client.pem --key koppeling-demo/credentials/client-key.pem https://127.0.0.1:\(tlsPort)/health/live", in: folder)) != nil
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try #require(ready, "the demo did not start both listeners")
+        let printed = try String(contentsOf: outFile, encoding: .utf8)
+        let client = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("koppeling-demo/credentials/client.json"))) as? [String: Any])
+        #expect(client["clientId"] as? String == "demo-dvz-residence")
+        #expect(client["tokenUrl"] as? String == "http://127.0.0.1:\(port)/oauth/token")
+        // The two examples, cut from what the demo printed, run as printed (the token example with
+        // this build's executable instead of `swift run`).
+        let lines = printed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let mtlsStart = try #require(lines.firstIndex { $0.contains("Try a lookup with mutual TLS") }) + 1
+        let tokenStart = try #require(lines.firstIndex { $0.contains("or with an access token") }) + 1
+        let tokenEnd = try #require(lines.firstIndex { $0.contains("The OpenAPI document") })
+        let mtlsExample = lines[mtlsStart..<(tokenStart - 1)].joined(separator: "\n")
+        let tokenExample = lines[tokenStart..<tokenEnd].joined(separator: "\n")
+            .replacingOccurrences(of: "swift run -q koppeling", with: TestEnvironment.koppelingExecutable.path)
+        for example in [mtlsExample, tokenExample] {
+            let answer = try shell(example, in: folder)
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(answer)")
+            #expect((parsed["protocol"] as? [String: Any])?["id"] as? String == "kbi-dvz-integration-efforts")
+            #expect((parsed["result"] as? [String: Any])?["status"] is String)
+        }
+        let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
+        #expect(try await store.disclosures(client: "demo-dvz-residence").map(\.outcome) == ["allowed", "allowed"])
     }
 
     static var hasTLSTools: Bool {

@@ -18,8 +18,9 @@ struct ProtocolAPITests {
     func withApp(_ body: @Sendable (any TestClientProtocol, ProtocolRegistry) async throws -> Void) async throws {
         let store = try SQLiteRegisterStore()
         let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
+        let token = try await accessToken(role: .staff, services: services)
         let app = Application(router: KoppelingApp.buildRouter(services: services, today: { Self.today }))
-        try await app.test(.router) { client in try await body(client, services.protocols) }
+        try await app.test(.router) { client in try await body(AuthorizedTestClient(base: client, token: token), services.protocols) }
     }
 
     static func json(_ buffer: ByteBuffer) throws -> [String: Any] {

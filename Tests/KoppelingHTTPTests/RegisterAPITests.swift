@@ -16,8 +16,9 @@ struct RegisterAPITests {
         let store = try SQLiteRegisterStore()
         let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
         let router = KoppelingApp.buildRouter(services: services, today: { Self.today })
+        let token = try await accessToken(role: .agency, services: services)
         let app = Application(router: router)
-        try await app.test(.router) { client in try await body(client, store) }
+        try await app.test(.router) { client in try await body(AuthorizedTestClient(base: client, token: token), store) }
     }
 
     static func json(_ buffer: ByteBuffer) throws -> [String: Any] {

@@ -1,0 +1,2477 @@
+/// The OpenAPI 3.1 document of every endpoint, served at `GET /openapi.json`. The tests check that
+/// every route of the router is in it and run schemathesis against a server with it.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Koppeling",
+        "version": "1.0.0",
+        "description": "The link between the Flemish integration register and the Immigration Office: register, protocols as code and the purpose-bound exchange. National numbers travel in request bodies only."
+      },
+      "servers": [
+        {
+          "url": "/"
+        }
+      ],
+      "security": [
+        {
+          "bearerToken": []
+        },
+        {
+          "mutualTLS": []
+        }
+      ],
+      "tags": [
+        {
+          "name": "register"
+        },
+        {
+          "name": "protocols"
+        },
+        {
+          "name": "exchange"
+        },
+        {
+          "name": "operations"
+        }
+      ],
+      "paths": {
+        "/health/live": {
+          "get": {
+            "tags": [
+              "operations"
+            ],
+            "summary": "Liveness",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "The process is up.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": [
+                        "status"
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "string",
+                          "enum": [
+                            "live"
+                          ]
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/openapi.json": {
+          "get": {
+            "tags": [
+              "operations"
+            ],
+            "summary": "This document",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "The OpenAPI 3.1 document.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/oauth/token": {
+          "post": {
+            "tags": [
+              "exchange"
+            ],
+            "summary": "Access token (OAuth 2.0 client credentials, private_key_jwt, RFC 7523)",
+            "security": [],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/x-www-form-urlencoded": {
+                  "schema": {
+                    "type": "object",
+                    "required": [
+                      "grant_type",
+                      "client_assertion_type",
+                      "client_assertion"
+                    ],
+                    "properties": {
+                      "grant_type": {
+                        "type": "string",
+                        "enum": [
+                          "client_credentials"
+                        ]
+                      },
+                      "client_assertion_type": {
+                        "type": "string",
+                        "enum": [
+                          "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+                        ]
+                      },
+                      "client_assertion": {
+                        "type": "string",
+                        "description": "A JWT (EdDSA) with iss = sub = client id, aud = the token URL, exp, and a jti used once."
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "A short-lived access token.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/TokenAnswer"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "description": "no-store: answers carry personal data.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Unsupported grant type.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "The assertion is missing, malformed, expired, for another audience, replayed or signed with an unknown key.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/register/events": {
+          "post": {
+            "tags": [
+              "register"
+            ],
+            "summary": "Store trajectory events (agency)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "description": "A JSON array or NDJSON of at most 1,000 events; all are stored or none. Idempotent by eventId.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Event"
+                    }
+                  }
+                },
+                "application/x-ndjson": {
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "What was stored.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/EventsAnswer"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Not JSON, or no events.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "An eventId is stored with other content; nothing was stored.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "413": {
+                "description": "More than 1,000 events.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "415": {
+                "description": "Neither JSON nor NDJSON.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "Events that are not valid, by index and member; nothing was stored.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/register/imports/kbi": {
+          "post": {
+            "tags": [
+              "register"
+            ],
+            "summary": "Import a MAGDA GeefDossierKBI answer (agency)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/xml": {
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "What the dossier held and what was stored.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/KBIImportAnswer"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "413": {
+                "description": "Larger than 16 MiB.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "Not a dossier, or a MAGDA exception; nothing was stored.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/register/persons/status": {
+          "post": {
+            "tags": [
+              "register"
+            ],
+            "summary": "A person's integration status (agency, staff)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PersonRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The status with reasons and flags.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/StatusAnswer"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Not the expected object, or a bad date.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The national number is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/register/persons/dossier": {
+          "post": {
+            "tags": [
+              "register"
+            ],
+            "summary": "A person's stored events (agency, staff)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PersonRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Every stored event, in recorded order.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Dossier"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Not the expected object.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The national number is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols": {
+          "get": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Published protocols (public)",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "Every published protocol version.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/ProtocolSummary"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "post": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Submit a protocol version (staff)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "X-Koppeling-Actor",
+                "in": "header",
+                "required": false,
+                "schema": {
+                  "type": "string"
+                }
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/yaml": {
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The submitted version, in review.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "This id and version exist already.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "413": {
+                "description": "Larger than 1 MiB.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The document breaks rules; errors give line, path and rule.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}": {
+          "get": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "A published protocol version (public)",
+            "security": [],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The version.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "The version is not a number.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Not published, or no such version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}/document": {
+          "get": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "The publication page in Dutch (public)",
+            "security": [],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "A printable page.",
+                "content": {
+                  "text/html": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "The version is not a number.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Not published, or no such version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}/advices": {
+          "post": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Record a DPO's advice (staff)",
+            "description": "Needs party, opinion, text and author.",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProtocolAction"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The version after the step.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A required member is missing or malformed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No such protocol version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "The step is not allowed in the version's state; errors list what is allowed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The signature or party is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}/signatures": {
+          "post": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Record a party's signature (staff)",
+            "description": "Needs party, publicKey and signature.",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProtocolAction"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The version after the step.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A required member is missing or malformed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No such protocol version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "The step is not allowed in the version's state; errors list what is allowed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The signature or party is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}/publish": {
+          "post": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Publish a signed version (staff)",
+            "description": "Optional date.",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProtocolAction"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The version after the step.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A required member is missing or malformed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No such protocol version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "The step is not allowed in the version's state; errors list what is allowed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The signature or party is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}/suspend": {
+          "post": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Suspend a published version (staff)",
+            "description": "Needs reason.",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProtocolAction"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The version after the step.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A required member is missing or malformed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No such protocol version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "The step is not allowed in the version's state; errors list what is allowed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The signature or party is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}/reinstate": {
+          "post": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Reinstate a suspended version (staff)",
+            "description": "Needs reason.",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProtocolAction"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The version after the step.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A required member is missing or malformed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No such protocol version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "The step is not allowed in the version's state; errors list what is allowed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The signature or party is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/protocols/{id}/versions/{version}/revoke": {
+          "post": {
+            "tags": [
+              "protocols"
+            ],
+            "summary": "Revoke a version (staff)",
+            "description": "Needs reason.",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              },
+              {
+                "name": "version",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProtocolAction"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The version after the step.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ProtocolVersion"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A required member is missing or malformed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No such protocol version.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "The step is not allowed in the version's state; errors list what is allowed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The signature or party is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/exchange/lookups": {
+          "post": {
+            "tags": [
+              "exchange"
+            ],
+            "summary": "One purpose-bound lookup (recipient)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "description": "Decided by the protocols in force, answered with the allowed fields only, and recorded as a disclosure before the answer is sent.",
+            "parameters": [
+              {
+                "name": "X-Request-Id",
+                "in": "header",
+                "required": false,
+                "description": "The caller's request id; recorded with the disclosure and echoed.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 200
+                }
+              },
+              {
+                "name": "traceparent",
+                "in": "header",
+                "required": false,
+                "description": "W3C trace context; recorded with the disclosure and echoed.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 55
+                }
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/LookupRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The allowed fields.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/LookupAnswer"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "description": "no-store: answers carry personal data.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  "X-Request-Id": {
+                    "description": "The request id, as given or made by the server.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Not the expected object, or a bad case reference.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role, or no protocol authorises this client, purpose and channel now (detail says which condition failed).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The national number or the date is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "429": {
+                "description": "Above the client's rate.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Retry-After": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "503": {
+                "description": "The disclosure could not be recorded, so nothing was disclosed.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/exchange/lookups/batch": {
+          "post": {
+            "tags": [
+              "exchange"
+            ],
+            "summary": "Up to 500 lookups (recipient)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "X-Request-Id",
+                "in": "header",
+                "required": false,
+                "description": "The caller's request id; recorded with the disclosure and echoed.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 200
+                }
+              },
+              {
+                "name": "traceparent",
+                "in": "header",
+                "required": false,
+                "description": "W3C trace context; recorded with the disclosure and echoed.",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 55
+                }
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BatchRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Per index, the status and body a single lookup would have had.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/BatchAnswer"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "description": "no-store: answers carry personal data.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Not the expected object.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "413": {
+                "description": "More than 500 lookups.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "429": {
+                "description": "Above the client's rate.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Retry-After": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "components": {
+        "schemas": {
+          "Problem": {
+            "type": "object",
+            "description": "RFC 9457 problem details; never personal data.",
+            "required": [
+              "type",
+              "title",
+              "status"
+            ],
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "A stable URI urn:koppeling:problem:*"
+              },
+              "title": {
+                "type": "string"
+              },
+              "status": {
+                "type": "integer"
+              },
+              "detail": {
+                "type": "string"
+              },
+              "instance": {
+                "type": "string"
+              },
+              "errors": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "reason"
+                  ],
+                  "properties": {
+                    "index": {
+                      "type": "integer"
+                    },
+                    "line": {
+                      "type": "integer"
+                    },
+                    "pointer": {
+                      "type": "string"
+                    },
+                    "reason": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "Event": {
+            "type": "object",
+            "description": "One trajectory event; see docs/events.md for every type and its data.",
+            "required": [
+              "eventId",
+              "insz",
+              "type",
+              "effectiveDate",
+              "source",
+              "data"
+            ],
+            "properties": {
+              "eventId": {
+                "type": "string",
+                "format": "uuid"
+              },
+              "insz": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string"
+              },
+              "effectiveDate": {
+                "type": "string",
+                "format": "date"
+              },
+              "source": {
+                "type": "string"
+              },
+              "data": {
+                "type": "object"
+              },
+              "recordedAt": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "retracts": {
+                "type": "string",
+                "format": "uuid"
+              }
+            }
+          },
+          "EventsAnswer": {
+            "type": "object",
+            "required": [
+              "received",
+              "stored",
+              "alreadyPresent"
+            ],
+            "properties": {
+              "received": {
+                "type": "integer"
+              },
+              "stored": {
+                "type": "integer"
+              },
+              "alreadyPresent": {
+                "type": "integer"
+              },
+              "recordedAt": {
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          },
+          "KBIImportAnswer": {
+            "type": "object",
+            "required": [
+              "version",
+              "eventsInDossier",
+              "stored",
+              "alreadyPresent",
+              "unmapped",
+              "ignoredSections"
+            ],
+            "properties": {
+              "version": {
+                "type": "string"
+              },
+              "eventsInDossier": {
+                "type": "integer"
+              },
+              "stored": {
+                "type": "integer"
+              },
+              "alreadyPresent": {
+                "type": "integer"
+              },
+              "unmapped": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "ignoredSections": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "PersonRequest": {
+            "type": "object",
+            "required": [
+              "insz"
+            ],
+            "properties": {
+              "insz": {
+                "type": "string",
+                "description": "The national number (11 digits; punctuation allowed)."
+              },
+              "referenceDate": {
+                "type": "string",
+                "format": "date",
+                "description": "Default: today (Europe/Brussels)."
+              },
+              "knownAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "Answer as the register knew it then."
+              }
+            }
+          },
+          "StatusAnswer": {
+            "type": "object",
+            "required": [
+              "insz",
+              "referenceDate",
+              "status",
+              "since",
+              "reasons",
+              "flags"
+            ],
+            "properties": {
+              "insz": {
+                "type": "string"
+              },
+              "referenceDate": {
+                "type": "string",
+                "format": "date"
+              },
+              "status": {
+                "$ref": "#/components/schemas/StatusCode"
+              },
+              "since": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "date"
+              },
+              "reasons": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "code",
+                    "text",
+                    "legalReference"
+                  ],
+                  "properties": {
+                    "code": {
+                      "type": "string"
+                    },
+                    "text": {
+                      "type": "string"
+                    },
+                    "legalReference": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "flags": {
+                "type": "object",
+                "required": [
+                  "infringementClosedWithoutFollowUp",
+                  "openInfringement",
+                  "finesDecided",
+                  "lastFineDecidedOn",
+                  "postponed"
+                ],
+                "properties": {
+                  "infringementClosedWithoutFollowUp": {
+                    "type": "boolean"
+                  },
+                  "openInfringement": {
+                    "type": "boolean"
+                  },
+                  "finesDecided": {
+                    "type": "integer"
+                  },
+                  "lastFineDecidedOn": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date"
+                  },
+                  "postponed": {
+                    "type": "boolean"
+                  }
+                }
+              }
+            }
+          },
+          "StatusCode": {
+            "type": "string",
+            "enum": [
+              "unknown",
+              "not_in_target_group",
+              "outside_flemish_obligation",
+              "entitled_not_obliged",
+              "exempt",
+              "fulfilled_certificate",
+              "fulfilled_effort_statement",
+              "suspended",
+              "registration_window_open",
+              "non_compliant_fined",
+              "infringement_pending",
+              "registration_overdue",
+              "in_trajectory"
+            ]
+          },
+          "Dossier": {
+            "type": "object",
+            "required": [
+              "insz",
+              "events"
+            ],
+            "properties": {
+              "insz": {
+                "type": "string"
+              },
+              "events": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/Event"
+                }
+              }
+            }
+          },
+          "ProtocolSummary": {
+            "type": "object",
+            "required": [
+              "id",
+              "version",
+              "title",
+              "state",
+              "inForce",
+              "validFrom",
+              "validUntil",
+              "digest",
+              "href",
+              "documentHref"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "version": {
+                "type": "integer"
+              },
+              "title": {
+                "type": "string"
+              },
+              "state": {
+                "$ref": "#/components/schemas/ProtocolState"
+              },
+              "inForce": {
+                "type": "boolean"
+              },
+              "publishedOn": {
+                "type": "string",
+                "format": "date"
+              },
+              "validFrom": {
+                "type": "string",
+                "format": "date"
+              },
+              "validUntil": {
+                "type": "string",
+                "format": "date"
+              },
+              "digest": {
+                "type": "string"
+              },
+              "href": {
+                "type": "string"
+              },
+              "documentHref": {
+                "type": "string"
+              }
+            }
+          },
+          "ProtocolState": {
+            "type": "string",
+            "enum": [
+              "draft",
+              "in_review",
+              "advised",
+              "signed",
+              "published",
+              "suspended",
+              "revoked"
+            ]
+          },
+          "ProtocolVersion": {
+            "type": "object",
+            "description": "A protocol version with its advices, signatures, history and document (see docs/protocols.md).",
+            "required": [
+              "id",
+              "version",
+              "state",
+              "inForce",
+              "digest",
+              "allowedActions",
+              "advices",
+              "signatures",
+              "history",
+              "document"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "version": {
+                "type": "integer"
+              },
+              "state": {
+                "$ref": "#/components/schemas/ProtocolState"
+              },
+              "inForce": {
+                "type": "boolean"
+              },
+              "publishedOn": {
+                "type": "string",
+                "format": "date"
+              },
+              "digest": {
+                "type": "string"
+              },
+              "allowedActions": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "advices": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "signatures": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "history": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "document": {
+                "type": "object"
+              }
+            }
+          },
+          "ProtocolAction": {
+            "type": "object",
+            "description": "The body of a workflow step; which members are required depends on the step.",
+            "properties": {
+              "actor": {
+                "type": "string",
+                "description": "The person acting, recorded with the client."
+              },
+              "reason": {
+                "type": "string"
+              },
+              "date": {
+                "type": "string",
+                "format": "date"
+              },
+              "party": {
+                "type": "string"
+              },
+              "opinion": {
+                "type": "string",
+                "enum": [
+                  "favourable",
+                  "conditional",
+                  "unfavourable"
+                ]
+              },
+              "text": {
+                "type": "string"
+              },
+              "author": {
+                "type": "string"
+              },
+              "publicKey": {
+                "type": "string",
+                "description": "base64 Ed25519 public key"
+              },
+              "signature": {
+                "type": "string",
+                "description": "base64 Ed25519 signature of the document digest"
+              }
+            }
+          },
+          "TokenAnswer": {
+            "type": "object",
+            "required": [
+              "access_token",
+              "token_type",
+              "expires_in",
+              "scope"
+            ],
+            "properties": {
+              "access_token": {
+                "type": "string"
+              },
+              "token_type": {
+                "type": "string",
+                "enum": [
+                  "Bearer"
+                ]
+              },
+              "expires_in": {
+                "type": "integer"
+              },
+              "scope": {
+                "type": "string"
+              }
+            }
+          },
+          "LookupRequest": {
+            "type": "object",
+            "required": [
+              "insz",
+              "purpose",
+              "caseReference"
+            ],
+            "properties": {
+              "insz": {
+                "type": "string"
+              },
+              "purpose": {
+                "type": "string",
+                "examples": [
+                  "ART_1_2_INTEGRATION_EFFORTS"
+                ]
+              },
+              "caseReference": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100
+              },
+              "referenceDate": {
+                "type": "string",
+                "format": "date"
+              }
+            }
+          },
+          "LookupAnswer": {
+            "type": "object",
+            "required": [
+              "disclosureId",
+              "protocol",
+              "referenceDate",
+              "result"
+            ],
+            "properties": {
+              "disclosureId": {
+                "type": "string",
+                "format": "uuid"
+              },
+              "protocol": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "version"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "version": {
+                    "type": "integer"
+                  }
+                }
+              },
+              "referenceDate": {
+                "type": "string",
+                "format": "date"
+              },
+              "result": {
+                "type": "object",
+                "description": "Only the fields the protocol allows, named as in BRIEF section 4.",
+                "properties": {
+                  "insz": {
+                    "type": "string"
+                  },
+                  "status": {
+                    "$ref": "#/components/schemas/StatusCode"
+                  },
+                  "statusSince": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date"
+                  },
+                  "contractSignedOn": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date"
+                  },
+                  "certificateIssuedOn": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date"
+                  },
+                  "highestDutchLevel": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "socialOrientationMet": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "dutchMet": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "routeToWorkMet": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "participationMet": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "openInfringement": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "finesDecided": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "lastFineDecidedOn": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date"
+                  },
+                  "postponedOrSuspended": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "waitingForCourse": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "exempt": {
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
+                  },
+                  "exemptionCategory": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "followingAgency": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "BatchRequest": {
+            "type": "object",
+            "required": [
+              "lookups"
+            ],
+            "properties": {
+              "lookups": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 500,
+                "items": {
+                  "$ref": "#/components/schemas/LookupRequest"
+                }
+              }
+            }
+          },
+          "BatchAnswer": {
+            "type": "object",
+            "required": [
+              "answers"
+            ],
+            "properties": {
+              "answers": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "index",
+                    "status",
+                    "body"
+                  ],
+                  "properties": {
+                    "index": {
+                      "type": "integer"
+                    },
+                    "status": {
+                      "type": "integer"
+                    },
+                    "body": {
+                      "oneOf": [
+                        {
+                          "$ref": "#/components/schemas/LookupAnswer"
+                        },
+                        {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "securitySchemes": {
+          "bearerToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from POST /oauth/token."
+          },
+          "mutualTLS": {
+            "type": "mutualTLS",
+            "description": "A client certificate issued by the configured CA and registered for the client."
+          }
+        }
+      }
+    }
+    """#
+}
