@@ -1898,6 +1898,12 @@ enum OpenAPIDocument {
             "required": [
               "insz"
             ],
+            "examples": [
+              {
+                "insz": "85073003328",
+                "referenceDate": "2026-11-01"
+              }
+            ],
             "properties": {
               "insz": {
                 "type": "string",
@@ -2237,6 +2243,14 @@ enum OpenAPIDocument {
               "insz",
               "purpose",
               "caseReference"
+            ],
+            "examples": [
+              {
+                "insz": "85073003328",
+                "purpose": "ART_1_2_INTEGRATION_EFFORTS",
+                "caseReference": "DVZ-2026-0001",
+                "referenceDate": "2026-11-01"
+              }
             ],
             "properties": {
               "insz": {

@@ -417,6 +417,50 @@ struct CommandLineTests {
         #expect(try await store.disclosures(client: "demo-dvz-residence").map(\.outcome) == ["allowed", "allowed"])
     }
 
+    @Test(
+        "schemathesis against a server on a demo database: no 5xx, and every answer conforms to the OpenAPI document",
+        .enabled(if: TestEnvironment.schemathesis != nil || TestEnvironment.requireAll, "skipped: no .venv/bin/schemathesis; scripts/test installs it"))
+    func schemathesis() async throws {
+        let tool = try #require(TestEnvironment.schemathesis, "KOPPELING_REQUIRE_ALL=1 but schemathesis is not installed")
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        #expect(try koppeling(["demo", "--persons", "200", "--no-serve", "--protocol-file", file], in: folder).status == 0)
+        for role in ["agency", "staff", "recipient"] {
+            #expect(try koppeling(["keys", "generate", "--out", "\(role).key"], in: folder).status == 0)
+            #expect(try koppeling(
+                ["client", "register", "--database", "koppeling-demo.sqlite", "--party", "dvz", "--name", "schemathesis-\(role)", "--role", role,
+                 "--key", "\(role).key.pub", "--rate-per-minute", "100000"], in: folder).status == 0)
+        }
+        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        // Each tag of the document is run with a client whose role may use it; the public
+        // operations without credentials.
+        for (tag, role) in [("operations", nil), ("register", "agency"), ("protocols", "staff"), ("exchange", "recipient")] as [(String, String?)] {
+            var arguments = [
+                "run", base.appendingPathComponent("openapi.json").absoluteString, "--include-tag", tag, "--max-examples", "40",
+                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
+            ]
+            if let role {
+                let token = try await accessToken(base: base, client: "dvz-schemathesis-\(role)", key: "\(role).key", in: folder)
+                arguments += ["--header", "Authorization: Bearer \(token)"]
+            }
+            let process = Process()
+            process.executableURL = tool
+            process.arguments = arguments
+            process.currentDirectoryURL = folder
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let report = String(decoding: data, as: UTF8.self)
+            #expect(process.terminationStatus == 0, "schemathesis on the \(tag) operations:\n\(report)")
+            #expect(report.contains("passed"), "\(tag): \(report)")
+        }
+        #expect(server.isRunning, "the server survived the run")
+    }
+
     static var hasTLSTools: Bool {
         ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }

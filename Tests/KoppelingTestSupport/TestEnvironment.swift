@@ -41,6 +41,13 @@ public enum TestEnvironment {
         return FileManager.default.isExecutableFile(atPath: venv.path) ? venv : nil
     }
 
+    /// schemathesis from the test environment's `.venv`, if `scripts/test` installed it.
+    public static var schemathesis: URL? {
+        guard let python else { return nil }
+        let tool = python.deletingLastPathComponent().appendingPathComponent("schemathesis")
+        return FileManager.default.isExecutableFile(atPath: tool.path) ? tool : nil
+    }
+
     /// The Python of the test environment, if it can import the oracles' packages
     /// (python-stdnum, jsonschema, PyYAML, PyJWT with cryptography).
     public static let pythonWithStdnum: URL? = {
