@@ -112,6 +112,7 @@ let package = Package(
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP", "KoppelingApp", "KoppelingTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -11,6 +11,8 @@ import NIOSSL
 public struct ClientAuthenticator: Sendable {
     public let tokens: TokenService
     public let store: any ExchangeStore
+    /// Clients by certificate fingerprint, read at least every second.
+    let byFingerprint = ExpiringCache<String, RegisteredClient?>(lifetime: .seconds(1))
 
     public init(tokens: TokenService, store: any ExchangeStore) {
         self.tokens = tokens
@@ -41,7 +43,7 @@ public struct ClientAuthenticator: Sendable {
             }
         }
         guard let fingerprint = await Self.peerCertificateFingerprint(channel) else { return nil }
-        guard let registered = try await store.client(certificateFingerprint: fingerprint) else {
+        guard let registered = try await byFingerprint.value(for: fingerprint, load: { try await store.client(certificateFingerprint: fingerprint) }) else {
             throw Problem.unauthorized("the client certificate is not registered for any client")
         }
         return registered

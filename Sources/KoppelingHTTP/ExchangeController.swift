@@ -74,8 +74,8 @@ public struct ExchangeController: Sendable {
         var referenceDate: String?
     }
 
-    /// One lookup's answer as JSON text, or the problem that refuses it.
-    func perform(_ input: LookupRequest, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> String {
+    /// A lookup as the service takes it, or the problem (422, 400) that refuses it before any decision.
+    func validate(_ input: LookupRequest) throws -> ExchangeService.Lookup {
         let insz: NationalNumber
         do {
             insz = try NationalNumber(input.insz, policy: exchange.register.policy)
@@ -94,15 +94,23 @@ public struct ExchangeController: Sendable {
         guard !input.caseReference.isEmpty, input.caseReference.utf8.count <= 100 else {
             throw Problem.badRequest("caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
-        let outcome: ExchangeService.Outcome
+        return .init(insz: insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: referenceDate)
+    }
+
+    /// Decides and records lookups, mapping a record that could not be stored to 503.
+    func decide(_ lookups: [(lookup: ExchangeService.Lookup, requestId: String)], client: RegisteredClient, traceparent: String?) async throws
+        -> [ExchangeService.Outcome]
+    {
         do {
-            outcome = try await exchange.lookup(
-                .init(insz: insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: referenceDate),
-                client: client, requestId: requestId, traceparent: traceparent)
+            return try await exchange.lookups(lookups, client: client, traceparent: traceparent)
         } catch is ExchangeService.RecordNotStored {
             throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
                           title: "The disclosure could not be recorded, so nothing is disclosed")
         }
+    }
+
+    /// One lookup's answer as JSON text, or the problem that refuses it.
+    func render(_ outcome: ExchangeService.Outcome, referenceDate: LocalDate) throws -> String {
         switch outcome {
         case .denied(let id, let reason):
             throw Problem(status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises this disclosure now",
@@ -136,7 +144,9 @@ public struct ExchangeController: Sendable {
             throw Problem.badRequest("expected a JSON object with insz, purpose, caseReference and referenceDate")
         }
         let (requestId, traceparent) = requestIds(request)
-        let output = try await perform(input, client: client, requestId: requestId, traceparent: traceparent)
+        let lookup = try validate(input)
+        let outcome = try await decide([(lookup, requestId)], client: client, traceparent: traceparent)[0]
+        let output = try render(outcome, referenceDate: lookup.referenceDate)
         var response = Response.json(output, noStore: true)
         response.headers[.init("X-Request-Id")!] = requestId
         if let traceparent { response.headers[.init("traceparent")!] = traceparent }
@@ -166,18 +176,30 @@ public struct ExchangeController: Sendable {
         let (requestId, traceparent) = requestIds(request)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var output = "{\"answers\":["
-        for (index, lookup) in input.lookups.enumerated() {
-            if index > 0 { output += "," }
+        func problemText(_ problem: Problem) throws -> String {
+            let document = Problem.Body(type: problem.type, title: problem.title, status: Int(problem.status.code), detail: problem.detail,
+                                        instance: nil, errors: problem.errors.isEmpty ? nil : problem.errors)
+            return String(decoding: try encoder.encode(document), as: UTF8.self)
+        }
+        // Invalid items are refused alone; the others are decided and recorded in one durable step.
+        var answers = [String](repeating: "", count: input.lookups.count)
+        var valid: [(index: Int, lookup: ExchangeService.Lookup)] = []
+        for (index, item) in input.lookups.enumerated() {
             do {
-                let answer = try await perform(lookup, client: client, requestId: "\(requestId)/\(index)", traceparent: traceparent)
-                output += "{\"index\":\(index),\"status\":200,\"body\":\(answer)}"
+                valid.append((index, try validate(item)))
             } catch let problem as Problem {
-                let document = Problem.Body(type: problem.type, title: problem.title, status: Int(problem.status.code), detail: problem.detail,
-                                            instance: nil, errors: problem.errors.isEmpty ? nil : problem.errors)
-                output += "{\"index\":\(index),\"status\":\(problem.status.code),\"body\":\(String(decoding: try encoder.encode(document), as: UTF8.self))}"
+                answers[index] = "{\"index\":\(index),\"status\":\(problem.status.code),\"body\":\(try problemText(problem))}"
             }
         }
+        let outcomes = try await decide(valid.map { ($0.lookup, "\(requestId)/\($0.index)") }, client: client, traceparent: traceparent)
+        for (item, outcome) in zip(valid, outcomes) {
+            do {
+                answers[item.index] = "{\"index\":\(item.index),\"status\":200,\"body\":\(try render(outcome, referenceDate: item.lookup.referenceDate))}"
+            } catch let problem as Problem {
+                answers[item.index] = "{\"index\":\(item.index),\"status\":\(problem.status.code),\"body\":\(try problemText(problem))}"
+            }
+        }
+        var output = "{\"answers\":[" + answers.joined(separator: ",")
         output += "]}"
         return Response.json(output, noStore: true)
     }

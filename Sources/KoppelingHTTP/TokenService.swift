@@ -16,6 +16,10 @@ public struct TokenService: Sendable {
     let signingKey: Curve25519.Signing.PrivateKey
     let store: any ExchangeStore
     let clock: @Sendable () -> Instant
+    /// Registered clients, read at least every second so that a removal or change takes effect.
+    let clients = ExpiringCache<String, RegisteredClient?>(lifetime: .seconds(1))
+    /// The server's key, set up once for signing and verifying access tokens.
+    let serverKeys: Task<JWTKeyCollection, Never>
 
     public init(audience: String, signingKey: Curve25519.Signing.PrivateKey, store: any ExchangeStore, clock: @escaping @Sendable () -> Instant,
                 lifetimeSeconds: Int = 300, maxAssertionSeconds: Int = 600) {
@@ -25,6 +29,7 @@ public struct TokenService: Sendable {
         self.clock = clock
         self.lifetimeSeconds = lifetimeSeconds
         self.maxAssertionSeconds = maxAssertionSeconds
+        self.serverKeys = Task { [signingKey] in await JWTKeyCollection().add(eddsa: EdDSA.PrivateKey(backing: signingKey)) }
     }
 
     /// Why a token request or a token is refused.
@@ -98,25 +103,24 @@ public struct TokenService: Sendable {
             iss: "koppeling", sub: .init(value: client.id), aud: .init(value: [Self.accessAudience]),
             exp: .init(value: now.addingTimeInterval(Double(lifetimeSeconds))), iat: .init(value: now), jti: .init(value: UUID().uuidString),
             scope: client.role.rawValue, party: client.party)
-        let serverKeys = JWTKeyCollection()
-        await serverKeys.add(eddsa: EdDSA.PrivateKey(backing: signingKey))
-        return (try await serverKeys.sign(token), client, lifetimeSeconds)
+        return (try await serverKeys.value.sign(token), client, lifetimeSeconds)
     }
 
     /// Checks an access token and returns its client, as registered now.
     public func authenticate(bearer token: String) async throws -> RegisteredClient {
-        let keys = JWTKeyCollection()
-        await keys.add(eddsa: EdDSA.PublicKey(backing: signingKey.publicKey))
         let payload: AccessToken
         do {
-            payload = try await keys.verify(token, as: AccessToken.self)
+            payload = try await serverKeys.value.verify(token, as: AccessToken.self)
         } catch {
             throw Refusal(message: "the access token is not valid")
         }
         guard payload.aud.value.contains(Self.accessAudience), payload.exp.value > now() else {
             throw Refusal(message: "the access token has expired")
         }
-        guard let client = try await store.client(id: payload.sub.value) else { throw Refusal(message: "the client is no longer registered") }
+        let id = payload.sub.value
+        guard let client = try await clients.value(for: id, load: { try await store.client(id: id) }) else {
+            throw Refusal(message: "the client is no longer registered")
+        }
         return client
     }
 }

@@ -17,8 +17,8 @@ public protocol ExchangeStore: Sendable {
     /// Marks a token id (`jti`) as used until it expires; false if it was used already.
     func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool
 
-    /// Stores a disclosure record durably before the answer is sent.
-    func appendDisclosure(_ record: DisclosureRecord) async throws
+    /// Stores disclosure records durably, in one transaction, before their answers are sent.
+    func appendDisclosures(_ records: [DisclosureRecord]) async throws
 
     /// The disclosure records of a client, newest last.
     func disclosures(client: String) async throws -> [DisclosureRecord]

@@ -8,10 +8,19 @@ public struct ProtocolRegistry: Sendable {
     public let store: any ProtocolStore
     /// The clock, for the instant of every transition.
     public let clock: @Sendable () -> Instant
+    /// The protocol set every lookup decides on; cleared by every step taken here, and read again
+    /// at least every second for steps taken elsewhere (the command line, another instance).
+    private let policies = ExpiringCache<Int, DisclosurePolicy>(lifetime: .seconds(1))
 
     public init(store: any ProtocolStore, clock: @escaping @Sendable () -> Instant) {
         self.store = store
         self.clock = clock
+    }
+
+    /// Runs a workflow step and forgets the cached protocol set.
+    private func step(_ body: () async throws -> ProtocolRecord) async throws -> ProtocolRecord {
+        defer { policies.removeAll() }
+        return try await body()
     }
 
     /// Stores a validated document as a draft and submits it for DPO advice.
@@ -19,13 +28,14 @@ public struct ProtocolRegistry: Sendable {
         let now = clock()
         let record = try ProtocolRecord(draft: document, actor: actor, at: now).submitted(actor: actor, at: now)
         try await store.insertProtocol(record)
+        policies.removeAll()
         return record
     }
 
     /// Records a DPO's advice.
     public func advise(id: String, version: Int, advice: DPOAdvice, actor: String) async throws -> ProtocolRecord {
         let now = clock()
-        return try await store.updateProtocol(id: id, version: version) { try $0.advised(advice, actor: actor, at: now) }
+        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.advised(advice, actor: actor, at: now) } }
     }
 
     /// Adds a controller's signature, verified against the party's registered keys.
@@ -33,37 +43,37 @@ public struct ProtocolRegistry: Sendable {
         guard let registered = try await store.party(id: party) else { throw ProtocolStoreError.unknownParty(party) }
         let keys = registered.publicKeys.compactMap { Data(base64Encoded: $0) }.compactMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
         let now = clock()
-        return try await store.updateProtocol(id: id, version: version) {
+        return try await step { try await store.updateProtocol(id: id, version: version) {
             try $0.signed(party: party, publicKey: publicKey, signature: signature, registeredKeys: keys, actor: actor, at: now)
-        }
+        } }
     }
 
     /// Publishes a signed version.
     public func publish(id: String, version: Int, on date: LocalDate, actor: String) async throws -> ProtocolRecord {
         let now = clock()
-        return try await store.updateProtocol(id: id, version: version) { try $0.published(on: date, actor: actor, at: now) }
+        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.published(on: date, actor: actor, at: now) } }
     }
 
     /// Suspends a published version.
     public func suspend(id: String, version: Int, reason: String, actor: String) async throws -> ProtocolRecord {
         let now = clock()
-        return try await store.updateProtocol(id: id, version: version) { try $0.suspended(reason: reason, actor: actor, at: now) }
+        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.suspended(reason: reason, actor: actor, at: now) } }
     }
 
     /// Lifts a suspension.
     public func reinstate(id: String, version: Int, reason: String, actor: String) async throws -> ProtocolRecord {
         let now = clock()
-        return try await store.updateProtocol(id: id, version: version) { try $0.reinstated(reason: reason, actor: actor, at: now) }
+        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.reinstated(reason: reason, actor: actor, at: now) } }
     }
 
     /// Revokes a version for good.
     public func revoke(id: String, version: Int, reason: String, actor: String) async throws -> ProtocolRecord {
         let now = clock()
-        return try await store.updateProtocol(id: id, version: version) { try $0.revoked(reason: reason, actor: actor, at: now) }
+        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.revoked(reason: reason, actor: actor, at: now) } }
     }
 
     /// The disclosure decision over every stored version.
     public func policy() async throws -> DisclosurePolicy {
-        DisclosurePolicy(protocols: try await store.protocolRecords())
+        try await policies.value(for: 0) { DisclosurePolicy(protocols: try await store.protocolRecords()) }
     }
 }

@@ -76,12 +76,16 @@ extension SQLiteRegisterStore: ExchangeStore {
         }
     }
 
-    public func appendDisclosure(_ record: DisclosureRecord) async throws {
-        let text = try Self.jsonText(record)
+    public func appendDisclosures(_ records: [DisclosureRecord]) async throws {
+        let texts = try records.map { try Self.jsonText($0) }
         try await write { db in
-            try db.execute(
-                sql: "INSERT INTO disclosure (disclosure_id, at, client, party, outcome, record) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party, record.outcome, text])
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO disclosure (disclosure_id, at, client, party, outcome, record) VALUES (?, ?, ?, ?, ?, ?)")
+            for (record, text) in zip(records, texts) {
+                try statement.execute(arguments: [
+                    record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party, record.outcome, text,
+                ])
+            }
         }
     }
 

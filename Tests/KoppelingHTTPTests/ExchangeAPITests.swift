@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import JWTKit
@@ -32,8 +33,8 @@ struct ExchangeAPITests {
     }
 
     /// A register with one person, the shipped protocol published, and a DVZ recipient client.
-    func withApp(publish: Bool = true, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
-        let store = try SQLiteRegisterStore()
+    func withApp(publish: Bool = true, path: String? = nil, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
+        let store = try path.map { try SQLiteRegisterStore(path: $0) } ?? SQLiteRegisterStore()
         let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
         let clientKey = Curve25519.Signing.PrivateKey()
         try await store.registerClient(.init(
@@ -191,6 +192,45 @@ struct ExchangeAPITests {
                 #expect(!String(buffer: response.body).contains("17073003384"))
             }
             #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["allowed", "no_protocol"])
+        }
+    }
+
+    @Test("if the disclosure record cannot be stored, the lookup fails with 503 and discloses nothing")
+    func recordNotStored() async throws {
+        let path = try TestEnvironment.temporaryFolder().appendingPathComponent("register.sqlite").path
+        try await withApp(path: path) { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            #expect(try await Self.lookup(client, token: token).0 == 200)
+            // A real failure of the real database: another connection makes every insert of a record fail.
+            let other = try DatabaseQueue(path: path)
+            try await other.write { try $0.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON disclosure BEGIN SELECT RAISE(ABORT, 'disk full'); END") }
+            let (status, body, text) = try await Self.lookup(client, token: token)
+            #expect(status == 503)
+            #expect(body["type"] as? String == "urn:koppeling:problem:disclosure-not-recorded")
+            #expect(body["result"] == nil && !text.contains("in_trajectory") && !text.contains("contractSignedOn"))
+            let batch = #"{"lookups":[{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"B-1"}]}"#
+            try await client.execute(uri: "/v1/exchange/lookups/batch", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"], body: ByteBuffer(string: batch)) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(!String(buffer: response.body).contains("in_trajectory"))
+            }
+            try await other.write { try $0.execute(sql: "DROP TRIGGER refuse") }
+            #expect(try await Self.lookup(client, token: token).0 == 200)
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").count == 2)
+        }
+    }
+
+    @Test("200 concurrent lookups: each acknowledged one is recorded exactly once")
+    func concurrentLookups() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<200 { group.addTask { try await Self.lookup(client, token: token).0 } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count + statuses.filter { $0 == 429 }.count == 200)
+            let records = try await fixture.store.disclosures(client: "dvz-residence")
+            #expect(records.count == statuses.filter { $0 == 200 }.count)
+            #expect(Set(records.map(\.disclosureId)).count == records.count)
         }
     }
 }
