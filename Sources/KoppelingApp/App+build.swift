@@ -22,7 +22,7 @@ public enum KoppelingApp {
     /// Opens the store of a configuration once and builds every service over it.
     public static func open(_ configuration: KoppelingConfiguration) async throws -> KoppelingServices {
         let store = try SQLiteRegisterStore(path: configuration.databasePath)
-        return try await services(store: store, configuration: configuration, today: { configuration.today() })
+        return try await services(store: store, configuration: configuration, today: KoppelingConfiguration.todayClock(in: configuration.timeZone))
     }
 
     /// Every service over one store.
@@ -59,7 +59,7 @@ public enum KoppelingApp {
         services: KoppelingServices, configuration: KoppelingConfiguration, logger: Logger
     ) throws -> some ApplicationProtocol {
         let timeZone = configuration.timeZone
-        let router = KoppelingRouter.build(services: services.routes, today: { KoppelingConfiguration.today(in: timeZone) })
+        let router = KoppelingRouter.build(services: services.routes, today: KoppelingConfiguration.todayClock(in: timeZone))
         let server: HTTPServerBuilder = try tlsConfiguration(configuration).map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         return Application(
             router: router, server: server,

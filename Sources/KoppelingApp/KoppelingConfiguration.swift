@@ -73,9 +73,16 @@ public struct KoppelingConfiguration: Sendable {
 
     /// Today's date in a time zone.
     public static func today(in timeZoneIdentifier: String) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZoneIdentifier) ?? TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        todayClock(in: timeZoneIdentifier)()
+    }
+
+    /// A function that answers today's date in a time zone, cheaply enough to call on every request.
+    public static func todayClock(in timeZoneIdentifier: String) -> @Sendable () -> LocalDate {
+        let zone = TimeZone(identifier: timeZoneIdentifier) ?? TimeZone(identifier: "UTC")!
+        return {
+            let now = Date()
+            let local = now.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: now))
+            return LocalDate(daysSinceEpoch: Int32((local / 86_400).rounded(.down)))
+        }
     }
 }

@@ -95,3 +95,28 @@ public struct Pseudonymizer: Sendable {
         HMAC<SHA256>.authenticationCode(for: Array(insz.digits.utf8), using: key).lowercaseHex
     }
 }
+
+extension DisclosureRecord {
+    /// The record as canonical JSON: members sorted by name, no white space, absent optionals
+    /// left out. This is what the register stores, and it decodes with `Codable`.
+    public var canonicalJSON: String {
+        var members: [String: JSONValue] = [
+            "disclosureId": .string(disclosureId.lowercasedString),
+            "at": .string(at.description),
+            "clientId": .string(clientId),
+            "party": .string(party),
+            "purpose": .string(purpose),
+            "channel": .string(channel.rawValue),
+            "caseReference": .string(caseReference),
+            "fields": .array(fields.map { .string($0.rawValue) }),
+            "outcome": .string(outcome),
+            "referenceDate": .string(referenceDate.description),
+            "subjectPseudonym": .string(subjectPseudonym),
+            "requestId": .string(requestId),
+        ]
+        if let protocolId { members["protocolId"] = .string(protocolId) }
+        if let protocolVersion { members["protocolVersion"] = .integer(Int64(protocolVersion)) }
+        if let traceparent { members["traceparent"] = .string(traceparent) }
+        return JSONValue.object(members).canonicalText
+    }
+}

@@ -3,6 +3,7 @@ public import KoppelingCore
 public import KoppelingStore
 import Foundation
 import JWTKit
+import Synchronization
 
 /// OAuth 2.0 client credentials with `private_key_jwt` (RFC 7523): checks a client's signed
 /// assertion and issues short-lived access tokens signed by the server.
@@ -18,6 +19,26 @@ public struct TokenService: Sendable {
     let clock: @Sendable () -> Instant
     /// Registered clients, read at least every second so that a removal or change takes effect.
     let clients = ExpiringCache<String, RegisteredClient?>(lifetime: .seconds(1))
+    /// Access tokens whose signature verified, by their text.
+    let verified = VerifiedTokens()
+    /// How many verified tokens are remembered before the memory is cleared.
+    static var maxVerifiedTokens: Int { 10_000 }
+
+    final class VerifiedTokens: Sendable {
+        struct Entry {
+            var clientId: String
+            var expires: Date
+        }
+        struct State {
+            var tokens: [String: Entry] = [:]
+        }
+        let state = Mutex(State())
+
+        func withLock<T>(_ body: (inout State) -> T) -> T {
+            state.withLock { body(&$0) }
+        }
+    }
+
     /// The server's key, set up once for signing and verifying access tokens.
     let serverKeys: Task<JWTKeyCollection, Never>
 
@@ -106,18 +127,30 @@ public struct TokenService: Sendable {
         return (try await serverKeys.value.sign(token), client, lifetimeSeconds)
     }
 
-    /// Checks an access token and returns its client, as registered now.
+    /// Checks an access token and returns its client, as registered now. A token whose signature
+    /// was verified before is recognised by its exact text until it expires, so that a client
+    /// making many requests with one token pays for the signature check once.
     public func authenticate(bearer token: String) async throws -> RegisteredClient {
-        let payload: AccessToken
-        do {
-            payload = try await serverKeys.value.verify(token, as: AccessToken.self)
-        } catch {
-            throw Refusal(message: "the access token is not valid")
+        let now = now()
+        let id: String
+        if let known = verified.withLock({ $0.tokens[token] }), known.expires > now {
+            id = known.clientId
+        } else {
+            let payload: AccessToken
+            do {
+                payload = try await serverKeys.value.verify(token, as: AccessToken.self)
+            } catch {
+                throw Refusal(message: "the access token is not valid")
+            }
+            guard payload.aud.value.contains(Self.accessAudience), payload.exp.value > now else {
+                throw Refusal(message: "the access token has expired")
+            }
+            id = payload.sub.value
+            verified.withLock { state in
+                if state.tokens.count >= Self.maxVerifiedTokens { state.tokens.removeAll(keepingCapacity: true) }
+                state.tokens[token] = VerifiedTokens.Entry(clientId: id, expires: payload.exp.value)
+            }
         }
-        guard payload.aud.value.contains(Self.accessAudience), payload.exp.value > now() else {
-            throw Refusal(message: "the access token has expired")
-        }
-        let id = payload.sub.value
         guard let client = try await clients.value(for: id, load: { try await store.client(id: id) }) else {
             throw Refusal(message: "the client is no longer registered")
         }

@@ -77,7 +77,7 @@ extension SQLiteRegisterStore: ExchangeStore {
     }
 
     public func appendDisclosures(_ records: [DisclosureRecord]) async throws {
-        let texts = try records.map { try Self.jsonText($0) }
+        let texts = records.map(\.canonicalJSON)
         try await write { db in
             let statement = try db.cachedStatement(
                 sql: "INSERT INTO disclosure (disclosure_id, at, client, party, outcome, record) VALUES (?, ?, ?, ?, ?, ?)")

@@ -1,3 +1,4 @@
+import Foundation
 import KoppelingCore
 import KoppelingTestSupport
 import Testing
@@ -49,5 +50,33 @@ struct DisclosureProjectionTests {
         let projected = projection.project(events, insz: f.insz, on: LocalDate("2024-06-01")!, fields: [.exemptionCategory, .status, .exempt])
         #expect(projected.map(\.field) == [.status, .exempt, .exemptionCategory])
         #expect(projected.map(\.value) == [.string("exempt"), .bool(true), .string("other")])
+    }
+}
+
+@Suite("Disclosure records")
+struct DisclosureRecordTests {
+    @Test("the canonical JSON is sorted, decodes to the same record, and leaves absent optionals out")
+    func canonical() throws {
+        let full = DisclosureRecord(
+            disclosureId: UUID(uuidString: "0190F3C2-1111-7222-8333-444455556666")!, at: Instant("2026-11-29T10:15:00.123456Z")!,
+            clientId: "dvz-residence", party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "DVZ \"1\"",
+            protocolId: "kbi-dvz-integration-efforts", protocolVersion: 1, fields: [.insz, .status], outcome: "allowed",
+            referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(repeating: "ab", count: 32), requestId: "r-1",
+            traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        var refused = full
+        refused.protocolId = nil
+        refused.protocolVersion = nil
+        refused.traceparent = nil
+        refused.fields = []
+        refused.outcome = "no_protocol"
+        for record in [full, refused] {
+            let text = record.canonicalJSON
+            #expect(try JSONDecoder().decode(DisclosureRecord.self, from: Data(text.utf8)) == record)
+            let keys = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]).keys
+            #expect(text.hasPrefix("{\"at\":\"2026-11-29T10:15:00.123456Z\",\"caseReference\":\"DVZ \\\"1\\\"\","))
+            #expect(!text.contains(" \"") && !text.contains(": "))
+            #expect(keys.contains("protocolId") == (record.protocolId != nil))
+        }
+        #expect(full.canonicalJSON.contains("\"disclosureId\":\"0190f3c2-1111-7222-8333-444455556666\""))
     }
 }
