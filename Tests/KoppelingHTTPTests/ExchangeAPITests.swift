@@ -33,7 +33,7 @@ struct ExchangeAPITests {
     }
 
     /// A register with one person, the shipped protocol published, and a DVZ recipient client.
-    func withApp(publish: Bool = true, path: String? = nil, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
+    func withApp(publish: Bool = true, fieldsOverride: [DisclosureField]? = nil, path: String? = nil, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
         let store = try path.map { try SQLiteRegisterStore(path: $0) } ?? SQLiteRegisterStore()
         let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
         let clientKey = Curve25519.Signing.PrivateKey()
@@ -53,24 +53,39 @@ struct ExchangeAPITests {
             f.make("2024-02-01", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .dutch]))),
         ])
         if publish {
-            let document = try ProtocolDocument.parse(yaml: String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8))
-            var keys: [String: Curve25519.Signing.PrivateKey] = [:]
-            for party in ["agii", "dvz"] {
-                let key = Curve25519.Signing.PrivateKey()
-                keys[party] = key
-                try await store.registerParty(.init(id: party, name: party, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
-            }
-            _ = try await services.protocols.submit(document, actor: "test")
-            for party in ["agii", "dvz"] {
-                _ = try await services.protocols.advise(id: document.id, version: 1, advice: .init(party: party, opinion: .favourable, text: "ok", date: Self.today, author: "dpo"), actor: "dpo")
-            }
-            for party in ["agii", "dvz"] {
-                _ = try await services.protocols.sign(id: document.id, version: 1, party: party, publicKey: keys[party]!.publicKey, signature: keys[party]!.signature(for: Data(document.digest)), actor: party)
-            }
-            _ = try await services.protocols.publish(id: document.id, version: 1, on: Self.today, actor: "test")
+            let yaml = try String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
+            try await Self.publish(try ProtocolDocument.parse(yaml: fieldsOverride.map { Self.replacingFields(in: yaml, with: $0) } ?? yaml), services: services)
         }
         let app = Application(router: KoppelingApp.buildRouter(services: services, today: { Self.today }))
         try await app.test(.router) { client in try await body(client, Fixture(services: services, store: store, clientKey: clientKey)) }
+    }
+
+    /// Takes a protocol document through advice and signatures of both parties to published.
+    static func publish(_ document: ProtocolDocument, services: KoppelingServices) async throws {
+        var keys: [String: Curve25519.Signing.PrivateKey] = [:]
+        for party in ["agii", "dvz"] {
+            let key = Curve25519.Signing.PrivateKey()
+            keys[party] = key
+            try await services.protocols.store.registerParty(.init(id: party, name: party, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
+        }
+        _ = try await services.protocols.submit(document, actor: "test")
+        for party in ["agii", "dvz"] {
+            _ = try await services.protocols.advise(id: document.id, version: document.version, advice: .init(party: party, opinion: .favourable, text: "ok", date: today, author: "dpo"), actor: "dpo")
+        }
+        for party in ["agii", "dvz"] {
+            _ = try await services.protocols.sign(id: document.id, version: document.version, party: party, publicKey: keys[party]!.publicKey, signature: keys[party]!.signature(for: Data(document.digest)), actor: party)
+        }
+        _ = try await services.protocols.publish(id: document.id, version: document.version, on: today, actor: "test")
+    }
+
+    /// The shipped protocol's text with another list of fields.
+    static func replacingFields(in yaml: String, with fields: [DisclosureField]) -> String {
+        var lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = lines.firstIndex(of: "fields:")! + 1
+        var end = start
+        while end < lines.count, lines[end].hasPrefix("  - ") { end += 1 }
+        lines.replaceSubrange(start..<end, with: fields.map { "  - \($0.rawValue)" })
+        return lines.joined(separator: "\n")
     }
 
     static func assertion(
@@ -231,6 +246,19 @@ struct ExchangeAPITests {
             let records = try await fixture.store.disclosures(client: "dvz-residence")
             #expect(records.count == statuses.filter { $0 == 200 }.count)
             #expect(Set(records.map(\.disclosureId)).count == records.count)
+        }
+    }
+
+    @Test("a protocol that lists fewer fields yields exactly those fields over HTTP, and the record names them")
+    func fieldFiltering() async throws {
+        try await withApp(fieldsOverride: [.insz, .status, .contractSignedOn]) { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let (status, body, _) = try await Self.lookup(client, token: token)
+            #expect(status == 200)
+            let result = try #require(body["result"] as? [String: Any])
+            #expect(Set(result.keys) == ["insz", "status", "contractSignedOn"])
+            #expect(result["contractSignedOn"] as? String == "2024-02-01")
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").first?.fields == [.insz, .status, .contractSignedOn])
         }
     }
 }
