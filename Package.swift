@@ -103,7 +103,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KoppelingStoreTests",
-            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport"],
+            dependencies: [
+                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

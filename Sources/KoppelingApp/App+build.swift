@@ -34,10 +34,12 @@ public enum KoppelingApp {
         let protocols = ProtocolRegistry(store: store, clock: clock)
         let signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "token-signing-key"))
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))
+        let logKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "log-signing-key"))
         return KoppelingServices(
             register: register, protocols: protocols,
             exchange: ExchangeService(register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today),
-            tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock))
+            tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock),
+            transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, clock: clock))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -70,7 +72,7 @@ public enum KoppelingApp {
     /// Serves the same services on several listeners (such as plain HTTP on loopback and mutual TLS
     /// beside it) until SIGTERM or SIGINT, then shuts them down gracefully.
     public static func run(services: KoppelingServices, listeners: [KoppelingConfiguration], logger: Logger) async throws {
-        var group: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var group: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: CheckpointService(log: services.transparency))]
         for listener in listeners {
             group.append(.init(service: try buildApplication(services: services, configuration: listener, logger: logger)))
         }
@@ -89,8 +91,21 @@ public struct KoppelingServices: Sendable {
     public let protocols: ProtocolRegistry
     public let exchange: ExchangeService
     public let tokens: TokenService
+    public let transparency: TransparencyLog
 
     var routes: KoppelingRouter.Services {
-        KoppelingRouter.Services(register: register, protocols: protocols, exchange: exchange, tokens: tokens)
+        KoppelingRouter.Services(register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency)
+    }
+}
+
+/// Issues a checkpoint every second while entries arrive, and a last one at shutdown.
+struct CheckpointService: Service {
+    let log: TransparencyLog
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await log.issueCheckpoints(every: .seconds(1))
+        }
+        _ = try? await log.issueCheckpoint()
     }
 }

@@ -19,6 +19,10 @@ public struct KoppelingConfiguration: Sendable {
     /// (default `http://HOST:PORT/oauth/token`).
     public var tokenAudienceOverride: String?
 
+    /// `KOPPELING_LOG_ORIGIN`: the transparency log's origin, the first line of its checkpoints and
+    /// the name of its key (default `koppeling.example/disclosures`; set a name of your own).
+    public var logOrigin: String = "koppeling.example/disclosures"
+
     /// `KOPPELING_TLS_CERT`: the server's certificate chain (PEM); with a key, the server speaks TLS.
     public var tlsCertificatePath: String?
     /// `KOPPELING_TLS_KEY`: the server's private key (PEM). Secret.
@@ -51,7 +55,7 @@ public struct KoppelingConfiguration: Sendable {
     /// The configuration from the environment, with the defaults.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> KoppelingConfiguration {
         let flag = environment["KOPPELING_ALLOW_TEST_NUMBERS"]?.lowercased()
-        return KoppelingConfiguration(
+        var configuration = KoppelingConfiguration(
             databasePath: environment["KOPPELING_DATABASE"] ?? "koppeling.sqlite",
             host: environment["KOPPELING_HOST"] ?? "127.0.0.1",
             port: environment["KOPPELING_PORT"].flatMap(Int.init) ?? 8080,
@@ -59,6 +63,8 @@ public struct KoppelingConfiguration: Sendable {
             timeZone: environment["KOPPELING_TIME_ZONE"] ?? "Europe/Brussels",
             tokenAudienceOverride: environment["KOPPELING_TOKEN_AUDIENCE"], tlsCertificatePath: environment["KOPPELING_TLS_CERT"],
             tlsKeyPath: environment["KOPPELING_TLS_KEY"], clientCAPath: environment["KOPPELING_CLIENT_CA"])
+        if let origin = environment["KOPPELING_LOG_ORIGIN"], !origin.isEmpty { configuration.logOrigin = origin }
+        return configuration
     }
 
     /// The national-number policy for today.

@@ -34,6 +34,15 @@ enum OpenAPIDocument {
         },
         {
           "name": "operations"
+        },
+        {
+          "name": "transparency"
+        },
+        {
+          "name": "transparency-staff"
+        },
+        {
+          "name": "citizen"
         }
       ],
       "paths": {
@@ -1737,6 +1746,672 @@ enum OpenAPIDocument {
               }
             }
           }
+        },
+        "/v1/transparency/checkpoint": {
+          "get": {
+            "tags": [
+              "transparency"
+            ],
+            "summary": "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "The signed note.",
+                "content": {
+                  "text/plain": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No checkpoint yet.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/transparency/checkpoints": {
+          "get": {
+            "tags": [
+              "transparency"
+            ],
+            "summary": "The checkpoint issued for a tree size",
+            "security": [],
+            "parameters": [
+              {
+                "name": "size",
+                "in": "query",
+                "required": true,
+                "description": "The tree size.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The signed note.",
+                "content": {
+                  "text/plain": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "size is missing or not a number.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "No checkpoint for this size.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/transparency/key": {
+          "get": {
+            "tags": [
+              "transparency"
+            ],
+            "summary": "The log's public key as a signed-note verifier key",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "NAME+KEYID+base64(0x01 || key)",
+                "content": {
+                  "text/plain": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/transparency/proofs/inclusion": {
+          "get": {
+            "tags": [
+              "transparency"
+            ],
+            "summary": "Inclusion proof (RFC 9162 2.1.3)",
+            "security": [],
+            "parameters": [
+              {
+                "name": "index",
+                "in": "query",
+                "required": true,
+                "description": "The entry's index.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              {
+                "name": "size",
+                "in": "query",
+                "required": true,
+                "description": "The tree size.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The audit path.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": [
+                        "index",
+                        "size",
+                        "proof"
+                      ],
+                      "properties": {
+                        "index": {
+                          "type": "integer"
+                        },
+                        "size": {
+                          "type": "integer"
+                        },
+                        "proof": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "description": "base64 SHA-256 hash"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A parameter is missing or not a number.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Beyond the log.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/transparency/proofs/consistency": {
+          "get": {
+            "tags": [
+              "transparency"
+            ],
+            "summary": "Consistency proof (RFC 9162 2.1.4)",
+            "security": [],
+            "parameters": [
+              {
+                "name": "from",
+                "in": "query",
+                "required": true,
+                "description": "The earlier tree size.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              {
+                "name": "to",
+                "in": "query",
+                "required": true,
+                "description": "The later tree size.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The proof.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": [
+                        "from",
+                        "to",
+                        "proof"
+                      ],
+                      "properties": {
+                        "from": {
+                          "type": "integer"
+                        },
+                        "to": {
+                          "type": "integer"
+                        },
+                        "proof": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "description": "base64 SHA-256 hash"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A parameter is missing or not a number.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Beyond the log, or from > to.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/transparency/entries": {
+          "get": {
+            "tags": [
+              "transparency-staff"
+            ],
+            "summary": "Log entries start..<end, at most 1,000 (staff: DPOs and auditors)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "start",
+                "in": "query",
+                "required": true,
+                "description": "The first index.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              {
+                "name": "end",
+                "in": "query",
+                "required": true,
+                "description": "One past the last index.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The entries with their leaf hashes.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": [
+                        "entries"
+                      ],
+                      "properties": {
+                        "entries": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "required": [
+                              "index",
+                              "entry",
+                              "leafHash"
+                            ],
+                            "properties": {
+                              "index": {
+                                "type": "integer"
+                              },
+                              "entry": {
+                                "type": "string"
+                              },
+                              "leafHash": {
+                                "type": "string"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "description": "no-store: answers carry personal data.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "A parameter is missing, or the range is wrong or too large.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/audit/disclosures/search": {
+          "post": {
+            "tags": [
+              "transparency-staff"
+            ],
+            "summary": "Search disclosure records (staff: the DPO)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "properties": {
+                      "clientId": {
+                        "type": "string"
+                      },
+                      "party": {
+                        "type": "string"
+                      },
+                      "purpose": {
+                        "type": "string"
+                      },
+                      "outcome": {
+                        "type": "string"
+                      },
+                      "from": {
+                        "type": "string",
+                        "description": "date or instant, inclusive"
+                      },
+                      "to": {
+                        "type": "string",
+                        "description": "date or instant, exclusive"
+                      },
+                      "after": {
+                        "type": "integer",
+                        "description": "the log index to continue after (paging)"
+                      },
+                      "limit": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 1000
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Matching records, oldest first; next is the index to pass as after, or null.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": [
+                        "disclosures",
+                        "next"
+                      ],
+                      "properties": {
+                        "disclosures": {
+                          "type": "array",
+                          "items": {
+                            "$ref": "#/components/schemas/DisclosureRecord"
+                          }
+                        },
+                        "next": {
+                          "type": [
+                            "integer",
+                            "null"
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "description": "no-store: answers carry personal data.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Not the expected object, or a bad date.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/citizen/disclosures": {
+          "post": {
+            "tags": [
+              "citizen"
+            ],
+            "summary": "Every disclosure about the person a citizen portal has authenticated (citizen-portal)",
+            "security": [
+              {
+                "bearerToken": []
+              },
+              {
+                "mutualTLS": []
+              }
+            ],
+            "parameters": [
+              {
+                "name": "format",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "json",
+                    "html"
+                  ]
+                }
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "required": [
+                      "insz"
+                    ],
+                    "properties": {
+                      "insz": {
+                        "type": "string"
+                      }
+                    },
+                    "examples": [
+                      {
+                        "insz": "85073003328"
+                      }
+                    ]
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The disclosures with their inclusion proofs against one checkpoint (JSON), or a printable report in Dutch (format=html).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": [
+                        "checkpoint",
+                        "treeSize",
+                        "logKey",
+                        "disclosures"
+                      ],
+                      "properties": {
+                        "checkpoint": {
+                          "type": [
+                            "string",
+                            "null"
+                          ]
+                        },
+                        "treeSize": {
+                          "type": "integer"
+                        },
+                        "logKey": {
+                          "type": "string"
+                        },
+                        "disclosures": {
+                          "type": "array",
+                          "items": {
+                            "type": "object",
+                            "required": [
+                              "index",
+                              "disclosedAt",
+                              "recipient",
+                              "purpose",
+                              "caseReference",
+                              "fields",
+                              "outcome",
+                              "entry",
+                              "inclusionProof"
+                            ]
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "text/html": {
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "headers": {
+                  "Cache-Control": {
+                    "description": "no-store: answers carry personal data.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "Not the expected object.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "No valid client credentials (a Bearer access token or a registered client certificate).",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The client's role may not use this endpoint.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "description": "The national number is not valid.",
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                }
+              }
+            }
+          }
         }
       },
       "components": {
@@ -2469,6 +3144,78 @@ enum OpenAPIDocument {
                     }
                   }
                 }
+              }
+            }
+          },
+          "DisclosureRecord": {
+            "type": "object",
+            "description": "A disclosure record as stored in the log (docs/transparency.md), with its log index.",
+            "required": [
+              "index",
+              "disclosureId",
+              "at",
+              "clientId",
+              "party",
+              "purpose",
+              "channel",
+              "caseReference",
+              "fields",
+              "outcome",
+              "referenceDate",
+              "subjectPseudonym",
+              "requestId"
+            ],
+            "properties": {
+              "index": {
+                "type": "integer"
+              },
+              "disclosureId": {
+                "type": "string"
+              },
+              "at": {
+                "type": "string"
+              },
+              "clientId": {
+                "type": "string"
+              },
+              "party": {
+                "type": "string"
+              },
+              "purpose": {
+                "type": "string"
+              },
+              "channel": {
+                "type": "string"
+              },
+              "caseReference": {
+                "type": "string"
+              },
+              "protocolId": {
+                "type": "string"
+              },
+              "protocolVersion": {
+                "type": "integer"
+              },
+              "fields": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "outcome": {
+                "type": "string"
+              },
+              "referenceDate": {
+                "type": "string"
+              },
+              "subjectPseudonym": {
+                "type": "string"
+              },
+              "requestId": {
+                "type": "string"
+              },
+              "traceparent": {
+                "type": "string"
               }
             }
           }

@@ -10,12 +10,14 @@ public enum KoppelingRouter {
         public var protocols: ProtocolRegistry
         public var exchange: ExchangeService
         public var tokens: TokenService
+        public var transparency: TransparencyLog
 
-        public init(register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService) {
+        public init(register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog) {
             self.register = register
             self.protocols = protocols
             self.exchange = exchange
             self.tokens = tokens
+            self.transparency = transparency
         }
     }
 
@@ -27,6 +29,9 @@ public enum KoppelingRouter {
         public static let registerReads: Set<ClientRole> = [.agency, .staff]
         public static let protocolWorkflow: Set<ClientRole> = [.staff]
         public static let exchange: Set<ClientRole> = [.recipient]
+        public static let logEntries: Set<ClientRole> = [.staff]
+        public static let audit: Set<ClientRole> = [.staff]
+        public static let citizen: Set<ClientRole> = [.citizenPortal]
     }
 
     /// The router with every route of the server.
@@ -51,6 +56,12 @@ public enum KoppelingRouter {
             staff: router.group("v1/protocols").add(middleware: access(Access.protocolWorkflow)))
         ExchangeController(tokens: services.tokens, exchange: services.exchange).addRoutes(
             public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
+        let transparency = TransparencyController<Context>(log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, policy: services.register.policy)
+        transparency.addRoutes(
+            public: router.group("v1/transparency"),
+            entries: router.group("v1/transparency").add(middleware: access(Access.logEntries)),
+            audit: router.group("v1/audit").add(middleware: access(Access.audit)),
+            citizen: router.group("v1/citizen").add(middleware: access(Access.citizen)))
         return router
     }
 }

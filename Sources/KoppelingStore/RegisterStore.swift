@@ -65,6 +65,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case conflict(index: Int, eventId: EventID)
         case corrupt(String)
         case unavailable(String)
+        case notFound(String)
     }
 
     let base: Base
@@ -75,6 +76,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public static func corrupt(_ message: String) -> StoreError { StoreError(base: .corrupt(message)) }
     /// The database cannot be reached or written.
     public static func unavailable(_ message: String) -> StoreError { StoreError(base: .unavailable(message)) }
+
+    /// What was asked for is not there (such as a log size beyond the log).
+    public static func notFound(_ message: String) -> StoreError { StoreError(base: .notFound(message)) }
+
+    /// Whether what was asked for is not there.
+    public var isNotFound: Bool {
+        if case .notFound = base { return true }
+        return false
+    }
 
     /// For a conflict: the index in the batch and the event id.
     public var conflict: (index: Int, eventId: EventID)? {
@@ -88,6 +98,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             "event \(index) (\(eventId.lowercasedString)) conflicts with a stored event of the same id and other content"
         case .corrupt(let message): "stored data cannot be read: \(message)"
         case .unavailable(let message): "store unavailable: \(message)"
+        case .notFound(let message): message
         }
     }
 }

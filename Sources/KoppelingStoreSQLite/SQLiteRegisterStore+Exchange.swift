@@ -76,15 +76,21 @@ extension SQLiteRegisterStore: ExchangeStore {
         }
     }
 
+    /// Stores records as the next entries of the transparency log, with the node hashes they
+    /// complete, in one transaction.
     public func appendDisclosures(_ records: [DisclosureRecord]) async throws {
         let texts = records.map(\.canonicalJSON)
         try await write { db in
+            let size = try Self.logSize(db)
+            var frontier = try Self.frontier(db, size: size)
             let statement = try db.cachedStatement(
-                sql: "INSERT INTO disclosure (disclosure_id, at, client, party, outcome, record) VALUES (?, ?, ?, ?, ?, ?)")
-            for (record, text) in zip(records, texts) {
+                sql: "INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            for (offset, (record, text)) in zip(records, texts).enumerated() {
                 try statement.execute(arguments: [
-                    record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party, record.outcome, text,
+                    size + offset + 1, record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party,
+                    record.outcome, record.subjectPseudonym, text,
                 ])
+                try Self.insertNodes(db, index: size + offset, entry: Array(text.utf8), frontier: &frontier)
             }
         }
     }

@@ -7,7 +7,7 @@ import Foundation
 /// acknowledged write survives a crash, and a busy timeout so that the command line and a running
 /// server can share the file.
 public final class SQLiteRegisterStore: RegisterStore {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     private let clock: @Sendable () -> Instant
 
     /// Opens (creating if needed) the register at `path` and migrates it.
@@ -60,6 +60,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         }
         registerProtocolMigrations(&migrator)
         registerExchangeMigrations(&migrator)
+        registerTransparencyMigrations(&migrator)
         return migrator
     }
 

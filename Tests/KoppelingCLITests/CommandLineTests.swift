@@ -425,7 +425,7 @@ struct CommandLineTests {
         let folder = try TestEnvironment.temporaryFolder()
         let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
         #expect(try koppeling(["demo", "--persons", "200", "--no-serve", "--protocol-file", file], in: folder).status == 0)
-        for role in ["agency", "staff", "recipient"] {
+        for role in ["agency", "staff", "recipient", "citizen-portal"] {
             #expect(try koppeling(["keys", "generate", "--out", "\(role).key"], in: folder).status == 0)
             #expect(try koppeling(
                 ["client", "register", "--database", "koppeling-demo.sqlite", "--party", "dvz", "--name", "schemathesis-\(role)", "--role", role,
@@ -435,7 +435,11 @@ struct CommandLineTests {
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         // Each tag of the document is run with a client whose role may use it; the public
         // operations without credentials.
-        for (tag, role) in [("operations", nil), ("register", "agency"), ("protocols", "staff"), ("exchange", "recipient")] as [(String, String?)] {
+        let tags: [(String, String?)] = [
+            ("operations", nil), ("register", "agency"), ("protocols", "staff"), ("exchange", "recipient"), ("transparency", nil),
+            ("transparency-staff", "staff"), ("citizen", "citizen-portal"),
+        ]
+        for (tag, role) in tags {
             var arguments = [
                 "run", base.appendingPathComponent("openapi.json").absoluteString, "--include-tag", tag, "--max-examples", "40",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",

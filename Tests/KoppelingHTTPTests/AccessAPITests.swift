@@ -18,6 +18,8 @@ struct AccessAPITests {
     static let publicRoutes: Set<String> = [
         "GET /health/live", "GET /openapi.json", "POST /oauth/token", "GET /v1/protocols",
         "GET /v1/protocols/{id}/versions/{version}", "GET /v1/protocols/{id}/versions/{version}/document",
+        "GET /v1/transparency/checkpoint", "GET /v1/transparency/checkpoints", "GET /v1/transparency/key",
+        "GET /v1/transparency/proofs/inclusion", "GET /v1/transparency/proofs/consistency",
     ]
     static let allowedRoles: [String: Set<ClientRole>] = [
         "POST /v1/register/events": [.agency],
@@ -33,6 +35,9 @@ struct AccessAPITests {
         "POST /v1/protocols/{id}/versions/{version}/revoke": [.staff],
         "POST /v1/exchange/lookups": [.recipient],
         "POST /v1/exchange/lookups/batch": [.recipient],
+        "GET /v1/transparency/entries": [.staff],
+        "POST /v1/audit/disclosures/search": [.staff],
+        "POST /v1/citizen/disclosures": [.citizenPortal],
     ]
 
     /// The routes of the router as `METHOD /path/{param}`.

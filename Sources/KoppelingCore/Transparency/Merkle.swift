@@ -162,6 +162,16 @@ public struct MerkleFrontier: Sendable {
 
     public init() {}
 
+    /// The frontier of a tree of `size` leaves, from its perfect subtrees.
+    public init(size: Int, perfect: Merkle.PerfectHash) rethrows {
+        var offset = 0
+        for level in stride(from: Int.bitWidth - 1, through: 0, by: -1) where size & (1 << level) != 0 {
+            stack.append((level, try perfect(level, offset >> level)))
+            offset += 1 << level
+        }
+        self.size = size
+    }
+
     /// Appends a leaf hash; returns the perfect subtrees it completed (level ≥ 1), smallest first.
     @discardableResult
     public mutating func append(leafHash: [UInt8]) -> [(level: Int, index: Int, hash: [UInt8])] {

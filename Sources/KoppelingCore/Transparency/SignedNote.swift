@@ -56,7 +56,7 @@ public struct NoteVerifier: Sendable, Hashable {
 
     /// Parses a verifier key text.
     public init?(verifierKey: String) {
-        let parts = verifierKey.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false)
+        let parts = verifierKey.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == 0x01,
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
         else { return nil }

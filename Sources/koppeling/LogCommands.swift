@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KoppelingApp
+import KoppelingCore
+import KoppelingStore
+
+struct Log: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "The transparency log of the disclosures.", subcommands: [Verify.self, IssueCheckpoint.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the transparency log.",
+            discussion: """
+                With the register (--database): recompute the whole tree from the stored entries, compare every stored node hash, \
+                and check every stored checkpoint's root and signature; report the first index where anything differs.
+                With --remote URL --checkpoint FILE: check that the server's current checkpoint is signed by the key the server \
+                publishes (or --key), and consistent with the checkpoint held in FILE.
+                Exit status 0 when everything verifies, 1 otherwise.
+                """)
+
+        @OptionGroup var options: RegisterOptions
+
+        @Option(help: "A server's base URL, such as https://koppeling.example.")
+        var remote: String?
+
+        @Option(help: "A signed checkpoint held earlier (with --remote).")
+        var checkpoint: String?
+
+        @Option(help: "The log's verifier key (NAME+ID+KEY) or a file holding it (with --remote; default: the server's /v1/transparency/key).")
+        var key: String?
+
+        func run() async throws {
+            if let remote {
+                guard let checkpoint else { throw ValidationError("--remote needs --checkpoint FILE") }
+                try await verifyRemote(remote, heldFile: checkpoint)
+                return
+            }
+            let services = try await KoppelingApp.open(options.configuration())
+            let stopwatch = Stopwatch()
+            let result = try await services.transparency.verify { count in
+                if standardErrorIsTerminal { printError("\(count) entries verified...") }
+            }
+            let seconds = stopwatch.seconds
+            let rate = seconds > 0 ? Int(Double(result.entries) / seconds) : 0
+            if let problem = result.problem {
+                print("FAIL at index \(problem.index): \(problem.message)")
+                printError("\(result.entries) entries and \(result.checkpoints) checkpoints verified before it, in \(String(format: "%.2f", seconds)) s")
+                throw ExitCode(1)
+            }
+            print("OK \(result.entries) entries, \(result.checkpoints) checkpoints, origin \(services.transparency.origin)")
+            printError("verified in \(String(format: "%.2f", seconds)) s (\(rate) entries/s)")
+        }
+
+        func fetch(_ url: URL) async throws -> (Int, Data) {
+            let (data, response) = try await URLSession.shared.data(from: url)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        }
+
+        func verifyRemote(_ remote: String, heldFile: String) async throws {
+            guard let base = URL(string: remote) else { throw ValidationError("--remote must be a URL") }
+            let keyText: String
+            if let key {
+                keyText = (try? String(contentsOfFile: key, encoding: .utf8)) ?? key
+            } else {
+                keyText = String(decoding: try await fetch(base.appendingPathComponent("v1/transparency/key")).1, as: UTF8.self)
+            }
+            guard let verifier = NoteVerifier(verifierKey: keyText) else { throw ValidationError("not a verifier key: \(keyText)") }
+            func fail(_ message: String) throws -> Never {
+                print("FAIL: \(message)")
+                throw ExitCode(1)
+            }
+            guard let heldText = verifier.open(try String(contentsOfFile: heldFile, encoding: .utf8)), let held = Checkpoint(text: heldText) else {
+                try fail("the held checkpoint \(heldFile) does not verify with the key \(verifier.name)")
+            }
+            let (status, body) = try await fetch(base.appendingPathComponent("v1/transparency/checkpoint"))
+            guard status == 200, let currentText = verifier.open(String(decoding: body, as: UTF8.self)), let current = Checkpoint(text: currentText) else {
+                try fail("the server's current checkpoint does not verify with the key \(verifier.name)")
+            }
+            guard current.origin == held.origin else { try fail("the origins differ: \(held.origin) and \(current.origin)") }
+            guard current.size >= held.size else { try fail("the log shrank from \(held.size) to \(current.size) entries") }
+            var components = URLComponents(url: base.appendingPathComponent("v1/transparency/proofs/consistency"), resolvingAgainstBaseURL: false)!
+            components.queryItems = [.init(name: "from", value: "\(held.size)"), .init(name: "to", value: "\(current.size)")]
+            let (proofStatus, proofBody) = try await fetch(components.url!)
+            guard proofStatus == 200, case .object(let members)? = try? JSONValue.parse(String(decoding: proofBody, as: UTF8.self)),
+                  case .array(let items)? = members["proof"]
+            else { try fail("the server gave no consistency proof from \(held.size) to \(current.size)") }
+            let proof = items.compactMap { item -> [UInt8]? in
+                if case .string(let text) = item, let data = Data(base64Encoded: text) { return Array(data) }
+                return nil
+            }
+            guard proof.count == items.count,
+                  Merkle.verifyConsistency(from: held.size, to: current.size, proof: proof, firstRoot: held.root, secondRoot: current.root)
+            else { try fail("the current checkpoint (size \(current.size)) is NOT consistent with the held one (size \(held.size))") }
+            print("OK the checkpoint of size \(current.size) is consistent with the held one of size \(held.size) (origin \(current.origin))")
+        }
+    }
+
+    struct IssueCheckpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint", abstract: "Issue a checkpoint over every entry now (if any arrived since the latest) and print it.")
+
+        @OptionGroup var options: RegisterOptions
+
+        func run() async throws {
+            let services = try await KoppelingApp.open(options.configuration())
+            guard let checkpoint = try await services.transparency.issueCheckpoint() else {
+                printError("the log is empty: no checkpoint")
+                throw ExitCode(1)
+            }
+            print(checkpoint.note, terminator: "")
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The DPO's view of the disclosure records.", subcommands: [Export.self])
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export disclosure records as CSV (RFC 4180): index, instant, client, party, purpose, channel, case reference, protocol, fields, outcome, reference date, pseudonym, request id.")
+
+        @OptionGroup var options: RegisterOptions
+
+        @Option(help: "From this date (YYYY-MM-DD), inclusive.")
+        var from: String?
+
+        @Option(help: "Up to this date (YYYY-MM-DD), inclusive.")
+        var to: String?
+
+        @Option(help: "Write to this file instead of standard output.")
+        var out: String?
+
+        static func field(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+
+        func run() async throws {
+            func instant(_ text: String?, _ name: String, plusDay: Bool) throws -> Instant? {
+                guard let text else { return nil }
+                guard let date = LocalDate(text) else { throw ValidationError("--\(name) must be YYYY-MM-DD") }
+                return Instant(microsecondsSinceEpoch: Int64(date.daysSinceEpoch + (plusDay ? 1 : 0)) * 86_400_000_000)
+            }
+            let filter = DisclosureFilter(from: try instant(from, "from", plusDay: false), to: try instant(to, "to", plusDay: true))
+            let services = try await KoppelingApp.open(options.configuration())
+            var output = "index,at,client,party,purpose,channel,caseReference,protocol,fields,outcome,referenceDate,subjectPseudonym,requestId\r\n"
+            var after: Int?
+            var count = 0
+            while true {
+                let page = try await services.transparency.store.searchDisclosures(filter, after: after, limit: 1000)
+                for (index, r) in page {
+                    let protocolText = r.protocolId.map { "\($0) v\(r.protocolVersion ?? 0)" } ?? ""
+                    output += [
+                        String(index), r.at.description, r.clientId, r.party, r.purpose, r.channel.rawValue, r.caseReference, protocolText,
+                        r.fields.map(\.rawValue).joined(separator: " "), r.outcome, r.referenceDate.description, r.subjectPseudonym, r.requestId,
+                    ].map(Self.field).joined(separator: ",") + "\r\n"
+                }
+                count += page.count
+                guard page.count == 1000, let last = page.last else { break }
+                after = last.index
+            }
+            if let out {
+                try output.write(toFile: out, atomically: true, encoding: .utf8)
+                printError("\(count) disclosure records written to \(out)")
+            } else {
+                print(output, terminator: "")
+            }
+        }
+    }
+}
