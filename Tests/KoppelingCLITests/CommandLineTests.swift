@@ -465,6 +465,96 @@ struct CommandLineTests {
         #expect(server.isRunning, "the server survived the run")
     }
 
+    @Test(
+        "the transparency log end to end: an independent Python verifier, log verify local and remote, the citizen's view, the DPO's export",
+        .enabled(if: NationalNumberOracleTests_oracleAvailable, "skipped: no Python with cryptography (.venv/bin/python); scripts/test creates it"))
+    func transparencyLog() async throws {
+        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with cryptography")
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        #expect(try koppeling(["demo", "--persons", "50", "--no-serve", "--protocol-file", file], in: folder).status == 0)
+        for role in ["staff", "citizen-portal"] {
+            #expect(try koppeling(["keys", "generate", "--out", "\(role).key"], in: folder).status == 0)
+            #expect(try koppeling(["client", "register", "--database", "koppeling-demo.sqlite", "--party", "abb", "--name", role, "--role", role, "--key", "\(role).key.pub"], in: folder).status == 0)
+        }
+        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let recipient = try await accessToken(base: base, client: "demo-dvz-residence", key: "koppeling-demo/credentials/client-assertion-key.pem", in: folder)
+        let generator = PopulationGenerator(seed: 1, persons: 50)
+        func lookups(_ range: Range<Int>) async throws {
+            for n in range {
+                var request = URLRequest(url: base.appendingPathComponent("v1/exchange/lookups"))
+                request.httpMethod = "POST"
+                request.setValue("Bearer \(recipient)", forHTTPHeaderField: "authorization")
+                let purpose = n % 4 == 3 ? "OTHER" : "ART_1_2_INTEGRATION_EFFORTS"
+                request.httpBody = Data(#"{"insz":"\#(generator.nationalNumber(of: n % 5).digits)","purpose":"\#(purpose)","caseReference":"T-\#(n)"}"#.utf8)
+                _ = try await URLSession.shared.data(for: request)
+            }
+        }
+        func checkpoint(size: Int) async throws -> String {
+            for _ in 0..<100 {
+                let (data, response) = try await URLSession.shared.data(from: base.appendingPathComponent("v1/transparency/checkpoint"))
+                let text = String(decoding: data, as: UTF8.self)
+                if (response as? HTTPURLResponse)?.statusCode == 200, text.split(separator: "\n").dropFirst().first == "\(size)"[...] { return text }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw CancellationError()
+        }
+        try await lookups(0..<30)
+        try await checkpoint(size: 30).write(to: folder.appendingPathComponent("held.txt"), atomically: true, encoding: .utf8)
+        try await lookups(30..<40)
+        _ = try await checkpoint(size: 40)
+
+        // An independent verifier, written without our code.
+        let staff = try await accessToken(base: base, client: "abb-staff", key: "staff.key", in: folder)
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/tlog_verifier.py").path, base.absoluteString, staff]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(report)")
+        #expect(report.contains("ok recomputed root of 40 entries equals the checkpoint's"))
+        #expect(report.contains("ok consistency proof"))
+
+        let remote = try koppeling(["log", "verify", "--remote", base.absoluteString, "--checkpoint", "held.txt"], in: folder)
+        #expect(remote.status == 0, "\(remote.out)\(remote.err)")
+        #expect(remote.out.contains("consistent with the held one of size 30"))
+
+        // The person concerned sees every disclosure about them and nothing else.
+        let portal = try await accessToken(base: base, client: "abb-citizen-portal", key: "citizen-portal.key", in: folder)
+        var request = URLRequest(url: base.appendingPathComponent("v1/citizen/disclosures"))
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(portal)", forHTTPHeaderField: "authorization")
+        request.httpBody = Data(#"{"insz":"\#(generator.nationalNumber(of: 2).digits)"}"#.utf8)
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let answer = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let disclosures = try #require(answer["disclosures"] as? [[String: Any]])
+        #expect(disclosures.count == 8)
+        #expect(Set(disclosures.compactMap { $0["caseReference"] as? String }) == Set(stride(from: 2, to: 40, by: 5).map { "T-\($0)" }))
+        #expect(answer["treeSize"] as? Int == 40)
+        #expect(!String(decoding: data, as: UTF8.self).contains(generator.nationalNumber(of: 2).digits))
+        var html = request
+        html.url = URL(string: base.appendingPathComponent("v1/citizen/disclosures").absoluteString + "?format=html")
+        let (page, _) = try await URLSession.shared.data(for: html)
+        #expect(String(decoding: page, as: UTF8.self).contains("Wie heeft uw inburgeringsgegevens ontvangen?"))
+
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        let local = try koppeling(["log", "verify", "--database", "koppeling-demo.sqlite"], in: folder)
+        #expect(local.status == 0)
+        #expect(local.out.hasPrefix("OK 40 entries"))
+        let csv = try koppeling(["audit", "export", "--database", "koppeling-demo.sqlite"], in: folder)
+        #expect(csv.out.split(separator: "\r\n").count == 41)
+        // Change one stored entry behind the register's back: log verify names it and fails.
+        try shell("python3 -c \"import sqlite3; c = sqlite3.connect('koppeling-demo.sqlite'); c.execute(\\\"UPDATE disclosure SET record = replace(record, 'T-7', 'T-8') WHERE seq = 8\\\"); c.commit()\"", in: folder)
+        let tampered = try koppeling(["log", "verify", "--database", "koppeling-demo.sqlite"], in: folder)
+        #expect(tampered.status == 1)
+        #expect(tampered.out.hasPrefix("FAIL at index 7"), "\(tampered.out)")
+    }
+
     static var hasTLSTools: Bool {
         ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
