@@ -9,7 +9,7 @@ import KoppelingStore
 
 struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "The transparency log of the disclosures.", subcommands: [Verify.self, IssueCheckpoint.self])
+        commandName: "log", abstract: "The transparency log of the disclosures.", subcommands: [Verify.self, IssueCheckpoint.self, Synthesize.self, Benchmark.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -112,6 +112,82 @@ struct Log: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             print(checkpoint.note, terminator: "")
+        }
+    }
+}
+
+extension Log {
+    /// For benchmarks only: fills a register's log with synthetic disclosure records.
+    struct Synthesize: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Benchmarks only: append synthetic disclosure records (party 'synthetic') to a register's log.", shouldDisplay: false)
+
+        @OptionGroup var options: RegisterOptions
+
+        @Option(help: "How many entries to append.")
+        var entries = 1_000_000
+
+        func run() async throws {
+            let services = try await KoppelingApp.open(options.configuration())
+            let stopwatch = Stopwatch()
+            var written = 0
+            let start = Instant(microsecondsSinceEpoch: 1_790_000_000_000_000)
+            while written < entries {
+                let count = min(10_000, entries - written)
+                let records = (written..<(written + count)).map { n in
+                    DisclosureRecord(
+                        disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: start.microsecondsSinceEpoch + Int64(n) * 1000), clientId: "synthetic-client",
+                        party: "synthetic", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "SYN-\(n)",
+                        protocolId: "kbi-dvz-integration-efforts", protocolVersion: 1, fields: DisclosureField.allCases, outcome: "allowed",
+                        referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(format: "%064x", n), requestId: "syn-\(n)", traceparent: nil)
+                }
+                try await services.exchange.store.appendDisclosures(records)
+                written += count
+                if written % 1_000_000 == 0 { try await services.transparency.issueCheckpoint() }
+            }
+            try await services.transparency.issueCheckpoint()
+            printError("appended \(written) entries in \(String(format: "%.1f", stopwatch.seconds)) s (\(Int(Double(written) / stopwatch.seconds)) entries/s, batches of 10,000)")
+        }
+    }
+
+    /// For benchmarks only: times proof generation on a register's log.
+    struct Benchmark: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Benchmarks only: time inclusion and consistency proofs.", shouldDisplay: false)
+
+        @OptionGroup var options: RegisterOptions
+
+        @Option(help: "How many proofs of each kind.")
+        var count = 1000
+
+        func run() async throws {
+            let services = try await KoppelingApp.open(options.configuration())
+            let store = services.transparency.store
+            let size = try await store.logSize()
+            guard size > 1 else { throw ValidationError("the log has fewer than 2 entries") }
+            func percentiles(_ micros: [Double]) -> String {
+                let sorted = micros.sorted()
+                return String(format: "p50 %.0f µs, p99 %.0f µs", sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+            }
+            func micros(_ duration: Duration) -> Double {
+                Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+            }
+            let clock = ContinuousClock()
+            var inclusion: [Double] = []
+            var consistency: [Double] = []
+            for _ in 0..<count {
+                let index = Int.random(in: 0..<size)
+                var started = clock.now
+                let proof = try await store.inclusionProof(index: index, size: size)
+                inclusion.append(micros(clock.now - started))
+                precondition(!proof.isEmpty)
+                let from = Int.random(in: 1..<size)
+                started = clock.now
+                _ = try await store.consistencyProof(from: from, to: size)
+                consistency.append(micros(clock.now - started))
+            }
+            print("log of \(size) entries, \(count) proofs of each kind (each in its own read transaction)")
+            print("inclusion proofs:   \(percentiles(inclusion))")
+            print("consistency proofs: \(percentiles(consistency))")
         }
     }
 }
