@@ -79,8 +79,15 @@ public struct TransparencyLog: Sendable {
                 return false
             }
             let leaf = Merkle.leafHash(entry)
-            let expected = [(level: 0, hash: leaf)] + frontier.append(leafHash: leaf).map { (level: $0.level, hash: $0.hash) }
-            guard storedNodes.count == expected.count, zip(storedNodes, expected).allSatisfy({ $0.level == $1.level && $0.hash == $1.hash }) else {
+            let completed = frontier.append(leafHash: leaf)
+            var matches = storedNodes.count == completed.count + 1 && storedNodes[0].level == 0 && storedNodes[0].hash == leaf
+            if matches {
+                for (stored, node) in zip(storedNodes.dropFirst(), completed) where stored.level != node.level || stored.hash != node.hash {
+                    matches = false
+                    break
+                }
+            }
+            guard matches else {
                 result.problem = (index, storedNodes.first?.hash != leaf
                     ? "entry \(index) differs from the entry the log recorded (its leaf hash changed)"
                     : "a stored node hash completed by entry \(index) differs")

@@ -88,7 +88,8 @@ public protocol TransparencyStore: Sendable {
     /// Disclosure records matching a filter, after a log index, oldest first.
     func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int) async throws -> [(index: Int, record: DisclosureRecord)]
 
-    /// Walks the whole log in order for verification: every entry with the stored node hashes it
-    /// completed, in the order `MerkleFrontier` completes them. Synchronous, streaming.
-    func walkLog(_ body: (_ storedIndex: Int, _ entry: [UInt8], _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) throws
+    /// Walks the whole log in order for verification: every entry (its bytes valid during the
+    /// call only) with the stored node hashes it completed, in the order `MerkleFrontier`
+    /// completes them. Synchronous, streaming.
+    func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) throws
 }

@@ -168,14 +168,13 @@ extension SQLiteRegisterStore: TransparencyStore {
         }
     }
 
-    public func walkLog(_ body: (_ storedIndex: Int, _ entry: [UInt8], _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) throws {
+    public func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) throws {
         try writer.read { db in
             let entries = try Row.fetchCursor(db, sql: "SELECT seq, record FROM disclosure ORDER BY seq")
             let nodes = try Row.fetchCursor(db, sql: "SELECT last_leaf, level, hash FROM log_node ORDER BY last_leaf, level")
             var pending: (lastLeaf: Int, level: Int, hash: [UInt8])?
             while let row = try entries.next() {
                 let index = Int(row[0] as Int64) - 1
-                let entry = Array((row[1] as String).utf8)
                 var stored: [(level: Int, hash: [UInt8])] = []
                 while true {
                     if pending == nil, let next = try nodes.next() {
@@ -185,7 +184,11 @@ extension SQLiteRegisterStore: TransparencyStore {
                     stored.append((node.level, node.hash))
                     pending = nil
                 }
-                guard try body(index, entry, stored) else { return }
+                // The entry's bytes are read in place, without copying them out of SQLite.
+                let proceed = try row.withUnsafeData(atIndex: 1) { data in
+                    try (data ?? Data()).withUnsafeBytes { try body(index, $0, stored) }
+                }
+                guard proceed else { return }
             }
         }
     }

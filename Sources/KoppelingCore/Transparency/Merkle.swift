@@ -24,13 +24,21 @@ public enum Merkle {
         return Array(hasher.finalize())
     }
 
+    /// `SHA-256(0x00 ‖ entry)` of bytes in memory.
+    public static func leafHash(_ entry: UnsafeRawBufferPointer) -> [UInt8] {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: entry)
+        return hasher.finalize().withUnsafeBytes { Array($0) }
+    }
+
     /// `SHA-256(0x01 ‖ left ‖ right)`.
     public static func nodeHash(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] {
         var hasher = SHA256()
-        hasher.update(data: [0x01])
+        withUnsafeBytes(of: UInt8(1)) { hasher.update(bufferPointer: $0) }
         hasher.update(data: left)
         hasher.update(data: right)
-        return Array(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// The largest power of two smaller than `n` (n > 1).
