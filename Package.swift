@@ -73,7 +73,6 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "koppeling",
             dependencies: [
-                "KoppelingApp", "KoppelingCore", "KoppelingStore",
+                "KoppelingApp", "KoppelingCore", "KoppelingStore", "KoppelingHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -115,7 +114,6 @@ let package = Package(
             dependencies: [
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP", "KoppelingApp", "KoppelingTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

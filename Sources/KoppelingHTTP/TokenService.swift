@@ -59,16 +59,6 @@ public struct TokenService: Sendable {
         public var description: String { message }
     }
 
-    struct Assertion: JWTPayload {
-        var iss: IssuerClaim
-        var sub: SubjectClaim
-        var aud: AudienceClaim
-        var exp: ExpirationClaim
-        var jti: IDClaim
-
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
-
     struct AccessToken: JWTPayload {
         var iss: IssuerClaim
         var sub: SubjectClaim
@@ -90,9 +80,9 @@ public struct TokenService: Sendable {
 
     /// Checks a client assertion and returns an access token for the client.
     public func issue(assertion: String) async throws -> (token: String, client: RegisteredClient, expiresIn: Int) {
-        let unverified: Assertion
+        let unverified: ClientAssertion
         do {
-            unverified = try await JWTKeyCollection().unverified(assertion, as: Assertion.self)
+            unverified = try await JWTKeyCollection().unverified(assertion, as: ClientAssertion.self)
         } catch {
             throw Refusal(message: "the client assertion is not a JWT with iss, sub, aud, exp and jti")
         }
@@ -104,9 +94,9 @@ public struct TokenService: Sendable {
         else { throw Refusal(message: "the client has no registered assertion key") }
         let keys = JWTKeyCollection()
         await keys.add(eddsa: EdDSA.PublicKey(backing: key))
-        let verified: Assertion
+        let verified: ClientAssertion
         do {
-            verified = try await keys.verify(assertion, as: Assertion.self)
+            verified = try await keys.verify(assertion, as: ClientAssertion.self)
         } catch {
             throw Refusal(message: "the client assertion's signature does not verify with the client's registered key")
         }

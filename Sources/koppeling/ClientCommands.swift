@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import KoppelingApp
 import KoppelingCore
+import KoppelingHTTP
 import KoppelingStore
 
 struct Client: AsyncParsableCommand {
@@ -85,7 +86,7 @@ struct Client: AsyncParsableCommand {
                 if keyPath == nil, case .string(let value)? = members["assertionKey"] { keyPath = credentials + "/" + value }
             }
             guard let clientId, let keyPath, let tokenURL else { throw ValidationError("give --credentials, or --client, --key and --audience") }
-            print(try await ClientAssertionSigner.sign(
+            print(try await ClientAssertion.sign(
                 key: try Ed25519KeyFile.privateKey(at: keyPath), clientId: clientId, audience: tokenURL, lifetime: lifetime))
         }
     }

@@ -3,9 +3,9 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
-import JWTKit
 import KoppelingApp
 import KoppelingCore
+import KoppelingHTTP
 import KoppelingStore
 import KoppelingStoreSQLite
 import KoppelingTestSupport
@@ -16,15 +16,6 @@ struct ExchangeAPITests {
     static let today = LocalDate("2026-11-29")!
     static let audience = "https://koppeling.test/oauth/token"
     static let purpose = "ART_1_2_INTEGRATION_EFFORTS"
-
-    struct Assertion: JWTPayload {
-        var iss: IssuerClaim
-        var sub: SubjectClaim
-        var aud: AudienceClaim
-        var exp: ExpirationClaim
-        var jti: IDClaim
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
-    }
 
     struct Fixture {
         let services: KoppelingServices
@@ -92,10 +83,7 @@ struct ExchangeAPITests {
         _ key: Curve25519.Signing.PrivateKey, client: String = "dvz-residence", audience: String = ExchangeAPITests.audience,
         expiresIn: TimeInterval = 60, jti: String = UUID().uuidString
     ) async throws -> String {
-        let keys = JWTKeyCollection()
-        await keys.add(eddsa: EdDSA.PrivateKey(backing: key))
-        return try await keys.sign(Assertion(
-            iss: .init(value: client), sub: .init(value: client), aud: .init(value: [audience]), exp: .init(value: Date().addingTimeInterval(expiresIn)), jti: .init(value: jti)))
+        try await ClientAssertion.sign(key: key, clientId: client, audience: audience, lifetime: Int(expiresIn), jti: jti)
     }
 
     static func requestToken(_ client: some TestClientProtocol, _ assertion: String) async throws -> (Int, [String: Any]) {

@@ -41,6 +41,14 @@ def mth(leaves):
     return node_hash(mth(leaves[:k]), mth(leaves[k:]))
 
 
+def shift_to_odd_or_zero(fn, sn):
+    while True:
+        fn >>= 1
+        sn >>= 1
+        if fn & 1 or fn == 0:
+            return fn, sn
+
+
 def verify_inclusion(leaf, index, size, proof, root):
     """RFC 9162 2.1.3.2."""
     if index >= size:
@@ -52,11 +60,7 @@ def verify_inclusion(leaf, index, size, proof, root):
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             if not fn & 1:
-                while True:
-                    fn >>= 1
-                    sn >>= 1
-                    if fn & 1 or fn == 0:
-                        break
+                fn, sn = shift_to_odd_or_zero(fn, sn)
         else:
             r = node_hash(r, p)
         fn >>= 1
@@ -84,11 +88,7 @@ def verify_consistency(first, second, proof, first_root, second_root):
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
             if not fn & 1:
-                while True:
-                    fn >>= 1
-                    sn >>= 1
-                    if fn & 1 or fn == 0:
-                        break
+                fn, sn = shift_to_odd_or_zero(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn >>= 1

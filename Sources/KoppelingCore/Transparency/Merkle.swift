@@ -96,6 +96,14 @@ public enum Merkle {
         return try subproof(m, 0, n, true)
     }
 
+    /// The inner loop of both verifications: shift both numbers right until `fn` is odd or zero.
+    private static func shiftToOddOrZero(_ fn: inout Int, _ sn: inout Int) {
+        repeat {
+            fn >>= 1
+            sn >>= 1
+        } while fn & 1 == 0 && fn != 0
+    }
+
     /// Verifies an inclusion proof (RFC 9162 section 2.1.3.2).
     public static func verifyInclusion(leafHash: [UInt8], index: Int, size: Int, proof: [[UInt8]], root: [UInt8]) -> Bool {
         guard index >= 0, index < size, leafHash.count == 32, root.count == 32, proof.allSatisfy({ $0.count == 32 }) else { return false }
@@ -106,12 +114,7 @@ public enum Merkle {
             guard sn != 0 else { return false }
             if fn & 1 == 1 || fn == sn {
                 r = nodeHash(p, r)
-                if fn & 1 == 0 {
-                    repeat {
-                        fn >>= 1
-                        sn >>= 1
-                    } while fn & 1 == 0 && fn != 0
-                }
+                if fn & 1 == 0 { shiftToOddOrZero(&fn, &sn) }
             } else {
                 r = nodeHash(r, p)
             }
@@ -143,12 +146,7 @@ public enum Merkle {
             if fn & 1 == 1 || fn == sn {
                 fr = nodeHash(c, fr)
                 sr = nodeHash(c, sr)
-                if fn & 1 == 0 {
-                    repeat {
-                        fn >>= 1
-                        sn >>= 1
-                    } while fn & 1 == 0 && fn != 0
-                }
+                if fn & 1 == 0 { shiftToOddOrZero(&fn, &sn) }
             } else {
                 sr = nodeHash(sr, c)
             }
