@@ -299,6 +299,33 @@ enum OpenAPIDocument {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["insz"], "properties": {"insz": {"type": "string"}}, "examples": [{"insz": "85073003328"}]}}}},
             "responses": {"200": {"description": "The disclosures with their inclusion proofs against one checkpoint (JSON), or a printable report in Dutch (format=html).", "content": {"application/json": {"schema": {"type": "object", "required": ["checkpoint", "treeSize", "logKey", "disclosures"], "properties": {"checkpoint": {"type": ["string", "null"]}, "treeSize": {"type": "integer"}, "logKey": {"type": "string"}, "disclosures": {"type": "array", "items": {"type": "object", "required": ["index", "disclosedAt", "recipient", "purpose", "caseReference", "fields", "outcome", "entry", "inclusionProof"]}}}}}, "text/html": {"schema": {"type": "string"}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "Not the expected object.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "422": {"description": "The national number is not valid.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
           }
+        },
+        "/v1/exchange/follows": {
+          "post": {
+            "tags": ["exchange"],
+            "summary": "Enrol a person on the client's follow list (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "description": "Needs a protocol in force with the follow channel; until may not exceed its longest follow period. The enrolment, or its refusal, is a disclosure record.",
+            "parameters": [{"name": "X-Request-Id", "in": "header", "required": false, "description": "The caller's request id; recorded with the disclosure and echoed.", "schema": {"type": "string", "maxLength": 200}}, {"name": "traceparent", "in": "header", "required": false, "description": "W3C trace context; recorded with the disclosure and echoed.", "schema": {"type": "string", "maxLength": 55}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["insz", "purpose", "caseReference", "until"], "properties": {"insz": {"type": "string"}, "purpose": {"type": "string"}, "caseReference": {"type": "string", "minLength": 1, "maxLength": 100}, "until": {"type": "string", "format": "date"}}, "examples": [{"insz": "85073003328", "purpose": "ART_1_2_INTEGRATION_EFFORTS", "caseReference": "DVZ-2026-0001", "until": "2027-06-30"}]}}}},
+            "responses": {"201": {"description": "The follow (never the national number).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Follow"}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "Not the expected object, or a bad case reference.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"description": "The client's role, or no protocol authorises following (detail names the condition).", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "422": {"description": "An invalid national number, an until that is not a date, in the past, or beyond the protocol's longest follow period.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "503": {"description": "The enrolment could not be recorded.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          },
+          "get": {
+            "tags": ["exchange"],
+            "summary": "The client's follow list (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "parameters": [{"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}}, {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+            "responses": {"200": {"description": "Follows in enrolment order with their state today; next is the cursor of the next page, or null.", "content": {"application/json": {"schema": {"type": "object", "required": ["follows", "next"], "properties": {"follows": {"type": "array", "items": {"$ref": "#/components/schemas/Follow"}}, "next": {"type": ["string", "null"]}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "A bad cursor or limit.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
+          }
+        },
+        "/v1/exchange/follows/{id}/end": {
+          "post": {
+            "tags": ["exchange"],
+            "summary": "End a follow (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "X-Request-Id", "in": "header", "required": false, "description": "The caller's request id; recorded with the disclosure and echoed.", "schema": {"type": "string", "maxLength": 200}}, {"name": "traceparent", "in": "header", "required": false, "description": "W3C trace context; recorded with the disclosure and echoed.", "schema": {"type": "string", "maxLength": 55}}],
+            "responses": {"200": {"description": "The ended follow; the ending is a disclosure record.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Follow"}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "404": {"description": "No such follow for this client.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "409": {"description": "The follow has ended already.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          }
         }
       },
       "components": {
@@ -396,6 +423,11 @@ enum OpenAPIDocument {
             "description": "A disclosure record as stored in the log (docs/transparency.md), with its log index.",
             "required": ["index", "disclosureId", "at", "clientId", "party", "purpose", "channel", "caseReference", "fields", "outcome", "referenceDate", "subjectPseudonym", "requestId"],
             "properties": {"index": {"type": "integer"}, "disclosureId": {"type": "string"}, "at": {"type": "string"}, "clientId": {"type": "string"}, "party": {"type": "string"}, "purpose": {"type": "string"}, "channel": {"type": "string"}, "caseReference": {"type": "string"}, "protocolId": {"type": "string"}, "protocolVersion": {"type": "integer"}, "fields": {"type": "array", "items": {"type": "string"}}, "outcome": {"type": "string"}, "referenceDate": {"type": "string"}, "subjectPseudonym": {"type": "string"}, "requestId": {"type": "string"}, "traceparent": {"type": "string"}}
+          },
+          "Follow": {
+            "type": "object",
+            "required": ["id", "subject", "purpose", "caseReference", "until", "state", "protocol", "createdAt", "endedAt"],
+            "properties": {"id": {"type": "string", "format": "uuid"}, "subject": {"type": "string", "description": "the keyed pseudonym of the national number"}, "purpose": {"type": "string"}, "caseReference": {"type": "string"}, "until": {"type": "string", "format": "date"}, "state": {"type": "string", "enum": ["active", "ended", "expired", "protocol_not_in_force"]}, "protocol": {"type": "object", "required": ["id", "version"], "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}}, "createdAt": {"type": "string"}, "endedAt": {"type": ["string", "null"]}, "disclosureId": {"type": "string", "format": "uuid"}}
           }
         },
         "responses": {

@@ -7,6 +7,7 @@ public struct ExchangeService: Sendable {
     public let register: Register
     public let protocols: ProtocolRegistry
     public let store: any ExchangeStore
+    public let followStore: any FollowStore
     public let pseudonymizer: Pseudonymizer
     public let clock: @Sendable () -> Instant
     public let today: @Sendable () -> LocalDate
@@ -14,12 +15,13 @@ public struct ExchangeService: Sendable {
     private let recorder: GroupCommit<DisclosureRecord>
 
     public init(
-        register: Register, protocols: ProtocolRegistry, store: any ExchangeStore, pseudonymizer: Pseudonymizer,
+        register: Register, protocols: ProtocolRegistry, store: any ExchangeStore & FollowStore, pseudonymizer: Pseudonymizer,
         clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate
     ) {
         self.register = register
         self.protocols = protocols
         self.store = store
+        self.followStore = store
         self.pseudonymizer = pseudonymizer
         self.clock = clock
         self.today = today
@@ -95,5 +97,84 @@ public struct ExchangeService: Sendable {
             throw RecordNotStored(underlying: "\(type(of: error))")
         }
         return outcomes
+    }
+
+    // MARK: - Follow lists
+
+    /// The answer to an enrolment.
+    public enum Enrolment: Sendable {
+        case enrolled(Follow, disclosureId: UUID)
+        case denied(disclosureId: UUID, reason: DisclosureDecision.DenialReason)
+        /// `until` lies beyond the longest period the protocol allows; nothing was stored.
+        case tooLong(maxDays: Int)
+    }
+
+    func record(_ client: RegisteredClient, purpose: String, caseReference: String, subject: String, outcome: String, protocol: (String, Int)?,
+                requestId: String, traceparent: String?) -> DisclosureRecord {
+        DisclosureRecord(
+            disclosureId: UUID(), at: clock(), clientId: client.id, party: client.party, purpose: purpose, channel: .follow,
+            caseReference: caseReference, protocolId: `protocol`?.0, protocolVersion: `protocol`?.1, fields: [], outcome: outcome,
+            referenceDate: today(), subjectPseudonym: subject, requestId: requestId, traceparent: traceparent)
+    }
+
+    /// Enrols a person on a client's follow list, if a protocol in force allows the follow channel
+    /// for its party and the purpose, until at most the protocol's longest follow period. The
+    /// enrolment, or its refusal, is a disclosure record.
+    public func enrol(
+        insz: NationalNumber, purpose: String, caseReference: String, until: LocalDate, client: RegisteredClient, requestId: String, traceparent: String?
+    ) async throws -> Enrolment {
+        let policy = try await protocols.policy()
+        let day = today()
+        let subject = pseudonymizer.pseudonym(of: insz)
+        switch policy.decide(party: client.party, purpose: purpose, channel: .follow, fields: nil, on: day) {
+        case .denied(let reason):
+            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: reason.rawValue, protocol: nil,
+                                requestId: requestId, traceparent: traceparent)
+            try await append(record)
+            return .denied(disclosureId: record.disclosureId, reason: reason)
+        case .allowed(let protocolId, let version, _):
+            let document = policy.protocols.first { $0.document.id == protocolId && $0.document.version == version }?.document
+            let maxDays = document?.channels.first { $0.channel == .follow }?.maxFollowDays ?? 365
+            guard until <= day.adding(days: maxDays) else { return .tooLong(maxDays: maxDays) }
+            let follow = Follow(
+                id: UUID(), clientId: client.id, party: client.party, purpose: purpose, caseReference: caseReference, insz: insz.digits,
+                subjectPseudonym: subject, protocolId: protocolId, protocolVersion: version, createdAt: clock(), until: until)
+            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: "enrolled",
+                                protocol: (protocolId, version), requestId: requestId, traceparent: traceparent)
+            do {
+                try await followStore.insertFollow(follow, record: record)
+            } catch {
+                throw RecordNotStored(underlying: "\(type(of: error))")
+            }
+            return .enrolled(follow, disclosureId: record.disclosureId)
+        }
+    }
+
+    /// Ends one of a client's follows, recording the ending as a disclosure; nil when the client has
+    /// no such follow, `ended == false` when it had ended already.
+    public func endFollow(id: UUID, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> (follow: Follow, ended: Bool)? {
+        guard let current = try await followStore.follow(id: id, clientId: client.id) else { return nil }
+        let record = record(client, purpose: current.purpose, caseReference: current.caseReference, subject: current.subjectPseudonym, outcome: "ended",
+                            protocol: (current.protocolId, current.protocolVersion), requestId: requestId, traceparent: traceparent)
+        return try await followStore.endFollow(id: id, clientId: client.id, at: clock(), record: record)
+    }
+
+    /// A client's follows with their state today, after a cursor.
+    public func follows(client: RegisteredClient, after cursor: Int?, limit: Int) async throws -> [(position: Int, follow: Follow, state: Follow.State)] {
+        let policy = try await protocols.policy()
+        let day = today()
+        return try await followStore.follows(clientId: client.id, after: cursor, limit: limit).map { position, follow in
+            let inForce: Bool
+            if case .allowed = policy.decide(party: follow.party, purpose: follow.purpose, channel: .follow, fields: nil, on: day) { inForce = true } else { inForce = false }
+            return (position, follow, follow.state(on: day, protocolInForce: inForce))
+        }
+    }
+
+    private func append(_ record: DisclosureRecord) async throws {
+        do {
+            try await recorder.submit([record])
+        } catch {
+            throw RecordNotStored(underlying: "\(type(of: error))")
+        }
     }
 }

@@ -1,4 +1,5 @@
 public import KoppelingCore
+public import struct Foundation.UUID
 
 /// Where clients, used token ids, disclosure records and server secrets are kept.
 public protocol ExchangeStore: Sendable {
@@ -25,4 +26,21 @@ public protocol ExchangeStore: Sendable {
 
     /// A named secret of this server, created on first use (32 random bytes).
     func serverSecret(named name: String) async throws -> [UInt8]
+}
+
+/// Where the follow lists are kept. Enrolling and ending are disclosures: each is stored with its
+/// disclosure record (and so its log entry) in one transaction.
+public protocol FollowStore: Sendable {
+    /// Stores a new follow and its disclosure record.
+    func insertFollow(_ follow: Follow, record: DisclosureRecord) async throws
+
+    /// Ends a client's follow and stores the disclosure record of the ending; nil if the client has
+    /// no such follow, the follow as it was if it had ended already (nothing is stored then).
+    func endFollow(id: UUID, clientId: String, at: Instant, record: DisclosureRecord) async throws -> (follow: Follow, ended: Bool)?
+
+    /// One of a client's follows.
+    func follow(id: UUID, clientId: String) async throws -> Follow?
+
+    /// A client's follows in creation order, after a cursor (the position of the last one listed).
+    func follows(clientId: String, after cursor: Int?, limit: Int) async throws -> [(position: Int, follow: Follow)]
 }

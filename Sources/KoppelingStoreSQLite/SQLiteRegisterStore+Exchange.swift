@@ -79,8 +79,13 @@ extension SQLiteRegisterStore: ExchangeStore {
     /// Stores records as the next entries of the transparency log, with the node hashes they
     /// complete, in one transaction.
     public func appendDisclosures(_ records: [DisclosureRecord]) async throws {
+        try await write { db in try Self.appendDisclosures(db, records) }
+    }
+
+    /// Appends records to the log within a transaction.
+    static func appendDisclosures(_ db: Database, _ records: [DisclosureRecord]) throws {
         let texts = records.map(\.canonicalJSON)
-        try await write { db in
+        do {
             let size = try Self.logSize(db)
             var frontier = try Self.frontier(db, size: size)
             let statement = try db.cachedStatement(
@@ -94,6 +99,25 @@ extension SQLiteRegisterStore: ExchangeStore {
             }
         }
     }
+
+    static func registerFollowMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-follows") { db in
+            try db.execute(sql: """
+                CREATE TABLE follow (
+                    position INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    client TEXT NOT NULL,
+                    insz TEXT NOT NULL,
+                    until TEXT NOT NULL,
+                    ended_at INTEGER,
+                    record TEXT NOT NULL
+                );
+                CREATE INDEX follow_by_client ON follow(client, position);
+                CREATE INDEX follow_by_person ON follow(insz) WHERE ended_at IS NULL;
+                """)
+        }
+    }
+
 
     public func disclosures(client: String) async throws -> [DisclosureRecord] {
         try await read { db in
@@ -110,6 +134,50 @@ extension SQLiteRegisterStore: ExchangeStore {
             let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
             try db.execute(sql: "INSERT INTO server_secret (name, secret) VALUES (?, ?)", arguments: [name, Data(secret)])
             return secret
+        }
+    }
+}
+
+extension SQLiteRegisterStore: FollowStore {
+    public func insertFollow(_ follow: Follow, record: DisclosureRecord) async throws {
+        let text = try Self.jsonText(follow)
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO follow (id, client, insz, until, record) VALUES (?, ?, ?, ?, ?)",
+                arguments: [follow.id.lowercasedString, follow.clientId, follow.insz, follow.until.description, text])
+            try Self.appendDisclosures(db, [record])
+        }
+    }
+
+    public func endFollow(id: UUID, clientId: String, at: Instant, record: DisclosureRecord) async throws -> (follow: Follow, ended: Bool)? {
+        try await write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT record FROM follow WHERE id = ? AND client = ?", arguments: [id.lowercasedString, clientId]) else {
+                return nil
+            }
+            var follow = try JSONDecoder().decode(Follow.self, from: Data(text.utf8))
+            guard follow.endedAt == nil else { return (follow, false) }
+            follow.endedAt = at
+            try db.execute(
+                sql: "UPDATE follow SET ended_at = ?, record = ? WHERE id = ?",
+                arguments: [at.microsecondsSinceEpoch, try Self.jsonText(follow), id.lowercasedString])
+            try Self.appendDisclosures(db, [record])
+            return (follow, true)
+        }
+    }
+
+    public func follow(id: UUID, clientId: String) async throws -> Follow? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT record FROM follow WHERE id = ? AND client = ?", arguments: [id.lowercasedString, clientId])
+                .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func follows(clientId: String, after cursor: Int?, limit: Int) async throws -> [(position: Int, follow: Follow)] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT position, record FROM follow WHERE client = ? AND position > ? ORDER BY position LIMIT ?",
+                arguments: [clientId, cursor ?? 0, limit]
+            ).map { row in (Int(row[0] as Int64), try JSONDecoder().decode(Follow.self, from: Data((row[1] as String).utf8))) }
         }
     }
 }

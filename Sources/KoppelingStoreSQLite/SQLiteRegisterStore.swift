@@ -61,6 +61,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         registerProtocolMigrations(&migrator)
         registerExchangeMigrations(&migrator)
         registerTransparencyMigrations(&migrator)
+        registerFollowMigrations(&migrator)
         return migrator
     }
 

@@ -80,3 +80,18 @@ struct DisclosureRecordTests {
         #expect(full.canonicalJSON.contains("\"disclosureId\":\"0190f3c2-1111-7222-8333-444455556666\""))
     }
 }
+
+@Suite("Follows")
+struct FollowStateTests {
+    @Test("a follow is active until its last day, then expired; ended and protocol-not-in-force take precedence as they should")
+    func states() {
+        var follow = Follow(
+            id: UUID(), clientId: "c", party: "dvz", purpose: "P", caseReference: "F", insz: "85073003328", subjectPseudonym: "x",
+            protocolId: "p", protocolVersion: 1, createdAt: Instant(microsecondsSinceEpoch: 0), until: LocalDate("2027-01-31")!)
+        #expect(follow.state(on: LocalDate("2027-01-31")!, protocolInForce: true) == .active)
+        #expect(follow.state(on: LocalDate("2027-02-01")!, protocolInForce: true) == .expired)
+        #expect(follow.state(on: LocalDate("2027-01-01")!, protocolInForce: false) == .protocolNotInForce)
+        follow.endedAt = Instant(microsecondsSinceEpoch: 1)
+        #expect(follow.state(on: LocalDate("2027-01-01")!, protocolInForce: true) == .ended)
+    }
+}

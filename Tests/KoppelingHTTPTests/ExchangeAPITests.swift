@@ -249,4 +249,59 @@ struct ExchangeAPITests {
             #expect(try await fixture.store.disclosures(client: "dvz-residence").first?.fields == [.insz, .status, .contractSignedOn])
         }
     }
+
+    static func send(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, token: String, body: String = "") async throws -> (Int, [String: Any], String) {
+        try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) { response in
+            let text = String(buffer: response.body)
+            return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:], text)
+        }
+    }
+
+    @Test("follow list: enrol, list, end; refusals for too long, another client's follow, a second end; enrolment and ending are log entries")
+    func follows() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let enrol = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"F-1","until":"2027-06-30"}"#
+            let (status, created, text) = try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol)
+            #expect(status == 201)
+            #expect(created["state"] as? String == "active")
+            #expect(!text.contains("85073003328"))
+            let id = try #require(created["id"] as? String)
+            let tooLong = try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol.replacingOccurrences(of: "2027-06-30", with: "2029-01-01"))
+            #expect(tooLong.0 == 422 && tooLong.1["type"] as? String == "urn:koppeling:problem:follow-too-long")
+            let past = try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol.replacingOccurrences(of: "2027-06-30", with: "2026-11-28"))
+            #expect(past.0 == 422)
+            let (_, listed, listedText) = try await Self.send(client, .get, "/v1/exchange/follows", token: token)
+            let follows = try #require(listed["follows"] as? [[String: Any]])
+            #expect(follows.map { $0["id"] as? String } == [id])
+            #expect(follows.first?["subject"] as? String == created["subject"] as? String)
+            #expect(!listedText.contains("85073003328"))
+            // Another client of the same party sees none of it and cannot end it.
+            let other = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, client: "dvz-slow")).1["access_token"] as? String)
+            #expect((try await Self.send(client, .get, "/v1/exchange/follows", token: other).1["follows"] as? [Any])?.isEmpty == true)
+            #expect(try await Self.send(client, .post, "/v1/exchange/follows/\(id)/end", token: other).0 == 404)
+            let ended = try await Self.send(client, .post, "/v1/exchange/follows/\(id)/end", token: token)
+            #expect(ended.0 == 200 && ended.1["state"] as? String == "ended")
+            #expect(try await Self.send(client, .post, "/v1/exchange/follows/\(id)/end", token: token).0 == 409)
+            let records = try await fixture.store.disclosures(client: "dvz-residence")
+            #expect(records.map(\.outcome) == ["enrolled", "ended"])
+            #expect(records.allSatisfy { $0.channel == .follow && $0.caseReference == "F-1" && $0.fields.isEmpty })
+        }
+    }
+
+    @Test("a follow under a suspended protocol produces nothing: listed as protocol_not_in_force, and new enrolments are refused and recorded")
+    func followUnderSuspendedProtocol() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let enrol = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"F-2","until":"2027-01-31"}"#
+            #expect(try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol).0 == 201)
+            _ = try await fixture.services.protocols.suspend(id: "kbi-dvz-integration-efforts", version: 1, reason: "audit", actor: "test")
+            let (_, listed, _) = try await Self.send(client, .get, "/v1/exchange/follows", token: token)
+            #expect((listed["follows"] as? [[String: Any]])?.first?["state"] as? String == "protocol_not_in_force")
+            let refused = try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol)
+            #expect(refused.0 == 403)
+            #expect((refused.1["detail"] as? String)?.hasPrefix("suspended") == true)
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["enrolled", "suspended"])
+        }
+    }
 }
