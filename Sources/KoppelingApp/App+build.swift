@@ -30,7 +30,7 @@ public enum KoppelingApp {
         store: SQLiteRegisterStore, configuration: KoppelingConfiguration, today: @escaping @Sendable () -> LocalDate
     ) async throws -> KoppelingServices {
         let clock = SQLiteRegisterStore.systemClock
-        let register = Register(store: store, engine: StatusEngine(), policy: configuration.policy)
+        let register = Register(store: store, engine: StatusEngine(), policy: configuration.policy, today: today)
         let protocols = ProtocolRegistry(store: store, clock: clock)
         let signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "token-signing-key"))
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))

@@ -28,6 +28,7 @@ public struct ExchangeController: Sendable {
         recipients.post("follows", use: enrol)
         recipients.get("follows", use: listFollows)
         recipients.post("follows/:id/end", use: endFollow)
+        recipients.get("changes", use: changes)
     }
 
     /// Refuses a client above its rate: 429 with `Retry-After`.
@@ -307,5 +308,24 @@ public struct ExchangeController: Sendable {
             throw Problem(status: .conflict, type: Problem.typeURI("follow-already-ended"), title: "This follow has ended already")
         }
         return Response.json(Self.followValue(result.follow, state: .ended).canonicalText, noStore: true)
+    }
+
+    /// `GET /v1/exchange/changes?after=SEQ&limit=N`: the client's change notices in sequence order,
+    /// resumable from the last sequence number seen.
+    @Sendable func changes(_ request: Request, context: Context) async throws -> Response {
+        let client = try context.requireClient()
+        var after = 0
+        if let text = request.uri.queryParameters["after"] {
+            guard let value = Int(String(text)), value >= 0 else { throw Problem.badRequest("after must be a sequence number ≥ 0") }
+            after = value
+        }
+        var limit = 100
+        if let text = request.uri.queryParameters["limit"] {
+            guard let value = Int(String(text)), (1...1000).contains(value) else { throw Problem.badRequest("limit must be 1 to 1000") }
+            limit = value
+        }
+        let notices = try await exchange.register.store.notices(clientId: client.id, after: after, limit: limit)
+        let last = notices.last.map { String($0.sequence) } ?? "null"
+        return Response.json("{\"notices\":[" + notices.map(\.body).joined(separator: ",") + "],\"last\":" + last + "}", noStore: true)
     }
 }

@@ -326,6 +326,15 @@ enum OpenAPIDocument {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "X-Request-Id", "in": "header", "required": false, "description": "The caller's request id; recorded with the disclosure and echoed.", "schema": {"type": "string", "maxLength": 200}}, {"name": "traceparent", "in": "header", "required": false, "description": "W3C trace context; recorded with the disclosure and echoed.", "schema": {"type": "string", "maxLength": 55}}],
             "responses": {"200": {"description": "The ended follow; the ending is a disclosure record.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Follow"}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "404": {"description": "No such follow for this client.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "409": {"description": "The follow has ended already.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
           }
+        },
+        "/v1/exchange/changes": {
+          "get": {
+            "tags": ["exchange"],
+            "summary": "The client's change notices, in sequence order (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "parameters": [{"name": "after", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}, "description": "the last sequence number seen"}, {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+            "responses": {"200": {"description": "Notices after the given sequence number; last is the last one's sequence, or null.", "content": {"application/json": {"schema": {"type": "object", "required": ["notices", "last"], "properties": {"notices": {"type": "array", "items": {"type": "object", "required": ["sequence", "followId", "subject", "caseReference", "protocol", "recordedAt", "changed", "current", "disclosureId"]}}, "last": {"type": ["integer", "null"]}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "A bad after or limit.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
+          }
         }
       },
       "components": {

@@ -64,7 +64,7 @@ public struct RegisterController<Context: RequestContext>: Sendable {
         }
         let summary: AppendSummary
         do {
-            summary = try await register.store.append(events)
+            summary = try await register.append(events)
         } catch let error as StoreError {
             if let conflict = error.conflict {
                 throw Problem(

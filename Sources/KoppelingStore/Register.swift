@@ -10,11 +10,24 @@ public struct Register: Sendable {
     public let engine: StatusEngine
     /// The national-number policy.
     public let policy: NationalNumber.Policy
+    /// Decides the change notices stored events cause for followed persons.
+    public let notices: ChangeNoticePlanner
 
-    public init(store: any RegisterStore, engine: StatusEngine, policy: NationalNumber.Policy) {
+    public init(store: any RegisterStore, engine: StatusEngine, policy: NationalNumber.Policy, today: @escaping @Sendable () -> LocalDate) {
         self.store = store
         self.engine = engine
         self.policy = policy
+        self.notices = ChangeNoticePlanner(engine: engine, today: today)
+    }
+
+    /// Stores events (all or nothing) with the change notices they cause.
+    public func append(_ events: [Event]) async throws -> AppendSummary {
+        try await store.append(events, notices: notices)
+    }
+
+    /// Streams events in (all or nothing) with the change notices they cause.
+    public func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary {
+        try store.appendStreaming(from: source, notices: notices)
     }
 
     /// The status of a person for a reference date, optionally as known at an instant.
@@ -28,7 +41,7 @@ public struct Register: Sendable {
         let mapper = KBIDossierMapper(policy: policy)
         let result = try mapper.map(data)
         let snapshot = result.events
-        let summary = try await store.appendPlanned(for: result.insz) { existing in
+        let summary = try await store.appendPlanned(for: result.insz, notices: notices) { existing in
             SnapshotReconciliation.plan(existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
         }
         return KBIImportReport(

@@ -35,17 +35,18 @@ public protocol EventBatchSource {
 public protocol RegisterStore: Sendable {
     /// Stores a batch of events: all or nothing. An event whose id is stored with the same content
     /// is counted as already present; with other content the whole batch is refused with
-    /// ``StoreError/conflict(index:eventId:)``.
-    func append(_ events: [Event]) async throws -> AppendSummary
+    /// ``StoreError/conflict(index:eventId:)``. With a planner, the change notices the new events
+    /// cause for followed persons are stored in the same transaction.
+    func append(_ events: [Event], notices: ChangeNoticePlanner?) async throws -> AppendSummary
 
     /// Stores every batch a source yields in one transaction: all or nothing. It blocks the calling
     /// thread for the whole import, so it is meant for the command line, not for request handlers.
     /// The source may be read on another thread, ahead of the writes.
-    func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary
+    func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) throws -> AppendSummary
 
     /// Reads a person's stored events and stores the events `plan` derives from them, in one
     /// transaction, so that no other write slips in between.
-    func appendPlanned(for insz: NationalNumber, _ plan: @escaping @Sendable ([Event]) throws -> [Event]) async throws -> AppendSummary
+    func appendPlanned(for insz: NationalNumber, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]) async throws -> AppendSummary
 
     /// A person's events in recording order.
     func events(of insz: NationalNumber) async throws -> [Event]
@@ -57,6 +58,21 @@ public protocol RegisterStore: Sendable {
 
     /// How many events and persons are stored.
     func counts() async throws -> (events: Int, persons: Int)
+
+    /// A client's change notices after a sequence number, in sequence order (the JSON bodies).
+    func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)]
+}
+
+extension RegisterStore {
+    /// Stores a batch of events without change notices (tests and tools).
+    public func append(_ events: [Event]) async throws -> AppendSummary {
+        try await append(events, notices: nil)
+    }
+
+    /// Streams events in without change notices (tests and tools).
+    public func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary {
+        try appendStreaming(from: source, notices: nil)
+    }
 }
 
 /// A storage failure, in the interface's own terms: drivers' errors never reach a client.

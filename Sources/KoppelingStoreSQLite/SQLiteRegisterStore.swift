@@ -62,15 +62,22 @@ public final class SQLiteRegisterStore: RegisterStore {
         registerExchangeMigrations(&migrator)
         registerTransparencyMigrations(&migrator)
         registerFollowMigrations(&migrator)
+        registerNoticeMigrations(&migrator)
         return migrator
     }
 
-    public func append(_ events: [Event]) async throws -> AppendSummary {
+    public func append(_ events: [Event], notices: ChangeNoticePlanner?) async throws -> AppendSummary {
         let now = clock()
-        return try await write { db in try Self.insert(events, recordedAt: now, db: db) }
+        return try await write { db in
+            let tracking = try notices != nil && Self.hasActiveFollows(db)
+            var stored = NewEvents(tracking: tracking)
+            let summary = try Self.insert(events.map(EventRow.init), recordedAt: now, db: db, stored: &stored)
+            if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
+            return summary
+        }
     }
 
-    public func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary {
+    public func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) throws -> AppendSummary {
         let now = clock()
         // Rows are rendered on the reading thread; the writer only binds and inserts.
         let rows = BatchPrefetcher(source) { events in events.map(EventRow.init) }
@@ -78,25 +85,36 @@ public final class SQLiteRegisterStore: RegisterStore {
             try writer.write { db in
                 var summary = AppendSummary()
                 var offset = 0
+                let tracking = try notices != nil && Self.hasActiveFollows(db)
+            var stored = NewEvents(tracking: tracking)
                 while let batch = try rows.next() {
                     do {
-                        summary.add(try Self.insert(batch, recordedAt: now, db: db))
+                        summary.add(try Self.insert(batch, recordedAt: now, db: db, stored: &stored))
+                        // Only followed persons' new events are kept for the notices, batch by batch.
+                        try Self.keepFollowed(db, &stored)
                     } catch let error as StoreError {
                         if let conflict = error.conflict { throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId) }
                         throw error
                     }
                     offset += batch.count
                 }
+                if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
                 return summary
             }
         }
     }
 
-    public func appendPlanned(for insz: NationalNumber, _ plan: @escaping @Sendable ([Event]) throws -> [Event]) async throws -> AppendSummary {
+    public func appendPlanned(
+        for insz: NationalNumber, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+    ) async throws -> AppendSummary {
         let now = clock()
         return try await write { db in
             let existing = try Self.fetchEvents(of: insz, db: db)
-            return try Self.insert(try plan(existing), recordedAt: now, db: db)
+            let tracking = try notices != nil && Self.hasActiveFollows(db)
+            var stored = NewEvents(tracking: tracking)
+            let summary = try Self.insert(try plan(existing).map(EventRow.init), recordedAt: now, db: db, stored: &stored)
+            if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
+            return summary
         }
     }
 
@@ -167,11 +185,12 @@ public final class SQLiteRegisterStore: RegisterStore {
         }
     }
 
-    private static func insert(_ events: [Event], recordedAt: Instant, db: Database) throws -> AppendSummary {
-        try insert(events.map(EventRow.init), recordedAt: recordedAt, db: db)
+    private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database) throws -> AppendSummary {
+        var stored = NewEvents(tracking: false)
+        return try insert(rows, recordedAt: recordedAt, db: db, stored: &stored)
     }
 
-    private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database) throws -> AppendSummary {
+    private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database, stored: inout NewEvents) throws -> AppendSummary {
         var summary = AppendSummary()
         guard !rows.isEmpty else { return summary }
         let statement = try db.cachedStatement(sql: insertSQL)
@@ -181,6 +200,7 @@ public final class SQLiteRegisterStore: RegisterStore {
             try statement.execute(arguments: [row.id, row.insz, row.type, row.effectiveDate, recorded, row.source, row.data])
             if db.changesCount == 1 {
                 summary.stored += 1
+                if stored.tracking { stored.byPerson[row.insz, default: []].insert(row.id) }
             } else {
                 let existing = try Row.fetchOne(select, arguments: [row.id])
                 guard let existing,
@@ -197,7 +217,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         return summary
     }
 
-    private static func fetchEvents(of insz: NationalNumber, db: Database) throws -> [Event] {
+    static func fetchEvents(of insz: NationalNumber, db: Database) throws -> [Event] {
         let cursor = try Row.fetchCursor(
             db, sql: "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event WHERE insz = ? ORDER BY seq",
             arguments: [insz.digits])
@@ -208,7 +228,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         return events
     }
 
-    private static let readPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
+    static let readPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
 
     private static func event(from row: Row) throws -> Event {
         let dataText: String = row[6]

@@ -38,6 +38,7 @@ struct AccessAPITests {
         "POST /v1/exchange/follows": [.recipient],
         "GET /v1/exchange/follows": [.recipient],
         "POST /v1/exchange/follows/{id}/end": [.recipient],
+        "GET /v1/exchange/changes": [.recipient],
         "GET /v1/transparency/entries": [.staff],
         "POST /v1/audit/disclosures/search": [.staff],
         "POST /v1/citizen/disclosures": [.citizenPortal],

@@ -304,4 +304,51 @@ struct ExchangeAPITests {
             #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["enrolled", "suspended"])
         }
     }
+
+    struct Batches: EventBatchSource {
+        var batches: [[Event]]
+        mutating func nextBatch() throws -> [Event]? { batches.isEmpty ? nil : batches.removeFirst() }
+    }
+
+    @Test("change notices: stored events that change a followed person's allowed fields notify the follower, in gapless sequence, by every ingestion path")
+    func changeNotices() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let enrol = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"N-1","until":"2027-06-30"}"#
+            let (_, follow, _) = try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol)
+            var person = EventFactory()
+            var stranger = EventFactory(insz: "17073003384")
+            let register = fixture.services.register
+            // A certificate through the API path: status and certificate date change.
+            let certificate = person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "IA-1")))
+            _ = try await register.append([certificate, stranger.make("2026-11-01", .registered(.init(kind: .first, agency: "agii")))])
+            // Stored again: nothing new, no notice. A stranger's event: no notice.
+            _ = try await register.append([certificate])
+            _ = try await register.append([stranger.make("2026-11-02", .contractSigned(.init(agency: "agii", components: [.dutch])))])
+            // A retraction of the certificate through the streaming path: the status falls back.
+            let retraction = person.make("2026-11-25", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))
+            _ = try register.appendStreaming(from: Batches(batches: [[retraction]]))
+            let (status, feed, text) = try await Self.send(client, .get, "/v1/exchange/changes?after=0", token: token)
+            #expect(status == 200)
+            let notices = try #require(feed["notices"] as? [[String: Any]])
+            #expect(notices.map { $0["sequence"] as? Int } == [1, 2])
+            #expect(notices.allSatisfy { $0["followId"] as? String == follow["id"] as? String && $0["caseReference"] as? String == "N-1" })
+            #expect(Set(try #require(notices[0]["changed"] as? [String])).isSuperset(of: ["status", "certificateIssuedOn"]))
+            #expect((notices[0]["current"] as? [String: Any])?["status"] as? String == "fulfilled_certificate")
+            #expect((notices[1]["current"] as? [String: Any])?["status"] as? String == "in_trajectory")
+            // The current fields are exactly those the protocol allows (the shipped one allows them all, insz included).
+            #expect(Set(((notices[0]["current"] as? [String: Any]) ?? [:]).keys) == Set(DisclosureField.allCases.map(\.rawValue)))
+            #expect(text.components(separatedBy: "85073003328").count - 1 == 2, "the national number only as the allowed insz field")
+            #expect(feed["last"] as? Int == 2)
+            let resumed = try await Self.send(client, .get, "/v1/exchange/changes?after=1", token: token)
+            #expect((resumed.1["notices"] as? [[String: Any]])?.map { $0["sequence"] as? Int } == [2])
+            // Each notice is a disclosure record, so a log entry.
+            let records = try await fixture.store.disclosures(client: "dvz-residence")
+            #expect(records.map(\.outcome) == ["enrolled", "notice", "notice"])
+            // After the follow ends, changes produce nothing.
+            _ = try await Self.send(client, .post, "/v1/exchange/follows/\(follow["id"] as? String ?? "")/end", token: token)
+            _ = try await register.append([person.make("2026-11-26", .certificateIssued(.init(kind: .integrationCertificate, documentId: "IA-2")))])
+            #expect((try await Self.send(client, .get, "/v1/exchange/changes?after=2", token: token).1["notices"] as? [Any])?.isEmpty == true)
+        }
+    }
 }

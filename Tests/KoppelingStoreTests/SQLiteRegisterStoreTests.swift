@@ -92,7 +92,7 @@ struct SQLiteRegisterStoreTests {
     @Test("a KBI answer imported twice adds nothing; a changed answer retracts what disappeared")
     func kbiReimportAndReconciliation() async throws {
         let store = try SQLiteRegisterStore()
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
+        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
         let url = TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml")
         let data = try Data(contentsOf: url)
         let first = try await register.importKBI(data)
@@ -122,7 +122,7 @@ struct SQLiteRegisterStoreTests {
     @Test("a failed KBI file stores nothing")
     func failedKBIFileStoresNothing() async throws {
         let store = try SQLiteRegisterStore()
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy)
+        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
         for name in ["malformed.xml", "bad-date.xml"] {
             let data = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent(name))
             await #expect(throws: KBIImportError.self) { _ = try await register.importKBI(data) }

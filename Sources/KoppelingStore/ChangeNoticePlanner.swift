@@ -1,0 +1,81 @@
+public import KoppelingCore
+public import struct Foundation.UUID
+
+/// A change notice for one follower: what changed in the fields its protocol allows, the
+/// person's current allowed fields, and the disclosure record the notice is.
+public struct PlannedNotice: Sendable {
+    public var follow: Follow
+    public var changed: [DisclosureField]
+    public var current: [(field: DisclosureField, value: JSONValue)]
+    /// The instant the events that caused it were recorded (or the sweep ran).
+    public var recordedAt: Instant
+    public var record: DisclosureRecord
+
+    /// The notice as the client receives it, with its sequence number.
+    public func body(sequence: Int) -> String {
+        JSONValue.object([
+            "sequence": .integer(Int64(sequence)),
+            "followId": .string(follow.id.lowercasedString),
+            "subject": .string(follow.subjectPseudonym),
+            "caseReference": .string(follow.caseReference),
+            "protocol": .object(["id": .string(follow.protocolId), "version": .integer(Int64(follow.protocolVersion))]),
+            "recordedAt": .string(recordedAt.description),
+            "changed": .array(changed.map { .string($0.rawValue) }),
+            "current": .object(Dictionary(uniqueKeysWithValues: current.map { ($0.field.rawValue, $0.value) })),
+            "disclosureId": .string(record.disclosureId.lowercasedString),
+        ]).canonicalText
+    }
+}
+
+/// Decides the change notices that new events cause, for the backends to store in the same
+/// transaction as the events. Pure: it is given the follows, the events before and after, and
+/// the protocol set, all read inside that transaction.
+public struct ChangeNoticePlanner: Sendable {
+    let projection: DisclosureProjection
+    let today: @Sendable () -> LocalDate
+
+    public init(engine: StatusEngine, today: @escaping @Sendable () -> LocalDate) {
+        self.projection = DisclosureProjection(engine: engine)
+        self.today = today
+    }
+
+    /// The notices for one person's followers: one per follow that is active today under a
+    /// protocol in force whose allowed fields (for today) differ before and after.
+    public func plan(
+        insz: NationalNumber, follows: [Follow], before: [Event], after: [Event], protocols: [ProtocolRecord], recordedAt: Instant
+    ) -> [PlannedNotice] {
+        plan(follows: follows, protocols: protocols, recordedAt: recordedAt, day: today()) { fields, day in
+            (projection.project(before, insz: insz, on: day, fields: fields), projection.project(after, insz: insz, on: day, fields: fields))
+        }
+    }
+
+    /// The notices that time alone causes on `day` (a window closes, an exemption ends): the
+    /// allowed fields on `day` against those on the day before, for the same events.
+    public func sweep(insz: NationalNumber, follows: [Follow], events: [Event], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant) -> [PlannedNotice] {
+        plan(follows: follows, protocols: protocols, recordedAt: instant, day: day) { fields, day in
+            (projection.project(events, insz: insz, on: day.adding(days: -1), fields: fields), projection.project(events, insz: insz, on: day, fields: fields))
+        }
+    }
+
+    private func plan(
+        follows: [Follow], protocols: [ProtocolRecord], recordedAt: Instant, day: LocalDate,
+        compare: ([DisclosureField], LocalDate) -> (before: [(field: DisclosureField, value: JSONValue)], after: [(field: DisclosureField, value: JSONValue)])
+    ) -> [PlannedNotice] {
+        let policy = DisclosurePolicy(protocols: protocols)
+        var notices: [PlannedNotice] = []
+        for follow in follows where follow.endedAt == nil && day <= follow.until {
+            guard case .allowed(let protocolId, let version, let fields) = policy.decide(
+                party: follow.party, purpose: follow.purpose, channel: .follow, fields: nil, on: day)
+            else { continue }
+            let (before, after) = compare(fields, day)
+            let changed = zip(before, after).filter { $0.value != $1.value }.map(\.1.field)
+            guard !changed.isEmpty else { continue }
+            let record = DisclosureRecord(
+                disclosureId: UUID(), at: recordedAt, clientId: follow.clientId, party: follow.party, purpose: follow.purpose, channel: .follow,
+                caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: after.map(\.field), outcome: "notice",
+                referenceDate: day, subjectPseudonym: follow.subjectPseudonym, requestId: "notice:\(follow.id.lowercasedString)", traceparent: nil)
+            notices.append(PlannedNotice(follow: follow, changed: changed, current: after, recordedAt: recordedAt, record: record))
+        }
+        return notices
+    }
+}

@@ -1,0 +1,95 @@
+public import KoppelingCore
+public import KoppelingStore
+import Foundation
+import GRDB
+
+/// The events a transaction stored, by person, kept while someone follows persons.
+struct NewEvents {
+    /// Whether any follow is active; if not, nothing is kept and no notice can arise.
+    var tracking: Bool
+    /// National number digits to the ids of the events stored for them in this transaction.
+    var byPerson: [String: Set<String>] = [:]
+}
+
+extension SQLiteRegisterStore {
+    static func registerNoticeMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6-notices") { db in
+            try db.execute(sql: """
+                CREATE TABLE notice (
+                    client TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    follow_id TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (client, seq)
+                ) WITHOUT ROWID;
+                """)
+        }
+    }
+
+    static func hasActiveFollows(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM follow WHERE ended_at IS NULL)") ?? false
+    }
+
+    /// The active follows of persons, by national-number digits.
+    static func activeFollows(_ db: Database, of persons: some Collection<String>) throws -> [String: [Follow]] {
+        var found: [String: [Follow]] = [:]
+        let list = Array(persons)
+        for start in stride(from: 0, to: list.count, by: 500) {
+            let chunk = Array(list[start..<min(start + 500, list.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for text in try String.fetchAll(db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND insz IN (\(marks))", arguments: StatementArguments(chunk)) {
+                let follow = try JSONDecoder().decode(Follow.self, from: Data(text.utf8))
+                found[follow.insz, default: []].append(follow)
+            }
+        }
+        return found
+    }
+
+    /// Drops the persons nobody follows from what a streaming import keeps.
+    static func keepFollowed(_ db: Database, _ stored: inout NewEvents) throws {
+        guard stored.tracking, !stored.byPerson.isEmpty else { return }
+        let followed = try activeFollows(db, of: stored.byPerson.keys)
+        stored.byPerson = stored.byPerson.filter { followed[$0.key] != nil }
+    }
+
+    /// Plans and stores the change notices of a transaction's new events, with their disclosure
+    /// records, inside that transaction; each client's sequence numbers continue without gaps.
+    static func storeNotices(_ db: Database, planner: ChangeNoticePlanner, stored: NewEvents, recordedAt: Instant) throws {
+        guard stored.tracking, !stored.byPerson.isEmpty else { return }
+        let followed = try activeFollows(db, of: stored.byPerson.keys)
+        guard !followed.isEmpty else { return }
+        let protocols = try String.fetchAll(db, sql: "SELECT record FROM protocol_version").map {
+            try JSONDecoder().decode(ProtocolRecord.self, from: Data($0.utf8))
+        }
+        var planned: [PlannedNotice] = []
+        for (digits, follows) in followed.sorted(by: { $0.key < $1.key }) {
+            guard let ids = stored.byPerson[digits], let insz = try? NationalNumber(digits, policy: readPolicy) else { continue }
+            let after = try fetchEvents(of: insz, db: db)
+            let before = after.filter { !ids.contains($0.eventId.lowercasedString) }
+            planned += planner.plan(insz: insz, follows: follows, before: before, after: after, protocols: protocols, recordedAt: recordedAt)
+        }
+        try insertNotices(db, planned)
+    }
+
+    /// Stores planned notices with the next sequence numbers of their clients, and their records.
+    static func insertNotices(_ db: Database, _ planned: [PlannedNotice]) throws {
+        guard !planned.isEmpty else { return }
+        var next: [String: Int] = [:]
+        let insert = try db.cachedStatement(sql: "INSERT INTO notice (client, seq, follow_id, at, body) VALUES (?, ?, ?, ?, ?)")
+        for notice in planned {
+            let client = notice.follow.clientId
+            let sequence = try next[client] ?? ((Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [client]) ?? 0) + 1)
+            next[client] = sequence + 1
+            try insert.execute(arguments: [client, sequence, notice.follow.id.lowercasedString, notice.recordedAt.microsecondsSinceEpoch, notice.body(sequence: sequence)])
+        }
+        try appendDisclosures(db, planned.map(\.record))
+    }
+
+    public func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?", arguments: [clientId, sequence, limit])
+                .map { (Int($0[0] as Int64), $0[1] as String) }
+        }
+    }
+}
