@@ -72,7 +72,9 @@ public enum KoppelingApp {
     /// Serves the same services on several listeners (such as plain HTTP on loopback and mutual TLS
     /// beside it) until SIGTERM or SIGINT, then shuts them down gracefully.
     public static func run(services: KoppelingServices, listeners: [KoppelingConfiguration], logger: Logger) async throws {
-        var group: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: CheckpointService(log: services.transparency))]
+        var group: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: CheckpointService(log: services.transparency)), .init(service: NoticeSweepService(services: services)),
+        ]
         for listener in listeners {
             group.append(.init(service: try buildApplication(services: services, configuration: listener, logger: logger)))
         }
@@ -107,5 +109,21 @@ struct CheckpointService: Service {
             await log.issueCheckpoints(every: .seconds(1))
         }
         _ = try? await log.issueCheckpoint()
+    }
+}
+
+/// The daily pass of change notices: every hour it sweeps today, which stores anything only the
+/// first time a day is swept.
+struct NoticeSweepService: Service {
+    let services: KoppelingServices
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let register = services.register
+                _ = try? await register.store.sweepNotices(on: services.exchange.today(), planner: register.notices, at: services.exchange.clock())
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
     }
 }

@@ -59,6 +59,10 @@ public protocol RegisterStore: Sendable {
     /// How many events and persons are stored.
     func counts() async throws -> (events: Int, persons: Int)
 
+    /// The daily pass: stores the notices that time alone causes on `day` for every active follow,
+    /// once per day; nil when the day was swept already, else how many notices were stored.
+    func sweepNotices(on day: LocalDate, planner: ChangeNoticePlanner, at: Instant) async throws -> Int?
+
     /// A client's change notices after a sequence number, in sequence order (the JSON bodies).
     func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)]
 }

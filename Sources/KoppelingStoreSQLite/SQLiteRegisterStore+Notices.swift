@@ -23,7 +23,32 @@ extension SQLiteRegisterStore {
                     body TEXT NOT NULL,
                     PRIMARY KEY (client, seq)
                 ) WITHOUT ROWID;
+                CREATE TABLE notice_sweep (
+                    day TEXT PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    notices INTEGER NOT NULL
+                );
                 """)
+        }
+    }
+
+    public func sweepNotices(on day: LocalDate, planner: ChangeNoticePlanner, at: Instant) async throws -> Int? {
+        try await write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice_sweep WHERE day = ?", arguments: [day.description]) == 0 else { return nil }
+            let follows = try String.fetchAll(db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND until >= ?", arguments: [day.description])
+                .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
+            let protocols = try String.fetchAll(db, sql: "SELECT record FROM protocol_version").map {
+                try JSONDecoder().decode(ProtocolRecord.self, from: Data($0.utf8))
+            }
+            var planned: [PlannedNotice] = []
+            for (digits, personFollows) in Dictionary(grouping: follows, by: \.insz).sorted(by: { $0.key < $1.key }) {
+                guard let insz = try? NationalNumber(digits, policy: Self.readPolicy) else { continue }
+                let events = try Self.fetchEvents(of: insz, db: db)
+                planned += planner.sweep(insz: insz, follows: personFollows, events: events, protocols: protocols, on: day, at: at)
+            }
+            try Self.insertNotices(db, planned)
+            try db.execute(sql: "INSERT INTO notice_sweep (day, at, notices) VALUES (?, ?, ?)", arguments: [day.description, at.microsecondsSinceEpoch, planned.count])
+            return planned.count
         }
     }
 

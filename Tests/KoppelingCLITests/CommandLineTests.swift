@@ -555,6 +555,16 @@ struct CommandLineTests {
         #expect(tampered.out.hasPrefix("FAIL at index 7"), "\(tampered.out)")
     }
 
+    @Test("notices sweep runs a day once")
+    func noticesSweep() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let first = try koppeling(["notices", "sweep", "--database", "n.sqlite", "--as-of", "2026-12-01"], in: folder)
+        #expect(first.status == 0 && first.out == "2026-12-01: 0 change notice(s) stored\n")
+        let again = try koppeling(["notices", "sweep", "--database", "n.sqlite", "--as-of", "2026-12-01"], in: folder)
+        #expect(again.out == "2026-12-01 was swept already\n")
+        #expect(try koppeling(["notices", "sweep", "--database", "n.sqlite", "--as-of", "1.12.2026"], in: folder).status != 0)
+    }
+
     static var hasTLSTools: Bool {
         ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }

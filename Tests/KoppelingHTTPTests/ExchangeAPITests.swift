@@ -351,4 +351,31 @@ struct ExchangeAPITests {
             #expect((try await Self.send(client, .get, "/v1/exchange/changes?after=2", token: token).1["notices"] as? [Any])?.isEmpty == true)
         }
     }
+
+    @Test("the daily sweep notifies when time alone changes the allowed fields (a registration window closes), once per day")
+    func sweep() async throws {
+        try await withApp(publish: true) { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            var newcomer = EventFactory(insz: "17073003384")
+            _ = try await fixture.services.register.append([
+                newcomer.make("2026-10-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2026-10-01"), periodEnd: nil))),
+                newcomer.make("2026-10-01", .residenceChanged(.init(region: .flanders, nisCode: "44021"))),
+            ])
+            let enrol = #"{"insz":"17073003384","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"S-1","until":"2027-06-30"}"#
+            #expect(try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol).0 == 201)
+            let register = fixture.services.register
+            let engine = register.engine
+            let events = try await register.store.events(of: newcomer.insz)
+            // The first day the status is no longer registration_window_open, found from the engine itself.
+            var day = LocalDate("2026-12-01")!
+            while engine.status(of: events, on: day).status == .registrationWindowOpen { day = day.adding(days: 1) }
+            #expect(try await register.store.sweepNotices(on: day.adding(days: -1), planner: register.notices, at: Instant(microsecondsSinceEpoch: 1)) == 0)
+            #expect(try await register.store.sweepNotices(on: day, planner: register.notices, at: Instant(microsecondsSinceEpoch: 2)) == 1)
+            #expect(try await register.store.sweepNotices(on: day, planner: register.notices, at: Instant(microsecondsSinceEpoch: 3)) == nil)
+            let notices = try #require(try await Self.send(client, .get, "/v1/exchange/changes", token: token).1["notices"] as? [[String: Any]])
+            #expect(notices.count == 1)
+            #expect((notices.first?["current"] as? [String: Any])?["status"] as? String == engine.status(of: events, on: day).status.rawValue)
+            #expect((notices.first?["changed"] as? [String])?.contains("status") == true)
+        }
+    }
 }
