@@ -39,7 +39,8 @@ public enum KoppelingApp {
             register: register, protocols: protocols,
             exchange: ExchangeService(register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today),
             tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock),
-            transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, clock: clock))
+            transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, clock: clock),
+            webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -74,6 +75,7 @@ public enum KoppelingApp {
     public static func run(services: KoppelingServices, listeners: [KoppelingConfiguration], logger: Logger) async throws {
         var group: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CheckpointService(log: services.transparency)), .init(service: NoticeSweepService(services: services)),
+            .init(service: WebhookService(dispatcher: services.webhooks)),
         ]
         for listener in listeners {
             group.append(.init(service: try buildApplication(services: services, configuration: listener, logger: logger)))
@@ -94,9 +96,11 @@ public struct KoppelingServices: Sendable {
     public let exchange: ExchangeService
     public let tokens: TokenService
     public let transparency: TransparencyLog
+    public let webhooks: WebhookDispatcher
 
     var routes: KoppelingRouter.Services {
-        KoppelingRouter.Services(register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency)
+        KoppelingRouter.Services(
+            register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency, webhooks: webhooks.store)
     }
 }
 
@@ -124,6 +128,17 @@ struct NoticeSweepService: Service {
                 _ = try? await register.store.sweepNotices(on: services.exchange.today(), planner: register.notices, at: services.exchange.clock())
                 try? await Task.sleep(for: .seconds(3600))
             }
+        }
+    }
+}
+
+/// Delivers change notices to webhook endpoints while the server runs.
+struct WebhookService: Service {
+    let dispatcher: WebhookDispatcher
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await dispatcher.run()
         }
     }
 }

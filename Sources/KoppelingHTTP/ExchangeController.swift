@@ -10,12 +10,14 @@ public struct ExchangeController: Sendable {
     public let tokens: TokenService
     public let exchange: ExchangeService
     public let limiter: RateLimiter
+    public let webhooks: any WebhookStore
     /// The most lookups one batch request may carry.
     public static var maxBatch: Int { 500 }
 
-    public init(tokens: TokenService, exchange: ExchangeService, limiter: RateLimiter = RateLimiter()) {
+    public init(tokens: TokenService, exchange: ExchangeService, webhooks: any WebhookStore, limiter: RateLimiter = RateLimiter()) {
         self.tokens = tokens
         self.exchange = exchange
+        self.webhooks = webhooks
         self.limiter = limiter
     }
 
@@ -29,6 +31,7 @@ public struct ExchangeController: Sendable {
         recipients.get("follows", use: listFollows)
         recipients.post("follows/:id/end", use: endFollow)
         recipients.get("changes", use: changes)
+        recipients.post("webhook/replay", use: replayWebhook)
     }
 
     /// Refuses a client above its rate: 429 with `Retry-After`.
@@ -327,5 +330,23 @@ public struct ExchangeController: Sendable {
         let notices = try await exchange.register.store.notices(clientId: client.id, after: after, limit: limit)
         let last = notices.last.map { String($0.sequence) } ?? "null"
         return Response.json("{\"notices\":[" + notices.map(\.body).joined(separator: ",") + "],\"last\":" + last + "}", noStore: true)
+    }
+
+    struct ReplayRequest: Decodable {
+        var from: Int
+    }
+
+    /// `POST /v1/exchange/webhook/replay` with `{"from":N}`: delivers the client's notices again
+    /// from sequence N on (and enables a disabled endpoint).
+    @Sendable func replayWebhook(_ request: Request, context: Context) async throws -> Response {
+        let client = try context.requireClient()
+        let body = try await request.body.collect(upTo: 4096)
+        guard let input = try? JSONDecoder().decode(ReplayRequest.self, from: Data(body.readableBytesView)), input.from >= 1 else {
+            throw Problem.badRequest("expected {\"from\": N} with N ≥ 1")
+        }
+        guard try await webhooks.replayWebhook(clientId: client.id, from: input.from) else {
+            throw Problem(status: .notFound, type: Problem.typeURI("webhook-not-found"), title: "This client has no webhook endpoint")
+        }
+        return Response.json(#"{"replayFrom":\#(input.from)}"#)
     }
 }

@@ -335,6 +335,15 @@ enum OpenAPIDocument {
             "parameters": [{"name": "after", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}, "description": "the last sequence number seen"}, {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
             "responses": {"200": {"description": "Notices after the given sequence number; last is the last one's sequence, or null.", "content": {"application/json": {"schema": {"type": "object", "required": ["notices", "last"], "properties": {"notices": {"type": "array", "items": {"type": "object", "required": ["sequence", "followId", "subject", "caseReference", "protocol", "recordedAt", "changed", "current", "disclosureId"]}}, "last": {"type": ["integer", "null"]}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "A bad after or limit.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
           }
+        },
+        "/v1/exchange/webhook/replay": {
+          "post": {
+            "tags": ["exchange"],
+            "summary": "Deliver the client's notices to its webhook again from a sequence number (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["from"], "properties": {"from": {"type": "integer", "minimum": 1}}}}}},
+            "responses": {"200": {"description": "Delivery restarts there.", "content": {"application/json": {"schema": {"type": "object", "required": ["replayFrom"], "properties": {"replayFrom": {"type": "integer"}}}}}}, "400": {"description": "Not the expected object.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "404": {"description": "The client has no webhook endpoint.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          }
         }
       },
       "components": {

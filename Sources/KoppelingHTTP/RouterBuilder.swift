@@ -11,8 +11,13 @@ public enum KoppelingRouter {
         public var exchange: ExchangeService
         public var tokens: TokenService
         public var transparency: TransparencyLog
+        public var webhooks: any WebhookStore
 
-        public init(register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog) {
+        public init(
+            register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog,
+            webhooks: any WebhookStore
+        ) {
+            self.webhooks = webhooks
             self.register = register
             self.protocols = protocols
             self.exchange = exchange
@@ -54,7 +59,7 @@ public enum KoppelingRouter {
         ProtocolController<Context>(registry: services.protocols, today: today).addRoutes(
             public: router.group("v1/protocols"),
             staff: router.group("v1/protocols").add(middleware: access(Access.protocolWorkflow)))
-        ExchangeController(tokens: services.tokens, exchange: services.exchange).addRoutes(
+        ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks).addRoutes(
             public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
         let transparency = TransparencyController<Context>(log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, policy: services.register.policy)
         transparency.addRoutes(

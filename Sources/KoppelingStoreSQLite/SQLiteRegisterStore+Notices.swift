@@ -118,3 +118,83 @@ extension SQLiteRegisterStore {
         }
     }
 }
+
+extension SQLiteRegisterStore: WebhookStore {
+    static func registerWebhookMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7-webhooks") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook (
+                    client TEXT PRIMARY KEY,
+                    record TEXT NOT NULL
+                );
+                """)
+        }
+    }
+
+    static func decodeWebhook(_ text: String) throws -> WebhookEndpoint {
+        try JSONDecoder().decode(WebhookEndpoint.self, from: Data(text.utf8))
+    }
+
+    public func setWebhook(clientId: String, url: String, secret: String, overlapUntil: Instant?) async throws {
+        try await write { db in
+            var endpoint: WebhookEndpoint
+            if let text = try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]) {
+                endpoint = try Self.decodeWebhook(text)
+                endpoint.url = url
+                let keep = overlapUntil.map { until in endpoint.secrets.map { WebhookEndpoint.Secret(secret: $0.secret, validUntil: until) } } ?? []
+                endpoint.secrets = [.init(secret: secret, validUntil: nil)] + keep
+                endpoint.disabled = false
+                endpoint.nextAttemptAt = nil
+            } else {
+                // A new endpoint receives the notices from now on; older ones stay in the feed.
+                let last = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0
+                endpoint = WebhookEndpoint(clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
+            }
+            try db.execute(
+                sql: "INSERT INTO webhook (client, record) VALUES (?, ?) ON CONFLICT(client) DO UPDATE SET record = excluded.record",
+                arguments: [clientId, try Self.jsonText(endpoint)])
+        }
+    }
+
+    public func webhook(clientId: String) async throws -> WebhookEndpoint? {
+        try await read { db in try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]).map(Self.decodeWebhook) }
+    }
+
+    public func dueWebhooks(at now: Instant) async throws -> [(endpoint: WebhookEndpoint, sequence: Int, body: String)] {
+        try await read { db in
+            var due: [(endpoint: WebhookEndpoint, sequence: Int, body: String)] = []
+            for text in try String.fetchAll(db, sql: "SELECT record FROM webhook") {
+                let endpoint = try Self.decodeWebhook(text)
+                guard !endpoint.disabled, endpoint.nextAttemptAt.map({ $0 <= now }) ?? true else { continue }
+                if let row = try Row.fetchOne(
+                    db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT 1",
+                    arguments: [endpoint.clientId, endpoint.deliveredSequence])
+                {
+                    due.append((endpoint, Int(row[0] as Int64), row[1]))
+                }
+            }
+            return due
+        }
+    }
+
+    public func saveWebhook(_ endpoint: WebhookEndpoint) async throws {
+        let text = try Self.jsonText(endpoint)
+        try await write { db in
+            try db.execute(sql: "UPDATE webhook SET record = ? WHERE client = ?", arguments: [text, endpoint.clientId])
+        }
+    }
+
+    public func replayWebhook(clientId: String, from sequence: Int) async throws -> Bool {
+        try await write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]) else { return false }
+            var endpoint = try Self.decodeWebhook(text)
+            endpoint.deliveredSequence = max(0, sequence - 1)
+            endpoint.disabled = false
+            endpoint.attempts = 0
+            endpoint.nextAttemptAt = nil
+            endpoint.failingSince = nil
+            try db.execute(sql: "UPDATE webhook SET record = ? WHERE client = ?", arguments: [try Self.jsonText(endpoint), clientId])
+            return true
+        }
+    }
+}

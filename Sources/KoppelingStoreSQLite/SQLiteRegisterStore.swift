@@ -63,6 +63,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         registerTransparencyMigrations(&migrator)
         registerFollowMigrations(&migrator)
         registerNoticeMigrations(&migrator)
+        registerWebhookMigrations(&migrator)
         return migrator
     }
 

@@ -7,7 +7,7 @@ import KoppelingHTTP
 import KoppelingStore
 
 struct Client: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Client systems of the parties.", subcommands: [Register.self, Assertion.self])
+    static let configuration = CommandConfiguration(abstract: "Client systems of the parties.", subcommands: [Register.self, Assertion.self, Webhook.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -88,6 +88,42 @@ struct Client: AsyncParsableCommand {
             guard let clientId, let keyPath, let tokenURL else { throw ValidationError("give --credentials, or --client, --key and --audience") }
             print(try await ClientAssertion.sign(
                 key: try Ed25519KeyFile.privateKey(at: keyPath), clientId: clientId, audience: tokenURL, lifetime: lifetime))
+        }
+    }
+
+    struct Webhook: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a client's webhook endpoint for its change notices (Standard Webhooks); prints the signing secret once.",
+            discussion: "Registering again rotates the secret: the previous one stays valid for --overlap-hours (default 24).")
+
+        @OptionGroup var options: RegisterOptions
+
+        @Option(help: "The client id.")
+        var client: String
+
+        @Option(help: "The endpoint's URL (https, or http on loopback for tests).")
+        var url: String
+
+        @Option(help: "After a rotation, hours the previous secret stays valid.")
+        var overlapHours = 24
+
+        func run() async throws {
+            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["https", "http"].contains(scheme) else {
+                throw ValidationError("--url must be an http(s) URL")
+            }
+            let services = try await KoppelingApp.open(options.configuration())
+            guard let registered = try await services.exchange.store.client(id: client), registered.role == .recipient else {
+                printError("no recipient client \(client) is registered")
+                throw ExitCode(1)
+            }
+            let existing = try await services.webhooks.store.webhook(clientId: client)
+            let secret = StandardWebhooks.newSecret()
+            let now = services.exchange.clock()
+            let overlap = existing == nil ? nil : Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(overlapHours) * 3_600_000_000)
+            try await services.webhooks.store.setWebhook(clientId: client, url: url, secret: secret, overlapUntil: overlap)
+            print("webhook of \(client): \(url)")
+            print("signing secret (shown once): \(secret)")
+            if let overlap { print("the previous secret stays valid until \(overlap)") }
         }
     }
 }

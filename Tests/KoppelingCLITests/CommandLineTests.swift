@@ -565,6 +565,70 @@ struct CommandLineTests {
         #expect(try koppeling(["notices", "sweep", "--database", "n.sqlite", "--as-of", "1.12.2026"], in: folder).status != 0)
     }
 
+    @Test(
+        "webhooks: a standardwebhooks receiver verifies every delivery; 500, 500, then 200 delivers once; after kill -9 mid-delivery every notice arrives",
+        .enabled(if: NationalNumberOracleTests_oracleAvailable, "skipped: no .venv with standardwebhooks; scripts/test creates it"))
+    func webhooks() async throws {
+        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with standardwebhooks")
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        #expect(try koppeling(["demo", "--persons", "20", "--no-serve", "--protocol-file", file], in: folder).status == 0)
+        #expect(try koppeling(["keys", "generate", "--out", "agency.key"], in: folder).status == 0)
+        #expect(try koppeling(["client", "register", "--database", "koppeling-demo.sqlite", "--party", "agii", "--name", "system", "--role", "agency", "--key", "agency.key.pub"], in: folder).status == 0)
+        let receiverPort = Int.random(in: 41_000...45_000)
+        let registered = try koppeling(
+            ["client", "webhook", "--database", "koppeling-demo.sqlite", "--client", "demo-dvz-residence", "--url", "http://127.0.0.1:\(receiverPort)/hook"], in: folder)
+        let secret = try #require(registered.out.split(separator: "\n").first { $0.hasPrefix("signing secret") }?.split(separator: " ").last.map(String.init))
+        #expect(secret.hasPrefix("whsec_"))
+        let log = folder.appendingPathComponent("receiver.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let receiver = Process()
+        receiver.executableURL = python
+        receiver.arguments = [TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/webhook_receiver.py").path, "\(receiverPort)", secret, log.path, "2"]
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        try receiver.run()
+        defer { kill(receiver.processIdentifier, SIGKILL) }
+        var (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let recipient = try await accessToken(base: base, client: "demo-dvz-residence", key: "koppeling-demo/credentials/client-assertion-key.pem", in: folder)
+        let agency = try await accessToken(base: base, client: "agii-system", key: "agency.key", in: folder)
+        func post(_ path: String, _ token: String, _ body: String) async throws -> Int {
+            var request = URLRequest(url: base.appendingPathComponent(path))
+            request.httpMethod = "POST"
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
+            request.setValue("application/json", forHTTPHeaderField: "content-type")
+            request.httpBody = Data(body.utf8)
+            return (try await URLSession.shared.data(for: request).1 as? HTTPURLResponse)?.statusCode ?? 0
+        }
+        func handled() throws -> [String] {
+            try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("handled ") }.map(String.init)
+        }
+        func waitFor(_ count: Int) async throws {
+            for _ in 0..<200 where try handled().count < count { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(try await post("v1/exchange/follows", recipient, #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"W-1","until":"2027-06-30"}"#) == 201)
+        let first = #"[{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"target_group_determined","effectiveDate":"2026-10-01","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2026-10-01","periodEnd":null}},{"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"residence_changed","effectiveDate":"2026-10-01","source":"agii","data":{"region":"flanders","nisCode":"44021"}}]"#
+        #expect(try await post("v1/register/events", agency, first) == 200)
+        try await waitFor(1)
+        #expect(try handled() == ["handled notice-demo-dvz-residence-1 1"])
+        // The second notice: the server is killed while the receiver still refuses it, then restarted.
+        let second = #"[{"eventId":"33333333-3333-4333-8333-333333333333","insz":"85073003328","type":"registered","effectiveDate":"2026-11-02","source":"agii","data":{"kind":"first","agency":"agii"}}]"#
+        #expect(try await post("v1/register/events", agency, second) == 200)
+        try await Task.sleep(for: .milliseconds(300))
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        #expect(try handled().count == 1)
+        (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        try await waitFor(2)
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(try handled() == ["handled notice-demo-dvz-residence-1 1", "handled notice-demo-dvz-residence-2 2"])
+        #expect(lines.filter { $0.hasPrefix("attempt notice-demo-dvz-residence-1 ") } == [
+            "attempt notice-demo-dvz-residence-1 500 True", "attempt notice-demo-dvz-residence-1 500 True", "attempt notice-demo-dvz-residence-1 200 True",
+        ])
+        #expect(lines.filter { $0.hasPrefix("attempt") }.allSatisfy { $0.hasSuffix(" True") }, "every request verified with the standardwebhooks library")
+    }
+
     static var hasTLSTools: Bool {
         ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }

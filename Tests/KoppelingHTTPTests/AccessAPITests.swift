@@ -39,6 +39,7 @@ struct AccessAPITests {
         "GET /v1/exchange/follows": [.recipient],
         "POST /v1/exchange/follows/{id}/end": [.recipient],
         "GET /v1/exchange/changes": [.recipient],
+        "POST /v1/exchange/webhook/replay": [.recipient],
         "GET /v1/transparency/entries": [.staff],
         "POST /v1/audit/disclosures/search": [.staff],
         "POST /v1/citizen/disclosures": [.citizenPortal],

@@ -54,7 +54,7 @@ public enum TestEnvironment {
         guard let python else { return nil }
         let process = Process()
         process.executableURL = python
-        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml, jwt, cryptography"]
+        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml, jwt, cryptography, standardwebhooks"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
