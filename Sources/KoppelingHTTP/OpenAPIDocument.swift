@@ -43,6 +43,9 @@ enum OpenAPIDocument {
         },
         {
           "name": "citizen"
+        },
+        {
+          "name": "staff"
         }
       ],
       "paths": {
@@ -343,6 +346,24 @@ enum OpenAPIDocument {
             "security": [{"bearerToken": []}, {"mutualTLS": []}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["from"], "properties": {"from": {"type": "integer", "minimum": 1}}}}}},
             "responses": {"200": {"description": "Delivery restarts there.", "content": {"application/json": {"schema": {"type": "object", "required": ["replayFrom"], "properties": {"replayFrom": {"type": "integer"}}}}}}, "400": {"description": "Not the expected object.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "404": {"description": "The client has no webhook endpoint.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          }
+        },
+        "/v1/staff/clients/{id}/webhook": {
+          "post": {
+            "tags": ["staff"],
+            "summary": "Register or rotate a recipient's webhook (staff); the secret is shown once",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "overlapHours": {"type": "integer", "minimum": 0, "maximum": 720}}, "examples": [{"url": "https://dvz.example/koppeling/notices", "overlapHours": 24}]}}}},
+            "responses": {"201": {"description": "The endpoint and its new secret.", "content": {"application/json": {"schema": {"type": "object", "required": ["clientId", "url", "secret", "previousSecretValidUntil"], "properties": {"clientId": {"type": "string"}, "url": {"type": "string"}, "secret": {"type": "string"}, "previousSecretValidUntil": {"type": ["string", "null"]}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "Not the expected object.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "404": {"description": "No recipient client with this id.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "422": {"description": "Not an http(s) URL.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          }
+        },
+        "/v1/staff/webhooks": {
+          "get": {
+            "tags": ["staff"],
+            "summary": "Every webhook endpoint with its delivery state, for operators (staff)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "responses": {"200": {"description": "Endpoints; disabled ones keep their last error.", "content": {"application/json": {"schema": {"type": "object", "required": ["webhooks"], "properties": {"webhooks": {"type": "array", "items": {"type": "object", "required": ["clientId", "url", "deliveredSequence", "attempts", "disabled", "nextAttemptAt", "failingSince", "lastError"]}}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
           }
         }
       },

@@ -37,6 +37,7 @@ public enum KoppelingRouter {
         public static let logEntries: Set<ClientRole> = [.staff]
         public static let audit: Set<ClientRole> = [.staff]
         public static let citizen: Set<ClientRole> = [.citizenPortal]
+        public static let administration: Set<ClientRole> = [.staff]
     }
 
     /// The router with every route of the server.
@@ -67,6 +68,8 @@ public enum KoppelingRouter {
             entries: router.group("v1/transparency").add(middleware: access(Access.logEntries)),
             audit: router.group("v1/audit").add(middleware: access(Access.audit)),
             citizen: router.group("v1/citizen").add(middleware: access(Access.citizen)))
+        StaffController<Context>(clients: services.exchange.store, webhooks: services.webhooks, clock: services.exchange.clock)
+            .addRoutes(to: router.group("v1/staff").add(middleware: access(Access.administration)))
         return router
     }
 }

@@ -9,6 +9,9 @@ public protocol WebhookStore: Sendable {
     /// A client's endpoint.
     func webhook(clientId: String) async throws -> WebhookEndpoint?
 
+    /// Every endpoint, for operators.
+    func webhooks() async throws -> [WebhookEndpoint]
+
     /// The endpoints that are due (enabled, not waiting for a retry, with a notice after their
     /// delivered sequence), each with that next notice.
     func dueWebhooks(at now: Instant) async throws -> [(endpoint: WebhookEndpoint, sequence: Int, body: String)]

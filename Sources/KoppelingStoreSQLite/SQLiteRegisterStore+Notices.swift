@@ -160,6 +160,10 @@ extension SQLiteRegisterStore: WebhookStore {
         try await read { db in try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]).map(Self.decodeWebhook) }
     }
 
+    public func webhooks() async throws -> [WebhookEndpoint] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT record FROM webhook ORDER BY client").map(Self.decodeWebhook) }
+    }
+
     public func dueWebhooks(at now: Instant) async throws -> [(endpoint: WebhookEndpoint, sequence: Int, body: String)] {
         try await read { db in
             var due: [(endpoint: WebhookEndpoint, sequence: Int, body: String)] = []

@@ -108,9 +108,7 @@ struct Client: AsyncParsableCommand {
         var overlapHours = 24
 
         func run() async throws {
-            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["https", "http"].contains(scheme) else {
-                throw ValidationError("--url must be an http(s) URL")
-            }
+            guard WebhookEndpoint.isAcceptable(url: url) else { throw ValidationError("--url must be an http(s) URL") }
             let services = try await KoppelingApp.open(options.configuration())
             guard let registered = try await services.exchange.store.client(id: client), registered.role == .recipient else {
                 printError("no recipient client \(client) is registered")

@@ -437,7 +437,7 @@ struct CommandLineTests {
         // operations without credentials.
         let tags: [(String, String?)] = [
             ("operations", nil), ("register", "agency"), ("protocols", "staff"), ("exchange", "recipient"), ("transparency", nil),
-            ("transparency-staff", "staff"), ("citizen", "citizen-portal"),
+            ("transparency-staff", "staff"), ("citizen", "citizen-portal"), ("staff", "staff"),
         ]
         for (tag, role) in tags {
             var arguments = [

@@ -40,6 +40,8 @@ struct AccessAPITests {
         "POST /v1/exchange/follows/{id}/end": [.recipient],
         "GET /v1/exchange/changes": [.recipient],
         "POST /v1/exchange/webhook/replay": [.recipient],
+        "POST /v1/staff/clients/{id}/webhook": [.staff],
+        "GET /v1/staff/webhooks": [.staff],
         "GET /v1/transparency/entries": [.staff],
         "POST /v1/audit/disclosures/search": [.staff],
         "POST /v1/citizen/disclosures": [.citizenPortal],

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import GRDB
 import Hummingbird
 import HummingbirdTesting
@@ -376,6 +377,82 @@ struct ExchangeAPITests {
             #expect(notices.count == 1)
             #expect((notices.first?["current"] as? [String: Any])?["status"] as? String == engine.status(of: events, on: day).status.rawValue)
             #expect((notices.first?["changed"] as? [String])?.contains("status") == true)
+        }
+    }
+
+    @Test("staff register a recipient's webhook (secret shown once, rotation keeps the old one for the overlap) and see every endpoint's state")
+    func staffWebhooks() async throws {
+        try await withApp { client, fixture in
+            let staff = try await accessToken(role: .staff, services: fixture.services)
+            let (status, created, _) = try await Self.send(client, .post, "/v1/staff/clients/dvz-residence/webhook", token: staff, body: #"{"url":"https://dvz.example/hook"}"#)
+            #expect(status == 201)
+            let first = try #require(created["secret"] as? String)
+            #expect(first.hasPrefix("whsec_") && created["previousSecretValidUntil"] is NSNull)
+            let rotated = try await Self.send(client, .post, "/v1/staff/clients/dvz-residence/webhook", token: staff, body: #"{"url":"https://dvz.example/hook2","overlapHours":2}"#)
+            #expect(rotated.0 == 201 && rotated.1["previousSecretValidUntil"] is String)
+            let endpoint = try #require(try await fixture.store.webhook(clientId: "dvz-residence"))
+            let now = SQLiteRegisterStore.systemClock()
+            #expect(endpoint.validSecrets(at: now) == [rotated.1["secret"] as? String, first])
+            #expect(endpoint.validSecrets(at: Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + 3 * 3_600_000_000)) == [rotated.1["secret"] as? String])
+            #expect(try await Self.send(client, .post, "/v1/staff/clients/agii-system/webhook", token: staff, body: #"{"url":"https://x.example"}"#).0 == 404)
+            #expect(try await Self.send(client, .post, "/v1/staff/clients/dvz-residence/webhook", token: staff, body: #"{"url":"ftp://x.example"}"#).0 == 422)
+            let (_, listed, _) = try await Self.send(client, .get, "/v1/staff/webhooks", token: staff)
+            #expect((listed["webhooks"] as? [[String: Any]])?.map { $0["url"] as? String } == ["https://dvz.example/hook2"])
+        }
+    }
+
+    final class FakeClock: Sendable {
+        let micros = Mutex(Int64(1_795_900_000_000_000))
+        var instant: Instant { Instant(microsecondsSinceEpoch: micros.withLock { $0 }) }
+        func set(_ instant: Instant) { micros.withLock { $0 = instant.microsecondsSinceEpoch } }
+    }
+
+    @Test("webhook delivery backs off exponentially with jitter while the endpoint fails, then disables it after three days with its last error")
+    func webhookBackOff() async throws {
+        try await withApp { client, fixture in
+            let services = fixture.services
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "B-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            // A new endpoint receives the notices from its registration on.
+            try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
+            _ = try await services.register.append([person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "X")))])
+            let clock = FakeClock()
+            let sent = Mutex(0)
+            let dispatcher = WebhookDispatcher(store: fixture.store, clock: { clock.instant }) { _, headers, _ in
+                #expect(headers["webhook-id"] == "notice-dvz-residence-1")
+                sent.withLock { $0 += 1 }
+                return 500
+            }
+            let start = clock.instant
+            var delays: [Double] = []
+            while true {
+                #expect(try await dispatcher.deliverDue() == 0)
+                let endpoint = try #require(try await fixture.store.webhook(clientId: "dvz-residence"))
+                guard let next = endpoint.nextAttemptAt else {
+                    #expect(endpoint.disabled)
+                    #expect(endpoint.lastError == "HTTP 500")
+                    #expect(endpoint.deliveredSequence == 0)
+                    break
+                }
+                delays.append(Double(next.microsecondsSinceEpoch - clock.instant.microsecondsSinceEpoch) / 1e6)
+                // Before the retry time nothing is sent.
+                let before = sent.withLock { $0 }
+                #expect(try await dispatcher.deliverDue() == 0)
+                #expect(sent.withLock { $0 } == before)
+                clock.set(next)
+            }
+            #expect(clock.instant.microsecondsSinceEpoch - start.microsecondsSinceEpoch >= 3 * 86_400 * 1_000_000)
+            // Each delay lies between half and all of 1 s doubling, capped at an hour.
+            for (attempt, delay) in delays.enumerated() {
+                let base = min(3600, pow(2, Double(attempt)))
+                #expect(delay >= base * 0.5 - 0.001 && delay <= base + 0.001, "attempt \(attempt + 1): \(delay) s")
+            }
+            // A replay enables it again.
+            _ = client
+            #expect(try await fixture.store.replayWebhook(clientId: "dvz-residence", from: 1))
+            #expect(try await fixture.store.webhook(clientId: "dvz-residence")?.disabled == false)
         }
     }
 }
