@@ -35,12 +35,14 @@ public enum KoppelingApp {
         let signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "token-signing-key"))
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))
         let logKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "log-signing-key"))
+        let batchKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "batch-signing-key"))
         return KoppelingServices(
             register: register, protocols: protocols,
             exchange: ExchangeService(register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today),
             tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock),
             transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, clock: clock),
-            webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send))
+            webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send),
+            batches: BatchWriter(store: store, key: batchKey, clock: clock, today: today))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -97,10 +99,12 @@ public struct KoppelingServices: Sendable {
     public let tokens: TokenService
     public let transparency: TransparencyLog
     public let webhooks: WebhookDispatcher
+    public let batches: BatchWriter
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
-            register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency, webhooks: webhooks.store)
+            register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency, webhooks: webhooks.store,
+            batches: batches)
     }
 }
 
@@ -116,8 +120,8 @@ struct CheckpointService: Service {
     }
 }
 
-/// The daily pass of change notices: every hour it sweeps today, which stores anything only the
-/// first time a day is swept.
+/// The daily passes: every hour it sweeps today's change notices (stored only the first time a
+/// day is swept) and writes the batch files of clients whose last batch is a day old.
 struct NoticeSweepService: Service {
     let services: KoppelingServices
 
@@ -126,6 +130,8 @@ struct NoticeSweepService: Service {
             while !Task.isCancelled {
                 let register = services.register
                 _ = try? await register.store.sweepNotices(on: services.exchange.today(), planner: register.notices, at: services.exchange.clock())
+                let clients = services.exchange.store
+                _ = try? await services.batches.runDue(clients: { try await clients.client(id: $0) })
                 try? await Task.sleep(for: .seconds(3600))
             }
         }

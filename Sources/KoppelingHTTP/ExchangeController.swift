@@ -1,6 +1,7 @@
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
+import Crypto
 import Foundation
 
 /// The OAuth token endpoint and the recipients' exchange. Every exchange request comes through
@@ -11,10 +12,12 @@ public struct ExchangeController: Sendable {
     public let exchange: ExchangeService
     public let limiter: RateLimiter
     public let webhooks: any WebhookStore
+    public let batches: BatchWriter
     /// The most lookups one batch request may carry.
     public static var maxBatch: Int { 500 }
 
-    public init(tokens: TokenService, exchange: ExchangeService, webhooks: any WebhookStore, limiter: RateLimiter = RateLimiter()) {
+    public init(tokens: TokenService, exchange: ExchangeService, webhooks: any WebhookStore, batches: BatchWriter, limiter: RateLimiter = RateLimiter()) {
+        self.batches = batches
         self.tokens = tokens
         self.exchange = exchange
         self.webhooks = webhooks
@@ -32,6 +35,9 @@ public struct ExchangeController: Sendable {
         recipients.post("follows/:id/end", use: endFollow)
         recipients.get("changes", use: changes)
         recipients.post("webhook/replay", use: replayWebhook)
+        recipients.get("batches", use: listBatches)
+        recipients.get("batches/:id", use: batchFile)
+        recipients.get("batches/:id/manifest", use: batchManifest)
     }
 
     /// Refuses a client above its rate: 429 with `Retry-After`.
@@ -348,5 +354,40 @@ public struct ExchangeController: Sendable {
             throw Problem(status: .notFound, type: Problem.typeURI("webhook-not-found"), title: "This client has no webhook endpoint")
         }
         return Response.json(#"{"replayFrom":\#(input.from)}"#)
+    }
+
+    // MARK: - Batch files
+
+    /// `GET /v1/exchange/batches`: the client's batch files and the key that verifies their manifests.
+    @Sendable func listBatches(_ request: Request, context: Context) async throws -> Response {
+        let client = try context.requireClient()
+        let items: [JSONValue] = try await batches.store.batches(clientId: client.id).map { batch in
+            .object([
+                "id": .string(batch.id), "createdAt": .string(batch.createdAt.description), "firstSequence": .integer(Int64(batch.firstSequence)),
+                "lastSequence": .integer(Int64(batch.lastSequence)), "recordCount": .integer(Int64(batch.recordCount)),
+                "href": .string("/v1/exchange/batches/\(batch.id)"), "manifestHref": .string("/v1/exchange/batches/\(batch.id)/manifest"),
+            ])
+        }
+        let answer = JSONValue.object(["batches": .array(items), "manifestKey": .string(batches.publicKey.rawRepresentation.base64EncodedString())])
+        return Response.json(answer.canonicalText, noStore: true)
+    }
+
+    func ownBatch(_ context: Context) async throws -> (batch: StoredBatch, file: String) {
+        let client = try context.requireClient()
+        guard let found = try await batches.store.batch(id: try context.parameters.require("id"), clientId: client.id) else {
+            throw Problem(status: .notFound, type: Problem.typeURI("batch-not-found"), title: "No such batch for this client")
+        }
+        return found
+    }
+
+    /// `GET /v1/exchange/batches/{id}`: the batch file (NDJSON, one change notice per line).
+    @Sendable func batchFile(_ request: Request, context: Context) async throws -> Response {
+        let found = try await ownBatch(context)
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: found.file)))
+    }
+
+    /// `GET /v1/exchange/batches/{id}/manifest`: its signed manifest.
+    @Sendable func batchManifest(_ request: Request, context: Context) async throws -> Response {
+        Response.json(try await ownBatch(context).batch.signedManifest, noStore: true)
     }
 }

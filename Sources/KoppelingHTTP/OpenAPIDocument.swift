@@ -365,6 +365,32 @@ enum OpenAPIDocument {
             "security": [{"bearerToken": []}, {"mutualTLS": []}],
             "responses": {"200": {"description": "Endpoints; disabled ones keep their last error.", "content": {"application/json": {"schema": {"type": "object", "required": ["webhooks"], "properties": {"webhooks": {"type": "array", "items": {"type": "object", "required": ["clientId", "url", "deliveredSequence", "attempts", "disabled", "nextAttemptAt", "failingSince", "lastError"]}}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
           }
+        },
+        "/v1/exchange/batches": {
+          "get": {
+            "tags": ["exchange"],
+            "summary": "The client's batch files (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "responses": {"200": {"description": "Batches, oldest first, and the Ed25519 key (base64) that verifies their manifests.", "content": {"application/json": {"schema": {"type": "object", "required": ["batches", "manifestKey"], "properties": {"batches": {"type": "array", "items": {"type": "object", "required": ["id", "createdAt", "firstSequence", "lastSequence", "recordCount", "href", "manifestHref"]}}, "manifestKey": {"type": "string"}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
+          }
+        },
+        "/v1/exchange/batches/{id}": {
+          "get": {
+            "tags": ["exchange"],
+            "summary": "A batch file: NDJSON, one change notice per line (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The file.", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "404": {"description": "No such batch for this client.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          }
+        },
+        "/v1/exchange/batches/{id}/manifest": {
+          "get": {
+            "tags": ["exchange"],
+            "summary": "A batch's manifest signed with Ed25519 (recipient)",
+            "security": [{"bearerToken": []}, {"mutualTLS": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The signed manifest.", "content": {"application/json": {"schema": {"type": "object", "required": ["manifest", "signature", "keyFingerprint"]}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "404": {"description": "No such batch for this client.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          }
         }
       },
       "components": {

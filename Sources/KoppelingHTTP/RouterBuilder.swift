@@ -12,12 +12,14 @@ public enum KoppelingRouter {
         public var tokens: TokenService
         public var transparency: TransparencyLog
         public var webhooks: any WebhookStore
+        public var batches: BatchWriter
 
         public init(
             register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog,
-            webhooks: any WebhookStore
+            webhooks: any WebhookStore, batches: BatchWriter
         ) {
             self.webhooks = webhooks
+            self.batches = batches
             self.register = register
             self.protocols = protocols
             self.exchange = exchange
@@ -60,7 +62,7 @@ public enum KoppelingRouter {
         ProtocolController<Context>(registry: services.protocols, today: today).addRoutes(
             public: router.group("v1/protocols"),
             staff: router.group("v1/protocols").add(middleware: access(Access.protocolWorkflow)))
-        ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks).addRoutes(
+        ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks, batches: services.batches).addRoutes(
             public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
         let transparency = TransparencyController<Context>(log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, policy: services.register.policy)
         transparency.addRoutes(

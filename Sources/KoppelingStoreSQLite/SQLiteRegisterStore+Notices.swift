@@ -202,3 +202,72 @@ extension SQLiteRegisterStore: WebhookStore {
         }
     }
 }
+
+extension SQLiteRegisterStore: BatchStore {
+    static func registerBatchMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8-batches") { db in
+            try db.execute(sql: """
+                CREATE TABLE batch (
+                    id TEXT PRIMARY KEY,
+                    client TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    first_seq INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    file TEXT NOT NULL,
+                    manifest TEXT NOT NULL
+                );
+                CREATE INDEX batch_by_client ON batch(client, created_at);
+                """)
+        }
+    }
+
+    static func storedBatch(_ row: Row) -> StoredBatch {
+        StoredBatch(
+            id: row["id"], clientId: row["client"], createdAt: Instant(microsecondsSinceEpoch: row["created_at"]), firstSequence: row["first_seq"],
+            lastSequence: row["last_seq"], recordCount: row["count"], signedManifest: row["manifest"])
+    }
+
+    public func createBatch(
+        clientId: String, make: @escaping @Sendable (_ notices: [(sequence: Int, body: String)], _ previousAt: Instant?) throws -> NewBatch?
+    ) async throws -> StoredBatch? {
+        try await write { db in
+            let previous = try Row.fetchOne(db, sql: "SELECT last_seq, created_at FROM batch WHERE client = ? ORDER BY created_at DESC LIMIT 1", arguments: [clientId])
+            let after: Int64 = previous?["last_seq"] ?? 0
+            let previousAt = previous.map { Instant(microsecondsSinceEpoch: $0["created_at"]) }
+            let notices = try Row.fetchAll(db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq", arguments: [clientId, after])
+                .map { (sequence: Int($0[0] as Int64), body: $0[1] as String) }
+            guard let new = try make(notices, previousAt) else { return nil }
+            let b = new.batch
+            try db.execute(
+                sql: "INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [b.id, b.clientId, b.createdAt.microsecondsSinceEpoch, b.firstSequence, b.lastSequence, b.recordCount, new.file, b.signedManifest])
+            try Self.appendDisclosures(db, [new.record])
+            return b
+        }
+    }
+
+    public func batches(clientId: String) async throws -> [StoredBatch] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE client = ? ORDER BY created_at", arguments: [clientId])
+                .map(Self.storedBatch)
+        }
+    }
+
+    public func batch(id: String, clientId: String) async throws -> (batch: StoredBatch, file: String)? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest, file FROM batch WHERE id = ? AND client = ?", arguments: [id, clientId])
+                .map { (Self.storedBatch($0), $0["file"] as String) }
+        }
+    }
+
+    public func clientsWithPendingNotices() async throws -> [(clientId: String, since: Instant)] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT n.client, COALESCE((SELECT MAX(created_at) FROM batch b WHERE b.client = n.client), MIN(n.at)) AS since
+                FROM notice n GROUP BY n.client
+                HAVING MAX(n.seq) > COALESCE((SELECT MAX(last_seq) FROM batch b WHERE b.client = n.client), 0)
+                """).map { row in (row[0] as String, Instant(microsecondsSinceEpoch: row[1])) }
+        }
+    }
+}

@@ -64,6 +64,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         registerFollowMigrations(&migrator)
         registerNoticeMigrations(&migrator)
         registerWebhookMigrations(&migrator)
+        registerBatchMigrations(&migrator)
         return migrator
     }
 

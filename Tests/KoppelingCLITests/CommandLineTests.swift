@@ -627,6 +627,21 @@ struct CommandLineTests {
             "attempt notice-demo-dvz-residence-1 500 True", "attempt notice-demo-dvz-residence-1 500 True", "attempt notice-demo-dvz-residence-1 200 True",
         ])
         #expect(lines.filter { $0.hasPrefix("attempt") }.allSatisfy { $0.hasSuffix(" True") }, "every request verified with the standardwebhooks library")
+
+        // The same notices as a batch file with a signed manifest, checked offline.
+        let batch = try koppeling(["batch", "run", "--database", "koppeling-demo.sqlite", "--client", "demo-dvz-residence", "--out", "batches"], in: folder)
+        #expect(batch.status == 0 && batch.out.contains("2 notice(s), sequence 1 to 2"), "\(batch.out)\(batch.err)")
+        let key = try koppeling(["batch", "key", "--database", "koppeling-demo.sqlite"], in: folder).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("batches").path).sorted()
+        let ndjson = try #require(files.first { $0.hasSuffix(".ndjson") })
+        let manifest = try #require(files.first { $0.hasSuffix(".manifest.json") })
+        let verified = try koppeling(["batch", "verify", "batches/\(ndjson)", "batches/\(manifest)", "--key", key], in: folder)
+        #expect(verified.status == 0 && verified.out.hasPrefix("OK "), "\(verified.out)\(verified.err)")
+        let tampered = try String(contentsOf: folder.appendingPathComponent("batches/\(ndjson)"), encoding: .utf8).replacingOccurrences(of: "W-1", with: "W-2")
+        try tampered.write(to: folder.appendingPathComponent("batches/\(ndjson)"), atomically: true, encoding: .utf8)
+        let refused = try koppeling(["batch", "verify", "batches/\(ndjson)", "batches/\(manifest)", "--key", key], in: folder)
+        #expect(refused.status == 1 && refused.out.contains("SHA-256"))
+        #expect(try koppeling(["batch", "run", "--database", "koppeling-demo.sqlite", "--client", "demo-dvz-residence"], in: folder).out.hasPrefix("no change notices"))
     }
 
     static var hasTLSTools: Bool {

@@ -455,4 +455,44 @@ struct ExchangeAPITests {
             #expect(try await fixture.store.webhook(clientId: "dvz-residence")?.disabled == false)
         }
     }
+
+    @Test("batch files: the notices since the previous batch, served with a signed manifest that verifies; a changed byte does not; each batch is a log entry")
+    func batches() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let services = fixture.services
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "BF-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            let certificate = person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "X")))
+            _ = try await services.register.append([certificate])
+            _ = try await services.register.append([person.make("2026-11-25", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))])
+            // The daily pass leaves notices younger than a day for tomorrow's batch; with no wait it writes one now.
+            let clients = fixture.store
+            #expect(try await services.batches.runDue(clients: { try await clients.client(id: $0) }) == 0)
+            #expect(try await services.batches.runDue(clients: { try await clients.client(id: $0) }, intervalSeconds: 0) == 1)
+            let first = try #require(try await services.batches.store.batches(clientId: "dvz-residence").first)
+            #expect(first.firstSequence == 1 && first.lastSequence == 2 && first.recordCount == 2)
+            #expect(try await services.batches.run(client: dvz) == nil)
+            let (_, listed, _) = try await Self.send(client, .get, "/v1/exchange/batches", token: token)
+            let key = try Curve25519.Signing.PublicKey(rawRepresentation: Data(base64Encoded: try #require(listed["manifestKey"] as? String))!)
+            #expect((listed["batches"] as? [[String: Any]])?.map { $0["id"] as? String } == [first.id])
+            let file = try await client.execute(uri: "/v1/exchange/batches/\(first.id)", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.headers[.contentType] == "application/x-ndjson")
+                return Array(response.body.readableBytesView)
+            }
+            let manifest = try await client.execute(uri: "/v1/exchange/batches/\(first.id)/manifest", method: .get, headers: [.authorization: "Bearer \(token)"]) { String(buffer: $0.body) }
+            let members = try BatchManifest.verify(signedManifest: manifest, file: file, key: key)
+            #expect(members["recordCount"] == .integer(2) && members["clientId"] == .string("dvz-residence"))
+            var changed = file
+            changed[10] ^= 1
+            #expect(throws: BatchManifest.VerificationError.self) { try BatchManifest.verify(signedManifest: manifest, file: changed, key: key) }
+            #expect(throws: BatchManifest.VerificationError.self) {
+                try BatchManifest.verify(signedManifest: manifest, file: file, key: Curve25519.Signing.PrivateKey().publicKey)
+            }
+            #expect(try await Self.send(client, .get, "/v1/exchange/batches/\(UUID().uuidString.lowercased())", token: token).0 == 404)
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["enrolled", "notice", "notice", "batch"])
+        }
+    }
 }
