@@ -495,4 +495,34 @@ struct ExchangeAPITests {
             #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["enrolled", "notice", "notice", "batch"])
         }
     }
+
+    @Test("a follow past its until, or under a suspended protocol, produces no notice")
+    func noNoticeAfterUntilOrSuspension() async throws {
+        try await withApp { client, fixture in
+            let services = fixture.services
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "U-1", until: LocalDate("2026-11-29")!, client: dvz, requestId: "r", traceparent: nil)
+            // The follow runs today (its last day): a change notifies.
+            let certificate = person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "A")))
+            _ = try await services.register.append([certificate])
+            #expect(try await fixture.store.notices(clientId: "dvz-residence", after: 0, limit: 10).count == 1)
+            // Past its until (the planner and the sweep of the next day): a retraction that changes the status notifies nobody.
+            let tomorrow = ChangeNoticePlanner(engine: StatusEngine(), today: { LocalDate("2026-11-30")! })
+            _ = try await fixture.store.append([person.make("2026-11-21", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))], notices: tomorrow)
+            #expect(try await fixture.store.sweepNotices(on: LocalDate("2026-11-30")!, planner: tomorrow, at: Instant(microsecondsSinceEpoch: 1)) == 0)
+            #expect(try await fixture.store.notices(clientId: "dvz-residence", after: 0, limit: 10).count == 1)
+            // Under a suspended protocol: nothing, for a follow that is otherwise active.
+            var other = EventFactory(insz: "17073003384")
+            _ = try await services.exchange.enrol(
+                insz: other.insz, purpose: Self.purpose, caseReference: "U-2", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            _ = try await services.protocols.suspend(id: "kbi-dvz-integration-efforts", version: 1, reason: "audit", actor: "test")
+            _ = try await services.register.append([
+                other.make("2026-10-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2026-10-01"), periodEnd: nil))),
+            ])
+            #expect(try await fixture.store.notices(clientId: "dvz-residence", after: 0, limit: 10).count == 1)
+            _ = client
+        }
+    }
 }
