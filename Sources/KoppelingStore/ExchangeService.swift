@@ -6,8 +6,7 @@ import struct Foundation.UUID
 public struct ExchangeService: Sendable {
     public let register: Register
     public let protocols: ProtocolRegistry
-    public let store: any ExchangeStore
-    public let followStore: any FollowStore
+    public let store: any ExchangeStore & FollowStore
     public let pseudonymizer: Pseudonymizer
     public let clock: @Sendable () -> Instant
     public let today: @Sendable () -> LocalDate
@@ -21,7 +20,6 @@ public struct ExchangeService: Sendable {
         self.register = register
         self.protocols = protocols
         self.store = store
-        self.followStore = store
         self.pseudonymizer = pseudonymizer
         self.clock = clock
         self.today = today
@@ -52,11 +50,6 @@ public struct ExchangeService: Sendable {
     /// A disclosure record that could not be stored: nothing may be disclosed.
     public struct RecordNotStored: Error, Sendable {
         public var underlying: String
-    }
-
-    /// Decides, records and answers one lookup.
-    public func lookup(_ lookup: Lookup, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> Outcome {
-        try await lookups([(lookup, requestId)], client: client, traceparent: traceparent)[0]
     }
 
     /// Decides and answers lookups, recording every decision in one durable step before any
@@ -142,7 +135,7 @@ public struct ExchangeService: Sendable {
             let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: "enrolled",
                                 protocol: (protocolId, version), requestId: requestId, traceparent: traceparent)
             do {
-                try await followStore.insertFollow(follow, record: record)
+                try await store.insertFollow(follow, record: record)
             } catch {
                 throw RecordNotStored(underlying: "\(type(of: error))")
             }
@@ -153,17 +146,17 @@ public struct ExchangeService: Sendable {
     /// Ends one of a client's follows, recording the ending as a disclosure; nil when the client has
     /// no such follow, `ended == false` when it had ended already.
     public func endFollow(id: UUID, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> (follow: Follow, ended: Bool)? {
-        guard let current = try await followStore.follow(id: id, clientId: client.id) else { return nil }
+        guard let current = try await store.follow(id: id, clientId: client.id) else { return nil }
         let record = record(client, purpose: current.purpose, caseReference: current.caseReference, subject: current.subjectPseudonym, outcome: "ended",
                             protocol: (current.protocolId, current.protocolVersion), requestId: requestId, traceparent: traceparent)
-        return try await followStore.endFollow(id: id, clientId: client.id, at: clock(), record: record)
+        return try await store.endFollow(id: id, clientId: client.id, at: clock(), record: record)
     }
 
     /// A client's follows with their state today, after a cursor.
     public func follows(client: RegisteredClient, after cursor: Int?, limit: Int) async throws -> [(position: Int, follow: Follow, state: Follow.State)] {
         let policy = try await protocols.policy()
         let day = today()
-        return try await followStore.follows(clientId: client.id, after: cursor, limit: limit).map { position, follow in
+        return try await store.follows(clientId: client.id, after: cursor, limit: limit).map { position, follow in
             let inForce: Bool
             if case .allowed = policy.decide(party: follow.party, purpose: follow.purpose, channel: .follow, fields: nil, on: day) { inForce = true } else { inForce = false }
             return (position, follow, follow.state(on: day, protocolInForce: inForce))

@@ -37,9 +37,7 @@ extension SQLiteRegisterStore {
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice_sweep WHERE day = ?", arguments: [day.description]) == 0 else { return nil }
             let follows = try String.fetchAll(db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND until >= ?", arguments: [day.description])
                 .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
-            let protocols = try String.fetchAll(db, sql: "SELECT record FROM protocol_version").map {
-                try JSONDecoder().decode(ProtocolRecord.self, from: Data($0.utf8))
-            }
+            let protocols = try Self.protocolRecords(db)
             var planned: [PlannedNotice] = []
             for (digits, personFollows) in Dictionary(grouping: follows, by: \.insz).sorted(by: { $0.key < $1.key }) {
                 guard let insz = try? NationalNumber(digits, policy: Self.readPolicy) else { continue }
@@ -84,9 +82,7 @@ extension SQLiteRegisterStore {
         guard stored.tracking, !stored.byPerson.isEmpty else { return }
         let followed = try activeFollows(db, of: stored.byPerson.keys)
         guard !followed.isEmpty else { return }
-        let protocols = try String.fetchAll(db, sql: "SELECT record FROM protocol_version").map {
-            try JSONDecoder().decode(ProtocolRecord.self, from: Data($0.utf8))
-        }
+        let protocols = try protocolRecords(db)
         var planned: [PlannedNotice] = []
         for (digits, follows) in followed.sorted(by: { $0.key < $1.key }) {
             guard let ids = stored.byPerson[digits], let insz = try? NationalNumber(digits, policy: readPolicy) else { continue }

@@ -51,10 +51,13 @@ extension SQLiteRegisterStore: ProtocolStore {
         }
     }
 
+    /// Every protocol version, read within a transaction.
+    static func protocolRecords(_ db: Database) throws -> [ProtocolRecord] {
+        try String.fetchAll(db, sql: "SELECT record FROM protocol_version ORDER BY id, version").map(Self.decode)
+    }
+
     public func protocolRecords() async throws -> [ProtocolRecord] {
-        try await read { db in
-            try String.fetchAll(db, sql: "SELECT record FROM protocol_version ORDER BY id, version").map(Self.decode)
-        }
+        try await read { db in try Self.protocolRecords(db) }
     }
 
     public func updateProtocol(id: String, version: Int, _ transition: @escaping @Sendable (ProtocolRecord) throws -> ProtocolRecord) async throws -> ProtocolRecord {

@@ -187,11 +187,6 @@ public final class SQLiteRegisterStore: RegisterStore {
         }
     }
 
-    private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database) throws -> AppendSummary {
-        var stored = NewEvents(tracking: false)
-        return try insert(rows, recordedAt: recordedAt, db: db, stored: &stored)
-    }
-
     private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database, stored: inout NewEvents) throws -> AppendSummary {
         var summary = AppendSummary()
         guard !rows.isEmpty else { return summary }
