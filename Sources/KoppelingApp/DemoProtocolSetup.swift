@@ -21,16 +21,16 @@ public enum DemoProtocolSetup {
                 RegisteredParty(id: party.id, name: party.name, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
             keys[party.id] = try key.signature(for: Data(document.digest))
         }
-        var record = try await services.protocols.submit(document, actor: "demo")
+        _ = try await services.protocols.submit(document, actor: "demo")
         for party in document.parties {
-            record = try await services.protocols.advise(
+            _ = try await services.protocols.advise(
                 id: document.id, version: document.version,
                 advice: DPOAdvice(party: party.id, opinion: .favourable, text: "Demo: gunstig advies (geen echt advies).", date: today, author: "demo DPO \(party.id)"),
                 actor: "demo")
         }
         for party in document.parties {
             let key = try Ed25519KeyFile.privateKey(at: "\(keysFolder)/\(party.id).key")
-            record = try await services.protocols.sign(
+            _ = try await services.protocols.sign(
                 id: document.id, version: document.version, party: party.id, publicKey: key.publicKey, signature: keys[party.id]!, actor: "demo")
         }
         return try await services.protocols.publish(id: document.id, version: document.version, on: today, actor: "demo")

@@ -1,18 +1,19 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import AsyncHTTPClient
 import KoppelingStore
+import NIOCore
+import NIOHTTP1
 
-/// Sends webhook requests with Foundation's URL loading (HTTP and HTTPS).
+/// Sends webhook requests (HTTP and HTTPS) with AsyncHTTPClient's shared client, which keeps
+/// connections to each endpoint open between deliveries.
 enum WebhookSender {
     static let send: WebhookDispatcher.Send = { url, headers, body in
-        guard let target = URL(string: url) else { throw URLError(.badURL) }
-        var request = URLRequest(url: target, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = Data(body.utf8)
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        // Reading the (ignored) body lets the connection be reused.
+        _ = try await response.body.collect(upTo: 64 * 1024)
+        return Int(response.status.code)
     }
 }

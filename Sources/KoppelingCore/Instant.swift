@@ -9,6 +9,16 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The UTC calendar day this instant falls on.
+    /// This instant plus a number of seconds.
+    public func adding(seconds: Int64) -> Instant {
+        Instant(microsecondsSinceEpoch: microsecondsSinceEpoch + seconds * 1_000_000)
+    }
+
+    /// The seconds from an earlier instant to this one.
+    public func seconds(since earlier: Instant) -> Double {
+        Double(microsecondsSinceEpoch - earlier.microsecondsSinceEpoch) / 1_000_000
+    }
+
     public var utcDate: LocalDate {
         let days = microsecondsSinceEpoch >= 0
             ? microsecondsSinceEpoch / 86_400_000_000

@@ -66,6 +66,16 @@ public struct WebhookEndpoint: Sendable, Hashable, Codable {
         self.disabled = false
     }
 
+    /// Copies the delivery state of another copy of this endpoint, keeping URL and secrets.
+    public mutating func takeDeliveryState(of other: WebhookEndpoint) {
+        deliveredSequence = other.deliveredSequence
+        attempts = other.attempts
+        nextAttemptAt = other.nextAttemptAt
+        failingSince = other.failingSince
+        lastError = other.lastError
+        disabled = other.disabled
+    }
+
     /// Whether a URL can be a webhook endpoint: https, or http (meant for loopback and tests).
     public static func isAcceptable(url: String) -> Bool {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), parsed.host != nil else { return false }

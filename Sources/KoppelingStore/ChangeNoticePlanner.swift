@@ -79,3 +79,16 @@ public struct ChangeNoticePlanner: Sendable {
         return notices
     }
 }
+
+/// The events a transaction stored, by person, kept while someone follows persons, so that the
+/// change notices they cause can be planned before the transaction commits (every backend).
+public struct NewEvents: Sendable {
+    /// Whether any follow is active; if not, nothing is kept and no notice can arise.
+    public var tracking: Bool
+    /// National number digits to the ids of the events stored for them in this transaction.
+    public var byPerson: [String: Set<String>] = [:]
+
+    public init(tracking: Bool) {
+        self.tracking = tracking
+    }
+}

@@ -34,6 +34,9 @@ public protocol FollowStore: Sendable {
     /// Stores a new follow and its disclosure record.
     func insertFollow(_ follow: Follow, record: DisclosureRecord) async throws
 
+    /// Stores many new follows with their records in one transaction (bulk enrolment, benchmarks).
+    func insertFollows(_ follows: [(follow: Follow, record: DisclosureRecord)]) async throws
+
     /// Ends a client's follow and stores the disclosure record of the ending; nil if the client has
     /// no such follow, the follow as it was if it had ended already (nothing is stored then).
     func endFollow(id: UUID, clientId: String, at: Instant, record: DisclosureRecord) async throws -> (follow: Follow, ended: Bool)?

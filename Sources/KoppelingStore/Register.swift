@@ -26,8 +26,8 @@ public struct Register: Sendable {
     }
 
     /// Streams events in (all or nothing) with the change notices they cause.
-    public func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary {
-        try store.appendStreaming(from: source, notices: notices)
+    public func appendStreaming(from source: consuming some EventBatchSource) async throws -> AppendSummary {
+        try await store.appendStreaming(from: source, notices: notices)
     }
 
     /// The status of a person for a reference date, optionally as known at an instant.

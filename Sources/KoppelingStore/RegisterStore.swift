@@ -39,10 +39,10 @@ public protocol RegisterStore: Sendable {
     /// cause for followed persons are stored in the same transaction.
     func append(_ events: [Event], notices: ChangeNoticePlanner?) async throws -> AppendSummary
 
-    /// Stores every batch a source yields in one transaction: all or nothing. It blocks the calling
-    /// thread for the whole import, so it is meant for the command line, not for request handlers.
-    /// The source may be read on another thread, ahead of the writes.
-    func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) throws -> AppendSummary
+    /// Stores every batch a source yields in one transaction: all or nothing. It may block the
+    /// calling thread for the whole import, so it is meant for the command line, not for request
+    /// handlers. The source may be read on another thread, ahead of the writes.
+    func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) async throws -> AppendSummary
 
     /// Reads a person's stored events and stores the events `plan` derives from them, in one
     /// transaction, so that no other write slips in between.
@@ -53,8 +53,8 @@ public protocol RegisterStore: Sendable {
 
     /// Visits every person with their events in recording order, one person at a time,
     /// in national-number order.
-    /// Blocks the calling thread; meant for the command line and reports.
-    func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) throws
+    /// May block the calling thread; meant for the command line and reports.
+    func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws
 
     /// How many events and persons are stored.
     func counts() async throws -> (events: Int, persons: Int)
@@ -74,8 +74,8 @@ extension RegisterStore {
     }
 
     /// Streams events in without change notices (tests and tools).
-    public func appendStreaming(from source: consuming some EventBatchSource) throws -> AppendSummary {
-        try appendStreaming(from: source, notices: nil)
+    public func appendStreaming(from source: consuming some EventBatchSource) async throws -> AppendSummary {
+        try await appendStreaming(from: source, notices: nil)
     }
 }
 

@@ -72,7 +72,7 @@ public struct TransparencyLog: Sendable {
             }
             return nil
         }
-        try store.walkLog { storedIndex, entry, storedNodes in
+        try await store.walkLog { storedIndex, entry, storedNodes in
             let index = frontier.size
             guard storedIndex == index else {
                 result.problem = (index, storedIndex > index ? "entry \(index) is missing (the next stored entry is \(storedIndex))" : "entry \(storedIndex) is stored twice or out of order")

@@ -1,4 +1,5 @@
 public import KoppelingCore
+import Foundation
 
 /// Where webhook endpoints and their delivery state are kept.
 public protocol WebhookStore: Sendable {
@@ -12,15 +13,31 @@ public protocol WebhookStore: Sendable {
     /// Every endpoint, for operators.
     func webhooks() async throws -> [WebhookEndpoint]
 
-    /// The endpoints that are due (enabled, not waiting for a retry, with a notice after their
-    /// delivered sequence), each with that next notice.
-    func dueWebhooks(at now: Instant) async throws -> [(endpoint: WebhookEndpoint, sequence: Int, body: String)]
+    /// Leases the endpoints that are due (enabled, not waiting for a retry, not leased by another
+    /// dispatcher, with a notice after their delivered sequence) to `owner` until `leaseUntil`,
+    /// each with its next `limit` notices in sequence order. While the lease holds, no other
+    /// dispatcher (in this process or another instance) delivers to that endpoint.
+    func claimDueWebhooks(at now: Instant, owner: String, leaseUntil: Instant, limit: Int) async throws -> [WebhookLease]
 
-    /// Saves an endpoint's delivery state.
-    func saveWebhook(_ endpoint: WebhookEndpoint) async throws
+    /// Saves an endpoint's delivery state (delivered sequence, attempts, next attempt, failure,
+    /// disabled; never its URL or secrets) if `owner` still holds its lease, extending the lease
+    /// to `leaseUntil` or releasing it when that is nil. False when the lease was lost: a replay
+    /// or a new registration broke it, or it expired and another dispatcher took it.
+    func saveDelivery(_ endpoint: WebhookEndpoint, owner: String, leaseUntil: Instant?) async throws -> Bool
 
     /// Delivers again from a sequence number on (and enables the endpoint).
     func replayWebhook(clientId: String, from sequence: Int) async throws -> Bool
+}
+
+/// An endpoint leased to one dispatcher with the notices it is to deliver next.
+public struct WebhookLease: Sendable {
+    public var endpoint: WebhookEndpoint
+    public var notices: [(sequence: Int, body: String)]
+
+    public init(endpoint: WebhookEndpoint, notices: [(sequence: Int, body: String)]) {
+        self.endpoint = endpoint
+        self.notices = notices
+    }
 }
 
 /// Delivers change notices to the clients' webhook endpoints, in order per client, at least
@@ -34,29 +51,43 @@ public struct WebhookDispatcher: Sendable {
     public let store: any WebhookStore
     let send: Send
     let clock: @Sendable () -> Instant
+    /// Who holds the leases this dispatcher takes (one per server instance).
+    public let owner: String
     /// How long an endpoint may keep failing before it is disabled (three days).
     public var giveUpAfterSeconds: Int64 = 3 * 86_400
     /// The first retry delay; it doubles with each failure, up to `maxDelaySeconds`.
     public var firstDelaySeconds: Double = 1
     public var maxDelaySeconds: Double = 3600
+    /// Notices leased per endpoint at a time, and how long a lease lasts without being renewed.
+    public var batchSize = 200
+    public var leaseSeconds: Int64 = 300
+    /// How often the delivered sequence is saved during a run of successes. A crash in between
+    /// delivers those notices again, with the same `webhook-id`: at least once, never lost.
+    public var saveEverySeconds: Double = 1
 
-    public init(store: any WebhookStore, clock: @escaping @Sendable () -> Instant, send: @escaping Send) {
+    public init(store: any WebhookStore, owner: String = UUID().uuidString, clock: @escaping @Sendable () -> Instant, send: @escaping Send) {
         self.store = store
+        self.owner = owner
         self.clock = clock
         self.send = send
     }
 
-    /// One pass: every due endpoint gets its next notice; returns how many were delivered.
+    /// One pass: every due endpoint gets its next notices, endpoints in parallel, each in order;
+    /// returns how many were delivered.
     @discardableResult
     public func deliverDue() async throws -> Int {
-        var delivered = 0
-        for (endpoint, sequence, body) in try await store.dueWebhooks(at: clock()) {
-            if try await deliver(endpoint, sequence: sequence, body: body) { delivered += 1 }
+        let now = clock()
+        let leases = try await store.claimDueWebhooks(at: now, owner: owner, leaseUntil: now.adding(seconds: leaseSeconds), limit: batchSize)
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for lease in leases {
+                group.addTask { try await deliver(lease) }
+            }
+            return try await group.reduce(0, +)
         }
-        return delivered
     }
 
     /// Delivers due notices until none is due now, or the task is cancelled, then waits a little.
+    /// Cancelled (graceful shutdown), it stops after the request in progress and releases its leases.
     public func run(pollEvery interval: Duration = .milliseconds(250)) async {
         while !Task.isCancelled {
             let delivered = (try? await deliverDue()) ?? 0
@@ -64,9 +95,35 @@ public struct WebhookDispatcher: Sendable {
         }
     }
 
-    func deliver(_ endpoint: WebhookEndpoint, sequence: Int, body: String) async throws -> Bool {
-        var endpoint = endpoint
-        let now = clock()
+    func deliver(_ lease: WebhookLease) async throws -> Int {
+        var endpoint = lease.endpoint
+        var delivered = 0
+        var lastSave = clock()
+        for (sequence, body) in lease.notices {
+            let now = clock()
+            if let failure = await attempt(endpoint, sequence: sequence, body: body, at: now) {
+                // A request cut short by shutdown is not the endpoint's failure.
+                if Task.isCancelled { break }
+                recordFailure(failure, of: &endpoint, at: now)
+                break
+            }
+            endpoint.deliveredSequence = sequence
+            endpoint.attempts = 0
+            endpoint.nextAttemptAt = nil
+            endpoint.failingSince = nil
+            delivered += 1
+            if Task.isCancelled { break }
+            if now.seconds(since: lastSave) >= saveEverySeconds {
+                guard try await store.saveDelivery(endpoint, owner: owner, leaseUntil: now.adding(seconds: leaseSeconds)) else { return delivered }
+                lastSave = now
+            }
+        }
+        _ = try await store.saveDelivery(endpoint, owner: owner, leaseUntil: nil)
+        return delivered
+    }
+
+    /// Sends one notice; nil on a 2xx answer, else what went wrong.
+    func attempt(_ endpoint: WebhookEndpoint, sequence: Int, body: String, at now: Instant) async -> String? {
         // The id is the same for every attempt at one notice, so the receiver can drop repeats.
         let id = "notice-\(endpoint.clientId)-\(sequence)"
         let timestamp = now.microsecondsSinceEpoch / 1_000_000
@@ -74,21 +131,15 @@ public struct WebhookDispatcher: Sendable {
             "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp),
             "webhook-signature": StandardWebhooks.signature(id: id, timestamp: timestamp, body: body, secrets: endpoint.validSecrets(at: now)),
         ]
-        var failure: String?
         do {
             let status = try await send(endpoint.url, headers, body)
-            if !(200..<300).contains(status) { failure = "HTTP \(status)" }
+            return (200..<300).contains(status) ? nil : "HTTP \(status)"
         } catch {
-            failure = "no answer: \(type(of: error))"
+            return "no answer: \(error)"
         }
-        guard let failure else {
-            endpoint.deliveredSequence = sequence
-            endpoint.attempts = 0
-            endpoint.nextAttemptAt = nil
-            endpoint.failingSince = nil
-            try await store.saveWebhook(endpoint)
-            return true
-        }
+    }
+
+    func recordFailure(_ failure: String, of endpoint: inout WebhookEndpoint, at now: Instant) {
         endpoint.attempts += 1
         endpoint.lastError = failure
         let since = endpoint.failingSince ?? now
@@ -101,7 +152,5 @@ public struct WebhookDispatcher: Sendable {
             let delay = base * Double.random(in: 0.5...1.0)
             endpoint.nextAttemptAt = Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(delay * 1_000_000))
         }
-        try await store.saveWebhook(endpoint)
-        return false
     }
 }

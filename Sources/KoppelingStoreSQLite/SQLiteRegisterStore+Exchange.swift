@@ -140,12 +140,17 @@ extension SQLiteRegisterStore: ExchangeStore {
 
 extension SQLiteRegisterStore: FollowStore {
     public func insertFollow(_ follow: Follow, record: DisclosureRecord) async throws {
-        let text = try Self.jsonText(follow)
+        try await insertFollows([(follow, record)])
+    }
+
+    public func insertFollows(_ follows: [(follow: Follow, record: DisclosureRecord)]) async throws {
+        let texts = try follows.map { try Self.jsonText($0.follow) }
         try await write { db in
-            try db.execute(
-                sql: "INSERT INTO follow (id, client, insz, until, record) VALUES (?, ?, ?, ?, ?)",
-                arguments: [follow.id.lowercasedString, follow.clientId, follow.insz, follow.until.description, text])
-            try Self.appendDisclosures(db, [record])
+            let statement = try db.cachedStatement(sql: "INSERT INTO follow (id, client, insz, until, record) VALUES (?, ?, ?, ?, ?)")
+            for ((follow, _), text) in zip(follows, texts) {
+                try statement.execute(arguments: [follow.id.lowercasedString, follow.clientId, follow.insz, follow.until.description, text])
+            }
+            try Self.appendDisclosures(db, follows.map(\.record))
         }
     }
 

@@ -3,14 +3,6 @@ public import KoppelingStore
 import Foundation
 import GRDB
 
-/// The events a transaction stored, by person, kept while someone follows persons.
-struct NewEvents {
-    /// Whether any follow is active; if not, nothing is kept and no notice can arise.
-    var tracking: Bool
-    /// National number digits to the ids of the events stored for them in this transaction.
-    var byPerson: [String: Set<String>] = [:]
-}
-
 extension SQLiteRegisterStore {
     static func registerNoticeMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v6-notices") { db in
@@ -125,6 +117,9 @@ extension SQLiteRegisterStore: WebhookStore {
                 );
                 """)
         }
+        migrator.registerMigration("v9-webhook-leases") { db in
+            try db.execute(sql: "ALTER TABLE webhook ADD COLUMN lease_owner TEXT; ALTER TABLE webhook ADD COLUMN lease_until INTEGER")
+        }
     }
 
     static func decodeWebhook(_ text: String) throws -> WebhookEndpoint {
@@ -147,7 +142,10 @@ extension SQLiteRegisterStore: WebhookStore {
                 endpoint = WebhookEndpoint(clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
             }
             try db.execute(
-                sql: "INSERT INTO webhook (client, record) VALUES (?, ?) ON CONFLICT(client) DO UPDATE SET record = excluded.record",
+                sql: """
+                    INSERT INTO webhook (client, record) VALUES (?, ?)
+                    ON CONFLICT(client) DO UPDATE SET record = excluded.record, lease_owner = NULL, lease_until = NULL
+                    """,
                 arguments: [clientId, try Self.jsonText(endpoint)])
         }
     }
@@ -160,27 +158,41 @@ extension SQLiteRegisterStore: WebhookStore {
         try await read { db in try String.fetchAll(db, sql: "SELECT record FROM webhook ORDER BY client").map(Self.decodeWebhook) }
     }
 
-    public func dueWebhooks(at now: Instant) async throws -> [(endpoint: WebhookEndpoint, sequence: Int, body: String)] {
-        try await read { db in
-            var due: [(endpoint: WebhookEndpoint, sequence: Int, body: String)] = []
-            for text in try String.fetchAll(db, sql: "SELECT record FROM webhook") {
-                let endpoint = try Self.decodeWebhook(text)
+    public func claimDueWebhooks(at now: Instant, owner: String, leaseUntil: Instant, limit: Int) async throws -> [WebhookLease] {
+        try await write { db in
+            var leases: [WebhookLease] = []
+            let rows = try Row.fetchAll(db, sql: "SELECT record, lease_owner, lease_until FROM webhook ORDER BY client")
+            for row in rows {
+                let endpoint = try Self.decodeWebhook(row[0])
                 guard !endpoint.disabled, endpoint.nextAttemptAt.map({ $0 <= now }) ?? true else { continue }
-                if let row = try Row.fetchOne(
-                    db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT 1",
-                    arguments: [endpoint.clientId, endpoint.deliveredSequence])
-                {
-                    due.append((endpoint, Int(row[0] as Int64), row[1]))
-                }
+                let holder: String? = row[1]
+                let until: Int64? = row[2]
+                guard holder == nil || holder == owner || (until ?? 0) <= now.microsecondsSinceEpoch else { continue }
+                let notices = try Row.fetchAll(
+                    db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?",
+                    arguments: [endpoint.clientId, endpoint.deliveredSequence, limit]
+                ).map { (sequence: Int($0[0] as Int64), body: $0[1] as String) }
+                guard !notices.isEmpty else { continue }
+                try db.execute(
+                    sql: "UPDATE webhook SET lease_owner = ?, lease_until = ? WHERE client = ?",
+                    arguments: [owner, leaseUntil.microsecondsSinceEpoch, endpoint.clientId])
+                leases.append(WebhookLease(endpoint: endpoint, notices: notices))
             }
-            return due
+            return leases
         }
     }
 
-    public func saveWebhook(_ endpoint: WebhookEndpoint) async throws {
-        let text = try Self.jsonText(endpoint)
+    public func saveDelivery(_ endpoint: WebhookEndpoint, owner: String, leaseUntil: Instant?) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "UPDATE webhook SET record = ? WHERE client = ?", arguments: [text, endpoint.clientId])
+            guard let row = try Row.fetchOne(db, sql: "SELECT record, lease_owner FROM webhook WHERE client = ?", arguments: [endpoint.clientId]),
+                row[1] as String? == owner
+            else { return false }
+            var stored = try Self.decodeWebhook(row[0])
+            stored.takeDeliveryState(of: endpoint)
+            try db.execute(
+                sql: "UPDATE webhook SET record = ?, lease_owner = ?, lease_until = ? WHERE client = ?",
+                arguments: [try Self.jsonText(stored), leaseUntil == nil ? nil : owner, leaseUntil?.microsecondsSinceEpoch, endpoint.clientId])
+            return true
         }
     }
 
@@ -193,7 +205,10 @@ extension SQLiteRegisterStore: WebhookStore {
             endpoint.attempts = 0
             endpoint.nextAttemptAt = nil
             endpoint.failingSince = nil
-            try db.execute(sql: "UPDATE webhook SET record = ? WHERE client = ?", arguments: [try Self.jsonText(endpoint), clientId])
+            // Breaking the lease stops a dispatcher in the middle of a run from saving over this.
+            try db.execute(
+                sql: "UPDATE webhook SET record = ?, lease_owner = NULL, lease_until = NULL WHERE client = ?",
+                arguments: [try Self.jsonText(endpoint), clientId])
             return true
         }
     }

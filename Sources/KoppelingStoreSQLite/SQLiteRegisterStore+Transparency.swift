@@ -168,8 +168,8 @@ extension SQLiteRegisterStore: TransparencyStore {
         }
     }
 
-    public func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) throws {
-        try writer.read { db in
+    public func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) async throws {
+        try blockingRead { db in
             let entries = try Row.fetchCursor(db, sql: "SELECT seq, record FROM disclosure ORDER BY seq")
             let nodes = try Row.fetchCursor(db, sql: "SELECT last_leaf, level, hash FROM log_node ORDER BY last_leaf, level")
             var pending: (lastLeaf: Int, level: Int, hash: [UInt8])?

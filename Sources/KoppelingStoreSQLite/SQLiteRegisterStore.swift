@@ -25,9 +25,7 @@ public final class SQLiteRegisterStore: RegisterStore {
     }
 
     /// The system clock with microsecond precision.
-    public static let systemClock: @Sendable () -> Instant = {
-        Instant(microsecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))
-    }
+    public static let systemClock: @Sendable () -> Instant = Instant.systemNow
 
     private static func configuration() -> Configuration {
         var configuration = Configuration()
@@ -79,7 +77,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         }
     }
 
-    public func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) throws -> AppendSummary {
+    public func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
         let now = clock()
         // Rows are rendered on the reading thread; the writer only binds and inserts.
         let rows = BatchPrefetcher(source) { events in events.map(EventRow.init) }
@@ -124,7 +122,7 @@ public final class SQLiteRegisterStore: RegisterStore {
         try await read { db in try Self.fetchEvents(of: insz, db: db) }
     }
 
-    public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) throws {
+    public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
         try mapErrors {
             try writer.read { db in
                 let cursor = try Row.fetchCursor(
@@ -272,6 +270,11 @@ public final class SQLiteRegisterStore: RegisterStore {
         } catch let error as DatabaseError {
             throw StoreError.unavailable(error.message ?? "database error \(error.resultCode)")
         }
+    }
+
+    /// Reads on the calling thread (for the long walks of the command line).
+    func blockingRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try mapErrors { try writer.read(body) }
     }
 
     private func mapErrors<T>(_ body: () throws -> T) throws -> T {

@@ -87,7 +87,7 @@ struct Import: AsyncParsableCommand {
                 }
             }
             do {
-                let summary = try register.appendStreaming(from: reader)
+                let summary = try await register.appendStreaming(from: reader)
                 if standardErrorIsTerminal { printError("") }
                 let seconds = stopwatch.seconds
                 let total = summary.stored + summary.alreadyPresent

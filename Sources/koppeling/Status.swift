@@ -40,7 +40,7 @@ struct Status: AsyncParsableCommand {
         let knownAtInstant = knownAt.flatMap { Instant($0) }
         let register = try await KoppelingApp.openRegister(configuration)
         if all {
-            try countAll(register: register, referenceDate: referenceDate, knownAt: knownAtInstant)
+            try await countAll(register: register, referenceDate: referenceDate, knownAt: knownAtInstant)
             return
         }
         let number: NationalNumber
@@ -63,7 +63,7 @@ struct Status: AsyncParsableCommand {
         }
     }
 
-    func countAll(register: Register, referenceDate: LocalDate, knownAt: Instant?) throws {
+    func countAll(register: Register, referenceDate: LocalDate, knownAt: Instant?) async throws {
         var counts = [Int](repeating: 0, count: StatusCode.allCases.count)
         var persons = 0
         var events = 0
@@ -81,7 +81,7 @@ struct Status: AsyncParsableCommand {
             computeSeconds += stopwatch.seconds
             chunk.removeAll(keepingCapacity: true)
         }
-        try register.store.forEachPerson { _, personEvents in
+        try await register.store.forEachPerson { _, personEvents in
             chunk.append(personEvents)
             persons += 1
             events += personEvents.count

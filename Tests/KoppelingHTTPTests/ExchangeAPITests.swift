@@ -328,7 +328,7 @@ struct ExchangeAPITests {
             _ = try await register.append([stranger.make("2026-11-02", .contractSigned(.init(agency: "agii", components: [.dutch])))])
             // A retraction of the certificate through the streaming path: the status falls back.
             let retraction = person.make("2026-11-25", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))
-            _ = try register.appendStreaming(from: Batches(batches: [[retraction]]))
+            _ = try await register.appendStreaming(from: Batches(batches: [[retraction]]))
             let (status, feed, text) = try await Self.send(client, .get, "/v1/exchange/changes?after=0", token: token)
             #expect(status == 200)
             let notices = try #require(feed["notices"] as? [[String: Any]])

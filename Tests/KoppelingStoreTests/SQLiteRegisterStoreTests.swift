@@ -54,7 +54,7 @@ struct SQLiteRegisterStoreTests {
         }
         let store = try SQLiteRegisterStore()
         let source = Failing(batches: [[f.make("2024-01-01", Self.obliged)], [f.make("2024-02-01", .exemptionWithdrawn)]])
-        #expect(throws: CancellationError.self) { try store.appendStreaming(from: source) }
+        await #expect(throws: CancellationError.self) { try await store.appendStreaming(from: source) }
         #expect(try await store.counts().events == 0)
     }
 
@@ -79,7 +79,7 @@ struct SQLiteRegisterStoreTests {
         for index in 0..<200 { all += generator.events(ofPerson: index) }
         _ = try await store.append(all)
         var visited: [String: [EventID]] = [:]
-        try store.forEachPerson { insz, events in
+        try await store.forEachPerson { insz, events in
             #expect(visited[insz.digits] == nil)
             visited[insz.digits] = events.map(\.eventId)
         }
