@@ -131,7 +131,11 @@ struct NoticeSweepService: Service {
                 let register = services.register
                 _ = try? await register.store.sweepNotices(on: services.exchange.today(), planner: register.notices, at: services.exchange.clock())
                 let clients = services.exchange.store
-                _ = try? await services.batches.runDue(clients: { try await clients.client(id: $0) })
+                let protocols = services.protocols
+                let today = services.exchange.today()
+                _ = try? await services.batches.runDue(clients: { try await clients.client(id: $0) }) { client in
+                    try await protocols.policy().batchIntervalDays(party: client.party, on: today)
+                }
                 try? await Task.sleep(for: .seconds(3600))
             }
         }

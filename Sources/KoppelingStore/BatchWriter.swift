@@ -100,13 +100,15 @@ public struct BatchWriter: Sendable {
     }
 
     /// The scheduled pass: a batch for every client with notices whose previous batch (or, for
-    /// its first batch, whose first notice) is at least `interval` old (daily by default).
-    public func runDue(clients: (String) async throws -> RegisteredClient?, intervalSeconds: Int64 = 86_400) async throws -> Int {
+    /// its first batch, whose first notice) is at least its interval old; `intervalDays` gives a
+    /// client's interval (from its protocol), nil for a client without the batch channel.
+    public func runDue(clients: (String) async throws -> RegisteredClient?, intervalDays: (RegisteredClient) async throws -> Int?) async throws -> Int {
         var written = 0
         let now = clock()
         for (clientId, since) in try await store.clientsWithPendingNotices() {
-            if now.microsecondsSinceEpoch - since.microsecondsSinceEpoch < intervalSeconds * 1_000_000 { continue }
-            guard let client = try await clients(clientId) else { continue }
+            guard let client = try await clients(clientId), let days = try await intervalDays(client) else { continue }
+            // A little slack, so that a daily pass an hour late does not skip a day.
+            if now.microsecondsSinceEpoch - since.microsecondsSinceEpoch < Int64(days) * 86_400_000_000 - 3_600_000_000 { continue }
             if try await run(client: client) != nil { written += 1 }
         }
         return written

@@ -55,6 +55,7 @@ struct ProtocolTests {
         ("enterpriseNumber: \"0308.357.753\"", "enterpriseNumber: \"0308.357.754\"", 24, "parties[1].enterpriseNumber", "format"),
         ("dataSubjects:", "colour: blue\ndataSubjects:", 39, "colour", "unknown-member"),
         ("      email: dpo@dvz.example", "      email: dpo-at-dvz", 30, "parties[1].dpo.email", "format"),
+        ("periodicity: dagelijks", "periodicity: tweemaal per jaar", 66, "channels[2].periodicity", "schedule"),
     ])
     func validation(original: String, replacement: String, line: Int, path: String, rule: String) throws {
         let text = try String(contentsOf: Self.shipped, encoding: .utf8)

@@ -470,8 +470,13 @@ struct ExchangeAPITests {
             _ = try await services.register.append([person.make("2026-11-25", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))])
             // The daily pass leaves notices younger than a day for tomorrow's batch; with no wait it writes one now.
             let clients = fixture.store
-            #expect(try await services.batches.runDue(clients: { try await clients.client(id: $0) }) == 0)
-            #expect(try await services.batches.runDue(clients: { try await clients.client(id: $0) }, intervalSeconds: 0) == 1)
+            // The shipped protocol says "dagelijks": the notices are minutes old, so no batch is due.
+            let policy = try await services.protocols.policy()
+            #expect(policy.batchIntervalDays(party: "dvz", on: Self.today) == 1)
+            #expect(policy.batchIntervalDays(party: "agii", on: Self.today) == nil)
+            let schedule: @Sendable (RegisteredClient) async throws -> Int? = { policy.batchIntervalDays(party: $0.party, on: Self.today) }
+            #expect(try await services.batches.runDue(clients: { try await clients.client(id: $0) }, intervalDays: schedule) == 0)
+            #expect(try await services.batches.runDue(clients: { try await clients.client(id: $0) }, intervalDays: { _ in 0 }) == 1)
             let first = try #require(try await services.batches.store.batches(clientId: "dvz-residence").first)
             #expect(first.firstSequence == 1 && first.lastSequence == 2 && first.recordCount == 2)
             #expect(try await services.batches.run(client: dvz) == nil)

@@ -28,6 +28,17 @@ public struct DisclosurePolicy: Sendable {
         self.protocols = protocols
     }
 
+    /// The days between two batch files for a recipient party: the most frequent schedule among
+    /// the published protocols in force that give it the batch channel; nil without one.
+    public func batchIntervalDays(party: String, on date: LocalDate) -> Int? {
+        protocols.filter { record in
+            record.state == .published && record.document.validFrom <= date && date <= record.document.validUntil
+                && record.document.parties.contains { $0.id == party && $0.role == .recipient }
+        }
+        .compactMap { record in record.document.channels.first { $0.channel == .batch }.map { $0.batchIntervalDays ?? 1 } }
+        .min()
+    }
+
     /// Decides one disclosure.
     /// - Parameters:
     ///   - party: the recipient party the client belongs to.

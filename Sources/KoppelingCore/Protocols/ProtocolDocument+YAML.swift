@@ -250,6 +250,9 @@ struct ProtocolReader {
             if channel == .follow, c["maxFollowDays"] == nil {
                 issue(node, "\(path).maxFollowDays", "required", "the follow channel needs maxFollowDays")
             }
+            if channel == .batch, let periodicity, ProtocolDocument.Channel(channel: .batch, periodicity: periodicity).batchIntervalDays == nil {
+                issue(c["periodicity"], "\(path).periodicity", "schedule", "the batch channel's periodicity must say dagelijks, wekelijks or maandelijks (daily, weekly, monthly)")
+            }
             if let channel, channels.contains(where: { $0.channel == channel }) {
                 issue(c["channel"], "\(path).channel", "unique", "channel \(channel.rawValue) is listed twice")
             } else if let channel, let periodicity {

@@ -63,6 +63,17 @@ public struct ProtocolDocument: Sendable, Hashable, Codable {
             self.periodicity = periodicity
             self.maxFollowDays = maxFollowDays
         }
+
+        /// For `batch`: the days between two batch files the periodicity names (Dutch or
+        /// English: dagelijks/daily, wekelijks/weekly, maandelijks/monthly), nil if it names none.
+        public var batchIntervalDays: Int? {
+            let text = periodicity.lowercased()
+            let words: [(String, Int)] = [
+                ("dagelijks", 1), ("daily", 1), ("elke dag", 1), ("wekelijks", 7), ("weekly", 7), ("elke week", 7),
+                ("maandelijks", 30), ("monthly", 30), ("elke maand", 30),
+            ]
+            return words.first { text.contains($0.0) }?.1
+        }
     }
 
     /// How long data are kept.
