@@ -7,6 +7,7 @@ public import HummingbirdTLS
 import HummingbirdCore
 import NIOSSL
 import KoppelingStoreSQLite
+import KoppelingStorePostgres
 public import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -19,17 +20,26 @@ public enum KoppelingApp {
         try await open(configuration).register
     }
 
+    /// Opens the store a configuration names: PostgreSQL for a `postgres://` address, otherwise
+    /// the SQLite file at that path. Either is migrated on opening.
+    public static func openStore(_ configuration: KoppelingConfiguration) async throws -> any KoppelingStorage {
+        if PostgresRegisterStore.isPostgresURL(configuration.databasePath) {
+            return try await PostgresRegisterStore(url: configuration.databasePath)
+        }
+        return try SQLiteRegisterStore(path: configuration.databasePath)
+    }
+
     /// Opens the store of a configuration once and builds every service over it.
     public static func open(_ configuration: KoppelingConfiguration) async throws -> KoppelingServices {
-        let store = try SQLiteRegisterStore(path: configuration.databasePath)
+        let store = try await openStore(configuration)
         return try await services(store: store, configuration: configuration, today: KoppelingConfiguration.todayClock(in: configuration.timeZone))
     }
 
     /// Every service over one store.
     public static func services(
-        store: SQLiteRegisterStore, configuration: KoppelingConfiguration, today: @escaping @Sendable () -> LocalDate
+        store: any KoppelingStorage, configuration: KoppelingConfiguration, today: @escaping @Sendable () -> LocalDate
     ) async throws -> KoppelingServices {
-        let clock = SQLiteRegisterStore.systemClock
+        let clock = Instant.systemNow
         let register = Register(store: store, engine: StatusEngine(), policy: configuration.policy, today: today)
         let protocols = ProtocolRegistry(store: store, clock: clock)
         let signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "token-signing-key"))

@@ -1,0 +1,187 @@
+public import KoppelingCore
+public import KoppelingStore
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresRegisterStore: RegisterStore {
+    public func append(_ events: [Event], notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+        let now = clock()
+        return try await transaction { connection in
+            var stored = NewEvents(tracking: notices == nil ? false : try await self.hasActiveFollows(connection))
+            let summary = try await self.insert(events.map(EventRow.init), recordedAt: now, connection, stored: &stored)
+            if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
+            return summary
+        }
+    }
+
+    public func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+        let now = clock()
+        // The source is read here, between the awaits of the inserts, on this task alone.
+        var source = source
+        do {
+            return try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                var summary = AppendSummary()
+                var offset = 0
+                var stored = NewEvents(tracking: notices == nil ? false : try await hasActiveFollows(connection))
+                while let batch = try source.nextBatch() {
+                    do {
+                        summary.add(try await insert(batch.map(EventRow.init), recordedAt: now, connection, stored: &stored))
+                        try await keepFollowed(connection, &stored)
+                    } catch let error as StoreError {
+                        if let conflict = error.conflict { throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId) }
+                        throw error
+                    }
+                    offset += batch.count
+                }
+                if let notices { try await storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
+                try await connection.query("COMMIT", logger: logger)
+                return summary
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            }
+        } catch let error as PSQLError {
+            throw Self.unavailable(error)
+        }
+    }
+
+    public func appendPlanned(
+        for insz: NationalNumber, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+    ) async throws -> AppendSummary {
+        let now = clock()
+        return try await transaction { connection in
+            // The person's events are read under a row-free lock on their number, so that two
+            // planned appends for one person do not both plan from the same history.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(insz.digits)))", logger: self.logger)
+            let existing = try await self.fetchEvents(of: insz, connection)
+            var stored = NewEvents(tracking: notices == nil ? false : try await self.hasActiveFollows(connection))
+            let summary = try await self.insert(try plan(existing).map(EventRow.init), recordedAt: now, connection, stored: &stored)
+            if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
+            return summary
+        }
+    }
+
+    public func events(of insz: NationalNumber) async throws -> [Event] {
+        try await read { connection in try await self.fetchEvents(of: insz, connection) }
+    }
+
+    public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
+        do {
+            try await client.withConnection { connection in
+            let rows = try await connection.query(
+                "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event ORDER BY insz, seq", logger: logger)
+            var current: NationalNumber?
+            var events: [Event] = []
+            for try await row in rows {
+                let event = try Self.event(from: row)
+                if event.insz != current {
+                    if let current { try body(current, events) }
+                    current = event.insz
+                    events.removeAll(keepingCapacity: true)
+                }
+                events.append(event)
+            }
+            if let current { try body(current, events) }
+            }
+        } catch let error as PSQLError {
+            throw Self.unavailable(error)
+        }
+    }
+
+    public func counts() async throws -> (events: Int, persons: Int) {
+        try await read { connection in
+            let row = try await Self.rows(connection, "SELECT COUNT(*), COUNT(DISTINCT insz) FROM event", self.logger)[0]
+            let (events, persons) = try row.decode((Int64, Int64).self)
+            return (Int(events), Int(persons))
+        }
+    }
+
+    // MARK: - Rows
+
+    /// An event rendered as the column values of its row.
+    struct EventRow: Sendable {
+        var eventId: EventID
+        var id: String
+        var insz: String
+        var type: String
+        var effectiveDate: String
+        var source: String
+        var data: String
+
+        init(_ event: Event) {
+            eventId = event.eventId
+            id = event.eventId.lowercasedString
+            insz = event.insz.digits
+            type = event.type.rawValue
+            effectiveDate = event.effectiveDate.description
+            source = event.source
+            data = event.canonicalData
+        }
+    }
+
+    /// Inserts a batch in one statement; ids already stored must have the same content.
+    func insert(_ rows: [EventRow], recordedAt: Instant, _ connection: PostgresConnection, stored: inout NewEvents) async throws -> AppendSummary {
+        var summary = AppendSummary()
+        guard !rows.isEmpty else { return summary }
+        let inserted = try await Self.strings(connection, """
+            INSERT INTO event (event_id, insz, type, effective_date, recorded_at, source, data)
+            SELECT e, i, t, d, \(recordedAt.microsecondsSinceEpoch), s, x
+            FROM unnest(\(rows.map(\.id))::text[], \(rows.map(\.insz))::text[], \(rows.map(\.type))::text[],
+                        \(rows.map(\.effectiveDate))::text[], \(rows.map(\.source))::text[], \(rows.map(\.data))::text[])
+                 WITH ORDINALITY AS u(e, i, t, d, s, x, n)
+            ORDER BY n
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id
+            """, logger)
+        var fresh = Set(inserted)
+        var existing: [String: (insz: String, type: String, date: String, source: String, data: String)] = [:]
+        if rows.count > inserted.count {
+            let others = Array(Set(rows.map(\.id)).subtracting(fresh))
+            for row in try await Self.rows(connection, "SELECT event_id, insz, type, effective_date, source, data FROM event WHERE event_id = ANY(\(others))", logger) {
+                let (id, insz, type, date, source, data) = try row.decode((String, String, String, String, String, String).self)
+                existing[id] = (insz, type, date, source, data)
+            }
+        }
+        for (index, row) in rows.enumerated() {
+            if fresh.remove(row.id) != nil {
+                summary.stored += 1
+                if stored.tracking { stored.byPerson[row.insz, default: []].insert(row.id) }
+                existing[row.id] = (row.insz, row.type, row.effectiveDate, row.source, row.data)
+                continue
+            }
+            guard let other = existing[row.id], other.insz == row.insz, other.type == row.type, other.date == row.effectiveDate,
+                  other.source == row.source, other.data == row.data
+            else { throw StoreError.conflict(index: index, eventId: row.eventId) }
+            summary.alreadyPresent += 1
+        }
+        if summary.stored > 0 { summary.recordedAt = recordedAt }
+        return summary
+    }
+
+    func fetchEvents(of insz: NationalNumber, _ connection: PostgresConnection) async throws -> [Event] {
+        try await Self.rows(
+            connection, "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event WHERE insz = \(insz.digits) ORDER BY seq", logger
+        ).map(Self.event(from:))
+    }
+
+    static let readPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
+
+    static func event(from row: PostgresRow) throws -> Event {
+        let (id, insz, type, date, recorded, source, dataText) = try row.decode((String, String, String, String, Int64, String, String).self)
+        do {
+            let json: JSONValue = .object([
+                "eventId": .string(id), "insz": .string(insz), "type": .string(type), "effectiveDate": .string(date),
+                "source": .string(source), "data": try JSONValue.parse(dataText),
+            ])
+            var event = try Event(json: json, policy: readPolicy)
+            event.recordedAt = Instant(microsecondsSinceEpoch: recorded)
+            return event
+        } catch {
+            throw StoreError.corrupt("event \(id): \(error)")
+        }
+    }
+}

@@ -1,0 +1,237 @@
+public import KoppelingCore
+public import KoppelingStore
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+
+/// The register on PostgreSQL (PostgresNIO), for production: the same storage contract as the
+/// SQLite store, and safe for several server instances on one database. Whatever appends to the
+/// transparency log or numbers notices takes one transaction-scoped advisory lock, so that
+/// instances never fork the log or reuse a sequence number; webhook deliveries are leased.
+public final class PostgresRegisterStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let clock: @Sendable () -> Instant
+    private let running: Task<Void, Never>
+
+    /// The advisory lock every log append, notice numbering and checkpoint takes.
+    static let logLock: Int64 = 0x4B6F_7070_656C
+
+    /// Connects to `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`
+    /// and migrates the schema.
+    public init(url: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow, logger: Logger = Logger(label: "koppeling.postgres")) async throws {
+        let configuration = try Self.configuration(url: url)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        self.clock = clock
+        self.running = Task { await client.run() }
+        do {
+            try await migrate()
+        } catch {
+            running.cancel()
+            throw error
+        }
+    }
+
+    deinit {
+        running.cancel()
+    }
+
+    /// Closes the connections.
+    public func close() {
+        running.cancel()
+    }
+
+    /// Whether a database address names PostgreSQL.
+    public static func isPostgresURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    static func configuration(url text: String) throws -> PostgresClient.Configuration {
+        guard let url = URLComponents(string: text), isPostgresURL(text), let host = url.host, !host.isEmpty else {
+            throw StoreError.unavailable("not a PostgreSQL address (postgres://user:password@host:port/database)")
+        }
+        let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require": tls = .require(.makeClientConfiguration())
+        default: throw StoreError.unavailable("sslmode must be disable, prefer or require")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password,
+            database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+
+    // MARK: - Migrations
+
+    /// The schema, in order; each step runs once, in its own transaction, under the log lock so
+    /// that instances starting together do not race.
+    static let migrations: [(id: String, sql: [String])] = [
+        ("v1-schema", [
+            """
+            CREATE TABLE event (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                event_id TEXT NOT NULL UNIQUE,
+                insz TEXT NOT NULL,
+                type TEXT NOT NULL,
+                effective_date TEXT NOT NULL,
+                recorded_at BIGINT NOT NULL,
+                source TEXT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX event_by_person ON event (insz, seq)",
+            "CREATE TABLE protocol_version (id TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (id, version))",
+            "CREATE TABLE party (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
+            """
+            CREATE TABLE party_key (
+                position BIGINT GENERATED ALWAYS AS IDENTITY,
+                party TEXT NOT NULL REFERENCES party (id),
+                public_key TEXT NOT NULL,
+                PRIMARY KEY (party, public_key)
+            )
+            """,
+            "CREATE TABLE client (id TEXT PRIMARY KEY, party TEXT NOT NULL, record TEXT NOT NULL)",
+            "CREATE TABLE used_token_id (jti TEXT PRIMARY KEY, client TEXT NOT NULL, expires_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE disclosure (
+                seq BIGINT PRIMARY KEY,
+                disclosure_id TEXT NOT NULL UNIQUE,
+                at BIGINT NOT NULL,
+                client TEXT NOT NULL,
+                party TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                subject TEXT,
+                record TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX disclosure_by_client ON disclosure (client, seq)",
+            "CREATE INDEX disclosure_by_subject ON disclosure (subject, seq)",
+            "CREATE TABLE server_secret (name TEXT PRIMARY KEY, secret BYTEA NOT NULL)",
+            "CREATE TABLE log_node (last_leaf BIGINT NOT NULL, level INTEGER NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (last_leaf, level))",
+            "CREATE TABLE log_checkpoint (size BIGINT PRIMARY KEY, at BIGINT NOT NULL, note TEXT NOT NULL)",
+            """
+            CREATE TABLE follow (
+                position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                client TEXT NOT NULL,
+                insz TEXT NOT NULL,
+                until TEXT NOT NULL,
+                ended_at BIGINT,
+                record TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX follow_by_client ON follow (client, position)",
+            "CREATE INDEX follow_by_person ON follow (insz) WHERE ended_at IS NULL",
+            "CREATE TABLE notice (client TEXT NOT NULL, seq BIGINT NOT NULL, follow_id TEXT NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (client, seq))",
+            "CREATE TABLE notice_sweep (day TEXT PRIMARY KEY, at BIGINT NOT NULL, notices BIGINT NOT NULL)",
+            "CREATE TABLE webhook (client TEXT PRIMARY KEY, record TEXT NOT NULL, lease_owner TEXT, lease_until BIGINT)",
+            """
+            CREATE TABLE batch (
+                id TEXT PRIMARY KEY,
+                client TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                first_seq BIGINT NOT NULL,
+                last_seq BIGINT NOT NULL,
+                count BIGINT NOT NULL,
+                file TEXT NOT NULL,
+                manifest TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX batch_by_client ON batch (client, created_at)",
+        ]),
+    ]
+
+    /// Applies the migrations not applied yet; returns their ids.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await transaction { connection in
+            try await Self.lockLog(connection)
+            try await connection.query("CREATE TABLE IF NOT EXISTS koppeling_migration (id TEXT PRIMARY KEY, at BIGINT NOT NULL)", logger: self.logger)
+            let done = Set(try await Self.strings(connection, "SELECT id FROM koppeling_migration", self.logger))
+            var applied: [String] = []
+            for migration in Self.migrations where !done.contains(migration.id) {
+                for statement in migration.sql {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                }
+                let now = self.clock().microsecondsSinceEpoch
+                try await connection.query("INSERT INTO koppeling_migration (id, at) VALUES (\(migration.id), \(now))", logger: self.logger)
+                applied.append(migration.id)
+            }
+            return applied
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Runs `body` in one transaction (READ COMMITTED), mapping database failures to
+    /// ``StoreError/unavailable(_:)`` and passing the body's own errors through.
+    @discardableResult
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError {
+                if let psql = inner as? PSQLError { throw Self.unavailable(psql) }
+                throw inner
+            }
+            throw StoreError.unavailable("the transaction could not be completed: \(String(describing: error.commitError ?? error.beginError ?? error.rollbackError))")
+        } catch let error as PSQLError {
+            throw Self.unavailable(error)
+        }
+    }
+
+    /// Runs `body` on one connection, outside a transaction.
+    func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch let error as PSQLError {
+            throw Self.unavailable(error)
+        }
+    }
+
+    static func unavailable(_ error: PSQLError) -> StoreError {
+        .unavailable(error.serverInfo?[.message] ?? "PostgreSQL: \(error.code)")
+    }
+
+    /// Takes the log lock until the end of the transaction.
+    static func lockLog(_ connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(logLock))", logger: Logger(label: "koppeling.postgres"))
+    }
+
+    static func rows(_ connection: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    static func strings(_ connection: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> [String] {
+        try await rows(connection, query, logger).map { try $0.decode(String.self) }
+    }
+
+    static func int(_ connection: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> Int {
+        guard let row = try await rows(connection, query, logger).first else { return 0 }
+        return Int(try row.decode(Int64?.self) ?? 0)
+    }
+
+    /// A record stored as JSON text, members sorted so that equal records are equal text.
+    static func jsonText(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    static func bytes(_ buffer: ByteBuffer) -> [UInt8] {
+        Array(buffer.readableBytesView)
+    }
+}
