@@ -108,7 +108,7 @@ let package = Package(
         ),
         .target(
             name: "KoppelingTestSupport",
-            dependencies: ["KoppelingCore"],
+            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres"],
             path: "Tests/KoppelingTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -70,6 +70,24 @@ public final class PostgresRegisterStore: Sendable {
         return configuration
     }
 
+    /// Creates a database on the server of `url` (connecting to the database that `url` names)
+    /// and returns the address of the new one; for first installations and tests.
+    public static func createDatabase(named name: String, at url: String) async throws -> String {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), var components = URLComponents(string: url) else {
+            throw StoreError.unavailable("a database name is letters, digits and underscores")
+        }
+        let client = PostgresClient(configuration: try configuration(url: url), backgroundLogger: Logger(label: "koppeling.postgres"))
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        do {
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        } catch let error as PSQLError {
+            throw unavailable(error)
+        }
+        components.path = "/" + name
+        return components.string ?? url
+    }
+
     // MARK: - Migrations
 
     /// The schema, in order; each step runs once, in its own transaction, under the log lock so

@@ -20,13 +20,25 @@ struct ExchangeAPITests {
 
     struct Fixture {
         let services: KoppelingServices
-        let store: SQLiteRegisterStore
+        let store: any KoppelingStorage
+        let backend: Backend
         let clientKey: Curve25519.Signing.PrivateKey
     }
 
-    /// A register with one person, the shipped protocol published, and a DVZ recipient client.
+    /// A register with one person, the shipped protocol published, and a DVZ recipient client;
+    /// the body runs once on each storage backend (SQLite in memory, or the file at `path`;
+    /// PostgreSQL in a new database when a server is available).
     func withApp(publish: Bool = true, fieldsOverride: [DisclosureField]? = nil, path: String? = nil, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
-        let store = try path.map { try SQLiteRegisterStore(path: $0) } ?? SQLiteRegisterStore()
+        for backend in path == nil ? TestStores.backends : [.sqlite] {
+            let store: any KoppelingStorage
+            if let path { store = try SQLiteRegisterStore(path: path) } else { store = try await TestStores.open(backend) }
+            try await withApp(store: store, backend: backend, publish: publish, fieldsOverride: fieldsOverride, body)
+        }
+    }
+
+    func withApp(
+        store: any KoppelingStorage, backend: Backend, publish: Bool, fieldsOverride: [DisclosureField]?, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void
+    ) async throws {
         let services = try await KoppelingApp.services(store: store, configuration: .forTests, today: { Self.today })
         let clientKey = Curve25519.Signing.PrivateKey()
         try await store.registerClient(.init(
@@ -49,7 +61,7 @@ struct ExchangeAPITests {
             try await Self.publish(try ProtocolDocument.parse(yaml: fieldsOverride.map { Self.replacingFields(in: yaml, with: $0) } ?? yaml), services: services)
         }
         let app = Application(router: KoppelingApp.buildRouter(services: services, today: { Self.today }))
-        try await app.test(.router) { client in try await body(client, Fixture(services: services, store: store, clientKey: clientKey)) }
+        try await app.test(.router) { client in try await body(client, Fixture(services: services, store: store, backend: backend, clientKey: clientKey)) }
     }
 
     /// Takes a protocol document through advice and signatures of both parties to published.
@@ -401,10 +413,57 @@ struct ExchangeAPITests {
         }
     }
 
+    final class Received: Sendable {
+        let ids = Mutex<[String]>([])
+    }
+
     final class FakeClock: Sendable {
         let micros = Mutex(Int64(1_795_900_000_000_000))
         var instant: Instant { Instant(microsecondsSinceEpoch: micros.withLock { $0 }) }
         func set(_ instant: Instant) { micros.withLock { $0 = instant.microsecondsSinceEpoch } }
+    }
+
+    @Test("two dispatchers (as two instances run them) deliver every notice once, in order: leases keep them off each other's endpoint")
+    func twoDispatchers() async throws {
+        try await withApp { _, fixture in
+            let services = fixture.services
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "D-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
+            // Certificates issued and retracted in turn: every event changes the status, so each is a notice.
+            for round in 0..<15 {
+                let certificate = person.make("2026-11-\(10 + round / 2)", .certificateIssued(.init(kind: .integrationCertificate, documentId: "D-\(round)")))
+                _ = try await services.register.append([certificate])
+                _ = try await services.register.append([person.make("2026-11-\(10 + round / 2)", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "test")))])
+            }
+            let count = try await fixture.store.notices(clientId: "dvz-residence", after: 0, limit: 1000).count
+            #expect(count == 30)
+            let received = Received()
+            var dispatchers: [WebhookDispatcher] = []
+            for owner in ["instance-a", "instance-b"] {
+                var dispatcher = WebhookDispatcher(store: fixture.store, owner: owner, clock: Instant.systemNow) { _, headers, _ in
+                    received.ids.withLock { $0.append(headers["webhook-id"] ?? "") }
+                    try await Task.sleep(for: .milliseconds(2))
+                    return 200
+                }
+                dispatcher.batchSize = 4
+                dispatchers.append(dispatcher)
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for dispatcher in dispatchers {
+                    group.addTask {
+                        while received.ids.withLock({ $0.count }) < count {
+                            if try await dispatcher.deliverDue() == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(received.ids.withLock { $0 } == (1...count).map { "notice-dvz-residence-\($0)" })
+            #expect(try await fixture.store.webhook(clientId: "dvz-residence")?.deliveredSequence == count)
+        }
     }
 
     @Test("webhook delivery backs off exponentially with jitter while the endpoint fails, then disables it after three days with its last error")

@@ -4,17 +4,19 @@ import KoppelingStore
 import KoppelingStoreSQLite
 import KoppelingTestSupport
 import Testing
+import Crypto
 
-/// The storage contract, on SQLite (a file where durability matters, in memory elsewhere).
-@Suite("SQLite register store")
-struct SQLiteRegisterStoreTests {
+/// The storage contract, on every backend: SQLite (in memory, a file where durability matters)
+/// and PostgreSQL (a new database per test) when a server is available (always in CI).
+@Suite("Storage contract (SQLite and PostgreSQL)")
+struct StoreContractTests {
     var f = EventFactory()
 
     static let obliged = EventPayload.targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))
 
-    @Test("append stores, a repeat with the same content changes nothing")
-    mutating func idempotentAppend() async throws {
-        let store = try SQLiteRegisterStore()
+    @Test("append stores, a repeat with the same content changes nothing", arguments: TestStores.backends)
+    mutating func idempotentAppend(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
         let events = [f.make("2024-01-01", Self.obliged), f.make("2024-01-20", .registered(.init(kind: .first, agency: "agii")))]
         let first = try await store.append(events)
         #expect(first.stored == 2 && first.alreadyPresent == 0)
@@ -26,9 +28,9 @@ struct SQLiteRegisterStoreTests {
         #expect(zip(stored, events).allSatisfy { $0.hasSameContent(as: $1) })
     }
 
-    @Test("a batch with a conflicting id is refused whole: nothing of it is stored")
-    mutating func conflictRollsBack() async throws {
-        let store = try SQLiteRegisterStore()
+    @Test("a batch with a conflicting id is refused whole: nothing of it is stored", arguments: TestStores.backends)
+    mutating func conflictRollsBack(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
         let original = f.make("2024-01-01", Self.obliged)
         _ = try await store.append([original])
         var changed = original
@@ -43,8 +45,8 @@ struct SQLiteRegisterStoreTests {
         #expect(stored.map(\.eventId) == [original.eventId])
     }
 
-    @Test("a streaming import that fails halfway stores nothing")
-    mutating func streamingIsAtomic() async throws {
+    @Test("a streaming import that fails halfway stores nothing", arguments: TestStores.backends)
+    mutating func streamingIsAtomic(backend: Backend) async throws {
         struct Failing: EventBatchSource {
             var batches: [[Event]]
             mutating func nextBatch() throws -> [Event]? {
@@ -52,28 +54,27 @@ struct SQLiteRegisterStoreTests {
                 return batches.removeFirst()
             }
         }
-        let store = try SQLiteRegisterStore()
+        let store = try await TestStores.open(backend)
         let source = Failing(batches: [[f.make("2024-01-01", Self.obliged)], [f.make("2024-02-01", .exemptionWithdrawn)]])
         await #expect(throws: CancellationError.self) { try await store.appendStreaming(from: source) }
         #expect(try await store.counts().events == 0)
     }
 
-    @Test("an acknowledged write is on disk: a new connection to the file reads it")
-    mutating func durable() async throws {
-        let folder = try TestEnvironment.temporaryFolder()
-        let path = folder.appendingPathComponent("register.sqlite").path
+    @Test("an acknowledged write is durable: a new connection to the database reads it", arguments: TestStores.backends)
+    mutating func durable(backend: Backend) async throws {
+        let address = try await StoreAddress(backend)
         let event = f.make("2024-01-01", Self.obliged)
         do {
-            let store = try SQLiteRegisterStore(path: path)
+            let store = try await address.open()
             _ = try await store.append([event])
         }
-        let reopened = try SQLiteRegisterStore(path: path)
+        let reopened = try await address.open()
         #expect(try await reopened.events(of: f.insz).map(\.eventId) == [event.eventId])
     }
 
-    @Test("persons are visited one at a time with their events in recording order")
-    func forEachPerson() async throws {
-        let store = try SQLiteRegisterStore()
+    @Test("persons are visited one at a time with their events in recording order", arguments: TestStores.backends)
+    func forEachPerson(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
         let generator = PopulationGenerator(seed: 5, persons: 200)
         var all: [Event] = []
         for index in 0..<200 { all += generator.events(ofPerson: index) }
@@ -89,9 +90,9 @@ struct SQLiteRegisterStoreTests {
         }
     }
 
-    @Test("a KBI answer imported twice adds nothing; a changed answer retracts what disappeared")
-    func kbiReimportAndReconciliation() async throws {
-        let store = try SQLiteRegisterStore()
+    @Test("a KBI answer imported twice adds nothing; a changed answer retracts what disappeared", arguments: TestStores.backends)
+    func kbiReimportAndReconciliation(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
         let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
         let url = TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml")
         let data = try Data(contentsOf: url)
@@ -119,14 +120,55 @@ struct SQLiteRegisterStoreTests {
         #expect(try await register.importKBI(Data(text.utf8)).summary.stored == 0)
     }
 
-    @Test("a failed KBI file stores nothing")
-    func failedKBIFileStoresNothing() async throws {
-        let store = try SQLiteRegisterStore()
+    @Test("a failed KBI file stores nothing", arguments: TestStores.backends)
+    func failedKBIFileStoresNothing(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
         let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
         for name in ["malformed.xml", "bad-date.xml"] {
             let data = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent(name))
             await #expect(throws: KBIImportError.self) { _ = try await register.importKBI(data) }
         }
         #expect(try await store.counts().events == 0)
+    }
+
+    @Test("two instances on one database keep one log: concurrent appends and checkpoints, every checkpoint consistent with the one before, log verify passes", arguments: TestStores.backends)
+    func twoInstancesOneLog(backend: Backend) async throws {
+        let address = try await StoreAddress(backend)
+        let key = Curve25519.Signing.PrivateKey()
+        let instances = try await [address.open(), address.open()]
+        let logs = instances.map { TransparencyLog(store: $0, origin: "koppeling.test/log", key: key, clock: Instant.systemNow) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (number, store) in instances.enumerated() {
+                for worker in 0..<8 {
+                    group.addTask {
+                        for round in 0..<10 {
+                            let records = (0..<(round % 3 + 1)).map { TransparencyLogTests.record(number * 10_000 + worker * 100 + round * 5 + $0) }
+                            try await store.appendDisclosures(records)
+                        }
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<15 { try await logs[number].issueCheckpoint() }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await logs[0].issueCheckpoint()
+        let expected = 2 * 8 * (4 * 1 + 3 * 2 + 3 * 3)
+        #expect(try await instances[1].logSize() == expected)
+        let result = try await logs[1].verify()
+        #expect(result.problem == nil)
+        #expect(result.entries == expected)
+        let checkpoints = try await instances[0].checkpoints()
+        #expect(checkpoints.last?.size == expected)
+        for (earlier, later) in zip(checkpoints, checkpoints.dropFirst()) {
+            let firstText = try #require(logs[0].verifier.open(earlier.note))
+            let secondText = try #require(logs[0].verifier.open(later.note))
+            let first = try #require(Checkpoint(text: firstText))
+            let second = try #require(Checkpoint(text: secondText))
+            #expect(first.size < second.size)
+            let proof = try await instances[1].consistencyProof(from: first.size, to: second.size)
+            #expect(Merkle.verifyConsistency(from: first.size, to: second.size, proof: proof, firstRoot: first.root, secondRoot: second.root))
+        }
     }
 }
