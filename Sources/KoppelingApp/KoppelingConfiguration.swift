@@ -4,8 +4,18 @@ import Foundation
 /// The settings of one Koppeling process. Each comes from a command-line option, else the
 /// environment variable named beside it, else the default.
 public struct KoppelingConfiguration: Sendable {
-    /// `KOPPELING_DATABASE`: the SQLite register file (default `koppeling.sqlite` in the working directory).
+    /// `KOPPELING_DATABASE`: the register: a SQLite file (default `koppeling.sqlite` in the working
+    /// directory) or a `postgres://` address, whose password is a secret (never logged).
     public var databasePath: String
+
+    /// The database address as it may be shown or logged: a PostgreSQL password replaced by `***`.
+    public var redactedDatabase: String {
+        guard var components = URLComponents(string: databasePath), components.password != nil, components.scheme?.hasPrefix("postgres") == true else {
+            return databasePath
+        }
+        components.password = "***"
+        return components.string ?? "postgres://***"
+    }
     /// `KOPPELING_HOST`: the address to listen on (default `127.0.0.1`).
     public var host: String
     /// `KOPPELING_PORT`: the port (default 8080).

@@ -23,7 +23,11 @@ public final class PostgresRegisterStore: Sendable {
     /// and migrates the schema.
     public init(url: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow, logger: Logger = Logger(label: "koppeling.postgres")) async throws {
         let configuration = try Self.configuration(url: url)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's background log is kept to errors: failures reach the callers as errors, and
+        // the pool warns about leases requested before its run loop is scheduled (harmless).
+        var background = logger
+        background.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.client = client
         self.logger = logger
         self.clock = clock

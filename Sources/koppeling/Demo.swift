@@ -61,13 +61,13 @@ struct Demo: AsyncParsableCommand {
         let generator = PopulationGenerator(seed: seed, persons: persons)
         let counts = try await register.store.counts()
         if counts.events == 0 {
-            print("Creating the demo register \(database) with \(persons) synthetic persons (seed \(seed))...")
+            print("Creating the demo register \(configuration.redactedDatabase) with \(persons) synthetic persons (seed \(seed))...")
             let stopwatch = Stopwatch()
             let source = GeneratorSource(generator: generator)
             let summary = try await register.store.appendStreaming(from: source)
             print("Stored \(summary.stored) events in \(String(format: "%.1f", stopwatch.seconds)) s.")
         } else {
-            print("Reusing the demo register \(database): \(counts.events) events of \(counts.persons) persons.")
+            print("Reusing the demo register \(configuration.redactedDatabase): \(counts.events) events of \(counts.persons) persons.")
         }
         let today = configuration.today()
         print("\nSample statuses on \(today) (synthetic persons):")
@@ -83,7 +83,7 @@ struct Demo: AsyncParsableCommand {
             print("  \(insz.formatted)  \(status.status.rawValue)\(since): \(status.reasons.last?.text ?? "")")
         }
         if let example {
-            print("\nAsk the register on the command line:\n  koppeling status --database \(database) --insz \(example.digits) --json")
+            print("\nAsk the register on the command line:\n  koppeling status --database \(configuration.redactedDatabase) --insz \(example.digits) --json")
         }
         var protocolPurpose: String?
         if FileManager.default.fileExists(atPath: protocolFile) {

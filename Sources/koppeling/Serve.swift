@@ -51,7 +51,7 @@ func serve(services: KoppelingServices, configuration: KoppelingConfiguration, e
         }
         logger.info(
             "serving \(mode)",
-            metadata: ["address": "\(listener.host):\(listener.port)", "database": "\(listener.databasePath)", "note": "\(note)"])
+            metadata: ["address": "\(listener.host):\(listener.port)", "database": "\(listener.redactedDatabase)", "note": "\(note)"])
     }
     try await KoppelingApp.run(services: services, listeners: [configuration] + extraListeners, logger: logger)
 }
