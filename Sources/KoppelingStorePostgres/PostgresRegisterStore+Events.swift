@@ -102,27 +102,6 @@ extension PostgresRegisterStore: RegisterStore {
 
     // MARK: - Rows
 
-    /// An event rendered as the column values of its row.
-    struct EventRow: Sendable {
-        var eventId: EventID
-        var id: String
-        var insz: String
-        var type: String
-        var effectiveDate: String
-        var source: String
-        var data: String
-
-        init(_ event: Event) {
-            eventId = event.eventId
-            id = event.eventId.lowercasedString
-            insz = event.insz.digits
-            type = event.type.rawValue
-            effectiveDate = event.effectiveDate.description
-            source = event.source
-            data = event.canonicalData
-        }
-    }
-
     /// Inserts a batch in one statement; ids already stored must have the same content.
     func insert(_ rows: [EventRow], recordedAt: Instant, _ connection: PostgresConnection, stored: inout NewEvents) async throws -> AppendSummary {
         var summary = AppendSummary()

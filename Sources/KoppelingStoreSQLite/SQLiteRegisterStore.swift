@@ -164,27 +164,6 @@ public final class SQLiteRegisterStore: RegisterStore {
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING
         """
 
-    /// An event rendered as the column values of its row.
-    struct EventRow {
-        var eventId: EventID
-        var id: String
-        var insz: String
-        var type: String
-        var effectiveDate: String
-        var source: String
-        var data: String
-
-        init(_ event: Event) {
-            eventId = event.eventId
-            id = event.eventId.lowercasedString
-            insz = event.insz.digits
-            type = event.type.rawValue
-            effectiveDate = event.effectiveDate.description
-            source = event.source
-            data = event.canonicalData
-        }
-    }
-
     private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database, stored: inout NewEvents) throws -> AppendSummary {
         var summary = AppendSummary()
         guard !rows.isEmpty else { return summary }
