@@ -8,7 +8,6 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.microsecondsSinceEpoch = microsecondsSinceEpoch
     }
 
-    /// The UTC calendar day this instant falls on.
     /// This instant plus a number of seconds.
     public func adding(seconds: Int64) -> Instant {
         Instant(microsecondsSinceEpoch: microsecondsSinceEpoch + seconds * 1_000_000)
@@ -19,6 +18,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         Double(microsecondsSinceEpoch - earlier.microsecondsSinceEpoch) / 1_000_000
     }
 
+    /// The UTC calendar day this instant falls on.
     public var utcDate: LocalDate {
         let days = microsecondsSinceEpoch >= 0
             ? microsecondsSinceEpoch / 86_400_000_000

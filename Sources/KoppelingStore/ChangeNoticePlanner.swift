@@ -41,7 +41,7 @@ public struct ChangeNoticePlanner: Sendable {
 
     /// The notices for one person's followers: one per follow that is active today under a
     /// protocol in force whose allowed fields (for today) differ before and after.
-    public func plan(
+    func plan(
         insz: NationalNumber, follows: [Follow], before: [Event], after: [Event], protocols: [ProtocolRecord], recordedAt: Instant
     ) -> [PlannedNotice] {
         plan(follows: follows, protocols: protocols, recordedAt: recordedAt, day: today()) { fields, day in
@@ -51,7 +51,7 @@ public struct ChangeNoticePlanner: Sendable {
 
     /// The notices that time alone causes on `day` (a window closes, an exemption ends): the
     /// allowed fields on `day` against those on the day before, for the same events.
-    public func sweep(insz: NationalNumber, follows: [Follow], events: [Event], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant) -> [PlannedNotice] {
+    func sweep(insz: NationalNumber, follows: [Follow], events: [Event], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant) -> [PlannedNotice] {
         plan(follows: follows, protocols: protocols, recordedAt: instant, day: day) { fields, day in
             (projection.project(events, insz: insz, on: day.adding(days: -1), fields: fields), projection.project(events, insz: insz, on: day, fields: fields))
         }
@@ -90,5 +90,42 @@ public struct NewEvents: Sendable {
 
     public init(tracking: Bool) {
         self.tracking = tracking
+    }
+}
+
+extension ChangeNoticePlanner {
+    /// The persons whose stored events ``plan(new:followed:events:protocols:recordedAt:)`` needs:
+    /// those with new events and an active follow.
+    public static func persons(new stored: NewEvents, followed: [String: [Follow]]) -> [String] {
+        stored.byPerson.keys.filter { followed[$0] != nil }.sorted()
+    }
+
+    /// The notices a transaction's new events cause, in national-number order: for each followed
+    /// person, the allowed fields with and without the new events. `events` holds those persons'
+    /// stored events (new ones included) by national-number digits; every backend reads them in
+    /// its own way and plans with this.
+    public func plan(
+        new stored: NewEvents, followed: [String: [Follow]], events: [String: [Event]], protocols: [ProtocolRecord], recordedAt: Instant
+    ) -> [PlannedNotice] {
+        var planned: [PlannedNotice] = []
+        for digits in Self.persons(new: stored, followed: followed) {
+            guard let ids = stored.byPerson[digits], let follows = followed[digits], let after = events[digits],
+                  let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy)
+            else { continue }
+            let before = after.filter { !ids.contains($0.eventId.lowercasedString) }
+            planned += plan(insz: insz, follows: follows, before: before, after: after, protocols: protocols, recordedAt: recordedAt)
+        }
+        return planned
+    }
+
+    /// The notices of the daily sweep for `day`, in national-number order, for the active
+    /// follows given; `events` holds the followed persons' stored events by national-number digits.
+    public func sweep(follows: [Follow], events: [String: [Event]], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant) -> [PlannedNotice] {
+        var planned: [PlannedNotice] = []
+        for (digits, personFollows) in Dictionary(grouping: follows, by: \.insz).sorted(by: { $0.key < $1.key }) {
+            guard let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy) else { continue }
+            planned += sweep(insz: insz, follows: personFollows, events: events[digits] ?? [], protocols: protocols, on: day, at: instant)
+        }
+        return planned
     }
 }

@@ -20,3 +20,25 @@ public struct EventRow: Sendable {
         data = event.canonicalData
     }
 }
+
+extension EventRow {
+    /// National numbers read back from a store were checked when stored; test numbers included.
+    public static let storedNumberPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
+
+    /// An event read back from its stored columns; a row that no longer parses is ``StoreError/corrupt(_:)``.
+    public static func event(
+        id: String, insz: String, type: String, effectiveDate: String, recordedAt: Int64, source: String, data: String
+    ) throws -> Event {
+        do {
+            let json: JSONValue = .object([
+                "eventId": .string(id), "insz": .string(insz), "type": .string(type), "effectiveDate": .string(effectiveDate),
+                "source": .string(source), "data": try JSONValue.parse(data),
+            ])
+            var event = try Event(json: json, policy: storedNumberPolicy)
+            event.recordedAt = Instant(microsecondsSinceEpoch: recordedAt)
+            return event
+        } catch {
+            throw StoreError.corrupt("event \(id): \(error)")
+        }
+    }
+}

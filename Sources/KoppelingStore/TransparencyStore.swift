@@ -90,6 +90,6 @@ public protocol TransparencyStore: Sendable {
 
     /// Walks the whole log in order for verification: every entry (its bytes valid during the
     /// call only) with the stored node hashes it completed, in the order `MerkleFrontier`
-    /// completes them. Synchronous, streaming.
+    /// completes them, streaming (it may block the calling thread).
     func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) async throws
 }

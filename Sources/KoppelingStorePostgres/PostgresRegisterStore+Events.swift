@@ -19,33 +19,22 @@ extension PostgresRegisterStore: RegisterStore {
         let now = clock()
         // The source is read here, between the awaits of the inserts, on this task alone.
         var source = source
-        do {
-            return try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                var summary = AppendSummary()
-                var offset = 0
-                var stored = NewEvents(tracking: notices == nil ? false : try await hasActiveFollows(connection))
-                while let batch = try source.nextBatch() {
-                    do {
-                        summary.add(try await insert(batch.map(EventRow.init), recordedAt: now, connection, stored: &stored))
-                        try await keepFollowed(connection, &stored)
-                    } catch let error as StoreError {
-                        if let conflict = error.conflict { throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId) }
-                        throw error
-                    }
-                    offset += batch.count
+        return try await transaction { connection in
+            var summary = AppendSummary()
+            var offset = 0
+            var stored = NewEvents(tracking: notices == nil ? false : try await hasActiveFollows(connection))
+            while let batch = try source.nextBatch() {
+                do {
+                    summary.add(try await insert(batch.map(EventRow.init), recordedAt: now, connection, stored: &stored))
+                    try await keepFollowed(connection, &stored)
+                } catch let error as StoreError {
+                    if let conflict = error.conflict { throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId) }
+                    throw error
                 }
-                if let notices { try await storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
-                try await connection.query("COMMIT", logger: logger)
-                return summary
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+                offset += batch.count
             }
-            }
-        } catch let error as PSQLError {
-            throw Self.unavailable(error)
+            if let notices { try await storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
+            return summary
         }
     }
 
@@ -147,20 +136,8 @@ extension PostgresRegisterStore: RegisterStore {
         ).map(Self.event(from:))
     }
 
-    static let readPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
-
     static func event(from row: PostgresRow) throws -> Event {
-        let (id, insz, type, date, recorded, source, dataText) = try row.decode((String, String, String, String, Int64, String, String).self)
-        do {
-            let json: JSONValue = .object([
-                "eventId": .string(id), "insz": .string(insz), "type": .string(type), "effectiveDate": .string(date),
-                "source": .string(source), "data": try JSONValue.parse(dataText),
-            ])
-            var event = try Event(json: json, policy: readPolicy)
-            event.recordedAt = Instant(microsecondsSinceEpoch: recorded)
-            return event
-        } catch {
-            throw StoreError.corrupt("event \(id): \(error)")
-        }
+        let (id, insz, type, date, recorded, source, data) = try row.decode((String, String, String, String, Int64, String, String).self)
+        return try EventRow.event(id: id, insz: insz, type: type, effectiveDate: date, recordedAt: recorded, source: source, data: data)
     }
 }

@@ -8,23 +8,32 @@ extension PostgresRegisterStore {
     public func sweepNotices(on day: LocalDate, planner: ChangeNoticePlanner, at: Instant) async throws -> Int? {
         try await transaction { connection in
             // Under the log lock, so that two instances do not sweep one day twice.
-            try await Self.lockLog(connection)
+            try await self.lockLog(connection)
             guard try await Self.int(connection, "SELECT COUNT(*) FROM notice_sweep WHERE day = \(day.description)", self.logger) == 0 else { return nil }
             let follows = try await Self.strings(
                 connection, "SELECT record FROM follow WHERE ended_at IS NULL AND until >= \(day.description)", self.logger
             ).map { try Self.decode(Follow.self, $0) }
             let protocols = try await self.protocolRecords(connection)
-            var planned: [PlannedNotice] = []
-            for (digits, personFollows) in Dictionary(grouping: follows, by: \.insz).sorted(by: { $0.key < $1.key }) {
-                guard let insz = try? NationalNumber(digits, policy: Self.readPolicy) else { continue }
-                let events = try await self.fetchEvents(of: insz, connection)
-                planned += planner.sweep(insz: insz, follows: personFollows, events: events, protocols: protocols, on: day, at: at)
-            }
+            let events = try await self.events(connection, of: Set(follows.map(\.insz)))
+            let planned = planner.sweep(follows: follows, events: events, protocols: protocols, on: day, at: at)
             try await self.insertNotices(connection, planned)
             try await connection.query(
                 "INSERT INTO notice_sweep (day, at, notices) VALUES (\(day.description), \(at.microsecondsSinceEpoch), \(planned.count))", logger: self.logger)
             return planned.count
         }
+    }
+
+    /// The stored events of persons, by national-number digits, in one query.
+    func events(_ connection: PostgresConnection, of persons: some Collection<String>) async throws -> [String: [Event]] {
+        var found: [String: [Event]] = [:]
+        guard !persons.isEmpty else { return found }
+        for row in try await Self.rows(connection, """
+            SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event WHERE insz = ANY(\(Array(persons))) ORDER BY insz, seq
+            """, logger) {
+            let event = try Self.event(from: row)
+            found[event.insz.digits, default: []].append(event)
+        }
+        return found
     }
 
     func hasActiveFollows(_ connection: PostgresConnection) async throws -> Bool {
@@ -55,13 +64,8 @@ extension PostgresRegisterStore {
         let followed = try await activeFollows(connection, of: stored.byPerson.keys)
         guard !followed.isEmpty else { return }
         let protocols = try await protocolRecords(connection)
-        var planned: [PlannedNotice] = []
-        for (digits, follows) in followed.sorted(by: { $0.key < $1.key }) {
-            guard let ids = stored.byPerson[digits], let insz = try? NationalNumber(digits, policy: Self.readPolicy) else { continue }
-            let after = try await fetchEvents(of: insz, connection)
-            let before = after.filter { !ids.contains($0.eventId.lowercasedString) }
-            planned += planner.plan(insz: insz, follows: follows, before: before, after: after, protocols: protocols, recordedAt: recordedAt)
-        }
+        let events = try await self.events(connection, of: ChangeNoticePlanner.persons(new: stored, followed: followed))
+        let planned = planner.plan(new: stored, followed: followed, events: events, protocols: protocols, recordedAt: recordedAt)
         try await insertNotices(connection, planned)
     }
 
@@ -69,7 +73,7 @@ extension PostgresRegisterStore {
     /// under the log lock (no two instances number a client's notices at once).
     func insertNotices(_ connection: PostgresConnection, _ planned: [PlannedNotice]) async throws {
         guard !planned.isEmpty else { return }
-        try await Self.lockLog(connection)
+        try await self.lockLog(connection)
         var next: [String: Int] = [:]
         var clients: [String] = [], seqs: [Int64] = [], follows: [String] = [], ats: [Int64] = [], bodies: [String] = []
         for notice in planned {
@@ -212,7 +216,7 @@ extension PostgresRegisterStore: BatchStore {
     ) async throws -> StoredBatch? {
         try await transaction { connection in
             // Under the log lock: two instances never write overlapping batches for a client.
-            try await Self.lockLog(connection)
+            try await self.lockLog(connection)
             let previous = try await Self.rows(
                 connection, "SELECT last_seq, created_at FROM batch WHERE client = \(clientId) ORDER BY created_at DESC LIMIT 1", self.logger
             ).first.map { try $0.decode((Int64, Int64).self) }
@@ -245,11 +249,10 @@ extension PostgresRegisterStore: BatchStore {
 
     public func batch(id: String, clientId: String) async throws -> (batch: StoredBatch, file: String)? {
         try await read { connection in
-            guard let row = try await Self.rows(connection, """
-                SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE id = \(id) AND client = \(clientId)
-                """, self.logger).first else { return nil }
-            let file = try await Self.strings(connection, "SELECT file FROM batch WHERE id = \(id)", self.logger)[0]
-            return (try Self.storedBatch(row), file)
+            try await Self.rows(connection, """
+                SELECT id, client, created_at, first_seq, last_seq, count, manifest, file FROM batch WHERE id = \(id) AND client = \(clientId)
+                """, self.logger
+            ).first.map { row in (try Self.storedBatch(row), try row.decode((String, String, Int64, Int64, Int64, Int64, String, String).self).7) }
         }
     }
 

@@ -10,7 +10,7 @@ extension PostgresRegisterStore: TransparencyStore {
     /// caller's transaction, under the log lock: one sequence of entries across instances.
     func appendDisclosures(_ connection: PostgresConnection, _ records: [DisclosureRecord]) async throws {
         guard !records.isEmpty else { return }
-        try await Self.lockLog(connection)
+        try await lockLog(connection)
         let size = try await logSize(connection)
         var frontier = try await withNodes(connection) { perfect in try MerkleFrontier(size: size, perfect: perfect) }
         let texts = records.map(\.canonicalJSON)
@@ -113,7 +113,7 @@ extension PostgresRegisterStore: TransparencyStore {
         try await transaction { connection in
             // Under the log lock: instances issue checkpoints of one log, each at least as large
             // as the one before.
-            try await Self.lockLog(connection)
+            try await self.lockLog(connection)
             let size = try await self.logSize(connection)
             if let latest = try await self.latestCheckpoint(connection), latest.size >= size { return latest }
             guard size > 0 else { return nil }
@@ -187,38 +187,27 @@ extension PostgresRegisterStore: TransparencyStore {
 
     public func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) async throws {
         // Pages of entries with the nodes they complete, in one snapshot of the database.
-        do {
-            try await client.withConnection { connection in
-                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-                do {
-                    var after: Int64 = 0
-                    let page: Int64 = 10_000
-                    walking: while true {
-                        let entries = try await Self.rows(connection, "SELECT seq, record FROM disclosure WHERE seq > \(after) ORDER BY seq LIMIT \(page)", logger)
-                        guard let lastRow = entries.last else { break walking }
-                        let last = try lastRow.decode((Int64, ByteBuffer).self).0
-                        var nodes: [Int64: [(level: Int, hash: [UInt8])]] = [:]
-                        for row in try await Self.rows(connection, """
-                            SELECT last_leaf, level, hash FROM log_node WHERE last_leaf >= \(after) AND last_leaf < \(last) ORDER BY last_leaf, level
-                            """, logger) {
-                            let (lastLeaf, level, hash) = try row.decode((Int64, Int, ByteBuffer).self)
-                            nodes[lastLeaf, default: []].append((level, Self.bytes(hash)))
-                        }
-                        for row in entries {
-                            let (seq, entry) = try row.decode((Int64, ByteBuffer).self)
-                            let proceed = try entry.withUnsafeReadableBytes { try body(Int(seq) - 1, $0, nodes[seq - 1] ?? []) }
-                            guard proceed else { break walking }
-                        }
-                        after = last
-                    }
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
+        try await transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            var after: Int64 = 0
+            let page: Int64 = 10_000
+            while true {
+                let entries = try await Self.rows(connection, "SELECT seq, record FROM disclosure WHERE seq > \(after) ORDER BY seq LIMIT \(page)", logger)
+                guard let lastRow = entries.last else { return }
+                let last = try lastRow.decode((Int64, ByteBuffer).self).0
+                var nodes: [Int64: [(level: Int, hash: [UInt8])]] = [:]
+                for row in try await Self.rows(connection, """
+                    SELECT last_leaf, level, hash FROM log_node WHERE last_leaf >= \(after) AND last_leaf < \(last) ORDER BY last_leaf, level
+                    """, logger) {
+                    let (lastLeaf, level, hash) = try row.decode((Int64, Int, ByteBuffer).self)
+                    nodes[lastLeaf, default: []].append((level, Self.bytes(hash)))
                 }
-                try await connection.query("ROLLBACK", logger: logger)
+                for row in entries {
+                    let (seq, entry) = try row.decode((Int64, ByteBuffer).self)
+                    guard try entry.withUnsafeReadableBytes({ try body(Int(seq) - 1, $0, nodes[seq - 1] ?? []) }) else { return }
+                }
+                after = last
             }
-        } catch let error as PSQLError {
-            throw Self.unavailable(error)
         }
     }
 }

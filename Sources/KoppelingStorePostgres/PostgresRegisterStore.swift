@@ -176,7 +176,7 @@ public final class PostgresRegisterStore: Sendable {
     @discardableResult
     public func migrate() async throws -> [String] {
         try await transaction { connection in
-            try await Self.lockLog(connection)
+            try await self.lockLog(connection)
             try await connection.query("CREATE TABLE IF NOT EXISTS koppeling_migration (id TEXT PRIMARY KEY, at BIGINT NOT NULL)", logger: self.logger)
             let done = Set(try await Self.strings(connection, "SELECT id FROM koppeling_migration", self.logger))
             var applied: [String] = []
@@ -194,10 +194,11 @@ public final class PostgresRegisterStore: Sendable {
 
     // MARK: - Helpers
 
-    /// Runs `body` in one transaction (READ COMMITTED), mapping database failures to
-    /// ``StoreError/unavailable(_:)`` and passing the body's own errors through.
+    /// Runs `body` in one transaction (READ COMMITTED unless its first statement says otherwise),
+    /// mapping database failures to ``StoreError/unavailable(_:)`` and passing the body's own
+    /// errors through.
     @discardableResult
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
@@ -212,7 +213,7 @@ public final class PostgresRegisterStore: Sendable {
     }
 
     /// Runs `body` on one connection, outside a transaction.
-    func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in try await body(connection) }
         } catch let error as PSQLError {
@@ -225,8 +226,8 @@ public final class PostgresRegisterStore: Sendable {
     }
 
     /// Takes the log lock until the end of the transaction.
-    static func lockLog(_ connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(logLock))", logger: Logger(label: "koppeling.postgres"))
+    func lockLog(_ connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.logLock))", logger: logger)
     }
 
     static func rows(_ connection: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {

@@ -67,8 +67,9 @@ extension SQLiteRegisterStore: ExchangeStore {
     }
 
     public func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM used_token_id WHERE expires_at < ?", arguments: [Self.systemClock().microsecondsSinceEpoch - 3_600_000_000])
+        let horizon = clock().microsecondsSinceEpoch - 3_600_000_000
+        return try await write { db in
+            try db.execute(sql: "DELETE FROM used_token_id WHERE expires_at < ?", arguments: [horizon])
             try db.execute(
                 sql: "INSERT INTO used_token_id (jti, client, expires_at) VALUES (?, ?, ?) ON CONFLICT(jti) DO NOTHING",
                 arguments: [jti, client, expiresAt.microsecondsSinceEpoch])

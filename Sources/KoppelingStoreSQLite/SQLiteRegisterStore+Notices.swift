@@ -30,16 +30,22 @@ extension SQLiteRegisterStore {
             let follows = try String.fetchAll(db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND until >= ?", arguments: [day.description])
                 .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
             let protocols = try Self.protocolRecords(db)
-            var planned: [PlannedNotice] = []
-            for (digits, personFollows) in Dictionary(grouping: follows, by: \.insz).sorted(by: { $0.key < $1.key }) {
-                guard let insz = try? NationalNumber(digits, policy: Self.readPolicy) else { continue }
-                let events = try Self.fetchEvents(of: insz, db: db)
-                planned += planner.sweep(insz: insz, follows: personFollows, events: events, protocols: protocols, on: day, at: at)
-            }
+            let events = try Self.events(db, of: Set(follows.map(\.insz)))
+            let planned = planner.sweep(follows: follows, events: events, protocols: protocols, on: day, at: at)
             try Self.insertNotices(db, planned)
             try db.execute(sql: "INSERT INTO notice_sweep (day, at, notices) VALUES (?, ?, ?)", arguments: [day.description, at.microsecondsSinceEpoch, planned.count])
             return planned.count
         }
+    }
+
+    /// The stored events of persons, by national-number digits.
+    static func events(_ db: Database, of persons: some Sequence<String>) throws -> [String: [Event]] {
+        var found: [String: [Event]] = [:]
+        for digits in persons {
+            guard let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy) else { continue }
+            found[digits] = try fetchEvents(of: insz, db: db)
+        }
+        return found
     }
 
     static func hasActiveFollows(_ db: Database) throws -> Bool {
@@ -75,13 +81,8 @@ extension SQLiteRegisterStore {
         let followed = try activeFollows(db, of: stored.byPerson.keys)
         guard !followed.isEmpty else { return }
         let protocols = try protocolRecords(db)
-        var planned: [PlannedNotice] = []
-        for (digits, follows) in followed.sorted(by: { $0.key < $1.key }) {
-            guard let ids = stored.byPerson[digits], let insz = try? NationalNumber(digits, policy: readPolicy) else { continue }
-            let after = try fetchEvents(of: insz, db: db)
-            let before = after.filter { !ids.contains($0.eventId.lowercasedString) }
-            planned += planner.plan(insz: insz, follows: follows, before: before, after: after, protocols: protocols, recordedAt: recordedAt)
-        }
+        let events = try Self.events(db, of: ChangeNoticePlanner.persons(new: stored, followed: followed))
+        let planned = planner.plan(new: stored, followed: followed, events: events, protocols: protocols, recordedAt: recordedAt)
         try insertNotices(db, planned)
     }
 
@@ -161,13 +162,12 @@ extension SQLiteRegisterStore: WebhookStore {
     public func claimDueWebhooks(at now: Instant, owner: String, leaseUntil: Instant, limit: Int) async throws -> [WebhookLease] {
         try await write { db in
             var leases: [WebhookLease] = []
-            let rows = try Row.fetchAll(db, sql: "SELECT record, lease_owner, lease_until FROM webhook ORDER BY client")
-            for row in rows {
-                let endpoint = try Self.decodeWebhook(row[0])
+            let free = try String.fetchAll(
+                db, sql: "SELECT record FROM webhook WHERE lease_owner IS NULL OR lease_owner = ? OR lease_until <= ? ORDER BY client",
+                arguments: [owner, now.microsecondsSinceEpoch])
+            for text in free {
+                let endpoint = try Self.decodeWebhook(text)
                 guard !endpoint.disabled, endpoint.nextAttemptAt.map({ $0 <= now }) ?? true else { continue }
-                let holder: String? = row[1]
-                let until: Int64? = row[2]
-                guard holder == nil || holder == owner || (until ?? 0) <= now.microsecondsSinceEpoch else { continue }
                 let notices = try Row.fetchAll(
                     db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?",
                     arguments: [endpoint.clientId, endpoint.deliveredSequence, limit]

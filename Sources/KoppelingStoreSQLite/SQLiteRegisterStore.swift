@@ -8,24 +8,21 @@ import Foundation
 /// server can share the file.
 public final class SQLiteRegisterStore: RegisterStore {
     let writer: any DatabaseWriter
-    private let clock: @Sendable () -> Instant
+    let clock: @Sendable () -> Instant
 
     /// Opens (creating if needed) the register at `path` and migrates it.
-    public init(path: String, clock: @escaping @Sendable () -> Instant = SQLiteRegisterStore.systemClock) throws {
+    public init(path: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow) throws {
         self.writer = try DatabasePool(path: path, configuration: Self.configuration())
         self.clock = clock
         try Self.migrator.migrate(writer)
     }
 
     /// An in-memory register, for tests.
-    public init(inMemory: Void = (), clock: @escaping @Sendable () -> Instant = SQLiteRegisterStore.systemClock) throws {
+    public init(inMemory: Void = (), clock: @escaping @Sendable () -> Instant = Instant.systemNow) throws {
         self.writer = try DatabaseQueue(configuration: Self.configuration())
         self.clock = clock
         try Self.migrator.migrate(writer)
     }
-
-    /// The system clock with microsecond precision.
-    public static let systemClock: @Sendable () -> Instant = Instant.systemNow
 
     private static func configuration() -> Configuration {
         var configuration = Configuration()
@@ -123,23 +120,21 @@ public final class SQLiteRegisterStore: RegisterStore {
     }
 
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
-        try mapErrors {
-            try writer.read { db in
-                let cursor = try Row.fetchCursor(
-                    db, sql: "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event ORDER BY insz, seq")
-                var current: NationalNumber?
-                var events: [Event] = []
-                while let row = try cursor.next() {
-                    let event = try Self.event(from: row)
-                    if event.insz != current {
-                        if let current { try body(current, events) }
-                        current = event.insz
-                        events.removeAll(keepingCapacity: true)
-                    }
-                    events.append(event)
+        try blockingRead { db in
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event ORDER BY insz, seq")
+            var current: NationalNumber?
+            var events: [Event] = []
+            while let row = try cursor.next() {
+                let event = try Self.event(from: row)
+                if event.insz != current {
+                    if let current { try body(current, events) }
+                    current = event.insz
+                    events.removeAll(keepingCapacity: true)
                 }
-                if let current { try body(current, events) }
+                events.append(event)
             }
+            if let current { try body(current, events) }
         }
     }
 
@@ -202,28 +197,8 @@ public final class SQLiteRegisterStore: RegisterStore {
         return events
     }
 
-    static let readPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
-
     private static func event(from row: Row) throws -> Event {
-        let dataText: String = row[6]
-        let data: JSONValue
-        do {
-            data = try JSONValue.parse(dataText)
-        } catch {
-            throw StoreError.corrupt("event \(row[0] as String): \(error)")
-        }
-        let recorded = Instant(microsecondsSinceEpoch: row[4])
-        let json: JSONValue = .object([
-            "eventId": .string(row[0]), "insz": .string(row[1]), "type": .string(row[2]), "effectiveDate": .string(row[3]),
-            "source": .string(row[5]), "data": data,
-        ])
-        do {
-            var event = try Event(json: json, policy: readPolicy)
-            event.recordedAt = recorded
-            return event
-        } catch {
-            throw StoreError.corrupt("event \(row[0] as String): \(error)")
-        }
+        try EventRow.event(id: row[0], insz: row[1], type: row[2], effectiveDate: row[3], recordedAt: row[4], source: row[5], data: row[6])
     }
 
     /// A record stored as JSON text, members sorted so that equal records are equal text.

@@ -403,7 +403,7 @@ struct ExchangeAPITests {
             let rotated = try await Self.send(client, .post, "/v1/staff/clients/dvz-residence/webhook", token: staff, body: #"{"url":"https://dvz.example/hook2","overlapHours":2}"#)
             #expect(rotated.0 == 201 && rotated.1["previousSecretValidUntil"] is String)
             let endpoint = try #require(try await fixture.store.webhook(clientId: "dvz-residence"))
-            let now = SQLiteRegisterStore.systemClock()
+            let now = Instant.systemNow()
             #expect(endpoint.validSecrets(at: now) == [rotated.1["secret"] as? String, first])
             #expect(endpoint.validSecrets(at: Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + 3 * 3_600_000_000)) == [rotated.1["secret"] as? String])
             #expect(try await Self.send(client, .post, "/v1/staff/clients/agii-system/webhook", token: staff, body: #"{"url":"https://x.example"}"#).0 == 404)
