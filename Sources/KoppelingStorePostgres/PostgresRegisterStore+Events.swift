@@ -59,8 +59,7 @@ extension PostgresRegisterStore: RegisterStore {
     }
 
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
-        do {
-            try await client.withConnection { connection in
+        try await read { connection in
             let rows = try await connection.query(
                 "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event ORDER BY insz, seq", logger: logger)
             var current: NationalNumber?
@@ -75,9 +74,6 @@ extension PostgresRegisterStore: RegisterStore {
                 events.append(event)
             }
             if let current { try body(current, events) }
-            }
-        } catch let error as PSQLError {
-            throw Self.unavailable(error)
         }
     }
 

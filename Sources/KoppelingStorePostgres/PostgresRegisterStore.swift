@@ -44,11 +44,6 @@ public final class PostgresRegisterStore: Sendable {
         running.cancel()
     }
 
-    /// Closes the connections.
-    public func close() {
-        running.cancel()
-    }
-
     /// Whether a database address names PostgreSQL.
     public static func isPostgresURL(_ text: String) -> Bool {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
