@@ -46,13 +46,15 @@ public enum KoppelingApp {
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))
         let logKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "log-signing-key"))
         let batchKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "batch-signing-key"))
+        let metrics = ServerMetrics()
         return KoppelingServices(
             register: register, protocols: protocols,
-            exchange: ExchangeService(register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today),
+            exchange: ExchangeService(
+                register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded),
             tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock),
             transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, clock: clock),
             webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send),
-            batches: BatchWriter(store: store, key: batchKey, clock: clock, today: today))
+            batches: BatchWriter(store: store, key: batchKey, clock: clock, today: today), metrics: metrics)
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -110,11 +112,12 @@ public struct KoppelingServices: Sendable {
     public let transparency: TransparencyLog
     public let webhooks: WebhookDispatcher
     public let batches: BatchWriter
+    public let metrics: ServerMetrics
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
             register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency, webhooks: webhooks.store,
-            batches: batches)
+            batches: batches, metrics: metrics)
     }
 }
 

@@ -57,6 +57,22 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "The process is up.", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["live"]}}}}}}}
           }
         },
+        "/health/ready": {
+          "get": {
+            "tags": ["operations"],
+            "summary": "Readiness: database reachable, protocol store readable, log key verifies the latest checkpoint",
+            "security": [],
+            "responses": {"200": {"description": "Ready, with each check.", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "checks"], "properties": {"status": {"type": "string", "enum": ["ready"]}, "checks": {"type": "object", "additionalProperties": {"type": "string"}}}}}}}, "503": {"description": "Not ready; the detail names the check that failed.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+          }
+        },
+        "/metrics": {
+          "get": {
+            "tags": ["operations"],
+            "summary": "Metrics in the Prometheus text format (no personal data in any label)",
+            "security": [],
+            "responses": {"200": {"description": "The metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+          }
+        },
         "/openapi.json": {
           "get": {
             "tags": ["operations"],

@@ -13,11 +13,13 @@ public enum KoppelingRouter {
         public var transparency: TransparencyLog
         public var webhooks: any WebhookStore
         public var batches: BatchWriter
+        public var metrics: ServerMetrics
 
         public init(
             register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog,
-            webhooks: any WebhookStore, batches: BatchWriter
+            webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics
         ) {
+            self.metrics = metrics
             self.webhooks = webhooks
             self.batches = batches
             self.register = register
@@ -28,7 +30,7 @@ public enum KoppelingRouter {
         }
     }
 
-    /// Who may use which routes. Public: health, the OpenAPI document, the token endpoint and
+    /// Who may use which routes. Public: health, metrics, the OpenAPI document, the token endpoint and
     /// published protocols. Everything else needs an authenticated client of an allowed role, and a
     /// recipient never reads the register directly.
     public enum Access {
@@ -49,9 +51,18 @@ public enum KoppelingRouter {
         func access(_ roles: Set<ClientRole>?) -> ClientAccessMiddleware<Context> { ClientAccessMiddleware(authenticator, roles: roles) }
 
         let router = Router(context: Context.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
         router.get("/health/live") { _, _ in
             Response.json(#"{"status":"live"}"#)
+        }
+        router.get("/health/ready") { _, _ in
+            try await Readiness.check(services)
+        }
+        router.get("/metrics") { _, _ in
+            let text = try await services.metrics.render(
+                log: services.transparency, webhooks: services.webhooks, notices: services.register.store, now: services.exchange.clock())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))

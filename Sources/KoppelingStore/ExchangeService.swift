@@ -12,11 +12,15 @@ public struct ExchangeService: Sendable {
     public let today: @Sendable () -> LocalDate
     /// Disclosure records from concurrent lookups share one durable transaction.
     private let recorder: GroupCommit<DisclosureRecord>
+    /// Told of every record this service has stored (for the metrics).
+    let recorded: @Sendable ([DisclosureRecord]) -> Void
 
     public init(
         register: Register, protocols: ProtocolRegistry, store: any ExchangeStore & FollowStore, pseudonymizer: Pseudonymizer,
-        clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate
+        clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate,
+        recorded: @escaping @Sendable ([DisclosureRecord]) -> Void = { _ in }
     ) {
+        self.recorded = recorded
         self.register = register
         self.protocols = protocols
         self.store = store
@@ -84,11 +88,7 @@ public struct ExchangeService: Sendable {
             }
             records.append(record)
         }
-        do {
-            try await recorder.submit(records)
-        } catch {
-            throw RecordNotStored(underlying: "\(type(of: error))")
-        }
+        try await append(records)
         return outcomes
     }
 
@@ -123,7 +123,7 @@ public struct ExchangeService: Sendable {
         case .denied(let reason):
             let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: reason.rawValue, protocol: nil,
                                 requestId: requestId, traceparent: traceparent)
-            try await append(record)
+            try await append([record])
             return .denied(disclosureId: record.disclosureId, reason: reason)
         case .allowed(let protocolId, let version, _):
             let document = policy.protocols.first { $0.document.id == protocolId && $0.document.version == version }?.document
@@ -139,6 +139,7 @@ public struct ExchangeService: Sendable {
             } catch {
                 throw RecordNotStored(underlying: "\(type(of: error))")
             }
+            recorded([record])
             return .enrolled(follow, disclosureId: record.disclosureId)
         }
     }
@@ -149,7 +150,9 @@ public struct ExchangeService: Sendable {
         guard let current = try await store.follow(id: id, clientId: client.id) else { return nil }
         let record = record(client, purpose: current.purpose, caseReference: current.caseReference, subject: current.subjectPseudonym, outcome: "ended",
                             protocol: (current.protocolId, current.protocolVersion), requestId: requestId, traceparent: traceparent)
-        return try await store.endFollow(id: id, clientId: client.id, at: clock(), record: record)
+        let result = try await store.endFollow(id: id, clientId: client.id, at: clock(), record: record)
+        if result?.ended == true { recorded([record]) }
+        return result
     }
 
     /// A client's follows with their state today, after a cursor.
@@ -163,11 +166,12 @@ public struct ExchangeService: Sendable {
         }
     }
 
-    private func append(_ record: DisclosureRecord) async throws {
+    private func append(_ records: [DisclosureRecord]) async throws {
         do {
-            try await recorder.submit([record])
+            try await recorder.submit(records)
         } catch {
             throw RecordNotStored(underlying: "\(type(of: error))")
         }
+        recorded(records)
     }
 }

@@ -65,6 +65,9 @@ public protocol RegisterStore: Sendable {
 
     /// A client's change notices after a sequence number, in sequence order (the JSON bodies).
     func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)]
+
+    /// A client's last notice sequence number (0 without notices).
+    func lastNoticeSequence(clientId: String) async throws -> Int
 }
 
 extension RegisterStore {

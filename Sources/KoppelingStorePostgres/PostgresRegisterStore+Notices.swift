@@ -95,6 +95,10 @@ extension PostgresRegisterStore {
         try await appendDisclosures(connection, planned.map(\.record))
     }
 
+    public func lastNoticeSequence(clientId: String) async throws -> Int {
+        try await read { connection in try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(clientId)", self.logger) }
+    }
+
     public func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)] {
         try await read { connection in
             try await Self.rows(connection, "SELECT seq, body FROM notice WHERE client = \(clientId) AND seq > \(sequence) ORDER BY seq LIMIT \(limit)", self.logger)

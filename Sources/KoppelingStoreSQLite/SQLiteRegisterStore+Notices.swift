@@ -100,6 +100,10 @@ extension SQLiteRegisterStore {
         try appendDisclosures(db, planned.map(\.record))
     }
 
+    public func lastNoticeSequence(clientId: String) async throws -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0 }
+    }
+
     public func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?", arguments: [clientId, sequence, limit])

@@ -16,7 +16,7 @@ struct AccessAPITests {
     /// Written out here, apart from the server's own table, as the issue states it: the public
     /// routes, and for every other route the roles that may use it.
     static let publicRoutes: Set<String> = [
-        "GET /health/live", "GET /openapi.json", "POST /oauth/token", "GET /v1/protocols",
+        "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json", "POST /oauth/token", "GET /v1/protocols",
         "GET /v1/protocols/{id}/versions/{version}", "GET /v1/protocols/{id}/versions/{version}/document",
         "GET /v1/transparency/checkpoint", "GET /v1/transparency/checkpoints", "GET /v1/transparency/key",
         "GET /v1/transparency/proofs/inclusion", "GET /v1/transparency/proofs/consistency",

@@ -466,6 +466,47 @@ struct ExchangeAPITests {
         }
     }
 
+    @Test("/health/ready names its checks; /metrics counts requests by route pattern and disclosures by party and purpose, shows the log and the webhook backlog, and no national number")
+    func readinessAndMetrics() async throws {
+        try await withApp { client, fixture in
+            let ready = try await client.execute(uri: "/health/ready", method: .get) { ($0.status.code, String(buffer: $0.body)) }
+            #expect(ready.0 == 200)
+            #expect(ready.1.contains(#""database":"reachable"#) && ready.1.contains(#""protocols":"#) && ready.1.contains(#""keys":"#))
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            #expect(try await Self.lookup(client, token: token).0 == 200)
+            #expect(try await Self.lookup(client, token: token, insz: "85073003329").0 == 422)
+            // A webhook with a notice waiting: the backlog is one.
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await fixture.services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "M-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
+            _ = try await fixture.services.register.append([person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "M")))])
+            _ = try await fixture.services.transparency.issueCheckpoint()
+            let (status, text) = try await client.execute(uri: "/metrics", method: .get) { ($0.status.code, String(buffer: $0.body)) }
+            #expect(status == 200)
+            #expect(text.contains(#"koppeling_http_requests_total{route="/v1/exchange/lookups",method="POST",status="200"} 1"#))
+            #expect(text.contains(#"koppeling_http_requests_total{route="/v1/exchange/lookups",method="POST",status="422"} 1"#))
+            #expect(text.contains(#"koppeling_disclosures_total{party="dvz",purpose="ART_1_2_INTEGRATION_EFFORTS",channel="lookup",outcome="allowed"} 1"#))
+            #expect(text.contains(#"koppeling_disclosures_total{party="dvz",purpose="ART_1_2_INTEGRATION_EFFORTS",channel="follow",outcome="enrolled"} 1"#))
+            #expect(text.contains("koppeling_log_size 3"))
+            #expect(text.contains(#"koppeling_webhook_outbox_depth{client="dvz-residence"} 1"#))
+            #expect(text.contains(#"koppeling_http_request_duration_seconds_count{route="/v1/exchange/lookups",method="POST"} 2"#))
+            #expect(!text.contains("85073003328") && !text.contains("8507300332"))
+            // A log signed with another key than the one loaded: not ready, and the check is named.
+            let other = TransparencyLog(store: fixture.store, origin: "koppeling.test/log", key: Curve25519.Signing.PrivateKey(), clock: Instant.systemNow)
+            _ = try await fixture.store.appendDisclosures([try #require(try await fixture.store.disclosures(client: "dvz-residence").first)].map {
+                var record = $0
+                record.disclosureId = UUID()
+                return record
+            })
+            _ = try await other.issueCheckpoint()
+            let notReady = try await client.execute(uri: "/health/ready", method: .get) { ($0.status.code, String(buffer: $0.body)) }
+            #expect(notReady.0 == 503)
+            #expect(notReady.1.contains("urn:koppeling:problem:not-ready") && notReady.1.contains("keys: the log key does not verify"))
+        }
+    }
+
     @Test("webhook delivery backs off exponentially with jitter while the endpoint fails, then disables it after three days with its last error")
     func webhookBackOff() async throws {
         try await withApp { client, fixture in
