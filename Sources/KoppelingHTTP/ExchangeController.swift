@@ -142,10 +142,6 @@ public struct ExchangeController: Sendable {
         }
     }
 
-    func requestIds(_ request: Request) -> (String, String?) {
-        (request.headers[.init("X-Request-Id")!] ?? UUID().uuidString.lowercased(), request.headers[.init("traceparent")!])
-    }
-
     @Sendable func lookup(_ request: Request, context: Context) async throws -> Response {
         let client = try context.requireClient()
         try await limit(client, count: 1)
@@ -156,14 +152,11 @@ public struct ExchangeController: Sendable {
         } catch {
             throw Problem.badRequest("expected a JSON object with insz, purpose, caseReference and referenceDate")
         }
-        let (requestId, traceparent) = requestIds(request)
+        let (requestId, traceparent) = (context.requestId, context.traceparent)
         let lookup = try validate(input)
         let outcome = try await decide([(lookup, requestId)], client: client, traceparent: traceparent)[0]
         let output = try render(outcome, referenceDate: lookup.referenceDate)
-        var response = Response.json(output, noStore: true)
-        response.headers[.init("X-Request-Id")!] = requestId
-        if let traceparent { response.headers[.init("traceparent")!] = traceparent }
-        return response
+        return Response.json(output, noStore: true)
     }
 
     struct BatchRequest: Decodable {
@@ -186,7 +179,7 @@ public struct ExchangeController: Sendable {
                           detail: "got \(input.lookups.count)")
         }
         try await limit(client, count: input.lookups.count)
-        let (requestId, traceparent) = requestIds(request)
+        let (requestId, traceparent) = (context.requestId, context.traceparent)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func problemText(_ problem: Problem) throws -> String {
@@ -256,7 +249,7 @@ public struct ExchangeController: Sendable {
             throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "until lies in the past",
                           errors: [.init(pointer: "until", reason: "not before today")])
         }
-        let (requestId, traceparent) = requestIds(request)
+        let (requestId, traceparent) = (context.requestId, context.traceparent)
         let outcome: ExchangeService.Enrolment
         do {
             outcome = try await exchange.enrol(
@@ -309,7 +302,7 @@ public struct ExchangeController: Sendable {
         guard let id = UUID(uuidString: try context.parameters.require("id")) else {
             throw Problem(status: .notFound, type: Problem.typeURI("follow-not-found"), title: "No such follow for this client")
         }
-        let (requestId, traceparent) = requestIds(request)
+        let (requestId, traceparent) = (context.requestId, context.traceparent)
         guard let result = try await exchange.endFollow(id: id, client: client, requestId: requestId, traceparent: traceparent) else {
             throw Problem(status: .notFound, type: Problem.typeURI("follow-not-found"), title: "No such follow for this client")
         }

@@ -9,6 +9,10 @@ public protocol ClientRequestContext: RequestContext {
     var channel: any Channel { get }
     /// The authenticated client, set by ``ClientAccessMiddleware``.
     var client: RegisteredClient? { get set }
+    /// The request's id (the client's `X-Request-Id`, or one made for it), set by the tracing middleware.
+    var requestId: String { get set }
+    /// The request's W3C `traceparent`, when the client sent a valid one.
+    var traceparent: String? { get set }
 }
 
 extension ClientRequestContext {
@@ -25,6 +29,8 @@ public struct KoppelingRequestContext: ClientRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let channel: any Channel
     public var client: RegisteredClient?
+    public var requestId = ""
+    public var traceparent: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -52,6 +52,7 @@ public enum KoppelingRouter {
 
         let router = Router(context: Context.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
+        router.add(middleware: RequestTracingMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.get("/health/live") { _, _ in
             Response.json(#"{"status":"live"}"#)

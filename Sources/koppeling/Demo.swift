@@ -51,6 +51,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
+        bootstrapLogging()
         var configuration = KoppelingConfiguration.fromEnvironment()
         configuration.databasePath = database
         configuration.host = host

@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
     var clientCa: String?
 
     func run() async throws {
+        bootstrapLogging()
         var configuration = options.configuration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }

@@ -1,6 +1,16 @@
 import Foundation
 import KoppelingApp
 import KoppelingCore
+import Logging
+
+/// Sends the process's logs to standard output as JSON lines (`KOPPELING_LOG_FORMAT=json`, the
+/// default) or as plain text (`text`). Once per process, before the first logger is made.
+func bootstrapLogging() {
+    let text = ProcessInfo.processInfo.environment["KOPPELING_LOG_FORMAT"] == "text"
+    LoggingSystem.bootstrap { label in
+        text ? StreamLogHandler.standardOutput(label: label) as any LogHandler : JSONLogHandler(label: label)
+    }
+}
 
 /// Writes a line to standard error.
 func printError(_ message: String) {

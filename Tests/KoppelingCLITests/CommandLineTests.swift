@@ -53,15 +53,21 @@ func shell(_ script: String, in folder: URL) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-/// Starts `koppeling serve` on a free port in a folder and waits until it answers.
-func startServer(in folder: URL, arguments: [String]) async throws -> (Process, URL) {
+/// Starts `koppeling serve` on a free port in a folder and waits until it answers; its standard
+/// output (the log) goes to `log` when given (a file, never a pipe the test could stop reading).
+func startServer(in folder: URL, arguments: [String], log: URL? = nil) async throws -> (Process, URL) {
     for _ in 0..<5 {
         let port = Int.random(in: 20_000...40_000)
         let server = Process()
         server.executableURL = TestEnvironment.koppelingExecutable
         server.arguments = ["serve", "--port", "\(port)"] + arguments
         server.currentDirectoryURL = folder
-        server.standardOutput = FileHandle.nullDevice
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            server.standardOutput = try FileHandle(forWritingTo: log)
+        } else {
+            server.standardOutput = FileHandle.nullDevice
+        }
         server.standardError = FileHandle.nullDevice
         try server.run()
         let base = URL(string: "http://127.0.0.1:\(port)")!
@@ -288,7 +294,8 @@ struct CommandLineTests {
             ["client", "register", "--database", "koppeling-demo.sqlite", "--party", "dvz", "--name", "residence", "--role", "recipient", "--key", "client.key.pub"],
             in: folder)
         #expect(registered.out.contains("client dvz-residence registered"))
-        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        let log = folder.appendingPathComponent("server.log")
+        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], log: log)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let insz = PopulationGenerator(seed: 1, persons: 20).nationalNumber(of: 3).digits
         let process = Process()
@@ -309,6 +316,15 @@ struct CommandLineTests {
         #expect(lines.contains("first-use 200"))
         #expect(lines.contains("replay 401"))
         #expect(lines.contains("unknown-key 401"))
+        // The log: one JSON object per line, a line per request with its id and route pattern, and
+        // neither the national number nor a token (an assertion or access token starts "eyJ").
+        let logLines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        let objects = logLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == logLines.count && !objects.isEmpty, "every log line is a JSON object")
+        #expect(objects.contains { $0["route"] as? String == "/v1/exchange/lookups" && $0["status"] as? String == "200" && ($0["request_id"] as? String)?.isEmpty == false })
+        #expect(objects.contains { $0["route"] as? String == "/oauth/token" && $0["status"] as? String == "401" })
+        let logText = logLines.joined(separator: "\n")
+        #expect(!logText.contains(insz) && !logText.contains("eyJ") && !logText.lowercased().contains("bearer"))
         // The record of the acknowledged lookup survives kill -9 of the server.
         kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()

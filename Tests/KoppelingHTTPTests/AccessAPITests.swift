@@ -72,6 +72,26 @@ struct AccessAPITests {
         try await Application(router: router).test(.router) { client in try await body(client, services, routes) }
     }
 
+    @Test("every answer, problems included, carries the request id (the client's if valid, else a new one) and a valid traceparent; a malformed one is dropped")
+    func requestIdsAndTraceparent() async throws {
+        try await withApp { client, _, _ in
+            let trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            for uri in ["/health/live", "/v1/exchange/changes"] {
+                try await client.execute(uri: uri, method: .get, headers: [.init("X-Request-Id")!: "req-42", .init("traceparent")!: trace]) { response in
+                    #expect(response.headers[.init("X-Request-Id")!] == "req-42", "\(uri)")
+                    #expect(response.headers[.init("traceparent")!] == trace, "\(uri)")
+                }
+            }
+            for bad in ["01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "bogus"] {
+                try await client.execute(uri: "/health/live", method: .get, headers: [.init("X-Request-Id")!: "has space", .init("traceparent")!: bad]) { response in
+                    #expect(response.headers[.init("traceparent")!] == nil, "\(bad)")
+                    let id = response.headers[.init("X-Request-Id")!]
+                    #expect(id != nil && id != "has space" && UUID(uuidString: id ?? "") != nil)
+                }
+            }
+        }
+    }
+
     @Test("every route is public or listed with its roles; without credentials the others answer 401 with WWW-Authenticate")
     func withoutCredentials() async throws {
         try await withApp { client, _, routes in
