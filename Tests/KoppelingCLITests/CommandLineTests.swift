@@ -332,6 +332,12 @@ struct CommandLineTests {
         let records = try await store.disclosures(client: "dvz-residence")
         #expect(records.map(\.outcome) == ["allowed"])
         #expect(records.first?.caseReference == "PY-1")
+        // koppeling backup: a verified copy with the same records; it never overwrites a file.
+        let backup = try koppeling(["backup", "--database", "koppeling-demo.sqlite", "--to", "copy.sqlite"], in: folder)
+        #expect(backup.status == 0 && backup.out.contains("its log verifies (1 entries"))
+        let copy = try SQLiteRegisterStore(path: folder.appendingPathComponent("copy.sqlite").path)
+        #expect(try await copy.disclosures(client: "dvz-residence") == records)
+        #expect(try koppeling(["backup", "--database", "koppeling-demo.sqlite", "--to", "copy.sqlite"], in: folder).status != 0)
     }
 
     @Test(
