@@ -44,17 +44,19 @@ public enum KoppelingApp {
         let protocols = ProtocolRegistry(store: store, clock: clock)
         let signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "token-signing-key"))
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))
-        let logKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "log-signing-key"))
-        let batchKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "batch-signing-key"))
+        let logKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: SigningKey.log.secretName))
+        let retiredLogKeys = try await store.retiredPublicKeys(named: SigningKey.log.secretName).map(Curve25519.Signing.PublicKey.init(rawRepresentation:))
+        let batchKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: SigningKey.batch.secretName))
+        let retiredBatchKeys = try await store.retiredPublicKeys(named: SigningKey.batch.secretName).map(Curve25519.Signing.PublicKey.init(rawRepresentation:))
         let metrics = ServerMetrics()
         return KoppelingServices(
             register: register, protocols: protocols,
             exchange: ExchangeService(
                 register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded),
             tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock),
-            transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, clock: clock),
+            transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send),
-            batches: BatchWriter(store: store, key: batchKey, clock: clock, today: today), metrics: metrics)
+            batches: BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today), metrics: metrics)
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client

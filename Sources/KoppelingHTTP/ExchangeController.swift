@@ -361,7 +361,10 @@ public struct ExchangeController: Sendable {
                 "href": .string("/v1/exchange/batches/\(batch.id)"), "manifestHref": .string("/v1/exchange/batches/\(batch.id)/manifest"),
             ])
         }
-        let answer = JSONValue.object(["batches": .array(items), "manifestKey": .string(batches.publicKey.rawRepresentation.base64EncodedString())])
+        let answer = JSONValue.object([
+            "batches": .array(items), "manifestKey": .string(batches.publicKey.rawRepresentation.base64EncodedString()),
+            "retiredManifestKeys": .array(batches.retiredKeys.map { .string($0.rawRepresentation.base64EncodedString()) }),
+        ])
         return Response.json(answer.canonicalText, noStore: true)
     }
 

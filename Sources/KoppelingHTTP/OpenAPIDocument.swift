@@ -268,9 +268,9 @@ enum OpenAPIDocument {
         "/v1/transparency/key": {
           "get": {
             "tags": ["transparency"],
-            "summary": "The log's public key as a signed-note verifier key",
+            "summary": "The log's public keys as signed-note verifier keys, one per line: the current key first, then retired keys (checkpoints they signed still verify)",
             "security": [],
-            "responses": {"200": {"description": "NAME+KEYID+base64(0x01 || key)", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+            "responses": {"200": {"description": "Lines of NAME+KEYID+base64(0x01 || key)", "content": {"text/plain": {"schema": {"type": "string"}}}}}
           }
         },
         "/v1/transparency/proofs/inclusion": {
@@ -316,7 +316,7 @@ enum OpenAPIDocument {
             "security": [{"bearerToken": []}, {"mutualTLS": []}],
             "parameters": [{"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "html"]}}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["insz"], "properties": {"insz": {"type": "string"}}, "examples": [{"insz": "85073003328"}]}}}},
-            "responses": {"200": {"description": "The disclosures with their inclusion proofs against one checkpoint (JSON), or a printable report in Dutch (format=html).", "content": {"application/json": {"schema": {"type": "object", "required": ["checkpoint", "treeSize", "logKey", "disclosures"], "properties": {"checkpoint": {"type": ["string", "null"]}, "treeSize": {"type": "integer"}, "logKey": {"type": "string"}, "disclosures": {"type": "array", "items": {"type": "object", "required": ["index", "disclosedAt", "recipient", "purpose", "caseReference", "fields", "outcome", "entry", "inclusionProof"]}}}}}, "text/html": {"schema": {"type": "string"}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "Not the expected object.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "422": {"description": "The national number is not valid.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+            "responses": {"200": {"description": "The disclosures with their inclusion proofs against one checkpoint (JSON), or a printable report in Dutch (format=html).", "content": {"application/json": {"schema": {"type": "object", "required": ["checkpoint", "treeSize", "logKey", "disclosures"], "properties": {"checkpoint": {"type": ["string", "null"]}, "treeSize": {"type": "integer"}, "logKey": {"type": "string"}, "retiredLogKeys": {"type": "array", "items": {"type": "string"}}, "disclosures": {"type": "array", "items": {"type": "object", "required": ["index", "disclosedAt", "recipient", "purpose", "caseReference", "fields", "outcome", "entry", "inclusionProof"]}}}}}, "text/html": {"schema": {"type": "string"}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "400": {"description": "Not the expected object.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}, "422": {"description": "The national number is not valid.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
           }
         },
         "/v1/exchange/follows": {
@@ -387,7 +387,7 @@ enum OpenAPIDocument {
             "tags": ["exchange"],
             "summary": "The client's batch files (recipient)",
             "security": [{"bearerToken": []}, {"mutualTLS": []}],
-            "responses": {"200": {"description": "Batches, oldest first, and the Ed25519 key (base64) that verifies their manifests.", "content": {"application/json": {"schema": {"type": "object", "required": ["batches", "manifestKey"], "properties": {"batches": {"type": "array", "items": {"type": "object", "required": ["id", "createdAt", "firstSequence", "lastSequence", "recordCount", "href", "manifestHref"]}}, "manifestKey": {"type": "string"}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
+            "responses": {"200": {"description": "Batches, oldest first, and the Ed25519 key (base64) that verifies their manifests.", "content": {"application/json": {"schema": {"type": "object", "required": ["batches", "manifestKey"], "properties": {"batches": {"type": "array", "items": {"type": "object", "required": ["id", "createdAt", "firstSequence", "lastSequence", "recordCount", "href", "manifestHref"]}}, "manifestKey": {"type": "string"}, "retiredManifestKeys": {"type": "array", "items": {"type": "string"}}}}}}, "headers": {"Cache-Control": {"description": "no-store: answers carry personal data.", "schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/RoleNotAllowed"}}
           }
         },
         "/v1/exchange/batches/{id}": {

@@ -23,8 +23,8 @@ enum Readiness {
         }
         do {
             if let latest = try await services.transparency.store.latestCheckpoint() {
-                let verified = services.transparency.verifier.open(latest.note) != nil
-                checks.append(("keys", verified, verified ? "the log key verifies checkpoint \(latest.size)" : "the log key does not verify checkpoint \(latest.size)"))
+                let verified = services.transparency.open(latest.note) != nil
+                checks.append(("keys", verified, verified ? "the log keys verify checkpoint \(latest.size)" : "the log key does not verify checkpoint \(latest.size)"))
             } else {
                 checks.append(("keys", true, "loaded; no checkpoint to verify yet"))
             }

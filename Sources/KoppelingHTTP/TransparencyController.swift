@@ -72,7 +72,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     }
 
     @Sendable func key(_ request: Request, context: Context) async throws -> Response {
-        Self.text(log.verifier.verifierKey + "\n")
+        Self.text(([log.verifier] + log.retiredVerifiers).map { $0.verifierKey + "\n" }.joined())
     }
 
     @Sendable func inclusion(_ request: Request, context: Context) async throws -> Response {
@@ -204,6 +204,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
             "checkpoint": checkpoint.map { .string($0.note) } ?? .null,
             "treeSize": .integer(Int64(checkpoint?.size ?? 0)),
             "logKey": .string(log.verifier.verifierKey),
+            "retiredLogKeys": .array(log.retiredVerifiers.map { .string($0.verifierKey) }),
             "disclosures": .array(disclosures),
         ])
         return Response.json(answer.canonicalText, noStore: true)

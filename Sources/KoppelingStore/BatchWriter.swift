@@ -55,10 +55,13 @@ public protocol BatchStore: Sendable {
 public struct BatchWriter: Sendable {
     public let store: any BatchStore
     let key: Curve25519.Signing.PrivateKey
+    /// Keys manifests were signed with before a rotation, oldest first.
+    public let retiredKeys: [Curve25519.Signing.PublicKey]
     let clock: @Sendable () -> Instant
     let today: @Sendable () -> LocalDate
 
-    public init(store: any BatchStore, key: Curve25519.Signing.PrivateKey, clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate) {
+    public init(store: any BatchStore, key: Curve25519.Signing.PrivateKey, retired: [Curve25519.Signing.PublicKey] = [], clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate) {
+        self.retiredKeys = retired
         self.store = store
         self.key = key
         self.clock = clock

@@ -26,6 +26,14 @@ public protocol ExchangeStore: Sendable {
 
     /// A named secret of this server, created on first use (32 random bytes).
     func serverSecret(named name: String) async throws -> [UInt8]
+
+    /// Replaces a named secret by a new random one in one transaction, keeping `retiredPublicKey`
+    /// (the public part of the key being retired, never the secret, which is gone) so that what
+    /// it signed still verifies; returns the new secret.
+    func rotateServerSecret(named name: String, retiredPublicKey: [UInt8]) async throws -> [UInt8]
+
+    /// The public keys kept by the rotations of a named secret, oldest first.
+    func retiredPublicKeys(named name: String) async throws -> [[UInt8]]
 }
 
 /// Where the follow lists are kept. Enrolling and ending are disclosures: each is stored with its

@@ -8,17 +8,33 @@ public struct TransparencyLog: Sendable {
     /// The log's origin, the first line of its checkpoints and the name of its key.
     public let origin: String
     let signer: NoteSigner
+    /// The verifiers of keys the log signed with before a rotation, oldest first.
+    public let retiredVerifiers: [NoteVerifier]
     let clock: @Sendable () -> Instant
 
-    public init(store: any TransparencyStore, origin: String, key: Curve25519.Signing.PrivateKey, clock: @escaping @Sendable () -> Instant) {
+    /// A log signing with `key`; checkpoints signed with the `retired` keys (public parts kept by
+    /// key rotations) still verify.
+    public init(
+        store: any TransparencyStore, origin: String, key: Curve25519.Signing.PrivateKey, retired: [Curve25519.Signing.PublicKey] = [],
+        clock: @escaping @Sendable () -> Instant
+    ) {
         self.store = store
         self.origin = origin
         self.signer = NoteSigner(name: origin, key: key)
+        self.retiredVerifiers = retired.map { NoteVerifier(name: origin, publicKey: $0) }
         self.clock = clock
     }
 
-    /// The verifier of the log's checkpoints.
+    /// The verifier of the checkpoints the log signs now.
     public var verifier: NoteVerifier { signer.verifier }
+
+    /// The text of a note signed by the log's current key or by a retired one; nil otherwise.
+    public func open(_ note: String) -> String? {
+        for candidate in [verifier] + retiredVerifiers {
+            if let text = candidate.open(note) { return text }
+        }
+        return nil
+    }
 
     /// Issues a checkpoint if entries arrived since the latest; returns the latest.
     @discardableResult
@@ -53,15 +69,14 @@ public struct TransparencyLog: Sendable {
         var result = Verification()
         var frontier = MerkleFrontier()
         var nextCheckpoint = 0
-        let verifier = verifier
         func checkCheckpoints(upTo size: Int) -> (Int, String)? {
             while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].size <= size {
                 let stored = checkpoints[nextCheckpoint]
                 nextCheckpoint += 1
                 result.checkpoints += 1
                 guard stored.size == size else { return (stored.size - 1, "checkpoint for size \(stored.size) has no entries to match") }
-                guard let text = verifier.open(stored.note) else {
-                    return (size - 1, "checkpoint for size \(size): the signature does not verify with the log key")
+                guard let text = open(stored.note) else {
+                    return (size - 1, "checkpoint for size \(size): the signature does not verify with the log key or a retired one")
                 }
                 guard let checkpoint = Checkpoint(text: text), checkpoint.origin == origin, checkpoint.size == size else {
                     return (size - 1, "checkpoint for size \(size): not a checkpoint of this log and size")

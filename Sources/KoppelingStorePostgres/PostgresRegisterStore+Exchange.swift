@@ -69,6 +69,32 @@ extension PostgresRegisterStore: ExchangeStore {
     }
 }
 
+extension PostgresRegisterStore {
+    public func rotateServerSecret(named name: String, retiredPublicKey: [UInt8]) async throws -> [UInt8] {
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        return try await transaction { connection in
+            try await self.lockLog(connection)
+            let retired = try await Self.int(connection, "SELECT COUNT(*) FROM server_secret WHERE name LIKE \(ServerSecretNames.retiredPattern(name)) ESCAPE '\\'", self.logger)
+            try await connection.query(
+                "INSERT INTO server_secret (name, secret) VALUES (\(ServerSecretNames.retiredName(name, retired + 1)), \(ByteBuffer(bytes: retiredPublicKey)))",
+                logger: self.logger)
+            try await connection.query("""
+                INSERT INTO server_secret (name, secret) VALUES (\(name), \(ByteBuffer(bytes: secret)))
+                ON CONFLICT (name) DO UPDATE SET secret = excluded.secret
+                """, logger: self.logger)
+            return secret
+        }
+    }
+
+    public func retiredPublicKeys(named name: String) async throws -> [[UInt8]] {
+        try await read { connection in
+            try await Self.rows(
+                connection, "SELECT secret FROM server_secret WHERE name LIKE \(ServerSecretNames.retiredPattern(name)) ESCAPE '\\' ORDER BY name", self.logger
+            ).map { Self.bytes(try $0.decode(ByteBuffer.self)) }
+        }
+    }
+}
+
 extension PostgresRegisterStore: FollowStore {
     public func insertFollow(_ follow: Follow, record: DisclosureRecord) async throws {
         try await insertFollows([(follow, record)])

@@ -139,6 +139,26 @@ extension SQLiteRegisterStore: ExchangeStore {
     }
 }
 
+extension SQLiteRegisterStore {
+    public func rotateServerSecret(named name: String, retiredPublicKey: [UInt8]) async throws -> [UInt8] {
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        return try await write { db in
+            let retired = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM server_secret WHERE name LIKE ? ESCAPE '\\'", arguments: [ServerSecretNames.retiredPattern(name)]) ?? 0
+            try db.execute(sql: "INSERT INTO server_secret (name, secret) VALUES (?, ?)", arguments: [ServerSecretNames.retiredName(name, retired + 1), Data(retiredPublicKey)])
+            try db.execute(
+                sql: "INSERT INTO server_secret (name, secret) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET secret = excluded.secret",
+                arguments: [name, Data(secret)])
+            return secret
+        }
+    }
+
+    public func retiredPublicKeys(named name: String) async throws -> [[UInt8]] {
+        try await read { db in
+            try Data.fetchAll(db, sql: "SELECT secret FROM server_secret WHERE name LIKE ? ESCAPE '\\' ORDER BY name", arguments: [ServerSecretNames.retiredPattern(name)]).map { Array($0) }
+        }
+    }
+}
+
 extension SQLiteRegisterStore: FollowStore {
     public func insertFollow(_ follow: Follow, record: DisclosureRecord) async throws {
         try await insertFollows([(follow, record)])

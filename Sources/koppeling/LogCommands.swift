@@ -68,17 +68,21 @@ struct Log: AsyncParsableCommand {
             } else {
                 keyText = String(decoding: try await fetch(base.appendingPathComponent("v1/transparency/key")).1, as: UTF8.self)
             }
-            guard let verifier = NoteVerifier(verifierKey: keyText) else { throw ValidationError("not a verifier key: \(keyText)") }
+            // One verifier key per line: the current key, then retired ones.
+            let verifiers = keyText.split(whereSeparator: \.isNewline).map { NoteVerifier(verifierKey: String($0)) }
+            guard !verifiers.isEmpty, verifiers.allSatisfy({ $0 != nil }) else { throw ValidationError("not verifier keys: \(keyText)") }
+            func open(_ note: String) -> String? { verifiers.lazy.compactMap { $0?.open(note) }.first }
+            let name = verifiers[0]!.name
             func fail(_ message: String) throws -> Never {
                 print("FAIL: \(message)")
                 throw ExitCode(1)
             }
-            guard let heldText = verifier.open(try String(contentsOfFile: heldFile, encoding: .utf8)), let held = Checkpoint(text: heldText) else {
-                try fail("the held checkpoint \(heldFile) does not verify with the key \(verifier.name)")
+            guard let heldText = open(try String(contentsOfFile: heldFile, encoding: .utf8)), let held = Checkpoint(text: heldText) else {
+                try fail("the held checkpoint \(heldFile) does not verify with the keys of \(name)")
             }
             let (status, body) = try await fetch(base.appendingPathComponent("v1/transparency/checkpoint"))
-            guard status == 200, let currentText = verifier.open(String(decoding: body, as: UTF8.self)), let current = Checkpoint(text: currentText) else {
-                try fail("the server's current checkpoint does not verify with the key \(verifier.name)")
+            guard status == 200, let currentText = open(String(decoding: body, as: UTF8.self)), let current = Checkpoint(text: currentText) else {
+                try fail("the server's current checkpoint does not verify with the keys of \(name)")
             }
             guard current.origin == held.origin else { try fail("the origins differ: \(held.origin) and \(current.origin)") }
             guard current.size >= held.size else { try fail("the log shrank from \(held.size) to \(current.size) entries") }

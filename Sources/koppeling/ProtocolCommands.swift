@@ -6,7 +6,33 @@ import KoppelingCore
 import KoppelingStore
 
 struct Keys: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Signing keys.", subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(abstract: "Signing keys.", subcommands: [Generate.self, Rotate.self])
+
+    /// Rotates the register's own log or batch signing key.
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Retire the register's log or batch signing key and make a new one.",
+            discussion: """
+                What the retired key signed (checkpoints, batch manifests) still verifies: its public part is kept and \
+                published beside the new key. Restart every server instance afterwards; until then they sign with the retired key.
+                """)
+
+        @OptionGroup var options: RegisterOptions
+
+        @Argument(help: "log or batch")
+        var key: SigningKey
+
+        func run() async throws {
+            let configuration = options.configuration()
+            let store = try await KoppelingApp.openStore(configuration)
+            let publicKey = try await key.rotate(in: store)
+            switch key {
+            case .log: print("new log key: \(NoteVerifier(name: configuration.logOrigin, publicKey: publicKey).verifierKey)")
+            case .batch: print("new batch key: \(publicKey.rawRepresentation.base64EncodedString())")
+            }
+            print("the retired key stays published for verification; restart every server instance to sign with the new key")
+        }
+    }
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -255,3 +281,5 @@ struct ProtocolCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension SigningKey: ExpressibleByArgument {}

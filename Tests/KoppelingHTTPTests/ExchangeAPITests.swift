@@ -507,6 +507,55 @@ struct ExchangeAPITests {
         }
     }
 
+    @Test("rotating the log and batch keys: what the retired keys signed still verifies and they are published; a key never published still fails")
+    func keyRotation() async throws {
+        try await withApp { _, fixture in
+            let services = fixture.services
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "K-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            let certificate = person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "K")))
+            _ = try await services.register.append([certificate])
+            let firstCheckpoint = try #require(try await services.transparency.issueCheckpoint())
+            let firstBatch = try #require(try await services.batches.run(client: dvz))
+            let oldLogVerifier = services.transparency.verifier
+            let oldBatchKey = services.batches.publicKey
+            _ = try await SigningKey.log.rotate(in: fixture.store)
+            _ = try await SigningKey.batch.rotate(in: fixture.store)
+            // A restart takes the new keys and keeps the retired ones for verification.
+            let restarted = try await KoppelingApp.services(store: fixture.store, configuration: .forTests, today: { Self.today })
+            #expect(restarted.transparency.verifier != oldLogVerifier)
+            #expect(restarted.transparency.retiredVerifiers == [oldLogVerifier])
+            #expect(restarted.batches.publicKey.rawRepresentation != oldBatchKey.rawRepresentation)
+            #expect(restarted.batches.retiredKeys.map(\.rawRepresentation) == [oldBatchKey.rawRepresentation])
+            _ = try await restarted.register.append([person.make("2026-11-25", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))])
+            let secondCheckpoint = try #require(try await restarted.transparency.issueCheckpoint())
+            #expect(secondCheckpoint.size > firstCheckpoint.size)
+            #expect(restarted.transparency.verifier.open(secondCheckpoint.note) != nil && restarted.transparency.verifier.open(firstCheckpoint.note) == nil)
+            let verification = try await restarted.transparency.verify()
+            #expect(verification.problem == nil && verification.checkpoints == 2)
+            // A log that knows neither the old key nor the new one names the first checkpoint.
+            let stranger = TransparencyLog(store: fixture.store, origin: restarted.transparency.origin, key: Curve25519.Signing.PrivateKey(), clock: Instant.systemNow)
+            #expect(try await stranger.verify().problem?.index == firstCheckpoint.size - 1)
+            // The retired keys are published: the log's key lines and the batch listing; the old
+            // manifest verifies with the retired batch key, and not with the new one.
+            let file = try #require(try await fixture.store.batch(id: firstBatch.id, clientId: dvz.id)).file
+            #expect(throws: Never.self) { try BatchManifest.verify(signedManifest: firstBatch.signedManifest, file: Array(file.utf8), key: oldBatchKey) }
+            #expect(throws: (any Error).self) { try BatchManifest.verify(signedManifest: firstBatch.signedManifest, file: Array(file.utf8), key: restarted.batches.publicKey) }
+            let clientKey = fixture.clientKey
+            try await Application(router: KoppelingApp.buildRouter(services: restarted, today: { Self.today })).test(.router) { client in
+                let token = try #require(try await Self.requestToken(client, try await Self.assertion(clientKey)).1["access_token"] as? String)
+                let keys = try await client.execute(uri: "/v1/transparency/key", method: .get) { String(buffer: $0.body) }
+                #expect(keys == restarted.transparency.verifier.verifierKey + "\n" + oldLogVerifier.verifierKey + "\n")
+                let listing = try await Self.send(client, .get, "/v1/exchange/batches", token: token).1
+                #expect(listing["retiredManifestKeys"] as? [String] == [oldBatchKey.rawRepresentation.base64EncodedString()])
+                let ready = try await client.execute(uri: "/health/ready", method: .get) { $0.status.code }
+                #expect(ready == 200)
+            }
+        }
+    }
+
     @Test("webhook delivery backs off exponentially with jitter while the endpoint fails, then disables it after three days with its last error")
     func webhookBackOff() async throws {
         try await withApp { client, fixture in

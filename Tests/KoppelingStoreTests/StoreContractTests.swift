@@ -171,4 +171,19 @@ struct StoreContractTests {
             #expect(Merkle.verifyConsistency(from: first.size, to: second.size, proof: proof, firstRoot: first.root, secondRoot: second.root))
         }
     }
+
+    @Test("rotating a server secret replaces it and keeps the retired public keys in order", arguments: TestStores.backends)
+    func secretRotation(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
+        let first = try await store.serverSecret(named: "log-signing-key")
+        #expect(try await store.retiredPublicKeys(named: "log-signing-key").isEmpty)
+        let second = try await store.rotateServerSecret(named: "log-signing-key", retiredPublicKey: [1, 2, 3])
+        let third = try await store.rotateServerSecret(named: "log-signing-key", retiredPublicKey: [4, 5])
+        #expect(first != second && second != third && third.count == 32)
+        #expect(try await store.serverSecret(named: "log-signing-key") == third)
+        #expect(try await store.retiredPublicKeys(named: "log-signing-key") == [[1, 2, 3], [4, 5]])
+        // Another secret's rotations are its own, even with a name that LIKE would match.
+        #expect(try await store.retiredPublicKeys(named: "log_signing-key").isEmpty)
+        #expect(try await store.retiredPublicKeys(named: "batch-signing-key").isEmpty)
+    }
 }

@@ -124,16 +124,20 @@ def main():
         print(("ok " if ok else "FAIL ") + what)
         failures += 0 if ok else 1
 
-    vkey = get(base + "/v1/transparency/key").decode().strip()
-    name, key_id_hex, key_b64 = vkey.split("+", 2)
-    raw = base64.b64decode(key_b64)
-    check(raw[0] == 1 and len(raw) == 33, "verifier key is Ed25519")
-    key_id = bytes.fromhex(key_id_hex)
-    check(hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4] == key_id, "key ID = SHA-256(name, newline, 0x01, key)[:4]")
-    public_key = Ed25519PublicKey.from_public_bytes(raw[1:])
+    # One verifier key per line: the current key, then retired ones.
+    keys = []
+    for vkey in get(base + "/v1/transparency/key").decode().splitlines():
+        name, key_id_hex, key_b64 = vkey.split("+", 2)
+        raw = base64.b64decode(key_b64)
+        check(raw[0] == 1 and len(raw) == 33, "verifier key is Ed25519")
+        key_id = bytes.fromhex(key_id_hex)
+        check(hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4] == key_id, "key ID = SHA-256(name, newline, 0x01, key)[:4]")
+        keys.append((name, key_id, Ed25519PublicKey.from_public_bytes(raw[1:])))
+    check(len(keys) >= 1, "the log publishes its key")
+    name = keys[0][0]
 
     note = get(base + "/v1/transparency/checkpoint").decode()
-    text = open_note(note, name, key_id, public_key)
+    text = next((t for t in (open_note(note, *key) for key in keys) if t is not None), None)
     check(text is not None, "checkpoint signature verifies")
     origin, size_line, root_b64 = text.split("\n")[:3]
     size, root = int(size_line), base64.b64decode(root_b64)
