@@ -55,13 +55,14 @@ func shell(_ script: String, in folder: URL) throws -> String {
 
 /// Starts `koppeling serve` on a free port in a folder and waits until it answers; its standard
 /// output (the log) goes to `log` when given (a file, never a pipe the test could stop reading).
-func startServer(in folder: URL, arguments: [String], log: URL? = nil) async throws -> (Process, URL) {
+func startServer(in folder: URL, arguments: [String], log: URL? = nil, environment: [String: String] = [:]) async throws -> (Process, URL) {
     for _ in 0..<5 {
         let port = Int.random(in: 20_000...40_000)
         let server = Process()
         server.executableURL = TestEnvironment.koppelingExecutable
         server.arguments = ["serve", "--port", "\(port)"] + arguments
         server.currentDirectoryURL = folder
+        server.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if let log {
             FileManager.default.createFile(atPath: log.path, contents: nil)
             server.standardOutput = try FileHandle(forWritingTo: log)
@@ -668,6 +669,65 @@ struct CommandLineTests {
 
     static var hasTLSTools: Bool {
         ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+    @Test(
+        "two koppeling serve processes on one PostgreSQL database answer lookups under concurrent load and keep one log: log verify passes after both stop",
+        .enabled(if: TestStores.postgresURL != nil || TestEnvironment.requireAll, "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL)"))
+    func twoInstances() async throws {
+        let database = try await TestStores.newPostgresDatabase()
+        let folder = try TestEnvironment.temporaryFolder()
+        let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
+        #expect(try koppeling(["demo", "--database", database, "--persons", "40", "--no-serve", "--tls-port", "0", "--protocol-file", file], in: folder).status == 0)
+        // Both instances accept assertions for the demo's token URL, as behind a load balancer.
+        let environment = ["KOPPELING_TOKEN_AUDIENCE": "http://127.0.0.1:8080/oauth/token", "KOPPELING_ALLOW_TEST_NUMBERS": "1"]
+        let (first, firstBase) = try await startServer(in: folder, arguments: ["--database", database], environment: environment)
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        let (second, secondBase) = try await startServer(in: folder, arguments: ["--database", database], environment: environment)
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        let assertion = try koppeling(["client", "assertion", "--credentials", "koppeling-demo/credentials"], in: folder).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var tokenRequest = URLRequest(url: firstBase.appendingPathComponent("oauth/token"))
+        tokenRequest.httpMethod = "POST"
+        tokenRequest.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "content-type")
+        tokenRequest.httpBody = Data(
+            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)".utf8)
+        let tokenAnswer = try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: tokenRequest).0) as? [String: Any]
+        let token = try #require(tokenAnswer?["access_token"] as? String)
+        let generator = PopulationGenerator(seed: 1, persons: 40)
+        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        // 120 lookups, 12 at a time, alternating between the instances; a token from one is valid at the other.
+        let answered = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<12 {
+                group.addTask {
+                    var ok = 0
+                    for round in 0..<10 {
+                        let index = worker * 10 + round
+                        var request = URLRequest(url: (index % 2 == 0 ? firstBase : secondBase).appendingPathComponent("v1/exchange/lookups"))
+                        request.httpMethod = "POST"
+                        request.setValue("application/json", forHTTPHeaderField: "content-type")
+                        request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
+                        let insz = generator.nationalNumber(of: index % 40).digits
+                        request.httpBody = Data(
+                            #"{"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"TWO-\#(index)","referenceDate":"\#(today)"}"#.utf8)
+                        let (_, response) = try await URLSession.shared.data(for: request)
+                        if (response as? HTTPURLResponse)?.statusCode == 200 { ok += 1 }
+                    }
+                    return ok
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(answered == 120)
+        // SIGTERM: each instance finishes, issues its last checkpoint and exits.
+        for server in [first, second] {
+            kill(server.processIdentifier, SIGTERM)
+            server.waitUntilExit()
+        }
+        let verified = try koppeling(["log", "verify", "--database", database], in: folder)
+        #expect(verified.status == 0, "\(verified.out)\(verified.err)")
+        #expect(verified.out.hasPrefix("OK 120 entries"), "\(verified.out)")
+        let checkpoints = Int(verified.out.split(separator: " ").dropFirst(3).first ?? "") ?? 0
+        #expect(checkpoints >= 1, "\(verified.out)")
     }
 }
 
