@@ -39,8 +39,11 @@ struct RequestTracingMiddleware<Context: ClientRequestContext>: RouterMiddleware
     func log(_ context: Context, _ request: Request, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        context.logger.info("request", metadata: [
-            "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
+        // Probes and scrapes come every few seconds from every balancer and monitor: debug level.
+        let route = context.endpointPath ?? "unmatched"
+        let level: Logger.Level = route.hasPrefix("/health/") || route == "/metrics" ? .debug : .info
+        context.logger.log(level: level, "request", metadata: [
+            "method": .string(request.method.rawValue), "route": .string(route),
             "status": .stringConvertible(status), "ms": .string(String(format: "%.2f", milliseconds)),
         ])
     }
