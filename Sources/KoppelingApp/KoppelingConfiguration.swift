@@ -1,5 +1,6 @@
 public import KoppelingCore
 import Foundation
+import KoppelingStorePostgres
 
 /// The settings of one Koppeling process. Each comes from a command-line option, else the
 /// environment variable named beside it, else the default.
@@ -62,19 +63,86 @@ public struct KoppelingConfiguration: Sendable {
         self.clientCAPath = clientCAPath
     }
 
-    /// The configuration from the environment, with the defaults.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> KoppelingConfiguration {
-        let flag = environment["KOPPELING_ALLOW_TEST_NUMBERS"]?.lowercased()
-        var configuration = KoppelingConfiguration(
-            databasePath: environment["KOPPELING_DATABASE"] ?? "koppeling.sqlite",
-            host: environment["KOPPELING_HOST"] ?? "127.0.0.1",
-            port: environment["KOPPELING_PORT"].flatMap(Int.init) ?? 8080,
-            allowsTestNumbers: flag == "1" || flag == "true",
-            timeZone: environment["KOPPELING_TIME_ZONE"] ?? "Europe/Brussels",
-            tokenAudienceOverride: environment["KOPPELING_TOKEN_AUDIENCE"], tlsCertificatePath: environment["KOPPELING_TLS_CERT"],
-            tlsKeyPath: environment["KOPPELING_TLS_KEY"], clientCAPath: environment["KOPPELING_CLIENT_CA"])
-        if let origin = environment["KOPPELING_LOG_ORIGIN"], !origin.isEmpty { configuration.logOrigin = origin }
+    /// `KOPPELING_LOG_FORMAT`: `json` (the default: one JSON object per line) or `text`.
+    public var logFormat = "json"
+
+    /// The configuration of a process: the file named by `KOPPELING_CONFIG` (`NAME=value` lines
+    /// with the names of the environment variables), then the environment, which wins, then the
+    /// defaults; every value is checked, and the first that cannot be used is an error naming it.
+    public static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KoppelingConfiguration {
+        var values = try environment["KOPPELING_CONFIG"].map(readFile) ?? [:]
+        for (name, value) in environment where name.hasPrefix("KOPPELING_") { values[name] = value }
+        return try check(values)
+    }
+
+    static func check(_ values: [String: String]) throws -> KoppelingConfiguration {
+        func fail(_ name: String, _ problem: String) -> SettingError { SettingError(description: "\(name): \(problem)") }
+        var configuration = KoppelingConfiguration(databasePath: values["KOPPELING_DATABASE"] ?? "koppeling.sqlite")
+        if PostgresRegisterStore.isPostgresURL(configuration.databasePath) {
+            do {
+                try PostgresRegisterStore.checkAddress(configuration.databasePath)
+            } catch {
+                throw fail("KOPPELING_DATABASE", "\(error) (the address is not repeated here: it may hold a password)")
+            }
+        }
+        if let host = values["KOPPELING_HOST"] {
+            guard !host.isEmpty else { throw fail("KOPPELING_HOST", "empty") }
+            configuration.host = host
+        }
+        if let text = values["KOPPELING_PORT"] {
+            guard let port = Int(text), (1...65_535).contains(port) else { throw fail("KOPPELING_PORT", "expected a port from 1 to 65535, got '\(text)'") }
+            configuration.port = port
+        }
+        if let text = values["KOPPELING_ALLOW_TEST_NUMBERS"] {
+            switch text.lowercased() {
+            case "1", "true", "yes": configuration.allowsTestNumbers = true
+            case "0", "false", "no", "": configuration.allowsTestNumbers = false
+            default: throw fail("KOPPELING_ALLOW_TEST_NUMBERS", "expected 1/true or 0/false, got '\(text)'")
+            }
+        }
+        if let zone = values["KOPPELING_TIME_ZONE"] {
+            guard TimeZone(identifier: zone) != nil else { throw fail("KOPPELING_TIME_ZONE", "unknown time zone '\(zone)' (for example Europe/Brussels)") }
+            configuration.timeZone = zone
+        }
+        if let audience = values["KOPPELING_TOKEN_AUDIENCE"] {
+            guard let url = URL(string: audience), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw fail("KOPPELING_TOKEN_AUDIENCE", "expected the token URL, such as https://koppeling.example/oauth/token")
+            }
+            configuration.tokenAudienceOverride = audience
+        }
+        if let origin = values["KOPPELING_LOG_ORIGIN"] {
+            guard !origin.isEmpty, !origin.contains(where: { $0.isWhitespace || $0 == "+" }) else {
+                throw fail("KOPPELING_LOG_ORIGIN", "expected a name without spaces or '+', such as koppeling.vlaanderen.be/disclosures")
+            }
+            configuration.logOrigin = origin
+        }
+        for (name, keyPath) in [("KOPPELING_TLS_CERT", \KoppelingConfiguration.tlsCertificatePath), ("KOPPELING_TLS_KEY", \.tlsKeyPath), ("KOPPELING_CLIENT_CA", \.clientCAPath)] {
+            guard let path = values[name] else { continue }
+            guard FileManager.default.isReadableFile(atPath: path) else { throw fail(name, "no readable file at \(path)") }
+            configuration[keyPath: keyPath] = path
+        }
+        guard (configuration.tlsCertificatePath == nil) == (configuration.tlsKeyPath == nil) else {
+            throw fail("KOPPELING_TLS_CERT", "KOPPELING_TLS_CERT and KOPPELING_TLS_KEY go together")
+        }
+        guard configuration.clientCAPath == nil || configuration.tlsCertificatePath != nil else {
+            throw fail("KOPPELING_CLIENT_CA", "mutual TLS needs KOPPELING_TLS_CERT and KOPPELING_TLS_KEY too")
+        }
+        if let format = values["KOPPELING_LOG_FORMAT"] {
+            guard ["json", "text"].contains(format) else { throw fail("KOPPELING_LOG_FORMAT", "expected json or text, got '\(format)'") }
+            configuration.logFormat = format
+        }
         return configuration
+    }
+
+    /// Every setting as `koppeling config` shows it: name, value (secrets as `***`), meaning.
+    public func described() -> [(name: String, value: String, meaning: String)] {
+        let values: [String: String?] = [
+            "KOPPELING_DATABASE": redactedDatabase, "KOPPELING_HOST": host, "KOPPELING_PORT": String(port),
+            "KOPPELING_ALLOW_TEST_NUMBERS": String(allowsTestNumbers), "KOPPELING_TIME_ZONE": timeZone,
+            "KOPPELING_TOKEN_AUDIENCE": tokenAudience, "KOPPELING_LOG_ORIGIN": logOrigin, "KOPPELING_TLS_CERT": tlsCertificatePath,
+            "KOPPELING_TLS_KEY": tlsKeyPath, "KOPPELING_CLIENT_CA": clientCAPath, "KOPPELING_LOG_FORMAT": logFormat,
+        ]
+        return Self.settings.map { setting in (setting.name, (values[setting.name] ?? nil) ?? "(not set)", setting.meaning) }
     }
 
     /// The national-number policy for today.

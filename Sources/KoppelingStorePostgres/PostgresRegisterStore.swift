@@ -49,6 +49,11 @@ public final class PostgresRegisterStore: Sendable {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
+    /// Checks a PostgreSQL address without connecting: host, database and `sslmode`.
+    public static func checkAddress(_ text: String) throws {
+        _ = try configuration(url: text)
+    }
+
     static func configuration(url text: String) throws -> PostgresClient.Configuration {
         guard let url = URLComponents(string: text), isPostgresURL(text), let host = url.host, !host.isEmpty else {
             throw StoreError.unavailable("not a PostgreSQL address (postgres://user:password@host:port/database)")

@@ -13,7 +13,7 @@ struct Backup: AsyncParsableCommand {
     var to: String
 
     func run() async throws {
-        let configuration = options.configuration()
+        let configuration = try options.configuration()
         do {
             let verification = try await KoppelingApp.backup(configuration, to: to)
             if let problem = verification.problem {

@@ -51,8 +51,8 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        bootstrapLogging()
-        var configuration = KoppelingConfiguration.fromEnvironment()
+        var configuration = try KoppelingConfiguration.loadForCommand()
+        bootstrapLogging(configuration)
         configuration.databasePath = database
         configuration.host = host
         configuration.port = port

@@ -72,7 +72,7 @@ struct Import: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            let configuration = options.configuration()
+            let configuration = try options.configuration()
             let register = try await KoppelingApp.openRegister(configuration)
             var reader = try NDJSONEventReader(path: file, policy: configuration.policy)
             let stopwatch = Stopwatch()

@@ -10,7 +10,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: RegisterOptions
 
     func run() async throws {
-        let configuration = options.configuration()
+        let configuration = try options.configuration()
         let store = try await KoppelingApp.openStore(configuration)
         let counts = try await store.counts()
         print("\(configuration.redactedDatabase): schema up to date (\(counts.events) events, \(try await store.logSize()) log entries)")

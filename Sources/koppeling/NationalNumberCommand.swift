@@ -19,7 +19,7 @@ struct NationalNumberCommand: ParsableCommand {
     var numbers: [String]
 
     func run() throws {
-        var policy = KoppelingConfiguration.fromEnvironment().policy
+        var policy = try KoppelingConfiguration.loadForCommand().policy
         if allowTestNumbers { policy.allowsTestNumbers = true }
         var anyInvalid = false
         for text in numbers {

@@ -18,7 +18,7 @@ struct Notices: AsyncParsableCommand {
         var asOf: String?
 
         func run() async throws {
-            let configuration = options.configuration()
+            let configuration = try options.configuration()
             guard let day = asOf.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--as-of must be YYYY-MM-DD") }
             let services = try await KoppelingApp.open(configuration)
             let register = services.register
@@ -42,7 +42,7 @@ struct Notices: AsyncParsableCommand {
         @Option var seed: UInt64 = 1
 
         func run() async throws {
-            var configuration = options.configuration()
+            var configuration = try options.configuration()
             configuration.allowsTestNumbers = true
             let services = try await KoppelingApp.open(configuration)
             guard let registered = try await services.exchange.store.client(id: client) else { throw ExitCode(1) }

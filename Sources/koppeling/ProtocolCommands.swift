@@ -23,7 +23,7 @@ struct Keys: ParsableCommand {
         var key: SigningKey
 
         func run() async throws {
-            let configuration = options.configuration()
+            let configuration = try options.configuration()
             let store = try await KoppelingApp.openStore(configuration)
             let publicKey = try await key.rotate(in: store)
             switch key {
@@ -168,7 +168,7 @@ struct ProtocolCommand: AsyncParsableCommand {
             case "unfavourable": opinionValue = .unfavourable
             default: throw ValidationError("--opinion must be favourable, conditional or unfavourable")
             }
-            let configuration = options.configuration()
+            let configuration = try options.configuration()
             guard let day = date.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--date must be YYYY-MM-DD") }
             let services = try await KoppelingApp.open(configuration)
             let advice = DPOAdvice(party: party, opinion: opinionValue, text: text, date: day, author: author)
@@ -206,7 +206,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Option(help: "Who publishes (recorded).") var actor = ProtocolCommand.defaultActor
 
         func run() async throws {
-            let configuration = options.configuration()
+            let configuration = try options.configuration()
             guard let day = on.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--on must be YYYY-MM-DD") }
             let services = try await KoppelingApp.open(configuration)
             try await ProtocolCommand.step { try await services.protocols.publish(id: version.id, version: version.version, on: day, actor: actor) }

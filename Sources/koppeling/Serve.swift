@@ -25,8 +25,8 @@ struct Serve: AsyncParsableCommand {
     var clientCa: String?
 
     func run() async throws {
-        bootstrapLogging()
-        var configuration = options.configuration()
+        var configuration = try options.configuration()
+        bootstrapLogging(configuration)
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if let tlsCert { configuration.tlsCertificatePath = tlsCert }

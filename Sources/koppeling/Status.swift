@@ -35,7 +35,7 @@ struct Status: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = options.configuration()
+        let configuration = try options.configuration()
         let referenceDate = asOf.flatMap { LocalDate($0) } ?? configuration.today()
         let knownAtInstant = knownAt.flatMap { Instant($0) }
         let register = try await KoppelingApp.openRegister(configuration)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import KoppelingApp
 import KoppelingCore
@@ -5,8 +6,8 @@ import Logging
 
 /// Sends the process's logs to standard output as JSON lines (`KOPPELING_LOG_FORMAT=json`, the
 /// default) or as plain text (`text`). Once per process, before the first logger is made.
-func bootstrapLogging() {
-    let text = ProcessInfo.processInfo.environment["KOPPELING_LOG_FORMAT"] == "text"
+func bootstrapLogging(_ configuration: KoppelingConfiguration) {
+    let text = configuration.logFormat == "text"
     LoggingSystem.bootstrap { label in
         text ? StreamLogHandler.standardOutput(label: label) as any LogHandler : JSONLogHandler(label: label)
     }
@@ -18,9 +19,10 @@ func printError(_ message: String) {
 }
 
 extension RegisterOptions {
-    /// The configuration from the environment with these options applied.
-    func configuration() -> KoppelingConfiguration {
-        var configuration = KoppelingConfiguration.fromEnvironment()
+    /// The configuration (file, environment) with these options applied; a setting that cannot be
+    /// used stops the command with its name and the problem.
+    func configuration() throws -> KoppelingConfiguration {
+        var configuration = try KoppelingConfiguration.loadForCommand()
         if let database { configuration.databasePath = database }
         if allowTestNumbers { configuration.allowsTestNumbers = true }
         return configuration
@@ -39,3 +41,14 @@ struct Stopwatch {
 
 /// Whether standard error is a terminal (for progress lines).
 var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+extension KoppelingConfiguration {
+    /// The configuration, or a validation error naming the setting that cannot be used.
+    static func loadForCommand() throws -> KoppelingConfiguration {
+        do {
+            return try load()
+        } catch let error as SettingError {
+            throw ValidationError(error.description)
+        }
+    }
+}

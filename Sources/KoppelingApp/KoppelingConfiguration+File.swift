@@ -1,0 +1,46 @@
+import Foundation
+
+extension KoppelingConfiguration {
+    /// A setting that cannot be used, named with where it came from.
+    public struct SettingError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Every setting, with whether its value is a secret (never printed or logged).
+    public static let settings: [(name: String, secret: Bool, meaning: String)] = [
+        ("KOPPELING_DATABASE", true, "the register: a SQLite file, or postgres://user:password@host:port/database[?sslmode=…] (the password is the secret)"),
+        ("KOPPELING_HOST", false, "the address to listen on (default 127.0.0.1)"),
+        ("KOPPELING_PORT", false, "the port (default 8080)"),
+        ("KOPPELING_ALLOW_TEST_NUMBERS", false, "accept MAGDA test numbers: 1/true or 0/false (default false)"),
+        ("KOPPELING_TIME_ZONE", false, "the time zone that decides what today is (default Europe/Brussels)"),
+        ("KOPPELING_TOKEN_AUDIENCE", false, "the token URL client assertions must name (default http(s)://HOST:PORT/oauth/token)"),
+        ("KOPPELING_LOG_ORIGIN", false, "the transparency log's origin and key name"),
+        ("KOPPELING_TLS_CERT", false, "the server's certificate chain (PEM file)"),
+        ("KOPPELING_TLS_KEY", true, "the server's private key (PEM file; the file is the secret, its path is shown)"),
+        ("KOPPELING_CLIENT_CA", false, "the CA (PEM file) of client certificates; with it, mutual TLS is required"),
+        ("KOPPELING_LOG_FORMAT", false, "json (default) or text"),
+    ]
+
+    /// Reads a configuration file: `NAME=value` lines with the names of the environment
+    /// variables, `#` comments and blank lines; an unknown name or a line without `=` is an error
+    /// naming the line.
+    public static func readFile(_ path: String) throws -> [String: String] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SettingError(description: "\(path): cannot be read")
+        }
+        let known = Set(settings.map(\.name))
+        var values: [String: String] = [:]
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            guard let equals = line.firstIndex(of: "=") else { throw SettingError(description: "\(path):\(number + 1): expected NAME=value") }
+            let name = line[..<equals].trimmingCharacters(in: .whitespaces)
+            guard known.contains(name) else { throw SettingError(description: "\(path):\(number + 1): unknown setting \(name)") }
+            values[name] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        }
+        return values
+    }
+}
