@@ -6,10 +6,12 @@ import Logging
 /// Gives every request an id and its W3C trace context: `X-Request-Id` and `traceparent` are
 /// honoured when the client sends valid ones (else a request id is made and a malformed
 /// `traceparent` is ignored), kept in the context for the disclosure records, echoed in every
-/// answer (problems included), and put on one structured log line per request. The line names
-/// the route pattern, never the path with its values, and no header or body: no national number,
-/// token or secret reaches the log.
+/// answer (problems included), and put on one structured log line per request, which is also
+/// counted and timed in the metrics. The line names the route pattern, never the path with its
+/// values, and no header or body: no national number, token or secret reaches the log.
 struct RequestTracingMiddleware<Context: ClientRequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
     static var requestIdField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
     static var traceparentField: HTTPField.Name { HTTPField.Name("traceparent")! }
 
@@ -27,20 +29,22 @@ struct RequestTracingMiddleware<Context: ClientRequestContext>: RouterMiddleware
             // Rendered here (as the framework would) so that problems carry the ids too.
             response = try error.response(from: request, context: context)
         } catch {
-            log(context, request, status: 500, since: start)
+            observe(context, request, status: 500, since: start)
             throw error
         }
         response.headers[Self.requestIdField] = context.requestId
         if let traceparent = context.traceparent { response.headers[Self.traceparentField] = traceparent }
-        log(context, request, status: response.status.code, since: start)
+        observe(context, request, status: response.status.code, since: start)
         return response
     }
 
-    func log(_ context: Context, _ request: Request, status: Int, since start: ContinuousClock.Instant) {
+    /// The request's log line and metrics.
+    func observe(_ context: Context, _ request: Request, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         // Probes and scrapes come every few seconds from every balancer and monitor: debug level.
         let route = context.endpointPath ?? "unmatched"
+        metrics.request(route: route, method: request.method.rawValue, status: status, duration: elapsed)
         let level: Logger.Level = route.hasPrefix("/health/") || route == "/metrics" ? .debug : .info
         context.logger.log(level: level, "request", metadata: [
             "method": .string(request.method.rawValue), "route": .string(route),

@@ -51,8 +51,7 @@ public enum KoppelingRouter {
         func access(_ roles: Set<ClientRole>?) -> ClientAccessMiddleware<Context> { ClientAccessMiddleware(authenticator, roles: roles) }
 
         let router = Router(context: Context.self)
-        router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
-        router.add(middleware: RequestTracingMiddleware())
+        router.add(middleware: RequestTracingMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
         router.get("/health/live") { _, _ in
             Response.json(#"{"status":"live"}"#)

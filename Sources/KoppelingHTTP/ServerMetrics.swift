@@ -1,6 +1,5 @@
-public import Hummingbird
 public import KoppelingCore
-public import KoppelingStore
+import KoppelingStore
 public import Prometheus
 
 /// The server's metrics in the Prometheus text format. No label carries personal data: routes
@@ -20,10 +19,10 @@ public final class ServerMetrics: Sendable {
     /// One answered request.
     func request(route: String, method: String, status: Int, duration: Duration) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(descriptor: .init(metricName: "koppeling_http_requests_total", helpText: "HTTP requests answered, by route pattern and status"), labels: labels)
+        registry.makeCounter(descriptor: .init(namespace: "koppeling", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered, by route pattern and status"), labels: labels)
             .increment()
         registry.makeDurationHistogram(
-            descriptor: .init(metricName: "koppeling_http_request_duration_seconds", helpText: "Time to answer, by route pattern (lookups: /v1/exchange/lookups)"),
+            descriptor: .init(namespace: "koppeling", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer, by route pattern (lookups: /v1/exchange/lookups)"),
             labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
         ).record(duration)
     }
@@ -32,7 +31,7 @@ public final class ServerMetrics: Sendable {
     public func recorded(_ records: [DisclosureRecord]) {
         for record in records {
             registry.makeCounter(
-                descriptor: .init(metricName: "koppeling_disclosures_total", helpText: "Disclosure records stored by this instance's exchange (lookups, refusals, follow enrolments and endings)"),
+                descriptor: .init(namespace: "koppeling", metricName: "disclosures", unitName: "total", helpText: "Disclosure records stored by this instance's exchange (lookups, refusals, follow enrolments and endings)"),
                 labels: [("party", record.party), ("purpose", record.purpose), ("channel", record.channel.rawValue), ("outcome", record.outcome)]
             ).increment()
         }
@@ -41,39 +40,21 @@ public final class ServerMetrics: Sendable {
     /// Reads the state gauges (log size, checkpoint age, webhook backlog and failures) and
     /// renders every metric.
     func render(log: TransparencyLog, webhooks: any WebhookStore, notices: any RegisterStore, now: Instant) async throws -> String {
-        registry.makeGauge(descriptor: .init(metricName: "koppeling_log_size", helpText: "Entries in the transparency log"))
+        registry.makeGauge(descriptor: .init(namespace: "koppeling", metricName: "log_size", unitName: "", helpText: "Entries in the transparency log"))
             .set(Double(try await log.store.logSize()))
         let checkpoint = try await log.store.latestCheckpoint()
-        registry.makeGauge(descriptor: .init(metricName: "koppeling_log_checkpoint_age_seconds", helpText: "Seconds since the latest signed checkpoint (-1: none yet)"))
+        registry.makeGauge(descriptor: .init(namespace: "koppeling", metricName: "log_checkpoint_age", unitName: "seconds", helpText: "Seconds since the latest signed checkpoint (-1: none yet)"))
             .set(checkpoint.map { now.seconds(since: $0.at) } ?? -1)
         for endpoint in try await webhooks.webhooks() {
             let labels = [("client", endpoint.clientId)]
             let last = try await notices.lastNoticeSequence(clientId: endpoint.clientId)
-            registry.makeGauge(descriptor: .init(metricName: "koppeling_webhook_outbox_depth", helpText: "Change notices not yet delivered to the client's webhook"), labels: labels)
+            registry.makeGauge(descriptor: .init(namespace: "koppeling", metricName: "webhook_outbox_depth", unitName: "", helpText: "Change notices not yet delivered to the client's webhook"), labels: labels)
                 .set(Double(max(0, last - endpoint.deliveredSequence)))
-            registry.makeGauge(descriptor: .init(metricName: "koppeling_webhook_failures", helpText: "Consecutive failed deliveries of the client's next notice"), labels: labels)
+            registry.makeGauge(descriptor: .init(namespace: "koppeling", metricName: "webhook_failures", unitName: "", helpText: "Consecutive failed deliveries of the client's next notice"), labels: labels)
                 .set(Double(endpoint.attempts))
-            registry.makeGauge(descriptor: .init(metricName: "koppeling_webhook_disabled", helpText: "1 when the client's webhook is disabled after failing for three days"), labels: labels)
+            registry.makeGauge(descriptor: .init(namespace: "koppeling", metricName: "webhook_disabled", unitName: "", helpText: "1 when the client's webhook is disabled after failing for three days"), labels: labels)
                 .set(to: endpoint.disabled ? 1.0 : 0.0)
         }
         return registry.emitToString()
-    }
-}
-
-/// Counts every answer by route pattern and status, and times it.
-struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: ServerMetrics
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        do {
-            let response = try await next(request, context)
-            metrics.request(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code, duration: .now - start)
-            return response
-        } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.request(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status, duration: .now - start)
-            throw error
-        }
     }
 }
