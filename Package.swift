@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "KoppelingHTTPTests",
             dependencies: [
-                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP", "KoppelingApp", "KoppelingTestSupport",
+                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres", "KoppelingHTTP", "KoppelingApp", "KoppelingTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

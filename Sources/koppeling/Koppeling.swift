@@ -7,7 +7,7 @@ struct Koppeling: AsyncParsableCommand {
         abstract: "The integration-data link between the Flemish integration register and the Immigration Office.",
         subcommands: [
             Demo.self, Serve.self, Import.self, Status.self, Generate.self, NationalNumberCommand.self,
-            ProtocolCommand.self, Party.self, Keys.self, Client.self, Log.self, Audit.self, Notices.self, Batch.self, Migrate.self, Backup.self, ConfigCommand.self,
+            ProtocolCommand.self, Party.self, Keys.self, Client.self, Log.self, Audit.self, Notices.self, Batch.self, Migrate.self, Backup.self, Copy.self, ConfigCommand.self,
         ])
 }
 

@@ -9,6 +9,7 @@ import KoppelingCore
 import KoppelingHTTP
 import KoppelingStore
 import KoppelingStoreSQLite
+import KoppelingStorePostgres
 import KoppelingTestSupport
 import Testing
 
@@ -553,6 +554,55 @@ struct ExchangeAPITests {
                 let ready = try await client.execute(uri: "/health/ready", method: .get) { $0.status.code }
                 #expect(ready == 200)
             }
+        }
+    }
+
+    @Test(
+        "copy: a SQLite register with every kind of record moves to PostgreSQL as it is; the copy's log verifies with the source's root; a non-empty target is refused",
+        .enabled(if: TestStores.postgresURL != nil || TestEnvironment.requireAll, "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL)"))
+    func copyToPostgres() async throws {
+        let path = try TestEnvironment.temporaryFolder().appendingPathComponent("source.sqlite").path
+        try await withApp(path: path) { client, fixture in
+            let services = fixture.services
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            #expect(try await Self.lookup(client, token: token).0 == 200)
+            let enrol = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"C-1","until":"2027-06-30"}"#
+            #expect(try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol).0 == 201)
+            try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
+            var person = EventFactory()
+            _ = try await services.register.append([person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "C")))])
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            _ = try await services.batches.run(client: dvz)
+            _ = try await services.transparency.issueCheckpoint()
+            _ = try await SigningKey.log.rotate(in: fixture.store)
+            _ = try await services.register.store.sweepNotices(on: Self.today, planner: services.register.notices, at: services.exchange.clock())
+
+            let target = try await TestStores.newPostgresDatabase()
+            let report = try await KoppelingApp.copy(from: "sqlite:" + path, to: target, configuration: .forTests)
+            let source = fixture.store
+            #expect(report.verification.problem == nil && report.sameRoot)
+            #expect(report.logSize == (try await source.logSize()) && report.logSize >= 4)
+            let copy = try await PostgresRegisterStore(url: target)
+            #expect(try await copy.protocolRecords() == source.protocolRecords())
+            #expect(try await copy.party(id: "dvz") == source.party(id: "dvz"))
+            for id in ["dvz-residence", "dvz-slow", "agii-system"] { #expect(try await copy.client(id: id) == source.client(id: id)) }
+            #expect(try await copy.events(of: person.insz) == source.events(of: person.insz))
+            #expect(try await copy.disclosures(client: "dvz-residence") == source.disclosures(client: "dvz-residence"))
+            #expect(try await copy.checkpoints() == source.checkpoints())
+            #expect(try await copy.follows(clientId: "dvz-residence", after: nil, limit: 10).map(\.follow) == source.follows(clientId: "dvz-residence", after: nil, limit: 10).map(\.follow))
+            #expect(try await copy.notices(clientId: "dvz-residence", after: 0, limit: 10).map(\.body) == source.notices(clientId: "dvz-residence", after: 0, limit: 10).map(\.body))
+            #expect(try await copy.webhooks() == source.webhooks())
+            #expect(try await copy.batches(clientId: "dvz-residence") == source.batches(clientId: "dvz-residence"))
+            for name in ["pseudonym-key", "token-signing-key", "log-signing-key", "batch-signing-key"] {
+                #expect(try await copy.serverSecret(named: name) == source.serverSecret(named: name))
+            }
+            #expect(try await copy.retiredPublicKeys(named: "log-signing-key") == source.retiredPublicKeys(named: "log-signing-key"))
+            // The copy takes new writes where the source left off.
+            _ = try await copy.append([person.make("2026-11-26", .exemptionWithdrawn)])
+            #expect(try await copy.events(of: person.insz).count == (try await source.events(of: person.insz).count) + 1)
+            // A second copy into the same, no longer empty, database is refused and changes nothing.
+            await #expect(throws: StoreError.self) { _ = try await KoppelingApp.copy(from: "sqlite:" + path, to: target, configuration: .forTests) }
+            #expect(try await copy.logSize() == report.logSize)
         }
     }
 
