@@ -671,13 +671,30 @@ struct CommandLineTests {
         ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
     @Test(
-        "two koppeling serve processes on one PostgreSQL database answer lookups under concurrent load and keep one log: log verify passes after both stop",
-        .enabled(if: TestStores.postgresURL != nil || TestEnvironment.requireAll, "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL)"))
+        "two koppeling serve processes on one PostgreSQL database answer lookups under concurrent load, deliver every change notice once between them, and keep one log: log verify passes after both stop",
+        .enabled(
+            if: (TestStores.postgresURL != nil && TestEnvironment.pythonWithStdnum != nil) || TestEnvironment.requireAll,
+            "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL) or no Python with standardwebhooks"))
     func twoInstances() async throws {
+        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with standardwebhooks")
         let database = try await TestStores.newPostgresDatabase()
         let folder = try TestEnvironment.temporaryFolder()
         let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
         #expect(try koppeling(["demo", "--database", database, "--persons", "40", "--no-serve", "--tls-port", "0", "--protocol-file", file], in: folder).status == 0)
+        // A receiver that is not ours, for the webhook both instances deliver to.
+        let receiverPort = Int.random(in: 41_000...45_000)
+        let registered = try koppeling(
+            ["client", "webhook", "--database", database, "--client", "demo-dvz-residence", "--url", "http://127.0.0.1:\(receiverPort)/hook"], in: folder)
+        let secret = try #require(registered.out.split(separator: "\n").first { $0.hasPrefix("signing secret") }?.split(separator: " ").last.map(String.init))
+        let receiverLog = folder.appendingPathComponent("receiver.log")
+        FileManager.default.createFile(atPath: receiverLog.path, contents: nil)
+        let receiver = Process()
+        receiver.executableURL = python
+        receiver.arguments = [TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/webhook_receiver.py").path, "\(receiverPort)", secret, receiverLog.path, "0"]
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        try receiver.run()
+        defer { kill(receiver.processIdentifier, SIGKILL) }
         // Both instances accept assertions for the demo's token URL, as behind a load balancer.
         let environment = ["KOPPELING_TOKEN_AUDIENCE": "http://127.0.0.1:8080/oauth/token", "KOPPELING_ALLOW_TEST_NUMBERS": "1"]
         let (first, firstBase) = try await startServer(in: folder, arguments: ["--database", database], environment: environment)
@@ -718,6 +735,35 @@ struct CommandLineTests {
             return try await group.reduce(0, +)
         }
         #expect(answered == 120)
+        // Every person followed, then a certificate for each imported: the notices are delivered
+        // by whichever instance holds the endpoint's lease, each exactly once.
+        var enrolled = 0
+        for index in 0..<40 {
+            var request = URLRequest(url: (index % 2 == 0 ? firstBase : secondBase).appendingPathComponent("v1/exchange/follows"))
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "content-type")
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
+            let insz = generator.nationalNumber(of: index).digits
+            request.httpBody = Data(#"{"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"F-\#(index)","until":"2027-06-30"}"#.utf8)
+            if (try await URLSession.shared.data(for: request).1 as? HTTPURLResponse)?.statusCode == 201 { enrolled += 1 }
+        }
+        #expect(enrolled == 40)
+        let certificates = (0..<40).map { index in
+            #"{"eventId":"\#(UUID().uuidString.lowercased())","insz":"\#(generator.nationalNumber(of: index).digits)","type":"certificate_issued","effectiveDate":"\#(today)","source":"test","data":{"kind":"integration_certificate","documentId":"T-\#(index)"}}"#
+        }
+        try certificates.joined(separator: "\n").write(to: folder.appendingPathComponent("certificates.ndjson"), atomically: true, encoding: .utf8)
+        #expect(try koppeling(["import", "events", "--database", database, "--allow-test-numbers", "certificates.ndjson"], in: folder).status == 0)
+        var feed = URLRequest(url: secondBase.appendingPathComponent("v1/exchange/changes"))
+        feed.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
+        let feedAnswer = try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: feed).0) as? [String: Any]
+        let notices = try #require(feedAnswer?["last"] as? Int)
+        #expect(notices > 0)
+        func receiverLines() throws -> [Substring] { try String(contentsOf: receiverLog, encoding: .utf8).split(separator: "\n") }
+        for _ in 0..<300 where try receiverLines().filter({ $0.hasPrefix("handled ") }).count < notices { try await Task.sleep(for: .milliseconds(100)) }
+        let lines = try receiverLines()
+        #expect(lines.filter { $0.hasPrefix("handled ") }.count == notices)
+        #expect(lines.filter { $0.hasPrefix("attempt ") }.count == notices, "no notice was sent twice")
+        #expect(lines.filter { $0.hasPrefix("attempt ") }.allSatisfy { $0.hasSuffix(" 200 True") })
         // SIGTERM: each instance finishes, issues its last checkpoint and exits.
         for server in [first, second] {
             kill(server.processIdentifier, SIGTERM)
@@ -725,7 +771,8 @@ struct CommandLineTests {
         }
         let verified = try koppeling(["log", "verify", "--database", database], in: folder)
         #expect(verified.status == 0, "\(verified.out)\(verified.err)")
-        #expect(verified.out.hasPrefix("OK 120 entries"), "\(verified.out)")
+        // 120 lookups, 40 enrolments and the notices are the log's entries.
+        #expect(verified.out.hasPrefix("OK \(120 + 40 + notices) entries"), "\(verified.out)")
         let checkpoints = Int(verified.out.split(separator: " ").dropFirst(3).first ?? "") ?? 0
         #expect(checkpoints >= 1, "\(verified.out)")
     }
