@@ -118,7 +118,10 @@ public struct WebhookDispatcher: Sendable {
                 lastSave = now
             }
         }
-        _ = try await store.saveDelivery(endpoint, owner: owner, leaseUntil: nil)
+        // In a task of its own: at shutdown this task is cancelled, and a cancelled task's store
+        // call would be refused, losing what was delivered and keeping the lease for minutes.
+        let (store, owner, final) = (store, owner, endpoint)
+        _ = try await Task { try await store.saveDelivery(final, owner: owner, leaseUntil: nil) }.value
         return delivered
     }
 

@@ -606,6 +606,45 @@ struct ExchangeAPITests {
         }
     }
 
+    @Test("shutdown during a delivery: the request in flight is not counted as a failure, what was delivered is saved, and the lease is released at once")
+    func shutdownReleasesDeliveries() async throws {
+        try await withApp { _, fixture in
+            let services = fixture.services
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "S-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
+            for round in 0..<3 {
+                let certificate = person.make("2026-11-1\(round)", .certificateIssued(.init(kind: .integrationCertificate, documentId: "S-\(round)")))
+                _ = try await services.register.append([certificate])
+                _ = try await services.register.append([person.make("2026-11-1\(round)", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "test")))])
+            }
+            // The receiver answers the first two at once and holds the third until shutdown.
+            let received = Received()
+            let dispatcher = WebhookDispatcher(store: fixture.store, owner: "instance-a", clock: Instant.systemNow) { _, headers, _ in
+                let count = received.ids.withLock { ids in
+                    ids.append(headers["webhook-id"] ?? "")
+                    return ids.count
+                }
+                if count >= 3 { try await Task.sleep(for: .seconds(60)) }
+                return 200
+            }
+            let running = Task { await dispatcher.run() }
+            for _ in 0..<200 where received.ids.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+            running.cancel()
+            await running.value
+            let endpoint = try #require(try await fixture.store.webhook(clientId: "dvz-residence"))
+            #expect(endpoint.deliveredSequence == 2)
+            #expect(endpoint.attempts == 0 && endpoint.lastError == nil && endpoint.nextAttemptAt == nil)
+            // Released: another instance takes the endpoint now, from the third notice, not in five minutes.
+            let leases = try await fixture.store.claimDueWebhooks(
+                at: Instant.systemNow(), owner: "instance-b", leaseUntil: Instant.systemNow().adding(seconds: 300), limit: 10)
+            #expect(leases.map(\.endpoint.clientId) == ["dvz-residence"])
+            #expect(leases.first?.notices.first?.sequence == 3)
+        }
+    }
+
     @Test("webhook delivery backs off exponentially with jitter while the endpoint fails, then disables it after three days with its last error")
     func webhookBackOff() async throws {
         try await withApp { client, fixture in
