@@ -40,7 +40,7 @@ public enum KoppelingApp {
         store: any KoppelingStorage, configuration: KoppelingConfiguration, today: @escaping @Sendable () -> LocalDate
     ) async throws -> KoppelingServices {
         let clock = Instant.systemNow
-        let register = Register(store: store, engine: StatusEngine(), policy: configuration.policy, today: today)
+        let register = Register(store: store, engine: configuration.engine, policy: configuration.policy, agencies: configuration.agencies, today: today)
         let protocols = ProtocolRegistry(store: store, clock: clock)
         let signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "token-signing-key"))
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))

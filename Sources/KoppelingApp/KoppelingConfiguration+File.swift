@@ -19,6 +19,11 @@ extension KoppelingConfiguration {
         ("KOPPELING_TLS_KEY", true, "the server's private key (PEM file; the file is the secret, its path is shown)"),
         ("KOPPELING_CLIENT_CA", false, "the CA (PEM file) of client certificates; with it, mutual TLS is required"),
         ("KOPPELING_LOG_FORMAT", false, "json (default) or text"),
+        ("KOPPELING_REGISTRATION_WINDOW_MONTHS", false, "months an obliged person has to register (default 3)"),
+        ("KOPPELING_POSTPONEMENT_EXTENDS_WINDOW", false, "a registration postponement moves the window's end by the days it covered: 1/true or 0/false (default true)"),
+        ("KOPPELING_POSTPONEMENT_REVIEW_MONTHS", false, "months after which a postponement without an end date is flagged for review (default 12)"),
+        ("KOPPELING_FINE_TERM_MONTHS", false, "months from an infringement's establishment within which ABB can impose a fine (default 60, an assumption to confirm)"),
+        ("KOPPELING_AGENCIES", false, "a file of code,name lines naming the integration agencies by enterprise number"),
     ]
 
     /// Reads a configuration file: `NAME=value` lines with the names of the environment

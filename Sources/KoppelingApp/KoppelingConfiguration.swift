@@ -66,6 +66,30 @@ public struct KoppelingConfiguration: Sendable {
     /// `KOPPELING_LOG_FORMAT`: `json` (the default: one JSON object per line) or `text`.
     public var logFormat = "json"
 
+    /// `KOPPELING_REGISTRATION_WINDOW_MONTHS`: the months an obliged person has to register (default 3).
+    public var registrationWindowMonths = 3
+    /// `KOPPELING_POSTPONEMENT_EXTENDS_WINDOW`: whether a registration postponement moves the end
+    /// of the registration window by the days it covered (default true).
+    public var postponementExtendsWindow = true
+    /// `KOPPELING_POSTPONEMENT_REVIEW_MONTHS`: after how many months a postponement without an end
+    /// date is flagged for review (default 12).
+    public var postponementReviewMonths = 12
+    /// `KOPPELING_FINE_TERM_MONTHS`: the months from an infringement's establishment within which
+    /// ABB can impose a fine (default 60, an assumption to be confirmed; see docs/status-rules.md).
+    public var fineTermMonths = 60
+    /// `KOPPELING_AGENCIES`: a file of `code,name` lines naming the integration agencies by their
+    /// enterprise numbers, added to the standard short names.
+    public var agenciesPath: String?
+    /// The agency table: the standard short names and the file's lines.
+    public var agencies = AgencyDirectory.standard
+
+    /// The status engine these settings describe.
+    public var engine: StatusEngine {
+        StatusEngine(
+            registrationWindowMonths: registrationWindowMonths, postponementExtendsWindow: postponementExtendsWindow,
+            postponementReviewMonths: postponementReviewMonths, fineTermMonths: fineTermMonths)
+    }
+
     /// The configuration of a process: the file named by `KOPPELING_CONFIG` (`NAME=value` lines
     /// with the names of the environment variables), then the environment, which wins, then the
     /// defaults; every value is checked, and the first that cannot be used is an error naming it.
@@ -131,6 +155,32 @@ public struct KoppelingConfiguration: Sendable {
             guard ["json", "text"].contains(format) else { throw fail("KOPPELING_LOG_FORMAT", "expected json or text, got '\(format)'") }
             configuration.logFormat = format
         }
+        for (name, keyPath, range) in [
+            ("KOPPELING_REGISTRATION_WINDOW_MONTHS", \KoppelingConfiguration.registrationWindowMonths, 1...24),
+            ("KOPPELING_POSTPONEMENT_REVIEW_MONTHS", \.postponementReviewMonths, 1...120), ("KOPPELING_FINE_TERM_MONTHS", \.fineTermMonths, 1...240),
+        ] {
+            guard let text = values[name] else { continue }
+            guard let months = Int(text), range.contains(months) else {
+                throw fail(name, "expected a number of months from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            }
+            configuration[keyPath: keyPath] = months
+        }
+        if let text = values["KOPPELING_POSTPONEMENT_EXTENDS_WINDOW"] {
+            switch text.lowercased() {
+            case "1", "true", "yes": configuration.postponementExtendsWindow = true
+            case "0", "false", "no": configuration.postponementExtendsWindow = false
+            default: throw fail("KOPPELING_POSTPONEMENT_EXTENDS_WINDOW", "expected 1/true or 0/false, got '\(text)'")
+            }
+        }
+        if let path = values["KOPPELING_AGENCIES"] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw fail("KOPPELING_AGENCIES", "no readable file at \(path)") }
+            do {
+                configuration.agencies = try AgencyDirectory.standard.adding(csv: text)
+            } catch {
+                throw fail("KOPPELING_AGENCIES", "\(path): \(error.description)")
+            }
+            configuration.agenciesPath = path
+        }
         return configuration
     }
 
@@ -141,6 +191,10 @@ public struct KoppelingConfiguration: Sendable {
             "KOPPELING_ALLOW_TEST_NUMBERS": String(allowsTestNumbers), "KOPPELING_TIME_ZONE": timeZone,
             "KOPPELING_TOKEN_AUDIENCE": tokenAudience, "KOPPELING_LOG_ORIGIN": logOrigin, "KOPPELING_TLS_CERT": tlsCertificatePath,
             "KOPPELING_TLS_KEY": tlsKeyPath, "KOPPELING_CLIENT_CA": clientCAPath, "KOPPELING_LOG_FORMAT": logFormat,
+            "KOPPELING_REGISTRATION_WINDOW_MONTHS": String(registrationWindowMonths),
+            "KOPPELING_POSTPONEMENT_EXTENDS_WINDOW": String(postponementExtendsWindow),
+            "KOPPELING_POSTPONEMENT_REVIEW_MONTHS": String(postponementReviewMonths), "KOPPELING_FINE_TERM_MONTHS": String(fineTermMonths),
+            "KOPPELING_AGENCIES": agenciesPath,
         ]
         return Self.settings.map { setting in (setting.name, (values[setting.name] ?? nil) ?? "(not set)", setting.meaning) }
     }

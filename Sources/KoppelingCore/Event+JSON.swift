@@ -168,6 +168,22 @@ struct MemberReader {
         return value
     }
 
+    mutating func optionalEnumeration<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws(EventValidationError) -> T?
+    where T.RawValue == String {
+        guard let value = take(name), !value.isNull else { return nil }
+        guard let text = value.stringValue, let result = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw EventValidationError(path: path + name, message: "expected one of \(allowed), or null")
+        }
+        return result
+    }
+
+    mutating func optionalBool(_ name: String) throws(EventValidationError) -> Bool? {
+        guard let value = take(name), !value.isNull else { return nil }
+        guard case .bool(let flag) = value else { throw EventValidationError(path: path + name, message: "expected true, false or null") }
+        return flag
+    }
+
     func rejectUnknown() throws(EventValidationError) {
         if let name = members.keys.sorted().first {
             throw EventValidationError(path: path + name, message: "unknown member")
@@ -181,11 +197,10 @@ extension EventPayload {
         case .targetGroupDetermined:
             let code = try data.enumeration("code", TargetGroupDetermined.Code.self)
             let targetType = try data.enumeration("targetType", TargetGroupDetermined.TargetType.self)
+            // An obliged person's start may be unknown (KBI's Periode is optional); the status engine
+            // then says the obligation's start is unknown instead of guessing a window.
             let start = try data.optionalDate("periodStart")
             let end = try data.optionalDate("periodEnd")
-            if targetType.isObliged, start == nil {
-                throw EventValidationError(path: "data.periodStart", message: "required when targetType is \(targetType.rawValue)")
-            }
             if let start, let end, end < start {
                 throw EventValidationError(path: "data.periodEnd", message: "before periodStart")
             }
@@ -193,10 +208,27 @@ extension EventPayload {
         case .residenceChanged:
             let region = try data.enumeration("region", ResidenceChanged.Region.self)
             let nis = try data.optionalString("nisCode")
-            if let nis, nis.utf8.count != 5 || !nis.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                throw EventValidationError(path: "data.nisCode", message: "expected 5 digits")
+            let country = try data.optionalString("country")
+            if let nis {
+                guard let derived = ResidenceChanged.Region(nisCode: nis) else {
+                    throw EventValidationError(path: "data.nisCode", message: "expected the 5-digit NIS code of a Belgian municipality")
+                }
+                guard derived == region else {
+                    throw EventValidationError(path: "data.region", message: "NIS code \(nis) lies in \(derived.rawValue), not \(region.rawValue)")
+                }
             }
-            return .residenceChanged(.init(region: region, nisCode: nis))
+            if let country {
+                guard ResidenceChanged.isCountryCode(country), country != "BE" else {
+                    throw EventValidationError(path: "data.country", message: "expected an ISO 3166-1 alpha-2 code of a country other than BE")
+                }
+                guard region == .abroad else {
+                    throw EventValidationError(path: "data.country", message: "only a residence abroad has a country")
+                }
+            }
+            if nis != nil, country != nil {
+                throw EventValidationError(path: "data.country", message: "a residence has a NIS code or a country, not both")
+            }
+            return .residenceChanged(.init(region: region, nisCode: nis, country: country))
         case .exemptionGranted:
             let category = try data.enumeration("category", ExemptionGranted.Category.self)
             return .exemptionGranted(.init(category: category, until: try data.optionalDate("until")))
@@ -228,19 +260,28 @@ extension EventPayload {
                 }
                 components.append(component)
             }
-            return .contractSigned(.init(agency: agency, components: components))
+            let regime = try data.optionalEnumeration("regime", ContractSigned.Regime.self)
+            return .contractSigned(.init(agency: agency, components: components, regime: regime))
         case .componentResult:
             let component = try data.enumeration("component", Component.self)
-            return .componentResult(.init(component: component, decision: try data.enumeration("decision", ComponentResult.Decision.self)))
+            let decision = try data.enumeration("decision", ComponentResult.Decision.self)
+            let level = try data.optionalEnumeration("level", CEFRLevel.self)
+            if level != nil, component != .dutch {
+                throw EventValidationError(path: "data.level", message: "only a result of the dutch component has a level")
+            }
+            return .componentResult(.init(component: component, decision: decision, level: level))
         case .dutchLevelReached:
-            return .dutchLevelReached(try data.enumeration("level", CEFRLevel.self))
+            let level = try data.enumeration("level", CEFRLevel.self)
+            return .dutchLevelReached(.init(level: level, tested: try data.optionalBool("tested") ?? false))
         case .certificateIssued:
             let kind = try data.enumeration("kind", CertificateIssued.Kind.self)
             return .certificateIssued(.init(kind: kind, documentId: try data.nonEmptyString("documentId")))
         case .infringementRecorded:
             let id = try data.nonEmptyString("infringementId")
             let kind = try data.enumeration("kind", InfringementRecorded.Kind.self)
-            return .infringementRecorded(.init(infringementId: id, kind: kind, noticeOfDefaultOn: try data.optionalDate("noticeOfDefaultOn")))
+            let notice = try data.optionalDate("noticeOfDefaultOn")
+            let authority = try data.optionalEnumeration("authority", InfringementRecorded.Authority.self) ?? .abb
+            return .infringementRecorded(.init(infringementId: id, kind: kind, noticeOfDefaultOn: notice, authority: authority))
         case .infringementDecided:
             let id = try data.nonEmptyString("infringementId")
             let decision = try data.enumeration("decision", InfringementDecided.Decision.self)
@@ -256,7 +297,7 @@ extension EventPayload {
                 guard let amount, (50...5000).contains(amount) else {
                     throw EventValidationError(path: "data.amountEUR", message: "a fine needs an amount from 50 to 5000")
                 }
-            case .noFollowUp:
+            case .noFollowUp, .rectified:
                 guard amount == nil else {
                     throw EventValidationError(path: "data.amountEUR", message: "only a fine has an amount")
                 }
@@ -268,6 +309,16 @@ extension EventPayload {
                 throw EventValidationError(path: "data.retractedEventId", message: "expected a UUID")
             }
             return .eventRetracted(.init(retractedEventId: id, reason: try data.nonEmptyString("reason")))
+        case .waitingList:
+            let until = try data.optionalDate("until")
+            let course = try data.optionalString("course")
+            if let course, course.isEmpty || course.utf8.count > 200 {
+                throw EventValidationError(path: "data.course", message: "expected 1 to 200 characters or null")
+            }
+            return .waitingList(.init(until: until, course: course))
+        case .agencyAssigned:
+            let agency = try data.nonEmptyString("agency")
+            return .agencyAssigned(.init(agency: agency, until: try data.optionalDate("until")))
         }
     }
 
@@ -281,6 +332,7 @@ extension EventPayload {
         case .residenceChanged(let p):
             var members: [String: JSONValue] = ["region": .string(p.region.rawValue)]
             if let nis = p.nisCode { members["nisCode"] = .string(nis) }
+            if let country = p.country { members["country"] = .string(country) }
             return members
         case .exemptionGranted(let p):
             return ["category": .string(p.category.rawValue), "until": date(p.until)]
@@ -291,22 +343,37 @@ extension EventPayload {
         case .postponement(let p):
             return ["kind": .string(p.kind.rawValue), "from": date(p.from), "until": date(p.until), "reasonCode": .string(p.reasonCode)]
         case .contractSigned(let p):
-            return ["agency": .string(p.agency), "components": .array(p.components.map { .string($0.rawValue) })]
+            var members: [String: JSONValue] = ["agency": .string(p.agency), "components": .array(p.components.map { .string($0.rawValue) })]
+            if let regime = p.regime { members["regime"] = .string(regime.rawValue) }
+            return members
         case .componentResult(let p):
-            return ["component": .string(p.component.rawValue), "decision": .string(p.decision.rawValue)]
-        case .dutchLevelReached(let level):
-            return ["level": .string(level.rawValue)]
+            var members: [String: JSONValue] = ["component": .string(p.component.rawValue), "decision": .string(p.decision.rawValue)]
+            if let level = p.level { members["level"] = .string(level.rawValue) }
+            return members
+        case .dutchLevelReached(let p):
+            var members: [String: JSONValue] = ["level": .string(p.level.rawValue)]
+            if p.tested { members["tested"] = .bool(true) }
+            return members
         case .certificateIssued(let p):
             return ["kind": .string(p.kind.rawValue), "documentId": .string(p.documentId)]
         case .infringementRecorded(let p):
-            return ["infringementId": .string(p.infringementId), "kind": .string(p.kind.rawValue),
-                    "noticeOfDefaultOn": date(p.noticeOfDefaultOn)]
+            var members: [String: JSONValue] = [
+                "infringementId": .string(p.infringementId), "kind": .string(p.kind.rawValue), "noticeOfDefaultOn": date(p.noticeOfDefaultOn),
+            ]
+            if p.authority != .abb { members["authority"] = .string(p.authority.rawValue) }
+            return members
         case .infringementDecided(let p):
             var members: [String: JSONValue] = ["infringementId": .string(p.infringementId), "decision": .string(p.decision.rawValue)]
             if let amount = p.amountEUR { members["amountEUR"] = .integer(Int64(amount)) }
             return members
         case .eventRetracted(let p):
             return ["retractedEventId": .string(p.retractedEventId.lowercasedString), "reason": .string(p.reason)]
+        case .waitingList(let p):
+            var members: [String: JSONValue] = ["until": date(p.until)]
+            if let course = p.course { members["course"] = .string(course) }
+            return members
+        case .agencyAssigned(let p):
+            return ["agency": .string(p.agency), "until": date(p.until)]
         }
     }
 }

@@ -30,6 +30,11 @@ struct CanonicalDataWriter {
         }
     }
 
+    mutating func bool(_ name: StaticString, _ value: Bool) {
+        key(name)
+        output += value ? "true" : "false"
+    }
+
     mutating func integer(_ name: StaticString, _ value: Int) {
         key(name)
         output += String(value)
@@ -75,6 +80,7 @@ extension Event {
             writer.date("periodStart", p.periodStart)
             writer.string("targetType", p.targetType.rawValue)
         case .residenceChanged(let p):
+            if let country = p.country { writer.string("country", country) }
             if let nis = p.nisCode { writer.string("nisCode", nis) }
             writer.string("region", p.region.rawValue)
         case .exemptionGranted(let p):
@@ -93,15 +99,19 @@ extension Event {
         case .contractSigned(let p):
             writer.string("agency", p.agency)
             writer.strings("components", p.components.map(\.rawValue))
+            if let regime = p.regime { writer.string("regime", regime.rawValue) }
         case .componentResult(let p):
             writer.string("component", p.component.rawValue)
             writer.string("decision", p.decision.rawValue)
-        case .dutchLevelReached(let level):
-            writer.string("level", level.rawValue)
+            if let level = p.level { writer.string("level", level.rawValue) }
+        case .dutchLevelReached(let p):
+            writer.string("level", p.level.rawValue)
+            if p.tested { writer.bool("tested", true) }
         case .certificateIssued(let p):
             writer.string("documentId", p.documentId)
             writer.string("kind", p.kind.rawValue)
         case .infringementRecorded(let p):
+            if p.authority != .abb { writer.string("authority", p.authority.rawValue) }
             writer.string("infringementId", p.infringementId)
             writer.string("kind", p.kind.rawValue)
             writer.date("noticeOfDefaultOn", p.noticeOfDefaultOn)
@@ -112,6 +122,12 @@ extension Event {
         case .eventRetracted(let p):
             writer.string("reason", p.reason)
             writer.string("retractedEventId", p.retractedEventId.lowercasedString)
+        case .waitingList(let p):
+            if let course = p.course { writer.string("course", course) }
+            writer.date("until", p.until)
+        case .agencyAssigned(let p):
+            writer.string("agency", p.agency)
+            writer.date("until", p.until)
         }
         writer.verbatim(verbatim)
         return writer.finish()

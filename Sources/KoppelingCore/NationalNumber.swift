@@ -35,6 +35,9 @@ public struct NationalNumber: Sendable, Hashable, Comparable, CustomStringConver
         case impossibleDay(Int)
         /// The check digits match neither a birth in the 1900s nor one in the 2000s.
         case checkDigits
+        /// One of the synthetic persons of MAGDA's public test data, refused outside demo and test
+        /// mode (``NationalNumber/magdaTestPersons``).
+        case magdaTestPerson
 
         /// A stable machine-readable code.
         public var code: String {
@@ -45,6 +48,7 @@ public struct NationalNumber: Sendable, Hashable, Comparable, CustomStringConver
             case .testNumberNotAllowed: "test-number-not-allowed"
             case .impossibleDay: "impossible-day"
             case .checkDigits: "check-digits"
+            case .magdaTestPerson: "magda-test-person"
             }
         }
 
@@ -56,13 +60,15 @@ public struct NationalNumber: Sendable, Hashable, Comparable, CustomStringConver
             case .testNumberNotAllowed: "test-number-not-allowed: MAGDA test numbers (month raised by 60) are not accepted here"
             case .impossibleDay(let day): "impossible-day: day \(LocalDate.pad(day, 2)) does not exist in that month"
             case .checkDigits: "check-digits: the check digits do not match"
+            case .magdaTestPerson: "magda-test-person: a synthetic person of MAGDA's public test data, accepted only in demo and test mode"
             }
         }
     }
 
     /// What a parser accepts besides the numbers of the National Register and BIS numbers.
     public struct Policy: Sendable, Hashable {
-        /// Whether MAGDA test numbers (month raised by 60) are accepted.
+        /// Whether MAGDA test numbers (month raised by 60), and the synthetic persons of MAGDA's
+        /// public test data (``NationalNumber/magdaTestPersons``), are accepted: demo and test mode.
         public var allowsTestNumbers: Bool
         /// The current year: a birth in the 2000s is only considered up to this year.
         public var currentYear: Int
@@ -132,7 +138,9 @@ public struct NationalNumber: Sendable, Hashable, Comparable, CustomStringConver
         if month != 0, dayField != 0, dayField > LocalDate.daysIn(month: month, year: year) {
             throw .impossibleDay(dayField)
         }
-        self.digits = String(decoding: bytes.map { $0 + 48 }, as: UTF8.self)
+        let digits = String(decoding: bytes.map { $0 + 48 }, as: UTF8.self)
+        guard policy.allowsTestNumbers || !Self.magdaTestPersons.contains(digits) else { throw .magdaTestPerson }
+        self.digits = digits
         self.kind = kind
         self.birthYear = unknownDate ? nil : year
         // A month 00 means the birth date was unknown, or the day counters of that date ran out;
@@ -141,6 +149,14 @@ public struct NationalNumber: Sendable, Hashable, Comparable, CustomStringConver
         self.birthDay = month == 0 || dayField == 0 ? nil : dayField
         self.sex = kind == .bis && monthField < 40 ? nil : (counter % 2 == 1 ? .male : .female)
     }
+
+    /// The national numbers of the twelve synthetic persons of MAGDA's public test data (the shared
+    /// KBI fixtures). They are ordinary valid numbers of the National Register, so outside demo
+    /// and test mode they are refused: test data must never mix with a real register.
+    public static let magdaTestPersons: Set<String> = [
+        "90122500159", "90122501446", "90122501644", "90122501842", "90122502139", "90122600228",
+        "90122600327", "90122600525", "91010100144", "96010100152", "98030499789", "99020210189",
+    ]
 
     /// The birth date when year, month and day are all known.
     public var birthDate: LocalDate? {

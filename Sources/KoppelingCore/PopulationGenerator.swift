@@ -59,7 +59,9 @@ public struct PopulationGenerator: Sendable {
         let firstNine = (year % 100) * 10_000_000 + month * 100_000 + day * 1000 + counter
         let check = NationalNumber.checkDigits(firstNine: firstNine, bornIn2000s: year >= 2000)
         let text = LocalDate.pad(firstNine, 9) + LocalDate.pad(check, 2)
-        return try! NationalNumber(text, policy: .init(allowsTestNumbers: false, currentYear: 9999))
+        // Test numbers are allowed only so that the MAGDA test persons' numbers are not refused here; the
+        // generator never makes a test month.
+        return try! NationalNumber(text, policy: .init(allowsTestNumbers: true, currentYear: 9999))
     }
 
     private func gcd(_ a: Int, _ b: Int) -> Int {
@@ -96,7 +98,9 @@ public struct PopulationGenerator: Sendable {
         }
         let span = Int(Self.lastStart.daysSinceEpoch - Self.firstStart.daysSinceEpoch)
         let start = Self.firstStart.adding(days: days(0...span))
-        let nis = ["11002", "44021", "24062", "71016", "31005", "21004"][Int(random.next() % 6)]
+        // Flemish municipalities (Antwerp, Ghent, Leuven, Hasselt, Bruges, and Puurs-Sint-Amands,
+        // merged in 2019); Brussels residents below get 21004.
+        let nis = ["11002", "44021", "24062", "71016", "31005", "12041"][Int(random.next() % 6)]
         let profile = random.next() % 1000
 
         if profile < 50 {
@@ -157,7 +161,7 @@ public struct PopulationGenerator: Sendable {
         add(moDone, .componentResult(.init(component: .socialOrientation, decision: chance(92) ? .passed : .failed)))
         let level: CEFRLevel = chance(80) ? .a2 : (chance(50) ? .a1 : .b1)
         let dutchDone = signed.adding(days: days(150...500))
-        add(dutchDone, .dutchLevelReached(level))
+        add(dutchDone, .dutchLevelReached(.init(level: level)))
         add(dutchDone, .componentResult(.init(component: .dutch, decision: level >= .a2 ? .passed : .failed)))
         if chance(6) {
             let recorded = signed.adding(days: days(60...300))

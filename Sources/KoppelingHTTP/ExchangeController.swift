@@ -102,6 +102,13 @@ public struct ExchangeController: Sendable {
                 throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "The reference date is not valid",
                               errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
             }
+            // The register answers what is true on a day that has come, not what it expects.
+            guard date <= exchange.today() else {
+                throw Problem(status: .unprocessableContent, type: Problem.typeURI("reference-date-in-future"),
+                              title: "The reference date lies in the future",
+                              detail: "A status can only be disclosed for today or an earlier day; \(date) is after today, \(exchange.today()).",
+                              errors: [.init(pointer: "referenceDate", reason: "after today")])
+            }
             referenceDate = date
         }
         guard !input.caseReference.isEmpty, input.caseReference.utf8.count <= 100 else {

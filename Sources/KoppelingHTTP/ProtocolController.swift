@@ -116,9 +116,10 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
         let record = try await published(context)
+        let language = Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
         return Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: ProtocolPage.render(record))))
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentLanguage: language.rawValue, .vary: "Accept-Language"],
+            body: .init(byteBuffer: ByteBuffer(string: ProtocolPage.render(record, language: language))))
     }
 
     // MARK: - Staff workflow

@@ -46,6 +46,7 @@ public struct RegisterController<Context: RequestContext>: Sendable {
         var stored: Int
         var alreadyPresent: Int
         var unmapped: [KBIUnmappedItem]
+        var warnings: [KBIImportWarning]
         var ignoredSections: [String]
     }
 
@@ -209,6 +210,6 @@ public struct RegisterController<Context: RequestContext>: Sendable {
         }
         return try Response.json(ImportAnswer(
             version: report.version, eventsInDossier: report.eventsInDossier, stored: report.summary.stored,
-            alreadyPresent: report.eventsInDossier - report.summary.stored, unmapped: report.unmapped, ignoredSections: report.ignoredSections))
+            alreadyPresent: report.eventsInDossier - report.summary.stored, unmapped: report.unmapped, warnings: report.warnings, ignoredSections: report.ignoredSections))
     }
 }

@@ -181,9 +181,11 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
             }
         }
         if request.uri.queryParameters["format"] == "html" {
+            let language = Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
             return Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: CitizenReportPage.render(items.map { ($0.index, $0.record) }, checkpoint: checkpoint))))
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLanguage: language.rawValue, .vary: "Accept-Language"],
+                body: .init(byteBuffer: ByteBuffer(string: CitizenReportPage.render(items.map { ($0.index, $0.record) }, checkpoint: checkpoint, language: language))))
         }
         let disclosures: [JSONValue] = items.map { item in
             let record = item.record

@@ -34,9 +34,13 @@ public struct ChangeNoticePlanner: Sendable {
     let projection: DisclosureProjection
     let today: @Sendable () -> LocalDate
 
-    public init(engine: StatusEngine, today: @escaping @Sendable () -> LocalDate) {
-        self.projection = DisclosureProjection(engine: engine)
+    public init(projection: DisclosureProjection, today: @escaping @Sendable () -> LocalDate) {
+        self.projection = projection
         self.today = today
+    }
+
+    public init(engine: StatusEngine, today: @escaping @Sendable () -> LocalDate) {
+        self.init(projection: DisclosureProjection(engine: engine), today: today)
     }
 
     /// The notices for one person's followers: one per follow that is active today under a

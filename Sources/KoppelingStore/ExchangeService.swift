@@ -79,7 +79,7 @@ public struct ExchangeService: Sendable {
                 outcomes.append(.denied(disclosureId: id, reason: reason))
             case .allowed(let protocolId, let version, let fields):
                 let events = try await register.store.events(of: lookup.insz)
-                let result = DisclosureProjection(engine: register.engine).project(events, insz: lookup.insz, on: lookup.referenceDate, fields: fields)
+                let result = register.projection.project(events, insz: lookup.insz, on: lookup.referenceDate, fields: fields)
                 record.protocolId = protocolId
                 record.protocolVersion = version
                 record.fields = result.map(\.field)

@@ -12,12 +12,18 @@ public struct Register: Sendable {
     public let policy: NationalNumber.Policy
     /// Decides the change notices stored events cause for followed persons.
     public let notices: ChangeNoticePlanner
+    /// What a disclosure tells of a person.
+    public let projection: DisclosureProjection
 
-    public init(store: any RegisterStore, engine: StatusEngine, policy: NationalNumber.Policy, today: @escaping @Sendable () -> LocalDate) {
+    public init(
+        store: any RegisterStore, engine: StatusEngine, policy: NationalNumber.Policy, agencies: AgencyDirectory = .standard,
+        today: @escaping @Sendable () -> LocalDate
+    ) {
         self.store = store
         self.engine = engine
         self.policy = policy
-        self.notices = ChangeNoticePlanner(engine: engine, today: today)
+        self.projection = DisclosureProjection(engine: engine, agencies: agencies)
+        self.notices = ChangeNoticePlanner(projection: projection, today: today)
     }
 
     /// Stores events (all or nothing) with the change notices they cause.
@@ -38,7 +44,7 @@ public struct Register: Sendable {
 
     /// Imports one `GeefDossierKBI` answer atomically and reports what it did.
     public func importKBI(_ data: Data) async throws -> KBIImportReport {
-        let mapper = KBIDossierMapper(policy: policy)
+        let mapper = KBIDossierMapper(policy: policy, agencies: projection.agencies)
         let result = try mapper.map(data)
         let snapshot = result.events
         let summary = try await store.appendPlanned(for: result.insz, notices: notices) { existing in
@@ -46,7 +52,7 @@ public struct Register: Sendable {
         }
         return KBIImportReport(
             insz: result.insz, version: result.version, eventsInDossier: result.events.count, summary: summary,
-            unmapped: result.unmapped, ignoredSections: result.ignoredSections)
+            unmapped: result.unmapped, warnings: result.warnings, ignoredSections: result.ignoredSections)
     }
 }
 
@@ -62,6 +68,8 @@ public struct KBIImportReport: Sendable {
     public var summary: AppendSummary
     /// What could not be mapped, verbatim.
     public var unmapped: [KBIUnmappedItem]
+    /// Optional elements that were absent, and MAGDA's warnings.
+    public var warnings: [KBIImportWarning]
     /// Sections not imported by design.
     public var ignoredSections: [String]
 }

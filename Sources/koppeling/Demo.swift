@@ -81,7 +81,7 @@ struct Demo: AsyncParsableCommand {
             shown.insert(status.status)
             if example == nil || status.status == .nonCompliantFined { example = insz }
             let since = status.since.map { " since \($0)" } ?? ""
-            print("  \(insz.formatted)  \(status.status.rawValue)\(since): \(status.reasons.last?.text ?? "")")
+            print("  \(insz.formatted)  \(status.status.rawValue)\(since): \(status.reasons.last?.text(in: .nl) ?? "")")
         }
         if let example {
             print("\nAsk the register on the command line:\n  koppeling status --database \(configuration.redactedDatabase) --insz \(example.digits) --json")

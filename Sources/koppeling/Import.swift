@@ -6,7 +6,7 @@ import KoppelingStore
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import into the register.", subcommands: [KBI.self, Events.self])
+        abstract: "Import into the register.", subcommands: [KBI.self, Events.self, Residence.self])
 
     struct KBI: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -40,10 +40,16 @@ struct Import: AsyncParsableCommand {
                             "unmapped": .array(report.unmapped.map {
                                 .object(["path": .string($0.path), "value": .string($0.value), "note": .string($0.note)])
                             }),
+                            "warnings": .array(report.warnings.map {
+                                .object(["path": .string($0.path), "line": .integer(Int64($0.line)), "message": .string($0.message)])
+                            }),
                         ])
                         print(object.canonicalText)
                     } else {
-                        print("\(file): \(report.eventsInDossier) events in the dossier, \(report.summary.stored) stored, \(report.unmapped.count) items not mapped")
+                        print("\(file): \(report.eventsInDossier) events in the dossier, \(report.summary.stored) stored, \(report.unmapped.count) items not mapped, \(report.warnings.count) warnings")
+                        for warning in report.warnings {
+                            print("  warning: \(warning.path) (line \(warning.line)): \(warning.message)")
+                        }
                         for item in report.unmapped {
                             print("  not mapped: \(item.path) = \"\(item.value)\": \(item.note)")
                         }
@@ -106,5 +112,66 @@ struct Import: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+}
+
+extension Import {
+    struct Residence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import residences from the National Register (CSV or NDJSON), all or nothing.",
+            discussion: """
+                Each line is a national number, the date the person lives there from, and the NIS code of the \
+                Belgian municipality or the ISO 3166-1 alpha-2 code of the country abroad. CSV needs a header naming \
+                the columns insz, date and nisCode or country (or one place column); NDJSON lines are objects with \
+                those members. Each line becomes a residence_changed event whose region follows from the NIS code's \
+                province digits (21 Brussels; 1, 23, 24, 3, 4, 7 Flanders; 25, 5, 6, 8, 9 Wallonia). A file with an \
+                invalid line stores nothing and names every such line; importing the same file again adds nothing.
+                """)
+
+        @OptionGroup var options: RegisterOptions
+
+        @Option(help: "The events' source (default national-register).")
+        var source = "national-register"
+
+        @Argument(help: "The CSV or NDJSON file.")
+        var file: String
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            guard let data = FileManager.default.contents(atPath: file) else {
+                printError("\(file): cannot read the file")
+                throw ExitCode(1)
+            }
+            let events: [Event]
+            switch ResidenceFile.events(from: String(decoding: data, as: UTF8.self), policy: configuration.policy, source: source) {
+            case .success(let read): events = read
+            case .failure(let failure):
+                let errors = failure.lines
+                for error in errors.prefix(50) { printError("\(file): \(error.description)") }
+                if errors.count > 50 { printError("\(file): \(errors.count - 50) more lines with errors") }
+                printError("\(file): nothing was stored")
+                throw ExitCode(1)
+            }
+            let register = try await KoppelingApp.openRegister(configuration)
+            let summary = try await register.appendStreaming(from: ArrayBatchSource(events: events))
+            print("\(file): \(events.count) residences, \(summary.stored) stored, \(summary.alreadyPresent) already present")
+        }
+    }
+}
+
+/// Yields an array of events in batches, for a streaming import of what is already in memory.
+struct ArrayBatchSource: EventBatchSource {
+    var events: [Event]
+    var position = 0
+
+    init(events: [Event]) {
+        self.events = events
+    }
+
+    mutating func nextBatch() throws -> [Event]? {
+        guard position < events.count else { return nil }
+        let end = min(position + 1000, events.count)
+        defer { position = end }
+        return Array(events[position..<end])
     }
 }

@@ -23,11 +23,15 @@ struct Status: AsyncParsableCommand {
     @Option(name: .customLong("known-at"), help: "Only count events recorded on or before this ISO 8601 instant, such as 2026-11-29T10:15:00Z.")
     var knownAt: String?
 
+    @Option(help: "With --all: write each person's status code to this file, one line per person in national-number order (no national numbers), to compare two runs.")
+    var each: String?
+
     @Flag(help: "Print one JSON object, the shape of the HTTP status answer.")
     var json = false
 
     func validate() throws {
         guard (insz != nil) != all else { throw ValidationError("Give either --insz N or --all.") }
+        if each != nil, !all { throw ValidationError("--each goes with --all.") }
         if let asOf, LocalDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \"\(asOf)\".") }
         if let knownAt, Instant(knownAt) == nil {
             throw ValidationError("--known-at must be an ISO 8601 instant with an offset, such as 2026-11-29T10:15:00Z.")
@@ -54,12 +58,16 @@ struct Status: AsyncParsableCommand {
         if json {
             print(StatusAnswer(insz: number, referenceDate: referenceDate, status: status).jsonText)
         } else {
-            print("\(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.dutchTerm))\(status.since.map { " since \($0)" } ?? "")")
+            print("\(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.term.nl) / \(status.status.term.fr))\(status.since.map { " since \($0)" } ?? "")")
             for reason in status.reasons {
-                print("  - \(reason.text) [\(reason.legalReference)]")
+                print("  - \(reason.text(in: .nl)) [\(reason.legalReference)]")
             }
             let flags = status.flags
-            print("  flags: open infringement \(flags.openInfringement ? "yes" : "no"), fines decided \(flags.finesDecided), closed without follow-up \(flags.infringementClosedWithoutFollowUp ? "yes" : "no"), postponed \(flags.postponed ? "yes" : "no")")
+            func yesNo(_ value: Bool?) -> String { value.map { $0 ? "yes" : "no" } ?? "unknown" }
+            print("  flags: open infringement \(yesNo(flags.openInfringement)), fines decided \(flags.finesDecided.map(String.init) ?? "unknown"), "
+                + "closed without follow-up \(yesNo(flags.infringementClosedWithoutFollowUp)), term for a fine passed \(yesNo(flags.infringementTermExpired)), "
+                + "reported to another authority \(yesNo(flags.infringementOtherAuthority)), postponed \(yesNo(flags.postponed)), "
+                + "open-ended postponement to review \(yesNo(flags.postponementOpenEndedReview))")
         }
     }
 
@@ -70,6 +78,7 @@ struct Status: AsyncParsableCommand {
         var computeSeconds = 0.0
         let total = Stopwatch()
         var chunk: [[Event]] = []
+        var lines = ""
         let engine = register.engine
         // Persons are evaluated in chunks so that the status computation can be timed apart from reading.
         func evaluate() {
@@ -77,6 +86,7 @@ struct Status: AsyncParsableCommand {
             for personEvents in chunk {
                 let status = engine.status(of: personEvents, on: referenceDate, knownAt: knownAt)
                 counts[StatusCode.allCases.firstIndex(of: status.status)!] += 1
+                if each != nil { lines += status.status.rawValue + "\n" }
             }
             computeSeconds += stopwatch.seconds
             chunk.removeAll(keepingCapacity: true)
@@ -88,6 +98,7 @@ struct Status: AsyncParsableCommand {
             if chunk.count == 10_000 { evaluate() }
         }
         evaluate()
+        if let each { try lines.write(toFile: each, atomically: true, encoding: .utf8) }
         for (index, code) in StatusCode.allCases.enumerated() {
             print("\(code.rawValue)\t\(counts[index])")
         }

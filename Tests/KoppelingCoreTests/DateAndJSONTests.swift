@@ -91,7 +91,36 @@ struct EventJSONTests {
                 #expect(again == event)
             }
         }
+        // The types and members the generator does not write.
+        let insz = try NationalNumber("85073003328", policy: TestEnvironment.policy)
+        let extra: [EventPayload] = [
+            .waitingList(.init(until: nil, course: "NT2 A2")), .waitingList(.init(until: LocalDate("2024-05-01"))),
+            .agencyAssigned(.init(agency: "0421722346", until: nil)),
+            .contractSigned(.init(agency: "agii", components: [.dutch], regime: .decree2022)),
+            .componentResult(.init(component: .dutch, decision: .notMet, level: .a2)),
+            .dutchLevelReached(.init(level: .a2, tested: true)),
+            .infringementRecorded(.init(infringementId: "I", kind: .other, noticeOfDefaultOn: nil, authority: .vdab)),
+            .infringementDecided(.init(infringementId: "I", decision: .rectified, amountEUR: nil)),
+            .residenceChanged(.init(region: .abroad, country: "MA")), .residenceChanged(.init(region: .wallonia, nisCode: "82003")),
+            .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: nil, periodEnd: nil)),
+        ]
+        for payload in extra {
+            let event = Event(eventId: UUID(), insz: insz, effectiveDate: LocalDate("2024-01-01")!, source: "agii", payload: payload)
+            seen.insert(event.type)
+            #expect(try parse(event.jsonLine) == event)
+            #expect(event.canonicalData == event.dataValue.canonicalText)
+        }
         #expect(seen.count == EventType.allCases.count)
+    }
+
+    @Test("what senders meant before a member existed is kept: no authority is ABB, no tested is untested")
+    func defaults() throws {
+        let infringement = try parse(Self.line(type: "infringement_recorded", data: #"{"infringementId":"I","kind":"other","noticeOfDefaultOn":null}"#))
+        #expect(infringement.payload == .infringementRecorded(.init(infringementId: "I", kind: .other, noticeOfDefaultOn: nil, authority: .abb)))
+        #expect(!infringement.canonicalData.contains("authority"))
+        let level = try parse(Self.line(type: "dutch_level_reached", data: #"{"level":"A2"}"#))
+        #expect(level.payload == .dutchLevelReached(.init(level: .a2, tested: false)))
+        #expect(try parse(Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"72043"}"#)).payload == .residenceChanged(.init(region: .flanders, nisCode: "72043")))
     }
 
     static func line(
@@ -111,6 +140,17 @@ struct EventJSONTests {
         (line(data: #"{"components":[]}"#), "data.agency"),
         (line(id: "not-a-uuid"), "eventId"),
         (line(type: "postponement", data: #"{"kind":"signing","from":"2023-05-01","until":"2023-04-01","reasonCode":"X"}"#), "data.until"),
+        (line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"21004"}"#), "data.region"),
+        (line(type: "residence_changed", data: #"{"region":"wallonia","nisCode":"20001"}"#), "data.nisCode"),
+        (line(type: "residence_changed", data: #"{"region":"abroad","country":"BE"}"#), "data.country"),
+        (line(type: "residence_changed", data: #"{"region":"abroad","country":"XX"}"#), "data.country"),
+        (line(type: "residence_changed", data: #"{"region":"brussels","country":"FR"}"#), "data.country"),
+        (line(type: "component_result", data: #"{"component":"work","decision":"met","level":"A2"}"#), "data.level"),
+        (line(type: "infringement_recorded", data: #"{"infringementId":"I","kind":"other","noticeOfDefaultOn":null,"authority":"police"}"#), "data.authority"),
+        (line(type: "infringement_decided", data: #"{"infringementId":"I","decision":"rectified","amountEUR":50}"#), "data.amountEUR"),
+        (line(type: "dutch_level_reached", data: #"{"level":"A2","tested":"yes"}"#), "data.tested"),
+        (line(type: "waiting_list", data: #"{"until":null,"course":""}"#), "data.course"),
+        (line(type: "agency_assigned", data: #"{"until":null}"#), "data.agency"),
     ])
     func invalid(text: String, path: String) {
         #expect { try parse(text) } throws: { error in (error as? EventValidationError)?.path == path }
@@ -133,7 +173,7 @@ struct CanonicalDataTests {
         var events: [Event] = []
         for index in 0..<3000 { events += generator.events(ofPerson: index) }
         let mapper = KBIDossierMapper(policy: TestEnvironment.policy)
-        for name in ["obliged-certificate.xml", "infringement.xml"] {
+        for name in ["obliged-certificate.xml", "infringement.xml", "full-02.xml", "absent-dates.xml"] {
             events += try mapper.map(try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent(name))).events
         }
         #expect(Set(events.map(\.type)).count == EventType.allCases.count)

@@ -19,8 +19,8 @@ struct DisclosureProjectionTests {
             f.make("2024-01-10", .registered(.init(kind: .first, agency: "atlas"))),
             f.make("2024-02-01", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .dutch]))),
             f.make("2024-05-01", .componentResult(.init(component: .socialOrientation, decision: .passed))),
-            f.make("2024-06-01", .dutchLevelReached(.a1)),
-            f.make("2024-09-01", .dutchLevelReached(.a2)),
+            f.make("2024-06-01", .dutchLevelReached(.init(level: .a1))),
+            f.make("2024-09-01", .dutchLevelReached(.init(level: .a2))),
             f.make("2024-09-01", .componentResult(.init(component: .dutch, decision: .failed))),
             f.make("2024-10-01", .infringementRecorded(.init(infringementId: "I", kind: .irregularParticipation, noticeOfDefaultOn: nil))),
         ]
@@ -36,7 +36,9 @@ struct DisclosureProjectionTests {
         #expect(v[.routeToWorkMet] == .null)
         #expect(v[.openInfringement] == .bool(true))
         #expect(v[.finesDecided] == .integer(0))
-        #expect(v[.followingAgency] == .string("agii"))
+        // The latest contract's agency, by name.
+        #expect(v[.followingAgency] == .string("Agentschap Integratie en Inburgering"))
+        #expect(v[.waitingForCourse] == .bool(false))
         // Before the later events, they do not count.
         #expect(values(events, "2024-07-01")[.highestDutchLevel] == .string("A1"))
     }
@@ -50,6 +52,107 @@ struct DisclosureProjectionTests {
         let projected = projection.project(events, insz: f.insz, on: LocalDate("2024-06-01")!, fields: [.exemptionCategory, .status, .exempt])
         #expect(projected.map(\.field) == [.status, .exempt, .exemptionCategory])
         #expect(projected.map(\.value) == [.string("exempt"), .bool(true), .string("other")])
+    }
+}
+
+@Suite("Disclosure items from the events")
+struct DisclosureItemTests {
+    var f = EventFactory()
+    let projection = DisclosureProjection(engine: StatusEngine(), agencies: try! AgencyDirectory.standard.adding(csv: "0421.722.346,Atlas, integratie & inburgering Antwerpen"))
+
+    func values(_ events: [Event], _ date: String) -> [DisclosureField: JSONValue] {
+        Dictionary(uniqueKeysWithValues: projection.project(events, insz: f.insz, on: LocalDate(date)!, fields: DisclosureField.allCases).map { ($0.field, $0.value) })
+    }
+
+    static func obliged(_ start: String) -> EventPayload {
+        .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate(start)!, periodEnd: nil))
+    }
+
+    @Test("a person without a file: every item but the echo and the status is null, never false or 0")
+    func unknownIsNull() {
+        let v = values([], "2024-06-01")
+        #expect(v[.insz] == .string("85073003328"))
+        #expect(v[.status] == .string("unknown"))
+        for field in DisclosureField.allCases where field != .insz && field != .status {
+            #expect(v[field] == .null, "\(field)")
+        }
+    }
+
+    @Test("Dutch follows the regime: A2 by a test from 2022, A1 before")
+    mutating func dutchRegimes() {
+        let contract2022 = f.make("2023-01-10", .contractSigned(.init(agency: "agii", components: [.dutch])))
+        let obliged = f.make("2023-01-01", Self.obliged("2023-01-01"))
+        // A2 without a test is not enough under the 2022 regime: not yet, so null.
+        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a2)))], "2024-06-01")[.dutchMet] == .null)
+        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a2, tested: true)))], "2024-06-01")[.dutchMet] == .bool(true))
+        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .b1, tested: true)))], "2024-06-01")[.dutchMet] == .bool(true))
+        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a1, tested: true)))], "2024-06-01")[.dutchMet] == .null)
+        // The regime named by the sender wins over the signing date.
+        let namedEarlier = f.make("2023-01-10", .contractSigned(.init(agency: "agii", components: [.dutch], regime: .earlier)))
+        #expect(values([obliged, namedEarlier, f.make("2024-01-01", .dutchLevelReached(.init(level: .a1)))], "2024-06-01")[.dutchMet] == .bool(true))
+        // Before 2022, A1 without a test meets it.
+        let old = [f.make("2019-01-01", Self.obliged("2019-01-01")), f.make("2019-02-01", .contractSigned(.init(agency: "agii", components: [.dutch])))]
+        #expect(values(old + [f.make("2019-06-01", .dutchLevelReached(.init(level: .a1)))], "2020-01-01")[.dutchMet] == .bool(true))
+        // A failed module at the target says no; a later level below the target says "not yet".
+        let failed = old + [f.make("2019-06-01", .componentResult(.init(component: .dutch, decision: .notMet, level: .a1)))]
+        #expect(values(failed, "2020-01-01")[.dutchMet] == .bool(false))
+        #expect(values(failed + [f.make("2019-09-01", .dutchLevelReached(.init(level: .a1)))], "2020-01-01")[.dutchMet] == .bool(true))
+        // A failed module above the target says nothing.
+        #expect(values(old + [f.make("2019-06-01", .componentResult(.init(component: .dutch, decision: .failed, level: .b2)))], "2020-01-01")[.dutchMet] == .null)
+        // Without a contract the obligation's start tells the regime.
+        let noContract = [f.make("2023-01-01", Self.obliged("2023-01-01")), f.make("2023-05-01", .dutchLevelReached(.init(level: .a2)))]
+        #expect(values(noContract, "2024-01-01")[.dutchMet] == .null)
+        let noContractOld = [f.make("2020-01-01", Self.obliged("2020-01-01")), f.make("2020-05-01", .dutchLevelReached(.init(level: .a1)))]
+        #expect(values(noContractOld, "2024-01-01")[.dutchMet] == .bool(true))
+        // The agency's decision on the component as a whole counts.
+        #expect(values([obliged, contract2022, f.make("2024-02-01", .componentResult(.init(component: .dutch, decision: .met)))], "2024-06-01")[.dutchMet] == .bool(true))
+    }
+
+    @Test("a component is met once any result says so; otherwise the latest result decides, not applicable is null")
+    mutating func componentsKeepTheirKinds() {
+        let base = [f.make("2023-01-01", Self.obliged("2023-01-01")), f.make("2023-01-10", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .work, .participation])))]
+        #expect(values(base, "2024-01-01")[.socialOrientationMet] == .null)
+        let failedThenPassed = base + [
+            f.make("2023-03-01", .componentResult(.init(component: .socialOrientation, decision: .failed))),
+            f.make("2023-05-01", .componentResult(.init(component: .socialOrientation, decision: .passed))),
+        ]
+        #expect(values(failedThenPassed, "2023-04-01")[.socialOrientationMet] == .bool(false))
+        #expect(values(failedThenPassed, "2023-06-01")[.socialOrientationMet] == .bool(true))
+        let work = base + [f.make("2023-03-01", .componentResult(.init(component: .work, decision: .notMet)))]
+        #expect(values(work, "2023-04-01")[.routeToWorkMet] == .bool(false))
+        #expect(values(work + [f.make("2023-05-01", .componentResult(.init(component: .work, decision: .notApplicable)))], "2023-06-01")[.routeToWorkMet] == .null)
+        let participation = base + [f.make("2023-08-01", .componentResult(.init(component: .participation, decision: .met)))]
+        #expect(values(participation, "2023-09-01")[.participationMet] == .bool(true))
+        #expect(values(participation + [f.make("2023-10-01", .componentResult(.init(component: .participation, decision: .notApplicable)))], "2023-11-01")[.participationMet] == .bool(true))
+    }
+
+    @Test("waiting list, following agency by name, and certificate dates")
+    mutating func otherItems() {
+        let events = [
+            f.make("2023-01-01", Self.obliged("2023-01-01")),
+            f.make("2023-01-05", .registered(.init(kind: .first, agency: "bon"))),
+            f.make("2023-01-10", .agencyAssigned(.init(agency: "0421722346", until: LocalDate("2023-12-31")))),
+            f.make("2024-01-01", .agencyAssigned(.init(agency: "0999999999", until: nil))),
+            f.make("2023-03-01", .waitingList(.init(until: LocalDate("2023-05-31"), course: "NT2 A1"))),
+            f.make("2023-04-01", .certificateIssued(.init(kind: .priorLearningCertificate, documentId: "EVC-1"))),
+            f.make("2023-04-02", .certificateIssued(.init(kind: .exemptionCertificate, documentId: "VRIJ-1"))),
+        ]
+        #expect(values(events, "2023-01-06")[.followingAgency] == .string("Bon, Brussels Onthaalbureau Nieuwkomers"))
+        // The manager named with separators in the operator's table, kept without them in the event.
+        #expect(values(events, "2023-06-01")[.followingAgency] == .string("Atlas, integratie & inburgering Antwerpen"))
+        // A number the table lacks is disclosed as it is.
+        #expect(values(events, "2024-06-01")[.followingAgency] == .string("0999999999"))
+        #expect(values(events, "2023-02-28")[.waitingForCourse] == .bool(false))
+        #expect(values(events, "2023-03-01")[.waitingForCourse] == .bool(true))
+        #expect(values(events, "2023-05-31")[.waitingForCourse] == .bool(true))
+        #expect(values(events, "2023-06-01")[.waitingForCourse] == .bool(false))
+        // Neither a prior-learning certificate nor an exemption certificate is the certificate.
+        let v = values(events, "2023-06-01")
+        #expect(v[.certificateIssuedOn] == .null)
+        #expect(v[.status] == .string("exempt"))
+        #expect(v[.exempt] == .bool(true))
+        let certified = events + [f.make("2023-09-01", .certificateIssued(.init(kind: .effortStatement, documentId: "VGI-1")))]
+        #expect(values(certified, "2023-10-01")[.certificateIssuedOn] == .string("2023-09-01"))
     }
 }
 

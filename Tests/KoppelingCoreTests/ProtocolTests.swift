@@ -45,17 +45,26 @@ struct ProtocolTests {
         #expect(Set(document.fields) == Set(DisclosureField.allCases))
         #expect(document.channels.map(\.channel) == [.lookup, .follow, .batch])
         #expect(document.digestHex.count == 64)
+        // Version 2 spells out the values: the new status among them.
+        #expect(document.version == 2)
+        #expect(document.fieldNotes?["status"]?.contains("undetermined (doelgroep niet bepaald") == true)
+        #expect(document.canonicalJSON.contains("\"fieldNotes\":{"))
+        // A document without notes keeps the canonical form it had before notes existed.
+        var withoutNotes = document
+        withoutNotes.fieldNotes = nil
+        #expect(!withoutNotes.canonicalJSON.contains("fieldNotes"))
     }
 
     @Test("validation names the line and the rule broken", arguments: [
-        ("version: 1", "version: one", 8, "version", "type"),
+        ("version: 2", "version: one", 8, "version", "type"),
         ("  - insz\n", "  - insz\n  - medicalReason\n", 42, "fields[1]", "enum"),
-        ("    maxFollowDays: 730\n", "", 62, "channels[1].maxFollowDays", "required"),
-        ("validUntil: 2030-12-31", "validUntil: 2025-12-31", 79, "validUntil", "range"),
+        ("    maxFollowDays: 730\n", "", 72, "channels[1].maxFollowDays", "required"),
+        ("validUntil: 2030-12-31", "validUntil: 2025-12-31", 89, "validUntil", "range"),
         ("enterpriseNumber: \"0308.357.753\"", "enterpriseNumber: \"0308.357.754\"", 24, "parties[1].enterpriseNumber", "format"),
         ("dataSubjects:", "colour: blue\ndataSubjects:", 39, "colour", "unknown-member"),
         ("      email: dpo@dvz.example", "      email: dpo-at-dvz", 30, "parties[1].dpo.email", "format"),
-        ("periodicity: dagelijks", "periodicity: tweemaal per jaar", 66, "channels[2].periodicity", "schedule"),
+        ("periodicity: dagelijks", "periodicity: tweemaal per jaar", 76, "channels[2].periodicity", "schedule"),
+        ("  waitingForCourse: De persoon", "  medicalReason: De persoon", 67, "fieldNotes.medicalReason", "unknown-member"),
     ])
     func validation(original: String, replacement: String, line: Int, path: String, rule: String) throws {
         let text = try String(contentsOf: Self.shipped, encoding: .utf8)
@@ -151,14 +160,14 @@ struct ProtocolTests {
             Issue.record("expected allowed")
             return
         }
-        #expect(id == "kbi-dvz-integration-efforts" && version == 1)
+        #expect(id == "kbi-dvz-integration-efforts" && version == 2)
         #expect(Set(fields) == Set(record.document.fields))
         // A field not listed is never allowed.
         var narrower = record
         narrower.document.fields = [.insz, .status]
         let narrow = DisclosurePolicy(protocols: [narrower])
         #expect(narrow.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: [.status, .finesDecided], on: inForce)
-            == .allowed(protocolId: "kbi-dvz-integration-efforts", version: 1, fields: [.status]))
+            == .allowed(protocolId: "kbi-dvz-integration-efforts", version: 2, fields: [.status]))
         #expect(policy.decide(party: "agii", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.noProtocol))
         #expect(policy.decide(party: "dvz", purpose: "OTHER", channel: .lookup, fields: nil, on: inForce) == .denied(.noProtocol))
         #expect(policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: LocalDate("2025-12-31")!) == .denied(.notYetInForce))
@@ -186,7 +195,7 @@ struct ProtocolSchemaTests {
         let folder = try TestEnvironment.temporaryFolder()
         let text = try String(contentsOf: ProtocolTests.shipped, encoding: .utf8)
         let variants: [(String, String)] = [
-            ("version: 1", "version: one"),
+            ("version: 2", "version: one"),
             ("  - insz\n", "  - insz\n  - medicalReason\n"),
             ("    maxFollowDays: 730\n", ""),
             ("dataSubjects:", "colour: blue\ndataSubjects:"),

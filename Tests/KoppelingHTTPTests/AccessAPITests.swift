@@ -192,7 +192,7 @@ struct AccessAPITests {
             ) { response in
                 #expect(response.status == .created)
             }
-            let record = try #require(try await services.protocols.store.protocolRecord(id: "kbi-dvz-integration-efforts", version: 1))
+            let record = try #require(try await services.protocols.store.protocolRecord(id: "kbi-dvz-integration-efforts", version: 2))
             #expect(record.history.last?.actor.hasPrefix("test-staff-") == true)
         }
     }

@@ -90,6 +90,15 @@ struct ExchangeAPITests {
         var end = start
         while end < lines.count, lines[end].hasPrefix("  - ") { end += 1 }
         lines.replaceSubrange(start..<end, with: fields.map { "  - \($0.rawValue)" })
+        // Notes may only speak of listed fields.
+        if let notes = lines.firstIndex(of: "fieldNotes:") {
+            var index = notes + 1
+            while index < lines.count, lines[index].hasPrefix("  ") {
+                let name = lines[index].dropFirst(2).prefix { $0 != ":" }
+                if fields.contains(where: { $0.rawValue == name }) { index += 1 } else { lines.remove(at: index) }
+            }
+            if index == notes + 1 { lines.remove(at: notes) }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -107,10 +116,10 @@ struct ExchangeAPITests {
         }
     }
 
-    static func lookup(_ client: some TestClientProtocol, token: String?, insz: String = "85073003328") async throws -> (Int, [String: Any], String) {
+    static func lookup(_ client: some TestClientProtocol, token: String?, insz: String = "85073003328", referenceDate: String = "2026-11-01") async throws -> (Int, [String: Any], String) {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
-        let body = #"{"insz":"\#(insz)","purpose":"\#(purpose)","caseReference":"DVZ-2026-0001","referenceDate":"2026-11-01"}"#
+        let body = #"{"insz":"\#(insz)","purpose":"\#(purpose)","caseReference":"DVZ-2026-0001","referenceDate":"\#(referenceDate)"}"#
         return try await client.execute(uri: "/v1/exchange/lookups", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
             let text = String(buffer: response.body)
             return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:], text)
@@ -133,9 +142,20 @@ struct ExchangeAPITests {
             #expect(result["contractSignedOn"] as? String == "2024-02-01")
             #expect(!text.contains("\"agency\":\"agii\",\"components\""))
             let (_, unknown, _) = try await Self.lookup(client, token: token, insz: "17073003384")
-            #expect((unknown["result"] as? [String: Any])?["status"] as? String == "unknown")
+            let unknownResult = try #require(unknown["result"] as? [String: Any])
+            #expect(unknownResult["status"] as? String == "unknown")
+            // Nothing is said of a person without a file: every other item is null, never false or 0.
+            #expect(unknownResult.count == DisclosureField.allCases.count)
+            for (name, value) in unknownResult where name != "insz" && name != "status" {
+                #expect(value is NSNull, "\(name)")
+            }
+            // Today is allowed; a day after today is refused before any decision, and not recorded.
+            #expect(try await Self.lookup(client, token: token, referenceDate: Self.today.description).0 == 200)
+            let (future, problem, _) = try await Self.lookup(client, token: token, referenceDate: Self.today.adding(days: 1).description)
+            #expect(future == 422)
+            #expect(problem["type"] as? String == "urn:koppeling:problem:reference-date-in-future")
             let records = try await fixture.store.disclosures(client: "dvz-residence")
-            #expect(records.count == 2)
+            #expect(records.count == 3)
             #expect(records.allSatisfy { $0.outcome == "allowed" && $0.subjectPseudonym.count == 64 && $0.caseReference == "DVZ-2026-0001" })
             let stored = try JSONEncoder().encode(records)
             #expect(!String(decoding: stored, as: UTF8.self).contains("85073003328"))
@@ -309,7 +329,7 @@ struct ExchangeAPITests {
             let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
             let enrol = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"F-2","until":"2027-01-31"}"#
             #expect(try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol).0 == 201)
-            _ = try await fixture.services.protocols.suspend(id: "kbi-dvz-integration-efforts", version: 1, reason: "audit", actor: "test")
+            _ = try await fixture.services.protocols.suspend(id: "kbi-dvz-integration-efforts", version: 2, reason: "audit", actor: "test")
             let (_, listed, _) = try await Self.send(client, .get, "/v1/exchange/follows", token: token)
             #expect((listed["follows"] as? [[String: Any]])?.first?["state"] as? String == "protocol_not_in_force")
             let refused = try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol)
@@ -760,7 +780,7 @@ struct ExchangeAPITests {
             var other = EventFactory(insz: "17073003384")
             _ = try await services.exchange.enrol(
                 insz: other.insz, purpose: Self.purpose, caseReference: "U-2", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
-            _ = try await services.protocols.suspend(id: "kbi-dvz-integration-efforts", version: 1, reason: "audit", actor: "test")
+            _ = try await services.protocols.suspend(id: "kbi-dvz-integration-efforts", version: 2, reason: "audit", actor: "test")
             _ = try await services.register.append([
                 other.make("2026-10-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2026-10-01"), periodEnd: nil))),
             ])

@@ -13,7 +13,7 @@ import Testing
 struct ProtocolAPITests {
     static let today = LocalDate("2026-11-29")!
     static let yaml = try! String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
-    static let base = "/v1/protocols/kbi-dvz-integration-efforts/versions/1"
+    static let base = "/v1/protocols/kbi-dvz-integration-efforts/versions/2"
 
     func withApp(_ body: @Sendable (any TestClientProtocol, ProtocolRegistry) async throws -> Void) async throws {
         let store = try SQLiteRegisterStore()
@@ -130,7 +130,7 @@ struct ProtocolAPITests {
     @Test("an invalid document is refused with its lines and rules")
     func invalidDocument() async throws {
         try await withApp { client, _ in
-            let broken = Self.yaml.replacingOccurrences(of: "version: 1", with: "version: one").replacingOccurrences(of: "  - insz\n", with: "  - insz\n  - medicalReason\n")
+            let broken = Self.yaml.replacingOccurrences(of: "version: 2", with: "version: one").replacingOccurrences(of: "  - insz\n", with: "  - insz\n  - medicalReason\n")
             try await client.execute(uri: "/v1/protocols", method: .post, body: ByteBuffer(string: broken)) { response in
                 #expect(response.status == .unprocessableContent)
                 let body = try Self.json(response.body)

@@ -97,10 +97,12 @@ struct StoreContractTests {
         let url = TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml")
         let data = try Data(contentsOf: url)
         let first = try await register.importKBI(data)
-        #expect(first.summary.stored == 7)
+        // Eight events: the target group, two certificates, contract, registration, social orientation,
+        // the route to work (TO_OB_LLO) and the Dutch level.
+        #expect(first.summary.stored == 8)
         let second = try await register.importKBI(data)
         #expect(second.summary.stored == 0)
-        #expect(try await store.counts().events == 7)
+        #expect(try await store.counts().events == 8)
         let insz = first.insz
         #expect(try await register.status(of: insz, on: LocalDate("2024-06-30")!).status == .fulfilledCertificate)
         let beforeCorrection = try #require(first.summary.recordedAt)

@@ -62,6 +62,11 @@ public enum TestEnvironment {
         return process.terminationStatus == 0 ? python : nil
     }()
 
+    /// Debian's `xmllint` (libxml2-utils), to check answers against the MAGDA schemas.
+    public static var xmllint: URL? {
+        ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
     /// The built `koppeling` executable next to the test bundle.
     public static var koppelingExecutable: URL {
         let fromEnvironment = ProcessInfo.processInfo.environment["KOPPELING_EXECUTABLE"]

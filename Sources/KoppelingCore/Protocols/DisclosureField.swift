@@ -52,10 +52,10 @@ public enum DisclosureField: String, Sendable, Hashable, CaseIterable, Codable, 
         case .certificateIssuedOn: "datum van afgifte van het inburgeringsattest of de verklaring van geleverde inspanningen"
         case .highestDutchLevel: "hoogst behaalde niveau Nederlands (ERK)"
         case .socialOrientationMet: "onderdeel maatschappelijke oriëntatie behaald"
-        case .dutchMet: "onderdeel Nederlands als tweede taal behaald"
+        case .dutchMet: "onderdeel Nederlands als tweede taal behaald (A2 met een test onder de regeling van 2022, A1 daarvoor)"
         case .routeToWorkMet: "traject naar werk (inschrijving VDAB) voldaan"
         case .participationMet: "participatie- en netwerktraject voldaan"
-        case .openInfringement: "openstaande inbreuk (ja/neen)"
+        case .openInfringement: "openstaande inbreuk gemeld aan het Agentschap Binnenlands Bestuur (ja/neen)"
         case .finesDecided: "aantal beslist administratieve geldboetes"
         case .lastFineDecidedOn: "datum van de laatste boetebeslissing"
         case .postponedOrSuspended: "uitstel of opschorting (ja/neen, nooit de reden)"
@@ -65,6 +65,33 @@ public enum DisclosureField: String, Sendable, Hashable, CaseIterable, Codable, 
         case .followingAgency: "organisatie die de persoon opvolgt"
         }
     }
+
+    /// The French label, for the published protocol.
+    public var frenchLabel: String {
+        switch self {
+        case .insz: "numéro de registre national (renvoyé pour contrôle)"
+        case .status: "statut d'intégration civique"
+        case .statusSince: "date à laquelle le statut a commencé"
+        case .contractSignedOn: "date de signature du contrat d'intégration civique"
+        case .certificateIssuedOn: "date de délivrance de l'attestation d'intégration civique ou de la déclaration d'efforts fournis"
+        case .highestDutchLevel: "niveau de néerlandais le plus élevé atteint (CECR)"
+        case .socialOrientationMet: "volet orientation sociale réussi"
+        case .dutchMet: "volet néerlandais langue seconde réussi (A2 avec un test sous la réglementation de 2022, A1 auparavant)"
+        case .routeToWorkMet: "parcours vers l'emploi (inscription au VDAB) rempli"
+        case .participationMet: "parcours de participation et de réseautage rempli"
+        case .openInfringement: "infraction en cours signalée à l'Agence de l'Administration intérieure (oui/non)"
+        case .finesDecided: "nombre d'amendes administratives décidées"
+        case .lastFineDecidedOn: "date de la dernière décision d'amende"
+        case .postponedOrSuspended: "report ou suspension (oui/non, jamais le motif)"
+        case .waitingForCourse: "en attente d'un cours (oui/non)"
+        case .exempt: "dispensé (oui/non)"
+        case .exemptionCategory: "catégorie générale de dispense (un motif médical relève de « autre »)"
+        case .followingAgency: "organisation qui suit la personne"
+        }
+    }
+
+    /// The label in Dutch and French.
+    public var label: BilingualText { BilingualText(nl: dutchLabel, fr: frenchLabel) }
 }
 
 /// How a recipient receives data.

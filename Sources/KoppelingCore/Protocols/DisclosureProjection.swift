@@ -2,29 +2,36 @@
 /// person's events and the status engine, and keeps only the fields a disclosure decision granted.
 ///
 /// Values are JSON: dates as `YYYY-MM-DD`, yes/no as booleans, and `null` where the register
-/// holds nothing (a component without a result, a person without an exemption).
+/// holds nothing (a component without a result, a person without an exemption). For a person
+/// without a file (status `unknown`) every item but the national number and the status is `null`:
+/// the register cannot say "no" about a person it knows nothing of.
 public struct DisclosureProjection: Sendable {
     public let engine: StatusEngine
+    /// Names the following agency.
+    public let agencies: AgencyDirectory
 
-    public init(engine: StatusEngine) {
+    public init(engine: StatusEngine, agencies: AgencyDirectory = .standard) {
         self.engine = engine
+        self.agencies = agencies
     }
 
     /// The granted fields for a person, in the order of `DisclosureField`.
     public func project(
         _ events: [Event], insz: NationalNumber, on date: LocalDate, knownAt: Instant? = nil, fields: [DisclosureField]
     ) -> [(field: DisclosureField, value: JSONValue)] {
-        let status = engine.status(of: events, on: date, knownAt: knownAt)
-        let facts = Facts(events: events, on: date, knownAt: knownAt)
+        let evaluation = engine.evaluate(events, on: date, knownAt: knownAt)
+        let status = evaluation.status
         func day(_ value: LocalDate?) -> JSONValue { value.map { .string($0.description) } ?? .null }
-        func component(_ component: Component) -> JSONValue {
-            switch facts.results[component] {
-            case .met?, .passed?: .bool(true)
-            case .notMet?, .failed?: .bool(false)
-            case .notApplicable?, nil: .null
-            }
-        }
+        func bool(_ value: Bool?) -> JSONValue { value.map { .bool($0) } ?? .null }
         return fields.sorted().map { field in
+            guard let facts = evaluation.facts else {
+                // No file: only the echo and the status.
+                switch field {
+                case .insz: return (field, .string(insz.digits))
+                case .status: return (field, .string(status.status.rawValue))
+                default: return (field, .null)
+                }
+            }
             let value: JSONValue
             switch field {
             case .insz: value = .string(insz.digits)
@@ -33,16 +40,15 @@ public struct DisclosureProjection: Sendable {
             case .contractSignedOn: value = day(facts.contractSignedOn)
             case .certificateIssuedOn: value = day(facts.certificateIssuedOn)
             case .highestDutchLevel: value = facts.highestDutchLevel.map { .string($0.rawValue) } ?? .null
-            case .socialOrientationMet: value = component(.socialOrientation)
-            case .dutchMet: value = component(.dutch)
-            case .routeToWorkMet: value = component(.work)
-            case .participationMet: value = component(.participation)
-            case .openInfringement: value = .bool(status.flags.openInfringement)
-            case .finesDecided: value = .integer(Int64(status.flags.finesDecided))
+            case .socialOrientationMet: value = bool(facts.componentMet[.socialOrientation] ?? nil)
+            case .dutchMet: value = bool(facts.componentMet[.dutch] ?? nil)
+            case .routeToWorkMet: value = bool(facts.componentMet[.work] ?? nil)
+            case .participationMet: value = bool(facts.componentMet[.participation] ?? nil)
+            case .openInfringement: value = bool(status.flags.openInfringement)
+            case .finesDecided: value = status.flags.finesDecided.map { .integer(Int64($0)) } ?? .null
             case .lastFineDecidedOn: value = day(status.flags.lastFineDecidedOn)
-            case .postponedOrSuspended: value = .bool(status.flags.postponed)
-            // The register records no waiting lists (the KBI's Wachtlijst is not imported): unknown.
-            case .waitingForCourse: value = .null
+            case .postponedOrSuspended: value = bool(status.flags.postponed)
+            case .waitingForCourse: value = .bool(facts.waitingForCourse)
             case .exempt: value = .bool(status.status == .exempt)
             case .exemptionCategory:
                 if status.status == .exempt, let category = facts.exemptionCategory {
@@ -51,51 +57,9 @@ public struct DisclosureProjection: Sendable {
                 } else {
                     value = .null
                 }
-            case .followingAgency: value = facts.followingAgency.map { .string($0) } ?? .null
+            case .followingAgency: value = facts.followingAgency.map { .string(agencies.disclosed($0)) } ?? .null
             }
             return (field, value)
-        }
-    }
-
-    /// The facts the status does not carry, under the same counting rules as the status engine.
-    struct Facts {
-        var contractSignedOn: LocalDate?
-        var certificateIssuedOn: LocalDate?
-        var highestDutchLevel: CEFRLevel?
-        var results: [Component: EventPayload.ComponentResult.Decision] = [:]
-        var exemptionCategory: EventPayload.ExemptionGranted.Category?
-        var followingAgency: String?
-
-        init(events: [Event], on date: LocalDate, knownAt: Instant?) {
-            // The same counting rules as the status engine: effective by the date, known at knownAt, not retracted.
-            let retracted = StatusEngine.retractedIds(in: events, knownAt: knownAt)
-            var latestResult: [Component: LocalDate] = [:]
-            var latestExemption: LocalDate?
-            var latestAgency: LocalDate?
-            for event in events
-            where event.effectiveDate <= date && StatusEngine.isKnown(event.recordedAt, at: knownAt) && !retracted.contains(event.eventId) {
-                let day = event.effectiveDate
-                switch event.payload {
-                case .contractSigned(let contract):
-                    contractSignedOn = min(contractSignedOn ?? day, day)
-                    if latestAgency.map({ $0 <= day }) ?? true { latestAgency = day; followingAgency = contract.agency }
-                case .registered(let registration):
-                    if latestAgency.map({ $0 <= day }) ?? true { latestAgency = day; followingAgency = registration.agency }
-                case .certificateIssued(let certificate) where certificate.kind != .exemptionCertificate:
-                    certificateIssuedOn = min(certificateIssuedOn ?? day, day)
-                case .dutchLevelReached(let level):
-                    highestDutchLevel = max(highestDutchLevel ?? level, level)
-                case .componentResult(let result):
-                    if latestResult[result.component].map({ $0 <= day }) ?? true {
-                        latestResult[result.component] = day
-                        results[result.component] = result.decision
-                    }
-                case .exemptionGranted(let exemption):
-                    if latestExemption.map({ $0 <= day }) ?? true { latestExemption = day; exemptionCategory = exemption.category }
-                default:
-                    break
-                }
-            }
         }
     }
 }

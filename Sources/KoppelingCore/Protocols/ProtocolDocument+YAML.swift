@@ -182,7 +182,7 @@ struct ProtocolReader {
         guard let m = mapping(root, "", required: [
             "id", "version", "title", "parties", "legalBasis", "purposes", "dataSubjects", "fields", "channels", "retention",
             "securityMeasures", "dataSubjectRights", "prohibitedFurtherProcessing", "validFrom", "validUntil",
-        ], optional: ["sanctions"]) else { return nil }
+        ], optional: ["sanctions", "fieldNotes"]) else { return nil }
         let id = string(m["id"], "id", pattern: Self.isSlug, patternName: "lowercase letters, digits and hyphens")
         let version = integer(m["version"], "version", range: 1...10_000)
         let title = string(m["title"], "title")
@@ -240,6 +240,18 @@ struct ProtocolReader {
             }
         }
 
+        var fieldNotes: [String: String]?
+        if let node = m["fieldNotes"], let notes = mapping(node, "fieldNotes", required: [], optional: DisclosureField.allCases.map(\.rawValue)) {
+            fieldNotes = [:]
+            for (name, value) in notes.sorted(by: { $0.key < $1.key }) {
+                if let field = DisclosureField(rawValue: name), !fields.contains(field) {
+                    issue(value, "fieldNotes.\(name)", "listed", "a note on \(name), which the protocol does not list among its fields")
+                } else if let text = string(value, "fieldNotes.\(name)") {
+                    fieldNotes?[name] = text
+                }
+            }
+        }
+
         var channels: [ProtocolDocument.Channel] = []
         for (index, node) in (sequence(m["channels"], "channels") ?? []).enumerated() {
             let path = "channels[\(index)]"
@@ -286,6 +298,6 @@ struct ProtocolReader {
             id: id, version: version, title: title, parties: parties, legalBasis: legalBasis, purposes: purposes,
             dataSubjects: dataSubjects, fields: fields, channels: channels, retention: retention, securityMeasures: security,
             dataSubjectRights: rights, prohibitedFurtherProcessing: prohibited, sanctions: sanctions, validFrom: validFrom,
-            validUntil: validUntil)
+            validUntil: validUntil, fieldNotes: fieldNotes)
     }
 }

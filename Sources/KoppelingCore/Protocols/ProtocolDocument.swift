@@ -97,6 +97,10 @@ public struct ProtocolDocument: Sendable, Hashable, Codable {
     public var purposes: [Purpose]
     public var dataSubjects: String
     public var fields: [DisclosureField]
+    /// What a field's values mean, by field name, where the protocol spells it out (such as the
+    /// status values, or what an empty value says). Optional: a document without notes keeps the
+    /// canonical form it had before notes existed.
+    public var fieldNotes: [String: String]?
     public var channels: [Channel]
     public var retention: Retention
     public var securityMeasures: [String]
@@ -109,8 +113,9 @@ public struct ProtocolDocument: Sendable, Hashable, Codable {
     public init(
         id: String, version: Int, title: String, parties: [Party], legalBasis: [String], purposes: [Purpose], dataSubjects: String,
         fields: [DisclosureField], channels: [Channel], retention: Retention, securityMeasures: [String], dataSubjectRights: String,
-        prohibitedFurtherProcessing: String, sanctions: String?, validFrom: LocalDate, validUntil: LocalDate
+        prohibitedFurtherProcessing: String, sanctions: String?, validFrom: LocalDate, validUntil: LocalDate, fieldNotes: [String: String]? = nil
     ) {
+        self.fieldNotes = fieldNotes
         self.id = id
         self.version = version
         self.title = title
@@ -180,6 +185,7 @@ public struct ProtocolDocument: Sendable, Hashable, Codable {
             "validFrom": .string(validFrom.description), "validUntil": .string(validUntil.description),
         ]
         if let sanctions { members["sanctions"] = .string(sanctions) }
+        if let fieldNotes, !fieldNotes.isEmpty { members["fieldNotes"] = .object(fieldNotes.mapValues { .string($0) }) }
         return .object(members)
     }
 }
