@@ -30,8 +30,10 @@ extension Event {
     /// Builds an event from its JSON form, checking every member.
     ///
     /// `recordedAt` is accepted on input only so that a dossier read back can be parsed again;
-    /// the register always sets its own.
-    public init(json: JSONValue, policy: NationalNumber.Policy) throws(EventValidationError) {
+    /// the register always sets its own. `stored` reads an event the register already holds: the
+    /// rules that relate members to each other (a NIS code inside its region) were added after
+    /// some events were stored, and such an event must stay readable as it was accepted.
+    public init(json: JSONValue, policy: NationalNumber.Policy, stored: Bool = false) throws(EventValidationError) {
         guard case .object(let members) = json else { throw EventValidationError(path: "", message: "expected a JSON object") }
         var reader = MemberReader(members: members, path: "")
         let idText = try reader.string("eventId")
@@ -68,7 +70,7 @@ extension Event {
             throw EventValidationError(path: "data", message: "expected a JSON object")
         }
         var data = MemberReader(members: dataMembers, path: "data.")
-        let payload = try EventPayload.read(type: type, from: &data)
+        let payload = try EventPayload.read(type: type, from: &data, stored: stored)
         var verbatim: [String: String] = [:]
         if let verbatimValue = data.take("verbatim"), !verbatimValue.isNull {
             guard case .object(let entries) = verbatimValue else {
@@ -192,7 +194,7 @@ struct MemberReader {
 }
 
 extension EventPayload {
-    static func read(type: EventType, from data: inout MemberReader) throws(EventValidationError) -> EventPayload {
+    static func read(type: EventType, from data: inout MemberReader, stored: Bool) throws(EventValidationError) -> EventPayload {
         switch type {
         case .targetGroupDetermined:
             let code = try data.enumeration("code", TargetGroupDetermined.Code.self)
@@ -211,9 +213,12 @@ extension EventPayload {
             let country = try data.optionalString("country")
             if let nis {
                 guard let derived = ResidenceChanged.Region(nisCode: nis) else {
-                    throw EventValidationError(path: "data.nisCode", message: "expected the 5-digit NIS code of a Belgian municipality")
+                    guard stored, nis.utf8.count == 5, nis.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                        throw EventValidationError(path: "data.nisCode", message: "expected the 5-digit NIS code of a Belgian municipality")
+                    }
+                    return .residenceChanged(.init(region: region, nisCode: nis, country: country))
                 }
-                guard derived == region else {
+                guard derived == region || stored else {
                     throw EventValidationError(path: "data.region", message: "NIS code \(nis) lies in \(derived.rawValue), not \(region.rawValue)")
                 }
             }

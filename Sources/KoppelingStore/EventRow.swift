@@ -34,7 +34,7 @@ extension EventRow {
                 "eventId": .string(id), "insz": .string(insz), "type": .string(type), "effectiveDate": .string(effectiveDate),
                 "source": .string(source), "data": try JSONValue.parse(data),
             ])
-            var event = try Event(json: json, policy: storedNumberPolicy)
+            var event = try Event(json: json, policy: storedNumberPolicy, stored: true)
             event.recordedAt = Instant(microsecondsSinceEpoch: recordedAt)
             return event
         } catch {

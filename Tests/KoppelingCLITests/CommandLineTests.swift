@@ -166,6 +166,37 @@ struct CommandLineTests {
         #expect(again.out.contains("\(lines.count) events, 0 stored, \(lines.count) already present"))
     }
 
+    @Test("import residence: a National Register file sets the region; a bad line stores nothing and is named; a rerun adds nothing")
+    func importResidence() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let obliged = #"{"eventId":"7d2c1e5a-0000-4000-8000-000000000001","insz":"85073003328","type":"target_group_determined","effectiveDate":"2025-01-06","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2025-01-06","periodEnd":null}}"#
+        try (obliged + "\n").write(to: folder.appendingPathComponent("obliged.ndjson"), atomically: true, encoding: .utf8)
+        #expect(try koppeling(["import", "events", "--database", "r.sqlite", "obliged.ndjson"], in: folder).status == 0)
+        // Pajottegem (merged in 2025) in Flanders, then Brussels.
+        try "insz;date;place\n85073003328;2025-01-06;23106\n85073003328;2025-02-01;21004\n".write(to: folder.appendingPathComponent("rr.csv"), atomically: true, encoding: .utf8)
+        try "insz;date;place\n85073003328;2025-03-01;82003\n85073003328;2025-03-01;20001\n".write(to: folder.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let bad = try koppeling(["import", "residence", "--database", "r.sqlite", "bad.csv"], in: folder)
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("line 3: \"20001\" is not the five-digit NIS code of a Belgian municipality"))
+        #expect(bad.err.contains("nothing was stored"))
+        let good = try koppeling(["import", "residence", "--database", "r.sqlite", "rr.csv"], in: folder)
+        #expect(good.status == 0)
+        #expect(good.out.contains("2 residences, 2 stored, 0 already present"))
+        #expect(try koppeling(["import", "residence", "--database", "r.sqlite", "rr.csv"], in: folder).out.contains("2 residences, 0 stored, 2 already present"))
+        func status(_ date: String) throws -> [String: Any] {
+            let run = try koppeling(["status", "--database", "r.sqlite", "--insz", "85073003328", "--as-of", date, "--json"], in: folder)
+            return try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        }
+        #expect(try status("2025-01-20")["status"] as? String == "registration_window_open")
+        let brussels = try status("2025-03-01")
+        #expect(brussels["status"] as? String == "outside_flemish_obligation")
+        #expect((brussels["reasons"] as? [[String: Any]])?.last?["code"] as? String == "brussels_resident")
+        let text = try #require((brussels["reasons"] as? [[String: Any]])?.last?["text"] as? [String: String])
+        #expect(text["nl"]?.contains("Brussels Hoofdstedelijk Gewest") == true && text["fr"]?.contains("Bruxelles-Capitale") == true)
+        let dossier = try koppeling(["status", "--database", "r.sqlite", "--insz", "85073003328", "--as-of", "2025-03-01"], in: folder)
+        #expect(dossier.out.contains("buiten Vlaamse inburgeringsplicht"))
+    }
+
     @Test("status --json: a person without events is unknown with exit code 0, in the HTTP answer's shape")
     func statusJSON() throws {
         let folder = try TestEnvironment.temporaryFolder()
@@ -565,6 +596,10 @@ struct CommandLineTests {
         html.url = URL(string: base.appendingPathComponent("v1/citizen/disclosures").absoluteString + "?format=html")
         let (page, _) = try await URLSession.shared.data(for: html)
         #expect(String(decoding: page, as: UTF8.self).contains("Wie heeft uw inburgeringsgegevens ontvangen?"))
+        html.setValue("fr", forHTTPHeaderField: "Accept-Language")
+        let (french, frenchResponse) = try await URLSession.shared.data(for: html)
+        #expect(String(decoding: french, as: UTF8.self).contains("Qui a reçu vos données d'intégration civique ?"))
+        #expect((frenchResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Language") == "fr")
 
         kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()

@@ -156,6 +156,17 @@ struct EventJSONTests {
         #expect { try parse(text) } throws: { error in (error as? EventValidationError)?.path == path }
     }
 
+    @Test("an event stored before the NIS code had to lie in its region stays readable as it was accepted")
+    func storedResidence() throws {
+        let text = Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"21004"}"#)
+        #expect(throws: EventValidationError.self) { try parse(text) }
+        let stored = try Event(json: JSONValue.parse(text), policy: TestEnvironment.policy, stored: true)
+        #expect(stored.payload == .residenceChanged(.init(region: .flanders, nisCode: "21004")))
+        #expect(throws: EventValidationError.self) {
+            try Event(json: JSONValue.parse(Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"2100"}"#)), policy: TestEnvironment.policy, stored: true)
+        }
+    }
+
     @Test("a fine needs an amount within the legal range")
     func fineAmount() {
         let base = #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"infringement_decided","effectiveDate":"2023-04-02","source":"abb","data":"#

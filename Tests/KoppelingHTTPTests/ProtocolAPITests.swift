@@ -102,6 +102,31 @@ struct ProtocolAPITests {
                     #expect(html.contains(field.dutchLabel.replacingOccurrences(of: "'", with: "&#39;")))
                 }
                 #expect(html.contains("tien jaar"))
+                // The status values, with the new one, in both languages; the notes of version 2.
+                #expect(html.contains("<code>undetermined</code></td><td>doelgroep niet bepaald</td><td>groupe cible non déterminé</td>"))
+                #expect(html.contains("undetermined (doelgroep niet bepaald"))
+                #expect(response.headers[.contentLanguage] == "nl")
+                #expect(response.headers[.vary] == "Accept-Language")
+            }
+            // French for a reader who prefers it; the protocol's own text stays Dutch (authoritative).
+            try await client.execute(uri: Self.base + "/document", method: .get, headers: [.acceptLanguage: "fr-BE,fr;q=0.9,nl;q=0.8,en;q=0.5"]) { response in
+                let html = String(buffer: response.body)
+                #expect(response.headers[.contentLanguage] == "fr")
+                #expect(html.contains("<html lang=\"fr\">"))
+                #expect(html.contains("publié le 29 novembre 2026"))
+                #expect(html.contains("Délégué à la protection des données"))
+                #expect(html.contains("avis favorable sous conditions"))
+                #expect(html.contains("Dienst Vreemdelingenzaken"))
+                for field in DisclosureField.allCases {
+                    #expect(html.contains(field.frenchLabel.replacingOccurrences(of: "'", with: "&#39;")), "\(field)")
+                }
+                #expect(!html.contains("Meegedeelde gegevens"))
+            }
+            // Dutch when French is not preferred, or refused.
+            for header in ["nl-BE", "en", "fr;q=0, nl;q=0.5", "de, fr;q=0.4, nl;q=0.5"] {
+                try await client.execute(uri: Self.base + "/document", method: .get, headers: [.acceptLanguage: header]) { response in
+                    #expect(response.headers[.contentLanguage] == "nl", "\(header)")
+                }
             }
             let suspended = try await Self.post(client, Self.base + "/suspend", ["reason": "audit"])
             #expect(suspended.1["inForce"] as? Bool == false)
