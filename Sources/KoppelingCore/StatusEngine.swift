@@ -48,18 +48,22 @@ public struct StatusEngine: Sendable {
 
     /// Computes the status of one person. `events` are that person's events in recording order.
     public func status(of events: [Event], on referenceDate: LocalDate, knownAt: Instant? = nil) -> PersonStatus {
-        evaluate(events, on: referenceDate, knownAt: knownAt).status
+        let state = fold(events, on: referenceDate, knownAt: knownAt)
+        guard state.counted > 0 else { return noFile(on: referenceDate) }
+        return decide(state, derive(state, on: referenceDate), events: events, on: referenceDate)
     }
 
     /// Computes the status of one person and the facts a disclosure needs.
     public func evaluate(_ events: [Event], on referenceDate: LocalDate, knownAt: Instant? = nil) -> Evaluation {
         let state = fold(events, on: referenceDate, knownAt: knownAt)
-        guard state.counted > 0 else {
-            return Evaluation(
-                status: PersonStatus(status: .unknown, since: nil, reasons: [reason("no_file", on: referenceDate)], flags: .unknown), facts: nil)
-        }
+        guard state.counted > 0 else { return Evaluation(status: noFile(on: referenceDate), facts: nil) }
         let derived = derive(state, on: referenceDate)
-        return Evaluation(status: decide(state, derived, on: referenceDate), facts: facts(state, derived, on: referenceDate))
+        return Evaluation(status: decide(state, derived, events: events, on: referenceDate), facts: facts(state, derived, events: events, on: referenceDate))
+    }
+
+    /// Rule 1: no file.
+    func noFile(on date: LocalDate) -> PersonStatus {
+        PersonStatus(status: .unknown, since: nil, reasons: [reason("no_file", on: date)], flags: .unknown)
     }
 
     /// Whether an event recorded at `recordedAt` was known at `knownAt` (always, without `knownAt`).
@@ -144,6 +148,36 @@ extension StatusEngine {
         }
     }
 
+    /// The Dutch verdict for one target: met when a level at or above the target was reached (by a
+    /// test where the target asks one), or a result says the component, or a module at or above
+    /// the target, is met. Otherwise the latest Dutch fact that counts decides: a failed module at
+    /// or below the target (or the component as a whole) says not met; a level reached, or a
+    /// result of not applicable, says nothing yet.
+    struct DutchTrack {
+        let target: CEFRLevel
+        let needsTest: Bool
+        var met = false
+        var latest: (verdict: Bool?, order: Order)?
+
+        mutating func reached(_ level: CEFRLevel, tested: Bool, _ order: Order) {
+            if level >= target, tested || !needsTest { met = true }
+            record(nil, order)
+        }
+
+        mutating func result(_ decision: EventPayload.ComponentResult.Decision, level: CEFRLevel?, _ order: Order) {
+            if decision.isMet, level.map({ $0 >= target }) ?? true { met = true }
+            if let level, level > target { return }
+            record(decision == .notMet || decision == .failed ? false : nil, order)
+        }
+
+        mutating func record(_ verdict: Bool?, _ order: Order) {
+            if latest == nil || latest!.order <= order { latest = (verdict, order) }
+        }
+
+        /// true met, false not met, nil not yet.
+        var value: Bool? { met ? true : (latest?.verdict ?? nil) }
+    }
+
     /// The counted events of one person, folded.
     struct State {
         var counted = 0
@@ -151,12 +185,12 @@ extension StatusEngine {
         /// The latest determination that made the person obliged; a later determination as entitled
         /// does not end an obligation (only fulfilment or an exemption does).
         var obligation: (start: LocalDate?, order: Order)?
-        var residence: (value: EventPayload.ResidenceChanged, order: Order)?
+        var residence: (region: EventPayload.ResidenceChanged.Region, position: Int, order: Order)?
         var exemption: (value: EventPayload.ExemptionGranted, order: Order)?
         var exemptionWithdrawn: Order?
         var firstRegistration: LocalDate?
         var firstContract: LocalDate?
-        var latestContract: (value: EventPayload.ContractSigned, order: Order)?
+        var latestContract: (regime: EventPayload.ContractSigned.Regime?, order: Order)?
         var postponements: [EventPayload.Postponement] = []
         var certificate: LocalDate?
         var effortStatement: LocalDate?
@@ -167,13 +201,18 @@ extension StatusEngine {
         var fines = 0
         var firstFine: LocalDate?
         var lastFine: LocalDate?
-        var components = [ComponentVerdict](repeating: ComponentVerdict(), count: Component.allCases.count)
+        // Three fields rather than an array: an array would cost an allocation for every person.
+        var socialOrientation = ComponentVerdict()
+        var work = ComponentVerdict()
+        var participation = ComponentVerdict()
         var highestLevel: CEFRLevel?
-        var highestTestedLevel: CEFRLevel?
-        /// Dutch results and levels reached, for the verdict once the regime is known.
-        var dutchFacts: [(decision: EventPayload.ComponentResult.Decision?, level: CEFRLevel?, tested: Bool, order: Order)] = []
-        var assignedAgency: (agency: String, order: Order)?
-        var latestAgency: (agency: String, order: Order)?
+        /// The Dutch verdict under each regime's target, kept side by side because the regime is
+        /// known only once every event is read.
+        var dutch2022 = DutchTrack(target: .a2, needsTest: true)
+        var dutchEarlier = DutchTrack(target: .a1, needsTest: false)
+        /// Positions of the events that name agencies (reading the string here would retain it).
+        var assignedAgency: (position: Int, order: Order)?
+        var latestAgency: (position: Int, order: Order)?
         var waiting = false
     }
 
@@ -214,7 +253,7 @@ extension StatusEngine {
                 }
             case .residenceChanged(let residence):
                 if state.residence == nil || state.residence!.order <= order {
-                    state.residence = (residence, order)
+                    state.residence = (residence.region, position, order)
                 }
             case .exemptionGranted(let exemption):
                 if state.exemption == nil || state.exemption!.order <= order {
@@ -224,25 +263,28 @@ extension StatusEngine {
                 if state.exemptionWithdrawn == nil || state.exemptionWithdrawn! <= order {
                     state.exemptionWithdrawn = order
                 }
-            case .registered(let registration):
+            case .registered:
                 state.firstRegistration = min(state.firstRegistration ?? effectiveDate, effectiveDate)
-                if state.latestAgency == nil || state.latestAgency!.order <= order { state.latestAgency = (registration.agency, order) }
+                if state.latestAgency == nil || state.latestAgency!.order <= order { state.latestAgency = (position, order) }
             case .postponement(let postponement):
                 state.postponements.append(postponement)
             case .contractSigned(let contract):
                 state.firstContract = min(state.firstContract ?? effectiveDate, effectiveDate)
-                if state.latestContract == nil || state.latestContract!.order <= order { state.latestContract = (contract, order) }
-                if state.latestAgency == nil || state.latestAgency!.order <= order { state.latestAgency = (contract.agency, order) }
+                if state.latestContract == nil || state.latestContract!.order <= order { state.latestContract = (contract.regime, order) }
+                if state.latestAgency == nil || state.latestAgency!.order <= order { state.latestAgency = (position, order) }
             case .componentResult(let result):
-                if result.component == .dutch {
-                    state.dutchFacts.append((result.decision, result.level, false, order))
-                } else {
-                    state.components[result.component.index].add(result.decision, order)
+                switch result.component {
+                case .dutch:
+                    state.dutch2022.result(result.decision, level: result.level, order)
+                    state.dutchEarlier.result(result.decision, level: result.level, order)
+                case .socialOrientation: state.socialOrientation.add(result.decision, order)
+                case .work: state.work.add(result.decision, order)
+                case .participation: state.participation.add(result.decision, order)
                 }
             case .dutchLevelReached(let reached):
                 state.highestLevel = max(state.highestLevel ?? reached.level, reached.level)
-                if reached.tested { state.highestTestedLevel = max(state.highestTestedLevel ?? reached.level, reached.level) }
-                state.dutchFacts.append((nil, reached.level, reached.tested, order))
+                state.dutch2022.reached(reached.level, tested: reached.tested, order)
+                state.dutchEarlier.reached(reached.level, tested: reached.tested, order)
             case .certificateIssued(let certificate):
                 switch certificate.kind {
                 case .integrationCertificate:
@@ -275,7 +317,7 @@ extension StatusEngine {
                 if assignment.until.map({ referenceDate <= $0 }) ?? true,
                    state.assignedAgency == nil || state.assignedAgency!.order <= order
                 {
-                    state.assignedAgency = (assignment.agency, order)
+                    state.assignedAgency = (position, order)
                 }
             case .eventRetracted:
                 break
@@ -284,7 +326,7 @@ extension StatusEngine {
         return state
     }
 
-    func derive(_ state: State, on date: LocalDate) -> Derived {
+    func derive(_ state: borrowing State, on date: LocalDate) -> Derived {
         let inTargetGroup = state.targetGroup?.value.code == .ja
         let obligationStart = inTargetGroup ? state.obligation?.start : nil
         // A signed contract presupposes a registration, even when the registration itself was not sent.
@@ -365,7 +407,7 @@ extension StatusEngine {
         return (end, added)
     }
 
-    func decide(_ state: State, _ derived: Derived, on date: LocalDate) -> PersonStatus {
+    func decide(_ state: borrowing State, _ derived: Derived, events: [Event], on date: LocalDate) -> PersonStatus {
         let flags = derived.flags
         func result(_ status: StatusCode, _ since: LocalDate?, _ reasons: [StatusReason]) -> PersonStatus {
             PersonStatus(status: status, since: since, reasons: reasons, flags: flags)
@@ -378,10 +420,10 @@ extension StatusEngine {
         }
         let inTargetGroup = targetGroup?.code == .ja
         // Rule 3: living outside the Flemish Region.
-        if inTargetGroup, let residence = state.residence, residence.value.region != .flanders {
+        if inTargetGroup, let residence = state.residence, residence.region != .flanders {
             let since = max(residence.order.date, targetGroupSince ?? residence.order.date)
             let code: String
-            switch residence.value.region {
+            switch residence.region {
             case .brussels: code = "brussels_resident"
             case .wallonia: code = "wallonia_resident"
             case .abroad: code = "abroad_resident"
@@ -389,7 +431,7 @@ extension StatusEngine {
             }
             return result(.outsideFlemishObligation, since, [
                 reason("in_target_group"),
-                reason(code, on: residence.order.date, detail: residence.value.country),
+                reason(code, on: residence.order.date, detail: Self.country(at: residence.position, in: events)),
             ])
         }
         // Rule 4: an entitled person who signs a contract is bound by it.
@@ -426,10 +468,10 @@ extension StatusEngine {
             }
             return result(.suspended, covering.from, reasons)
         }
-        let windowReasons: (LocalDate, LocalDate) -> [StatusReason] = { start, end in
-            var reasons = [self.reason("obligation_started", on: start)]
+        func windowReasons(_ start: LocalDate, _ end: LocalDate) -> [StatusReason] {
+            var reasons = [reason("obligation_started", on: start)]
             if derived.windowExtension > 0 {
-                reasons.append(self.reason("registration_window_extended", until: end, count: derived.windowExtension))
+                reasons.append(reason("registration_window_extended", until: end, count: derived.windowExtension))
             }
             return reasons
         }
@@ -465,9 +507,9 @@ extension StatusEngine {
     /// The regime's Dutch target: A2 with a test under the 2022 regime, A1 before. The regime is
     /// that of the latest contract (named by the sender, else told by its signing date); without a
     /// contract, the obligation's start decides; nil when neither is known.
-    func dutchRegime(_ state: State) -> EventPayload.ContractSigned.Regime? {
+    func dutchRegime(_ state: borrowing State) -> EventPayload.ContractSigned.Regime? {
         if let contract = state.latestContract {
-            return contract.value.regime ?? (contract.order.date >= Self.regime2022Start ? .decree2022 : .earlier)
+            return contract.regime ?? (contract.order.date >= Self.regime2022Start ? .decree2022 : .earlier)
         }
         if let start = state.obligation?.start ?? state.targetGroup?.value.periodStart {
             return start >= Self.regime2022Start ? .decree2022 : .earlier
@@ -475,57 +517,46 @@ extension StatusEngine {
         return nil
     }
 
-    /// Whether the Dutch component is met: a level at or above the target (shown by a test where
-    /// the regime asks one), or a result that says the component, or a module at or above the
-    /// target, is met. Otherwise the latest Dutch fact that counts decides: a failed module at or
-    /// below the target (or the component as a whole) says not met, a level reached or a result
-    /// of not applicable says nothing yet. Without a known regime, the stricter target applies.
-    func dutchMet(_ state: State) -> (met: Bool?, target: CEFRLevel?) {
-        let regime = dutchRegime(state)
-        let target: CEFRLevel = regime == .earlier ? .a1 : .a2
-        let needsTest = regime != .earlier
-        if let tested = state.highestTestedLevel, tested >= target { return (true, regime.map { _ in target }) }
-        if !needsTest, let level = state.highestLevel, level >= target { return (true, target) }
-        var latest: (verdict: Bool?, order: Order)?
-        for fact in state.dutchFacts {
-            var verdict: Bool?
-            if let decision = fact.decision {
-                if decision.isMet, fact.level.map({ $0 >= target }) ?? true { return (true, regime.map { _ in target }) }
-                if let level = fact.level, level > target { continue }
-                switch decision {
-                case .notMet, .failed: verdict = false
-                case .met, .passed, .notApplicable: verdict = nil
-                }
-            }
-            if latest == nil || latest!.order <= fact.order { latest = (verdict, fact.order) }
+    /// Whether the Dutch component is met under the person's regime (see ``DutchTrack``); without a
+    /// known regime, the stricter target (A2 by a test) applies and no target is reported.
+    func dutchMet(_ state: borrowing State) -> (met: Bool?, target: CEFRLevel?) {
+        switch dutchRegime(state) {
+        case .earlier?: return (state.dutchEarlier.value, .a1)
+        case .decree2022?: return (state.dutch2022.value, .a2)
+        case nil: return (state.dutch2022.value, nil)
         }
-        return (latest?.verdict, regime.map { _ in target })
     }
 
-    func facts(_ state: State, _ derived: Derived, on date: LocalDate) -> PersonFacts {
-        var componentMet: [Component: Bool] = [:]
-        for component in Component.allCases where component != .dutch {
-            componentMet[component] = state.components[component.index].value
+    /// The country of a residence abroad.
+    static func country(at position: Int, in events: [Event]) -> String? {
+        if case .residenceChanged(let residence) = events[position].payload { return residence.country }
+        return nil
+    }
+
+    /// The agency an event names.
+    static func agency(at position: Int, in events: [Event]) -> String? {
+        switch events[position].payload {
+        case .registered(let registration): registration.agency
+        case .contractSigned(let contract): contract.agency
+        case .agencyAssigned(let assignment): assignment.agency
+        default: nil
         }
+    }
+
+    func facts(_ state: borrowing State, _ derived: Derived, events: [Event], on date: LocalDate) -> PersonFacts {
         let dutch = dutchMet(state)
+        var componentMet: [Component: Bool] = [:]
+        componentMet[.socialOrientation] = state.socialOrientation.value
+        componentMet[.work] = state.work.value
+        componentMet[.participation] = state.participation.value
         componentMet[.dutch] = dutch.met
         let issued = [state.certificate, state.effortStatement].compactMap { $0 }.min()
         return PersonFacts(
             contractSignedOn: state.firstContract, certificateIssuedOn: issued, highestDutchLevel: state.highestLevel,
             componentMet: componentMet, exemptionCategory: state.exemption?.value.category,
-            followingAgency: state.assignedAgency?.agency ?? state.latestAgency?.agency, waitingForCourse: state.waiting,
+            followingAgency: (state.assignedAgency ?? state.latestAgency).flatMap { Self.agency(at: $0.position, in: events) },
+            waitingForCourse: state.waiting,
             dutchTarget: dutch.target)
     }
 }
 
-extension Component {
-    /// The position in `allCases`, for per-component arrays.
-    var index: Int {
-        switch self {
-        case .socialOrientation: 0
-        case .dutch: 1
-        case .work: 2
-        case .participation: 3
-        }
-    }
-}
