@@ -51,8 +51,8 @@ public struct DisclosureRecord: Sendable, Hashable, Codable {
     public var protocolVersion: Int?
     /// The field names returned (none when refused).
     public var fields: [DisclosureField]
-    /// `allowed`, or the denial reason.
-    public var outcome: String
+    /// What became of it: data disclosed, a follow enrolled or ended, or the denial reason.
+    public var outcome: DisclosureOutcome
     public var referenceDate: LocalDate
     /// HMAC-SHA-256 of the national number with the server's pseudonym secret, hexadecimal.
     public var subjectPseudonym: String
@@ -61,7 +61,7 @@ public struct DisclosureRecord: Sendable, Hashable, Codable {
 
     public init(
         disclosureId: UUID, at: Instant, clientId: String, party: String, purpose: String, channel: DisclosureChannel, caseReference: String,
-        protocolId: String?, protocolVersion: Int?, fields: [DisclosureField], outcome: String, referenceDate: LocalDate,
+        protocolId: String?, protocolVersion: Int?, fields: [DisclosureField], outcome: DisclosureOutcome, referenceDate: LocalDate,
         subjectPseudonym: String, requestId: String, traceparent: String?
     ) {
         self.disclosureId = disclosureId
@@ -79,6 +79,87 @@ public struct DisclosureRecord: Sendable, Hashable, Codable {
         self.subjectPseudonym = subjectPseudonym
         self.requestId = requestId
         self.traceparent = traceparent
+    }
+}
+
+/// What became of a disclosure decision, a closed set: pages, metrics and exports label it from
+/// here. Stored and shown as its raw value (`allowed`, `notice`, `batch`, `enrolled`, `ended`, or the
+/// denial reason such as `no_protocol`).
+public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A lookup answered with data.
+    case allowed
+    /// A change notice with data, to a follower.
+    case notice
+    /// A batch file with data, to a recipient.
+    case batch
+    /// A person put on a follow list.
+    case enrolled
+    /// A follow ended.
+    case ended
+    /// Refused: nothing disclosed.
+    case denied(DisclosureDecision.DenialReason)
+
+    /// Every outcome, for closed metric label sets.
+    public static let allCases: [DisclosureOutcome] = [.allowed, .notice, .batch, .enrolled, .ended]
+        + [DisclosureDecision.DenialReason.noProtocol, .notPublished, .notYetInForce, .expired, .suspended, .revoked, .channelNotAllowed].map { .denied($0) }
+
+    public init?(rawValue: String) {
+        switch rawValue {
+        case "allowed": self = .allowed
+        case "notice": self = .notice
+        case "batch": self = .batch
+        case "enrolled": self = .enrolled
+        case "ended": self = .ended
+        default:
+            guard let reason = DisclosureDecision.DenialReason(rawValue: rawValue) else { return nil }
+            self = .denied(reason)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .allowed: "allowed"
+        case .notice: "notice"
+        case .batch: "batch"
+        case .enrolled: "enrolled"
+        case .ended: "ended"
+        case .denied(let reason): reason.rawValue
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// Whether data about the person left the register.
+    public var disclosedData: Bool {
+        switch self {
+        case .allowed, .notice, .batch: true
+        case .enrolled, .ended, .denied: false
+        }
+    }
+
+    /// How a person reads it, in Dutch and French.
+    public var label: BilingualText {
+        switch self {
+        case .allowed: BilingualText(nl: "verstrekt", fr: "communiqué")
+        case .notice: BilingualText(nl: "wijzigingsbericht verstrekt", fr: "message de modification communiqué")
+        case .batch: BilingualText(nl: "in een periodiek bestand verstrekt", fr: "communiqué dans un fichier périodique")
+        case .enrolled: BilingualText(nl: "op de volglijst gezet", fr: "inscrit sur la liste de suivi")
+        case .ended: BilingualText(nl: "van de volglijst gehaald", fr: "retiré de la liste de suivi")
+        case .denied(let reason): BilingualText(nl: "geweigerd (\(reason.rawValue))", fr: "refusé (\(reason.rawValue))")
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let outcome = DisclosureOutcome(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown disclosure outcome \(text)"))
+        }
+        self = outcome
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
     }
 }
 
@@ -109,7 +190,7 @@ extension DisclosureRecord {
             "channel": .string(channel.rawValue),
             "caseReference": .string(caseReference),
             "fields": .array(fields.map { .string($0.rawValue) }),
-            "outcome": .string(outcome),
+            "outcome": .string(outcome.rawValue),
             "referenceDate": .string(referenceDate.description),
             "subjectPseudonym": .string(subjectPseudonym),
             "requestId": .string(requestId),

@@ -4,11 +4,6 @@ import KoppelingStore
 /// The printable report, in Dutch or French, of every disclosure about one person, for a citizen
 /// portal. It names no national number: the portal knows whom it has authenticated.
 enum CitizenReportPage {
-    static func outcomeLabel(_ outcome: String, _ language: Language) -> String {
-        if outcome == "allowed" { return language == .fr ? "communiqué" : "verstrekt" }
-        return language == .fr ? "refusé (\(outcome))" : "geweigerd (\(outcome))"
-    }
-
     static func render(_ disclosures: [(index: Int, record: DisclosureRecord)], checkpoint: StoredCheckpoint?, language: Language = .nl) -> String {
         let e = ProtocolPage.e
         let fr = language == .fr
@@ -19,7 +14,7 @@ enum CitizenReportPage {
             rows += """
                 <tr><td>\(e(language.date(date)))</td><td>\(e(record.party)) (\(e(record.clientId)))</td><td>\(e(record.purpose))</td>\
                 <td>\(e(record.caseReference))</td><td>\(e(record.fields.map { $0.label[language] }.joined(separator: ", ")))</td>\
-                <td>\(e(outcomeLabel(record.outcome, language)))</td><td>\(index)</td></tr>
+                <td>\(e(record.outcome.label[language]))</td><td>\(index)</td></tr>
 
                 """
         }

@@ -13,13 +13,14 @@ enum Readiness {
             let size = try await services.transparency.store.logSize()
             checks.append(("database", true, "reachable, \(size) log entries"))
         } catch {
-            checks.append(("database", false, "\(error)"))
+            // The driver's words stay out of an unauthenticated answer: they may name hosts and users.
+            checks.append(("database", false, "the database did not answer"))
         }
         do {
             let count = try await services.protocols.store.protocolRecords().count
             checks.append(("protocols", true, "\(count) protocol versions readable"))
         } catch {
-            checks.append(("protocols", false, "\(error)"))
+            checks.append(("protocols", false, "the protocols could not be read"))
         }
         do {
             if let latest = try await services.transparency.store.latestCheckpoint() {
@@ -29,7 +30,7 @@ enum Readiness {
                 checks.append(("keys", true, "loaded; no checkpoint to verify yet"))
             }
         } catch {
-            checks.append(("keys", false, "\(error)"))
+            checks.append(("keys", false, "the latest checkpoint could not be read"))
         }
         if let failed = checks.first(where: { !$0.ok }) {
             throw Problem(status: .serviceUnavailable, type: Problem.typeURI("not-ready"), title: "This instance is not ready", detail: "\(failed.name): \(failed.detail)")

@@ -117,6 +117,12 @@ public struct RegisterController<Context: RequestContext>: Sendable {
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
                     lines += 1
+                    // Past the limit the lines are only counted: the request is refused whole, and
+                    // parsing what will not be stored would let one request cost all of 8 MB's work.
+                    if lines > Self.maxEventsPerRequest {
+                        start = end + 1
+                        continue
+                    }
                     do throws(EventValidationError) {
                         events.append(try Event.parse(json: line, policy: register.policy))
                     } catch {

@@ -32,7 +32,7 @@ public final class ServerMetrics: Sendable {
         for record in records {
             registry.makeCounter(
                 descriptor: .init(namespace: "koppeling", metricName: "disclosures", unitName: "total", helpText: "Disclosure records stored by this instance's exchange (lookups, refusals, follow enrolments and endings)"),
-                labels: [("party", record.party), ("purpose", record.purpose), ("channel", record.channel.rawValue), ("outcome", record.outcome)]
+                labels: [("party", record.party), ("purpose", record.purpose), ("channel", record.channel.rawValue), ("outcome", record.outcome.rawValue)]
             ).increment()
         }
     }

@@ -86,19 +86,20 @@ public struct TokenService: Sendable {
         } catch {
             throw Refusal(message: "the client assertion is not a JWT with iss, sub, aud, exp and jti")
         }
-        guard let client = try await store.client(id: unverified.iss.value), unverified.sub.value == unverified.iss.value else {
-            throw Refusal(message: "unknown client, or sub differs from iss")
-        }
-        guard let keyText = client.assertionKey, let raw = Data(base64Encoded: keyText),
+        // One answer for an unknown client, a client without a key and a wrong signature, so that the
+        // endpoint does not tell which client ids exist.
+        let notVerified = Refusal(message: "the client assertion could not be verified: unknown client, sub not iss, no registered key, or a signature that does not verify")
+        guard let client = try await store.client(id: unverified.iss.value), unverified.sub.value == unverified.iss.value,
+              let keyText = client.assertionKey, let raw = Data(base64Encoded: keyText),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
-        else { throw Refusal(message: "the client has no registered assertion key") }
+        else { throw notVerified }
         let keys = JWTKeyCollection()
         await keys.add(eddsa: EdDSA.PublicKey(backing: key))
         let verified: ClientAssertion
         do {
             verified = try await keys.verify(assertion, as: ClientAssertion.self)
         } catch {
-            throw Refusal(message: "the client assertion's signature does not verify with the client's registered key")
+            throw notVerified
         }
         guard verified.aud.value.contains(audience) else { throw Refusal(message: "the client assertion's aud is not \(audience)") }
         let now = now()

@@ -138,6 +138,9 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
             if let date = LocalDate(text) { return Instant(microsecondsSinceEpoch: Int64(date.daysSinceEpoch) * 86_400_000_000) }
             throw Problem.badRequest("\(name) must be a date YYYY-MM-DD or an ISO 8601 instant", errors: [.init(pointer: name, reason: "format")])
         }
+        if let after = input.after, after < 0 {
+            throw Problem.badRequest("after must be a log index ≥ 0", errors: [.init(pointer: "after", reason: "range")])
+        }
         let limit = min(max(input.limit ?? 100, 1), Self.maxPage)
         let filter = DisclosureFilter(
             clientId: input.clientId, party: input.party, purpose: input.purpose, outcome: input.outcome,
@@ -197,7 +200,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
                 "caseReference": .string(record.caseReference),
                 "referenceDate": .string(record.referenceDate.description),
                 "fields": .array(record.fields.map { .string($0.rawValue) }),
-                "outcome": .string(record.outcome),
+                "outcome": .string(record.outcome.rawValue),
                 "entry": .string(item.entry),
                 "inclusionProof": Self.base64(item.proof),
             ])

@@ -93,7 +93,7 @@ public struct BatchWriter: Sendable {
             let signed = try manifest.signed(with: key)
             let record = DisclosureRecord(
                 disclosureId: UUID(), at: now, clientId: client.id, party: client.party, purpose: "", channel: .batch, caseReference: "batch:\(id)",
-                protocolId: protocolId, protocolVersion: protocolVersion, fields: [], outcome: "batch", referenceDate: day, subjectPseudonym: "",
+                protocolId: protocolId, protocolVersion: protocolVersion, fields: [], outcome: .batch, referenceDate: day, subjectPseudonym: "",
                 requestId: "batch:\(id)", traceparent: nil)
             return NewBatch(
                 batch: StoredBatch(id: id, clientId: client.id, createdAt: now, firstSequence: first.sequence, lastSequence: last.sequence,

@@ -76,7 +76,7 @@ public struct ChangeNoticePlanner: Sendable {
             guard !changed.isEmpty else { continue }
             let record = DisclosureRecord(
                 disclosureId: UUID(), at: recordedAt, clientId: follow.clientId, party: follow.party, purpose: follow.purpose, channel: .follow,
-                caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: after.map(\.field), outcome: "notice",
+                caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: after.map(\.field), outcome: .notice,
                 referenceDate: day, subjectPseudonym: follow.subjectPseudonym, requestId: "notice:\(follow.id.lowercasedString)", traceparent: nil)
             notices.append(PlannedNotice(follow: follow, changed: changed, current: after, recordedAt: recordedAt, record: record))
         }

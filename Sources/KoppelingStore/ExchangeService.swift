@@ -70,12 +70,12 @@ public struct ExchangeService: Sendable {
             let id = UUID()
             var record = DisclosureRecord(
                 disclosureId: id, at: clock(), clientId: client.id, party: client.party, purpose: lookup.purpose, channel: .lookup,
-                caseReference: lookup.caseReference, protocolId: nil, protocolVersion: nil, fields: [], outcome: "",
+                caseReference: lookup.caseReference, protocolId: nil, protocolVersion: nil, fields: [], outcome: .allowed,
                 referenceDate: lookup.referenceDate, subjectPseudonym: pseudonymizer.pseudonym(of: lookup.insz), requestId: requestId,
                 traceparent: traceparent)
             switch decision {
             case .denied(let reason):
-                record.outcome = reason.rawValue
+                record.outcome = .denied(reason)
                 outcomes.append(.denied(disclosureId: id, reason: reason))
             case .allowed(let protocolId, let version, let fields):
                 let events = try await register.store.events(of: lookup.insz)
@@ -83,7 +83,7 @@ public struct ExchangeService: Sendable {
                 record.protocolId = protocolId
                 record.protocolVersion = version
                 record.fields = result.map(\.field)
-                record.outcome = "allowed"
+                record.outcome = .allowed
                 outcomes.append(.allowed(disclosureId: id, protocolId: protocolId, version: version, result: result))
             }
             records.append(record)
@@ -102,7 +102,7 @@ public struct ExchangeService: Sendable {
         case tooLong(maxDays: Int)
     }
 
-    func record(_ client: RegisteredClient, purpose: String, caseReference: String, subject: String, outcome: String, protocol: (String, Int)?,
+    func record(_ client: RegisteredClient, purpose: String, caseReference: String, subject: String, outcome: DisclosureOutcome, protocol: (String, Int)?,
                 requestId: String, traceparent: String?) -> DisclosureRecord {
         DisclosureRecord(
             disclosureId: UUID(), at: clock(), clientId: client.id, party: client.party, purpose: purpose, channel: .follow,
@@ -121,7 +121,7 @@ public struct ExchangeService: Sendable {
         let subject = pseudonymizer.pseudonym(of: insz)
         switch policy.decide(party: client.party, purpose: purpose, channel: .follow, fields: nil, on: day) {
         case .denied(let reason):
-            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: reason.rawValue, protocol: nil,
+            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: .denied(reason), protocol: nil,
                                 requestId: requestId, traceparent: traceparent)
             try await append([record])
             return .denied(disclosureId: record.disclosureId, reason: reason)
@@ -132,7 +132,7 @@ public struct ExchangeService: Sendable {
             let follow = Follow(
                 id: UUID(), clientId: client.id, party: client.party, purpose: purpose, caseReference: caseReference, insz: insz.digits,
                 subjectPseudonym: subject, protocolId: protocolId, protocolVersion: version, createdAt: clock(), until: until)
-            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: "enrolled",
+            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: .enrolled,
                                 protocol: (protocolId, version), requestId: requestId, traceparent: traceparent)
             do {
                 try await store.insertFollow(follow, record: record)
@@ -148,7 +148,7 @@ public struct ExchangeService: Sendable {
     /// no such follow, `ended == false` when it had ended already.
     public func endFollow(id: UUID, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> (follow: Follow, ended: Bool)? {
         guard let current = try await store.follow(id: id, clientId: client.id) else { return nil }
-        let record = record(client, purpose: current.purpose, caseReference: current.caseReference, subject: current.subjectPseudonym, outcome: "ended",
+        let record = record(client, purpose: current.purpose, caseReference: current.caseReference, subject: current.subjectPseudonym, outcome: .ended,
                             protocol: (current.protocolId, current.protocolVersion), requestId: requestId, traceparent: traceparent)
         let result = try await store.endFollow(id: id, clientId: client.id, at: clock(), record: record)
         if result?.ended == true { recorded([record]) }

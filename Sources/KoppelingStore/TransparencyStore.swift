@@ -47,6 +47,14 @@ public struct DisclosureFilter: Sendable, Hashable {
         self.from = from
         self.to = to
     }
+
+    /// The stored sequence number after which a page starts, for the log index `after` (the
+    /// sequence is the index plus one); saturating, so that no value a client sends overflows.
+    public static func sequence(after index: Int?) -> Int64 {
+        guard let index else { return 0 }
+        guard index >= 0 else { return 0 }
+        return index >= Int(Int64.max) - 1 ? Int64.max : Int64(index) + 1
+    }
 }
 
 /// The transparency log over the disclosure records: entry `i` is the record stored `i`-th,

@@ -30,7 +30,7 @@ extension PostgresRegisterStore: TransparencyStore {
             INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record)
             SELECT * FROM unnest(\(seqs)::bigint[], \(records.map { $0.disclosureId.lowercasedString })::text[],
                                  \(records.map { $0.at.microsecondsSinceEpoch })::bigint[], \(records.map(\.clientId))::text[],
-                                 \(records.map(\.party))::text[], \(records.map(\.outcome))::text[], \(records.map(\.subjectPseudonym))::text[],
+                                 \(records.map(\.party))::text[], \(records.map(\.outcome.rawValue))::text[], \(records.map(\.subjectPseudonym))::text[],
                                  \(texts)::text[])
             """, logger: logger)
         try await connection.query(
@@ -163,23 +163,22 @@ extension PostgresRegisterStore: TransparencyStore {
             bindings.append(value)
             conditions.append("\(sql) $\(bindings.count)")
         }
-        condition("seq >", Int64((after ?? -1) + 1))
+        condition("seq >", DisclosureFilter.sequence(after: after))
         if let value = filter.clientId { condition("client =", value) }
         if let value = filter.party { condition("party =", value) }
         if let value = filter.outcome { condition("outcome =", value) }
         if let value = filter.from { condition("at >=", value.microsecondsSinceEpoch) }
         if let value = filter.to { condition("at <", value.microsecondsSinceEpoch) }
-        let query = PostgresQuery(unsafeSQL: "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq", binds: bindings)
-        let purpose = filter.purpose
+        // The purpose is inside the record.
+        if let value = filter.purpose { condition("(record::jsonb ->> 'purpose') =", value) }
+        bindings.append(Int64(limit))
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT $\(bindings.count)", binds: bindings)
         return try await read { connection in
-            // The purpose is inside the record: filter it here, reading on until the page is full.
             var found: [(index: Int, record: DisclosureRecord)] = []
             for try await row in try await connection.query(query, logger: self.logger) {
-                guard found.count < limit else { continue }
                 let (seq, text) = try row.decode((Int64, String).self)
-                let record = try Self.decode(DisclosureRecord.self, text)
-                if let purpose, record.purpose != purpose { continue }
-                found.append((Int(seq) - 1, record))
+                found.append((Int(seq) - 1, try Self.decode(DisclosureRecord.self, text)))
             }
             return found
         }

@@ -20,7 +20,7 @@ public final class PostgresRegisterStore: Sendable {
     static let logLock: Int64 = 0x4B6F_7070_656C
 
     /// Connects to `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`
-    /// and migrates the schema.
+    /// (without sslmode: require, prefer on the loopback) and migrates the schema.
     public init(url: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow, logger: Logger = Logger(label: "koppeling.postgres")) async throws {
         let configuration = try Self.configuration(url: url)
         // The pool's background log is kept to errors: failures reach the callers as errors, and
@@ -59,7 +59,9 @@ public final class PostgresRegisterStore: Sendable {
             throw StoreError.unavailable("not a PostgreSQL address (postgres://user:password@host:port/database)")
         }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        // Without sslmode, TLS is required for any host but the loopback: prefer would fall back to
+        // plain text silently, and the connection carries national numbers and secrets.
+        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? (isLoopback(host) ? "prefer" : "require")
         let tls: PostgresClient.Configuration.TLS
         switch mode {
         case "disable": tls = .disable
@@ -72,6 +74,17 @@ public final class PostgresRegisterStore: Sendable {
             database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.maximumConnections = 20
         return configuration
+    }
+
+    /// Whether a host name or address is the loopback.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.") || host.hasPrefix("/")
+    }
+
+    /// The sslmode an address gets: as given, else prefer on the loopback and require elsewhere.
+    public static func sslMode(url text: String) -> String? {
+        guard let url = URLComponents(string: text), let host = url.host else { return nil }
+        return url.queryItems?.first { $0.name == "sslmode" }?.value ?? (isLoopback(host) ? "prefer" : "require")
     }
 
     /// Creates a database on the server of `url` (connecting to the database that `url` names)

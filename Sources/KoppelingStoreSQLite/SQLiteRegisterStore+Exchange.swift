@@ -94,7 +94,7 @@ extension SQLiteRegisterStore: ExchangeStore {
             for (offset, (record, text)) in zip(records, texts).enumerated() {
                 try statement.execute(arguments: [
                     size + offset + 1, record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party,
-                    record.outcome, record.subjectPseudonym, text,
+                    record.outcome.rawValue, record.subjectPseudonym, text,
                 ])
                 try Self.insertNodes(db, index: size + offset, entry: Array(text.utf8), frontier: &frontier)
             }

@@ -146,25 +146,21 @@ extension SQLiteRegisterStore: TransparencyStore {
 
     public func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int) async throws -> [(index: Int, record: DisclosureRecord)] {
         var conditions = ["seq > ?"]
-        var arguments: [any DatabaseValueConvertible] = [(after ?? -1) + 1]
+        var arguments: [any DatabaseValueConvertible] = [DisclosureFilter.sequence(after: after)]
         if let value = filter.clientId { conditions.append("client = ?"); arguments.append(value) }
         if let value = filter.party { conditions.append("party = ?"); arguments.append(value) }
         if let value = filter.outcome { conditions.append("outcome = ?"); arguments.append(value) }
         if let value = filter.from { conditions.append("at >= ?"); arguments.append(value.microsecondsSinceEpoch) }
         if let value = filter.to { conditions.append("at < ?"); arguments.append(value.microsecondsSinceEpoch) }
-        let sql = "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq"
-        let purpose = filter.purpose
+        // The purpose is inside the record.
+        if let value = filter.purpose { conditions.append("json_extract(record, '$.purpose') = ?"); arguments.append(value) }
+        arguments.append(limit)
+        let sql = "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
         let statementArguments = StatementArguments(arguments.map { $0 as (any DatabaseValueConvertible)? })
         return try await read { db in
-            // The purpose is inside the record: filter it here, reading on until the page is full.
-            var found: [(index: Int, record: DisclosureRecord)] = []
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: statementArguments)
-            while found.count < limit, let row = try rows.next() {
-                let record = try JSONDecoder().decode(DisclosureRecord.self, from: Data((row[1] as String).utf8))
-                if let purpose, record.purpose != purpose { continue }
-                found.append((Int(row[0] as Int64) - 1, record))
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { row in
+                (Int(row[0] as Int64) - 1, try JSONDecoder().decode(DisclosureRecord.self, from: Data((row[1] as String).utf8)))
             }
-            return found
         }
     }
 

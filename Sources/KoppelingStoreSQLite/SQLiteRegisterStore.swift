@@ -12,6 +12,7 @@ public final class SQLiteRegisterStore: RegisterStore {
 
     /// Opens (creating if needed) the register at `path` and migrates it.
     public init(path: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow) throws {
+        Self.createPrivately(path)
         self.writer = try DatabasePool(path: path, configuration: Self.configuration())
         self.clock = clock
         try Self.migrator.migrate(writer)
@@ -22,6 +23,14 @@ public final class SQLiteRegisterStore: RegisterStore {
         self.writer = try DatabaseQueue(configuration: Self.configuration())
         self.clock = clock
         try Self.migrator.migrate(writer)
+    }
+
+    /// Creates a new register file readable by its owner only (0600): it holds the server's
+    /// secrets (signing keys, the pseudonym key). SQLite gives its -wal and -shm files the same
+    /// permissions. An existing file is left as it is.
+    static func createPrivately(_ path: String) {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
     }
 
     private static func configuration() -> Configuration {
@@ -148,6 +157,7 @@ public final class SQLiteRegisterStore: RegisterStore {
 
     /// Writes an online backup of the register to another file.
     public func backup(to path: String) throws {
+        Self.createPrivately(path)
         let destination = try DatabaseQueue(path: path)
         try writer.backup(to: destination)
     }

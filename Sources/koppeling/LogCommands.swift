@@ -142,7 +142,7 @@ extension Log {
                     DisclosureRecord(
                         disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: start.microsecondsSinceEpoch + Int64(n) * 1000), clientId: "synthetic-client",
                         party: "synthetic", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "SYN-\(n)",
-                        protocolId: "kbi-dvz-integration-efforts", protocolVersion: 1, fields: DisclosureField.allCases, outcome: "allowed",
+                        protocolId: "kbi-dvz-integration-efforts", protocolVersion: 1, fields: DisclosureField.allCases, outcome: .allowed,
                         referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(format: "%064x", n), requestId: "syn-\(n)", traceparent: nil)
                 }
                 try await services.exchange.store.appendDisclosures(records)
@@ -214,10 +214,6 @@ struct Audit: AsyncParsableCommand {
         @Option(help: "Write to this file instead of standard output.")
         var out: String?
 
-        static func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-
         func run() async throws {
             func instant(_ text: String?, _ name: String, plusDay: Bool) throws -> Instant? {
                 guard let text else { return nil }
@@ -235,8 +231,8 @@ struct Audit: AsyncParsableCommand {
                     let protocolText = r.protocolId.map { "\($0) v\(r.protocolVersion ?? 0)" } ?? ""
                     output += [
                         String(index), r.at.description, r.clientId, r.party, r.purpose, r.channel.rawValue, r.caseReference, protocolText,
-                        r.fields.map(\.rawValue).joined(separator: " "), r.outcome, r.referenceDate.description, r.subjectPseudonym, r.requestId,
-                    ].map(Self.field).joined(separator: ",") + "\r\n"
+                        r.fields.map(\.rawValue).joined(separator: " "), r.outcome.rawValue, r.referenceDate.description, r.subjectPseudonym, r.requestId,
+                    ].map(CSV.field).joined(separator: ",") + "\r\n"
                 }
                 count += page.count
                 guard page.count == 1000, let last = page.last else { break }

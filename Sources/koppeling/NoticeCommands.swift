@@ -62,7 +62,7 @@ struct Notices: AsyncParsableCommand {
                     insz: insz.digits, subjectPseudonym: subject, protocolId: protocolId, protocolVersion: version, createdAt: now, until: today.adding(days: 365))
                 let record = DisclosureRecord(
                     disclosureId: UUID(), at: now, clientId: registered.id, party: registered.party, purpose: follow.purpose, channel: .follow,
-                    caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: [], outcome: "enrolled", referenceDate: today,
+                    caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: [], outcome: .enrolled, referenceDate: today,
                     subjectPseudonym: subject, requestId: "benchmark", traceparent: nil)
                 batch.append((follow, record))
                 if batch.count == 10_000 {

@@ -364,7 +364,7 @@ struct CommandLineTests {
         server.waitUntilExit()
         let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
         let records = try await store.disclosures(client: "dvz-residence")
-        #expect(records.map(\.outcome) == ["allowed"])
+        #expect(records.map(\.outcome.rawValue) == ["allowed"])
         #expect(records.first?.caseReference == "PY-1")
         // koppeling backup: a verified copy with the same records; it never overwrites a file.
         let backup = try koppeling(["backup", "--database", "koppeling-demo.sqlite", "--to", "copy.sqlite"], in: folder)
@@ -470,7 +470,7 @@ struct CommandLineTests {
             #expect((parsed["result"] as? [String: Any])?["status"] is String)
         }
         let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
-        #expect(try await store.disclosures(client: "demo-dvz-residence").map(\.outcome) == ["allowed", "allowed"])
+        #expect(try await store.disclosures(client: "demo-dvz-residence").map(\.outcome.rawValue) == ["allowed", "allowed"])
     }
 
     @Test(

@@ -163,7 +163,7 @@ struct DisclosureRecordTests {
         let full = DisclosureRecord(
             disclosureId: UUID(uuidString: "0190F3C2-1111-7222-8333-444455556666")!, at: Instant("2026-11-29T10:15:00.123456Z")!,
             clientId: "dvz-residence", party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "DVZ \"1\"",
-            protocolId: "kbi-dvz-integration-efforts", protocolVersion: 1, fields: [.insz, .status], outcome: "allowed",
+            protocolId: "kbi-dvz-integration-efforts", protocolVersion: 1, fields: [.insz, .status], outcome: .allowed,
             referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(repeating: "ab", count: 32), requestId: "r-1",
             traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
         var refused = full
@@ -171,7 +171,7 @@ struct DisclosureRecordTests {
         refused.protocolVersion = nil
         refused.traceparent = nil
         refused.fields = []
-        refused.outcome = "no_protocol"
+        refused.outcome = .denied(.noProtocol)
         for record in [full, refused] {
             let text = record.canonicalJSON
             #expect(try JSONDecoder().decode(DisclosureRecord.self, from: Data(text.utf8)) == record)

@@ -156,7 +156,7 @@ struct ExchangeAPITests {
             #expect(problem["type"] as? String == "urn:koppeling:problem:reference-date-in-future")
             let records = try await fixture.store.disclosures(client: "dvz-residence")
             #expect(records.count == 3)
-            #expect(records.allSatisfy { $0.outcome == "allowed" && $0.subjectPseudonym.count == 64 && $0.caseReference == "DVZ-2026-0001" })
+            #expect(records.allSatisfy { $0.outcome == .allowed && $0.subjectPseudonym.count == 64 && $0.caseReference == "DVZ-2026-0001" })
             let stored = try JSONEncoder().encode(records)
             #expect(!String(decoding: stored, as: UTF8.self).contains("85073003328"))
             #expect(records[0].subjectPseudonym != records[1].subjectPseudonym)
@@ -190,7 +190,7 @@ struct ExchangeAPITests {
             #expect(body["type"] as? String == "urn:koppeling:problem:no-protocol-authorises")
             #expect((body["detail"] as? String)?.hasPrefix("no_protocol") == true)
             #expect(!text.contains("85073003328"))
-            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["no_protocol"])
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["no_protocol"])
             #expect(try await Self.lookup(client, token: token, insz: "85073003329").0 == 422)
             let agencyToken = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, client: "agii-system")).1["access_token"] as? String)
             #expect(try await Self.lookup(client, token: agencyToken).0 == 403)
@@ -228,7 +228,7 @@ struct ExchangeAPITests {
                 #expect(((answers[0]["body"] as? [String: Any])?["result"] as? [String: Any])?["status"] as? String == "in_trajectory")
                 #expect(!String(buffer: response.body).contains("17073003384"))
             }
-            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["allowed", "no_protocol"])
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["allowed", "no_protocol"])
         }
     }
 
@@ -318,7 +318,7 @@ struct ExchangeAPITests {
             #expect(ended.0 == 200 && ended.1["state"] as? String == "ended")
             #expect(try await Self.send(client, .post, "/v1/exchange/follows/\(id)/end", token: token).0 == 409)
             let records = try await fixture.store.disclosures(client: "dvz-residence")
-            #expect(records.map(\.outcome) == ["enrolled", "ended"])
+            #expect(records.map(\.outcome.rawValue) == ["enrolled", "ended"])
             #expect(records.allSatisfy { $0.channel == .follow && $0.caseReference == "F-1" && $0.fields.isEmpty })
         }
     }
@@ -335,7 +335,7 @@ struct ExchangeAPITests {
             let refused = try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol)
             #expect(refused.0 == 403)
             #expect((refused.1["detail"] as? String)?.hasPrefix("suspended") == true)
-            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["enrolled", "suspended"])
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["enrolled", "suspended"])
         }
     }
 
@@ -378,7 +378,7 @@ struct ExchangeAPITests {
             #expect((resumed.1["notices"] as? [[String: Any]])?.map { $0["sequence"] as? Int } == [2])
             // Each notice is a disclosure record, so a log entry.
             let records = try await fixture.store.disclosures(client: "dvz-residence")
-            #expect(records.map(\.outcome) == ["enrolled", "notice", "notice"])
+            #expect(records.map(\.outcome.rawValue) == ["enrolled", "notice", "notice"])
             // After the follow ends, changes produce nothing.
             _ = try await Self.send(client, .post, "/v1/exchange/follows/\(follow["id"] as? String ?? "")/end", token: token)
             _ = try await register.append([person.make("2026-11-26", .certificateIssued(.init(kind: .integrationCertificate, documentId: "IA-2")))])
@@ -755,7 +755,7 @@ struct ExchangeAPITests {
                 try BatchManifest.verify(signedManifest: manifest, file: file, key: Curve25519.Signing.PrivateKey().publicKey)
             }
             #expect(try await Self.send(client, .get, "/v1/exchange/batches/\(UUID().uuidString.lowercased())", token: token).0 == 404)
-            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome) == ["enrolled", "notice", "notice", "batch"])
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["enrolled", "notice", "notice", "batch"])
         }
     }
 

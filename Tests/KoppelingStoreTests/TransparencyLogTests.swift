@@ -13,7 +13,7 @@ struct TransparencyLogTests {
         DisclosureRecord(
             disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: 1_790_000_000_000_000 + Int64(n) * 1_000_000), clientId: "dvz-residence",
             party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "C-\(n)", protocolId: "kbi-dvz-integration-efforts",
-            protocolVersion: 1, fields: [.insz, .status], outcome: n % 5 == 0 ? "no_protocol" : "allowed", referenceDate: LocalDate("2026-11-01")!,
+            protocolVersion: 1, fields: [.insz, .status], outcome: n % 5 == 0 ? .denied(.noProtocol) : .allowed, referenceDate: LocalDate("2026-11-01")!,
             subjectPseudonym: String(format: "%064x", n % 7), requestId: "r-\(n)", traceparent: nil)
     }
 

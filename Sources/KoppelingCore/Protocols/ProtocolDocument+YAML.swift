@@ -25,6 +25,7 @@ extension ProtocolDocument {
     /// Parses and validates a protocol document in YAML (the schema of
     /// `protocols/protocol.schema.json`), reporting every rule broken with its line.
     public static func parse(yaml: String) throws(ProtocolValidationError) -> ProtocolDocument {
+        if let issue = shapeIssue(yaml) { throw ProtocolValidationError(issues: [issue]) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -48,6 +49,85 @@ extension ProtocolDocument {
         let document = reader.document(root)
         guard reader.issues.isEmpty, let document else { throw ProtocolValidationError(issues: reader.issues) }
         return document
+    }
+}
+
+extension ProtocolDocument {
+    /// The largest document accepted, in bytes.
+    static let maxBytes = 256 * 1024
+    /// The deepest nesting accepted, by indentation (columns) and by flow brackets.
+    static let maxIndent = 48
+    static let maxFlowDepth = 16
+
+    /// What makes a text unfit to hand to the YAML parser at all: too large, nested deeper than a
+    /// protocol ever is (a parser recursing on it could exhaust the stack), or using anchors and
+    /// aliases (which let a small text expand into a huge tree). Checked on the text, before parsing.
+    public static func shapeIssue(_ yaml: String) -> ProtocolValidationIssue? {
+        guard yaml.utf8.count <= maxBytes else {
+            return .init(line: 0, column: 0, path: "", rule: "size", message: "the document is larger than \(maxBytes / 1024) KiB")
+        }
+        var depth = 0
+        var line = 1
+        var column = 0
+        var indent = 0
+        var atLineStart = true
+        var quote: UInt8?
+        var previous: UInt8 = 0x0A
+        var anchor: (line: Int, column: Int)?
+        for byte in yaml.utf8 {
+            column += 1
+            if let place = anchor {
+                // An anchor or alias is the indicator followed by a name at once.
+                if byte != 0x20, byte != 0x0A, byte != 0x0D {
+                    return .init(line: place.line, column: place.column, path: "", rule: "anchors", message: "anchors and aliases (&name, *name) are not allowed")
+                }
+                anchor = nil
+            }
+            if byte == 0x0A {
+                line += 1
+                column = 0
+                indent = 0
+                atLineStart = true
+                quote = nil
+                previous = byte
+                continue
+            }
+            if atLineStart {
+                if byte == 0x20 {
+                    indent += 1
+                    if indent > maxIndent {
+                        return .init(line: line, column: column, path: "", rule: "nesting", message: "indented deeper than \(maxIndent) columns")
+                    }
+                    previous = byte
+                    continue
+                }
+                atLineStart = false
+            }
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "#"), previous == 0x20 || previous == 0x0A {
+                // A comment: the rest of the line does not count.
+                quote = 0x0A
+            } else if byte == UInt8(ascii: "\""), previous != UInt8(ascii: "\\") {
+                quote = byte
+            } else if byte == UInt8(ascii: "'"), [0x20, 0x0A, UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "-")].contains(previous) {
+                quote = byte
+            } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                depth += 1
+                if depth > maxFlowDepth {
+                    return .init(line: line, column: column, path: "", rule: "nesting", message: "nested deeper than \(maxFlowDepth) brackets")
+                }
+            } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+                depth = max(0, depth - 1)
+            } else if byte == UInt8(ascii: "&") || byte == UInt8(ascii: "*"),
+                      [0x20, 0x0A, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(previous)
+            {
+                // Only where a node begins, and only with a name after it: "Integratie & inburgering" is text.
+                anchor = (line, column)
+            }
+            previous = byte
+        }
+        return nil
     }
 }
 
