@@ -52,11 +52,13 @@ public enum KoppelingApp {
         return KoppelingServices(
             register: register, protocols: protocols,
             exchange: ExchangeService(
-                register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded),
+                register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded,
+                unknownPurpose: { metrics.unknownPurpose(party: $0) }),
             tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock),
             transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send),
-            batches: BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today), metrics: metrics)
+            batches: BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today), metrics: metrics,
+            limits: RequestLimits(perMinute: configuration.requestsPerMinute))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -115,11 +117,12 @@ public struct KoppelingServices: Sendable {
     public let webhooks: WebhookDispatcher
     public let batches: BatchWriter
     public let metrics: ServerMetrics
+    public let limits: RequestLimits
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
             register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency, webhooks: webhooks.store,
-            batches: batches, metrics: metrics)
+            batches: batches, metrics: metrics, limits: limits)
     }
 }
 

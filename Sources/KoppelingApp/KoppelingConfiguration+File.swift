@@ -24,6 +24,10 @@ extension KoppelingConfiguration {
         ("KOPPELING_POSTPONEMENT_REVIEW_MONTHS", false, "months after which a postponement without an end date is flagged for review (default 12)"),
         ("KOPPELING_FINE_TERM_MONTHS", false, "months from an infringement's establishment within which ABB can impose a fine (default 60, an assumption to confirm)"),
         ("KOPPELING_AGENCIES", false, "a file of code,name lines naming the integration agencies by enterprise number"),
+        ("KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT", false, "requests a minute each recipient client may make (default 1200; lookups also count against the client's own rate)"),
+        ("KOPPELING_REQUESTS_PER_MINUTE_AGENCY", false, "requests a minute each agency client may make (default 1200)"),
+        ("KOPPELING_REQUESTS_PER_MINUTE_STAFF", false, "requests a minute each staff client may make (default 300)"),
+        ("KOPPELING_REQUESTS_PER_MINUTE_CITIZEN_PORTAL", false, "requests a minute each citizen-portal client may make (default 120)"),
     ]
 
     /// Reads a configuration file: `NAME=value` lines with the names of the environment

@@ -1,6 +1,7 @@
 public import KoppelingCore
 import Foundation
 import KoppelingStorePostgres
+import KoppelingHTTP
 
 /// The settings of one Koppeling process. Each comes from a command-line option, else the
 /// environment variable named beside it, else the default.
@@ -82,6 +83,10 @@ public struct KoppelingConfiguration: Sendable {
     public var agenciesPath: String?
     /// The agency table: the standard short names and the file's lines.
     public var agencies = AgencyDirectory.standard
+
+    /// `KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT`, `…_AGENCY`, `…_STAFF`, `…_CITIZEN_PORTAL`: each
+    /// client's budget of requests a minute on the routes of its role (defaults 1200, 1200, 300, 120).
+    public var requestsPerMinute = RequestLimits.standardPerMinute
 
     /// The status engine these settings describe.
     public var engine: StatusEngine {
@@ -165,6 +170,11 @@ public struct KoppelingConfiguration: Sendable {
             }
             configuration[keyPath: keyPath] = months
         }
+        for (name, role) in Self.requestSettings {
+            guard let text = values[name] else { continue }
+            guard let rate = Int(text), (1...1_000_000).contains(rate) else { throw fail(name, "expected a number of requests a minute from 1 to 1000000, got '\(text)'") }
+            configuration.requestsPerMinute[role] = rate
+        }
         if let text = values["KOPPELING_POSTPONEMENT_EXTENDS_WINDOW"] {
             switch text.lowercased() {
             case "1", "true", "yes": configuration.postponementExtendsWindow = true
@@ -195,9 +205,15 @@ public struct KoppelingConfiguration: Sendable {
             "KOPPELING_POSTPONEMENT_EXTENDS_WINDOW": String(postponementExtendsWindow),
             "KOPPELING_POSTPONEMENT_REVIEW_MONTHS": String(postponementReviewMonths), "KOPPELING_FINE_TERM_MONTHS": String(fineTermMonths),
             "KOPPELING_AGENCIES": agenciesPath,
-        ]
+        ].merging(Self.requestSettings.map { ($0.name, String(requestsPerMinute[$0.role] ?? 0)) }) { $1 }
         return Self.settings.map { setting in (setting.name, (values[setting.name] ?? nil) ?? "(not set)", setting.meaning) }
     }
+
+    /// The settings of the request budgets, by role.
+    static let requestSettings: [(name: String, role: ClientRole)] = [
+        ("KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT", .recipient), ("KOPPELING_REQUESTS_PER_MINUTE_AGENCY", .agency),
+        ("KOPPELING_REQUESTS_PER_MINUTE_STAFF", .staff), ("KOPPELING_REQUESTS_PER_MINUTE_CITIZEN_PORTAL", .citizenPortal),
+    ]
 
     /// The national-number policy for today.
     public var policy: NationalNumber.Policy {

@@ -56,10 +56,13 @@ public struct ClientAccessMiddleware<Context: ClientRequestContext>: RouterMiddl
     public let authenticator: ClientAuthenticator
     /// The roles allowed; nil for a public route.
     public let roles: Set<ClientRole>?
+    /// Each authenticated client's budget of requests.
+    public let limits: RequestLimits?
 
-    public init(_ authenticator: ClientAuthenticator, roles: Set<ClientRole>?) {
+    public init(_ authenticator: ClientAuthenticator, roles: Set<ClientRole>?, limits: RequestLimits? = nil) {
         self.authenticator = authenticator
         self.roles = roles
+        self.limits = limits
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -75,6 +78,7 @@ public struct ClientAccessMiddleware<Context: ClientRequestContext>: RouterMiddl
                     status: .forbidden, type: Problem.typeURI("role-not-allowed"), title: "This client's role may not use this endpoint",
                     detail: "the client's role is \(client.role.rawValue); this endpoint needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
             }
+            try await limits?.take(client)
         }
         return try await next(request, context)
     }

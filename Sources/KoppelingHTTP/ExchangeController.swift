@@ -111,10 +111,23 @@ public struct ExchangeController: Sendable {
             }
             referenceDate = date
         }
+        guard Self.isPurposeCode(input.purpose) else {
+            throw Problem.badRequest("purpose must be a purpose code: 1 to 64 upper-case letters, digits and underscores", errors: [.init(pointer: "purpose", reason: "format")])
+        }
         guard !input.caseReference.isEmpty, input.caseReference.utf8.count <= 100 else {
             throw Problem.badRequest("caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
         return .init(insz: insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: referenceDate)
+    }
+
+    /// The refusal of a purpose no protocol names; such a request leaves no record in the log.
+    static let unknownPurpose = Problem(
+        status: .forbidden, type: Problem.typeURI("unknown-purpose"), title: "No published protocol names this purpose",
+        detail: "the purpose is none of the purpose codes of the published protocols; nothing was recorded")
+
+    /// A purpose code as protocols write them (upper-case letters, digits, underscores), bounded.
+    static func isPurposeCode(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
     }
 
     /// Decides and records lookups, mapping a record that could not be stored to 503.
@@ -135,6 +148,8 @@ public struct ExchangeController: Sendable {
         case .denied(let id, let reason):
             throw Problem(status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises this disclosure now",
                           detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))")
+        case .unknownPurpose:
+            throw Self.unknownPurpose
         case .allowed(let id, let protocolId, let version, let result):
             var output = "{\"disclosureId\":\"\(id.lowercasedString)\",\"protocol\":{\"id\":"
             JSONValue.writeString(protocolId, to: &output)
@@ -270,6 +285,8 @@ public struct ExchangeController: Sendable {
         case .denied(let id, let reason):
             throw Problem(status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises following this person now",
                           detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))")
+        case .unknownPurpose:
+            throw Self.unknownPurpose
         case .tooLong(let maxDays):
             throw Problem(status: .unprocessableContent, type: Problem.typeURI("follow-too-long"), title: "until lies beyond what the protocol allows",
                           detail: "the protocol allows following a person for at most \(maxDays) days", errors: [.init(pointer: "until", reason: "too far")])

@@ -104,6 +104,7 @@ public enum ProtocolPage {
         case .published: return fr ? "publié" : "bekendgemaakt"
         case .suspended: return fr ? "suspendu" : "geschorst"
         case .revoked: return fr ? "révoqué" : "herroepen"
+        case .superseded: return fr ? "remplacé par une version ultérieure" : "vervangen door een latere versie"
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+public import KoppelingCore
 
 /// A token bucket per client: `ratePerMinute` lookups a minute, with a burst of the same size.
 /// Kept in memory per server instance.
@@ -29,5 +31,31 @@ public actor RateLimiter {
         }
         bucket.tokens -= Double(count)
         return nil
+    }
+}
+
+/// How many requests a minute each client may make on the routes of its role, whatever the route
+/// (a token bucket per client, burst of the same size, per instance). Lookups are counted again
+/// against the client's own `ratePerMinute`.
+public struct RequestLimits: Sendable {
+    /// Requests a minute per client, by role.
+    public var perMinute: [ClientRole: Int]
+    let limiter = RateLimiter()
+
+    public init(perMinute: [ClientRole: Int]) {
+        self.perMinute = perMinute
+    }
+
+    /// The defaults: generous for systems, tight for the citizen portal, which asks per person.
+    public static let standardPerMinute: [ClientRole: Int] = [.recipient: 1200, .agency: 1200, .staff: 300, .citizenPortal: 120]
+
+    /// Takes one request of a client's budget, or refuses with 429 and `Retry-After`.
+    func take(_ client: RegisteredClient) async throws {
+        let rate = perMinute[client.role] ?? Self.standardPerMinute[client.role] ?? 60
+        if let wait = await limiter.take(client: "request:\(client.id)", ratePerMinute: rate) {
+            throw Problem(
+                status: .tooManyRequests, type: Problem.typeURI("rate-limited"), title: "Too many requests",
+                detail: "a \(client.role.rawValue) client may make \(rate) requests a minute; retry after \(wait) s", headers: [.retryAfter: String(wait)])
+        }
     }
 }

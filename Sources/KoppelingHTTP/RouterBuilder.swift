@@ -14,11 +14,14 @@ public enum KoppelingRouter {
         public var webhooks: any WebhookStore
         public var batches: BatchWriter
         public var metrics: ServerMetrics
+        /// Each client's budget of requests a minute, by role.
+        public var limits: RequestLimits
 
         public init(
             register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog,
-            webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics
+            webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics, limits: RequestLimits = RequestLimits(perMinute: RequestLimits.standardPerMinute)
         ) {
+            self.limits = limits
             self.metrics = metrics
             self.webhooks = webhooks
             self.batches = batches
@@ -48,7 +51,7 @@ public enum KoppelingRouter {
     public static func build(services: Services, today: @escaping @Sendable () -> LocalDate) -> Router<KoppelingRequestContext> {
         typealias Context = KoppelingRequestContext
         let authenticator = ClientAuthenticator(tokens: services.tokens, store: services.exchange.store)
-        func access(_ roles: Set<ClientRole>?) -> ClientAccessMiddleware<Context> { ClientAccessMiddleware(authenticator, roles: roles) }
+        func access(_ roles: Set<ClientRole>?) -> ClientAccessMiddleware<Context> { ClientAccessMiddleware(authenticator, roles: roles, limits: services.limits) }
 
         let router = Router(context: Context.self)
         router.add(middleware: RequestTracingMiddleware(metrics: services.metrics))

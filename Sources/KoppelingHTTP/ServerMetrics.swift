@@ -3,8 +3,9 @@ import KoppelingStore
 public import Prometheus
 
 /// The server's metrics in the Prometheus text format. No label carries personal data: routes
-/// are route patterns (never paths with values), and the other labels are client ids, parties,
-/// purposes, channels, outcomes and HTTP statuses.
+/// are route patterns (never paths with values), and the other labels come from closed sets: client
+/// ids and parties (registered by staff), purposes (only codes of published protocols reach a
+/// record), channels, outcomes and HTTP statuses.
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     static let latencyBuckets: [Duration] = [
@@ -35,6 +36,15 @@ public final class ServerMetrics: Sendable {
                 labels: [("party", record.party), ("purpose", record.purpose), ("channel", record.channel.rawValue), ("outcome", record.outcome.rawValue)]
             ).increment()
         }
+    }
+
+    /// A request refused for a purpose no protocol names (it leaves no record). Labelled by the
+    /// client's registered party only: the purpose asked is the client's free text.
+    public func unknownPurpose(party: String) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "koppeling", metricName: "unknown_purpose_requests", unitName: "total", helpText: "Lookups and enrolments refused for a purpose no published protocol names, by party"),
+            labels: [("party", party)]
+        ).increment()
     }
 
     /// Reads the state gauges (log size, checkpoint age, webhook backlog and failures) and

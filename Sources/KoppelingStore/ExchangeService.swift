@@ -14,13 +14,17 @@ public struct ExchangeService: Sendable {
     private let recorder: GroupCommit<DisclosureRecord>
     /// Told of every record this service has stored (for the metrics).
     let recorded: @Sendable ([DisclosureRecord]) -> Void
+    /// Told of every request refused for a purpose no protocol names, by party (for a bounded
+    /// counter: such requests leave no record, or anyone could grow the log at will).
+    let unknownPurpose: @Sendable (String) -> Void
 
     public init(
         register: Register, protocols: ProtocolRegistry, store: any ExchangeStore & FollowStore, pseudonymizer: Pseudonymizer,
         clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate,
-        recorded: @escaping @Sendable ([DisclosureRecord]) -> Void = { _ in }
+        recorded: @escaping @Sendable ([DisclosureRecord]) -> Void = { _ in }, unknownPurpose: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.recorded = recorded
+        self.unknownPurpose = unknownPurpose
         self.register = register
         self.protocols = protocols
         self.store = store
@@ -49,6 +53,8 @@ public struct ExchangeService: Sendable {
     public enum Outcome: Sendable {
         case allowed(disclosureId: UUID, protocolId: String, version: Int, result: [(field: DisclosureField, value: JSONValue)])
         case denied(disclosureId: UUID, reason: DisclosureDecision.DenialReason)
+        /// No protocol ever published names the purpose: refused, and not recorded.
+        case unknownPurpose
     }
 
     /// A disclosure record that could not be stored: nothing may be disclosed.
@@ -65,7 +71,13 @@ public struct ExchangeService: Sendable {
         var outcomes: [Outcome] = []
         records.reserveCapacity(lookups.count)
         outcomes.reserveCapacity(lookups.count)
+        let purposes = policy.knownPurposes
         for (lookup, requestId) in lookups {
+            guard purposes.contains(lookup.purpose) else {
+                unknownPurpose(client.party)
+                outcomes.append(.unknownPurpose)
+                continue
+            }
             let decision = policy.decide(party: client.party, purpose: lookup.purpose, channel: .lookup, fields: nil, on: day)
             let id = UUID()
             var record = DisclosureRecord(
@@ -88,7 +100,7 @@ public struct ExchangeService: Sendable {
             }
             records.append(record)
         }
-        try await append(records)
+        if !records.isEmpty { try await append(records) }
         return outcomes
     }
 
@@ -100,6 +112,8 @@ public struct ExchangeService: Sendable {
         case denied(disclosureId: UUID, reason: DisclosureDecision.DenialReason)
         /// `until` lies beyond the longest period the protocol allows; nothing was stored.
         case tooLong(maxDays: Int)
+        /// No protocol ever published names the purpose: refused, and not recorded.
+        case unknownPurpose
     }
 
     func record(_ client: RegisteredClient, purpose: String, caseReference: String, subject: String, outcome: DisclosureOutcome, protocol: (String, Int)?,
@@ -117,6 +131,10 @@ public struct ExchangeService: Sendable {
         insz: NationalNumber, purpose: String, caseReference: String, until: LocalDate, client: RegisteredClient, requestId: String, traceparent: String?
     ) async throws -> Enrolment {
         let policy = try await protocols.policy()
+        guard policy.knownPurposes.contains(purpose) else {
+            unknownPurpose(client.party)
+            return .unknownPurpose
+        }
         let day = today()
         let subject = pseudonymizer.pseudonym(of: insz)
         switch policy.decide(party: client.party, purpose: purpose, channel: .follow, fields: nil, on: day) {

@@ -49,9 +49,19 @@ public struct ProtocolRegistry: Sendable {
     }
 
     /// Publishes a signed version.
+    /// Publishes a signed version; the earlier versions of the protocol that were published become
+    /// `superseded`. (The decision already lets only the newest published version govern, so a
+    /// failure between the two steps authorises nothing it should not.)
     public func publish(id: String, version: Int, on date: LocalDate, actor: String) async throws -> ProtocolRecord {
         let now = clock()
-        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.published(on: date, actor: actor, at: now) } }
+        let published = try await step { try await store.updateProtocol(id: id, version: version) { try $0.published(on: date, actor: actor, at: now) } }
+        for older in try await store.protocolRecords()
+        where older.document.id == id && older.document.version < version && (older.state == .published || older.state == .suspended) {
+            _ = try await step {
+                try await store.updateProtocol(id: id, version: older.document.version) { try $0.superseded(by: version, actor: actor, at: now) }
+            }
+        }
+        return published
     }
 
     /// Suspends a published version.

@@ -186,11 +186,11 @@ struct ExchangeAPITests {
             #expect(try await Self.lookup(client, token: "not.a.token").0 == 401)
             let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
             let (status, body, text) = try await Self.lookup(client, token: token)
+            // No protocol was ever published: the purpose names none, so the refusal leaves no record.
             #expect(status == 403)
-            #expect(body["type"] as? String == "urn:koppeling:problem:no-protocol-authorises")
-            #expect((body["detail"] as? String)?.hasPrefix("no_protocol") == true)
+            #expect(body["type"] as? String == "urn:koppeling:problem:unknown-purpose")
             #expect(!text.contains("85073003328"))
-            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["no_protocol"])
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").isEmpty)
             #expect(try await Self.lookup(client, token: token, insz: "85073003329").0 == 422)
             let agencyToken = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey, client: "agii-system")).1["access_token"] as? String)
             #expect(try await Self.lookup(client, token: agencyToken).0 == 403)
@@ -225,10 +225,11 @@ struct ExchangeAPITests {
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
                 let answers = try #require(object["answers"] as? [[String: Any]])
                 #expect(answers.map { $0["status"] as? Int } == [200, 422, 403])
+                #expect((answers[2]["body"] as? [String: Any])?["type"] as? String == "urn:koppeling:problem:unknown-purpose")
                 #expect(((answers[0]["body"] as? [String: Any])?["result"] as? [String: Any])?["status"] as? String == "in_trajectory")
                 #expect(!String(buffer: response.body).contains("17073003384"))
             }
-            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["allowed", "no_protocol"])
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["allowed"])
         }
     }
 

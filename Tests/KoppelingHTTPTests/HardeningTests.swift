@@ -186,3 +186,118 @@ struct HardeningTests {
         #expect(PostgresRegisterStore.sslMode(url: "postgres://u:p@db.internal/k?sslmode=disable") == "disable")
     }
 }
+
+extension HardeningTests {
+    /// Publishes a version of the shipped protocol with the fields given.
+    static func publish(version: Int, fields: [DisclosureField], services: KoppelingServices, keys: [String: Curve25519.Signing.PrivateKey]) async throws {
+        var document = try ProtocolDocument.parse(yaml: String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8))
+        document.version = version
+        document.fields = fields
+        document.fieldNotes = document.fieldNotes?.filter { note in fields.contains { $0.rawValue == note.key } }
+        _ = try await services.protocols.submit(document, actor: "test")
+        for party in ["agii", "dvz"] {
+            _ = try await services.protocols.advise(id: document.id, version: version, advice: .init(party: party, opinion: .favourable, text: "ok", date: today, author: "dpo"), actor: "dpo")
+        }
+        for party in ["agii", "dvz"] {
+            _ = try await services.protocols.sign(
+                id: document.id, version: version, party: party, publicKey: keys[party]!.publicKey, signature: keys[party]!.signature(for: Data(document.digest)), actor: party)
+        }
+        _ = try await services.protocols.publish(id: document.id, version: version, on: today, actor: "test")
+    }
+
+    static func registerParties(_ services: KoppelingServices) async throws -> [String: Curve25519.Signing.PrivateKey] {
+        var keys: [String: Curve25519.Signing.PrivateKey] = [:]
+        for party in ["agii", "dvz"] {
+            let key = Curve25519.Signing.PrivateKey()
+            keys[party] = key
+            try await services.protocols.store.registerParty(.init(id: party, name: party, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
+        }
+        return keys
+    }
+
+    static func lookup(_ client: some TestClientProtocol, token: String, purpose: String = "ART_1_2_INTEGRATION_EFFORTS") async throws -> (Int, [String: Any]) {
+        let body = #"{"insz":"85073003328","purpose":"\#(purpose)","caseReference":"DVZ-1","referenceDate":"2026-11-01"}"#
+        return try await client.execute(uri: "/v1/exchange/lookups", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) {
+            (Int($0.status.code), (try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any]) ?? [:])
+        }
+    }
+
+    @Test("4: a newer version supersedes the older; suspending the newer never revives the older, with its wider fields", arguments: TestStores.backends)
+    func newestVersionGoverns(backend: Backend) async throws {
+        try await withApp(backend: backend) { client, services in
+            let keys = try await Self.registerParties(services)
+            try await Self.publish(version: 1, fields: DisclosureField.allCases, services: services, keys: keys)
+            let token = try await accessToken(role: .recipient, services: services, party: "dvz")
+            #expect((try await Self.lookup(client, token: token).1["result"] as? [String: Any])?.count == DisclosureField.allCases.count)
+            try await Self.publish(version: 2, fields: [.insz, .status], services: services, keys: keys)
+            let v1 = try #require(try await services.protocols.store.protocolRecord(id: "kbi-dvz-integration-efforts", version: 1))
+            #expect(v1.state == .superseded)
+            #expect(v1.history.last?.reason == "superseded by version 2")
+            let narrow = try await Self.lookup(client, token: token)
+            #expect(narrow.0 == 200)
+            #expect((narrow.1["result"] as? [String: Any]).map { Set($0.keys) } == ["insz", "status"])
+            _ = try await services.protocols.suspend(id: "kbi-dvz-integration-efforts", version: 2, reason: "audit", actor: "test")
+            let suspended = try await Self.lookup(client, token: token)
+            #expect(suspended.0 == 403)
+            #expect((suspended.1["detail"] as? String)?.hasPrefix("suspended") == true)
+            _ = try await services.protocols.revoke(id: "kbi-dvz-integration-efforts", version: 2, reason: "ended", actor: "test")
+            #expect(try await Self.lookup(client, token: token).0 == 403)
+        }
+    }
+
+    @Test("2: a purpose no protocol names is refused without a log entry, counted by party only; an oversized one is a bad request", arguments: TestStores.backends)
+    func unknownPurposes(backend: Backend) async throws {
+        try await withApp(backend: backend) { client, services in
+            let keys = try await Self.registerParties(services)
+            try await Self.publish(version: 1, fields: [.insz, .status], services: services, keys: keys)
+            let token = try await accessToken(role: .recipient, services: services, party: "dvz")
+            let before = try await services.transparency.store.logSize()
+            let unknown = try await Self.lookup(client, token: token, purpose: "NOT_A_PURPOSE")
+            #expect(unknown.0 == 403)
+            #expect(unknown.1["type"] as? String == "urn:koppeling:problem:unknown-purpose")
+            let huge = try await Self.lookup(client, token: token, purpose: String(repeating: "A", count: 60_000))
+            #expect(huge.0 == 400)
+            let lowercase = try await Self.lookup(client, token: token, purpose: "art_1_2")
+            #expect(lowercase.0 == 400)
+            let follow = #"{"insz":"85073003328","purpose":"NOT_A_PURPOSE","caseReference":"DVZ-1","until":"2027-01-01"}"#
+            #expect(try await client.execute(uri: "/v1/exchange/follows", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: follow)) { $0.status } == .forbidden)
+            let batch = #"{"lookups":[{"insz":"85073003328","purpose":"NOT_A_PURPOSE","caseReference":"DVZ-1"},{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"DVZ-2"}]}"#
+            let statuses = try await client.execute(uri: "/v1/exchange/lookups/batch", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: batch)) {
+                ((try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any])?["answers"] as? [[String: Any]])?.compactMap { $0["status"] as? Int }
+            }
+            #expect(statuses == [403, 200])
+            // A known purpose asked by a party no protocol names is a refusal on record.
+            let other = try await accessToken(role: .recipient, services: services, party: "ibz")
+            let refused = try await Self.lookup(client, token: other)
+            #expect(refused.0 == 403)
+            #expect(refused.1["type"] as? String == "urn:koppeling:problem:no-protocol-authorises")
+            // Only the allowed lookup of the batch and that refusal were recorded.
+            #expect(try await services.transparency.store.logSize() == before + 2)
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains(#"koppeling_unknown_purpose_requests_total{party="dvz"} 3"#))
+            #expect(!metrics.contains("NOT_A_PURPOSE") && !metrics.contains("AAAAAAAAAA"))
+        }
+    }
+
+    @Test("2 and 7: every client route has a budget per client by role; the citizen route too")
+    func requestBudgets() async throws {
+        var configuration = KoppelingConfiguration.forTests
+        configuration.requestsPerMinute[.citizenPortal] = 2
+        let services = try await KoppelingApp.services(store: try SQLiteRegisterStore(), configuration: configuration, today: { Self.today })
+        let router = KoppelingApp.buildRouter(services: services, today: { Self.today })
+        try await Application(router: router).test(.router) { client in
+            let portal = try await accessToken(role: .citizenPortal, services: services)
+            let other = try await accessToken(role: .citizenPortal, services: services)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<3 {
+                statuses.append(try await client.execute(uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(portal)"], body: ByteBuffer(string: #"{"insz":"85073003328"}"#)) { response in
+                    if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] != nil) }
+                    return response.status
+                })
+            }
+            #expect(statuses == [.ok, .ok, .tooManyRequests])
+            // Another client has its own budget.
+            #expect(try await client.execute(uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(other)"], body: ByteBuffer(string: #"{"insz":"85073003328"}"#)) { $0.status } == .ok)
+        }
+    }
+}

@@ -39,7 +39,18 @@ public struct DisclosurePolicy: Sendable {
         .min()
     }
 
+    /// The purpose codes of every protocol version that was ever published: a purpose outside this
+    /// set names no protocol at all, and a request for it is refused before any decision is recorded.
+    public var knownPurposes: Set<String> {
+        Set(protocols.filter { $0.publishedOn != nil }.flatMap { $0.document.purposes.map(\.code) })
+    }
+
     /// Decides one disclosure.
+    ///
+    /// For each protocol that names the party and the purpose, its newest version that was ever
+    /// published governs, whatever its state: a newer version that is suspended or revoked never lets
+    /// an older one, with other fields, authorise again. Without a published version, the newest
+    /// version says why nothing is authorised.
     /// - Parameters:
     ///   - party: the recipient party the client belongs to.
     ///   - purpose: the purpose code asked for.
@@ -52,25 +63,32 @@ public struct DisclosurePolicy: Sendable {
                 && record.document.parties.contains { $0.id == party && $0.role == .recipient }
         }
         guard !candidates.isEmpty else { return .denied(.noProtocol) }
-        // Among the versions for this party and purpose, a published one in force decides; otherwise
-        // the most telling reason of the newest version is given.
-        let inForce = candidates.filter { $0.state == .published && $0.document.validFrom <= date && date <= $0.document.validUntil }
-        if let record = inForce.max(by: { $0.document.version < $1.document.version }) {
+        var governing: [ProtocolRecord] = []
+        for versions in Dictionary(grouping: candidates, by: \.document.id).values {
+            let published = versions.filter { $0.publishedOn != nil }
+            governing.append((published.isEmpty ? versions : published).max { $0.document.version < $1.document.version }!)
+        }
+        let decisions = governing.sorted { ($0.document.id, $0.document.version) < ($1.document.id, $1.document.version) }
+            .map { decide($0, channel: channel, fields: fields, on: date) }
+        if let allowed = decisions.first(where: { if case .allowed = $0 { true } else { false } }) { return allowed }
+        return decisions.first { $0 != .denied(.notPublished) } ?? .denied(.notPublished)
+    }
+
+    /// The decision of one governing protocol version.
+    func decide(_ record: ProtocolRecord, channel: DisclosureChannel, fields: [DisclosureField]?, on date: LocalDate) -> DisclosureDecision {
+        switch record.state {
+        case .published:
+            guard record.document.validFrom <= date else { return .denied(.notYetInForce) }
+            guard date <= record.document.validUntil else { return .denied(.expired) }
             guard record.document.channels.contains(where: { $0.channel == channel }) else { return .denied(.channelNotAllowed) }
             let allowed = record.document.fields
             let granted = (fields ?? allowed).filter { allowed.contains($0) }.sorted()
             var unique: [DisclosureField] = []
             for field in granted where !unique.contains(field) { unique.append(field) }
             return .allowed(protocolId: record.document.id, version: record.document.version, fields: unique)
-        }
-        let newest = candidates.max(by: { $0.document.version < $1.document.version })!
-        switch newest.state {
-        case .revoked: return .denied(.revoked)
         case .suspended: return .denied(.suspended)
-        case .published:
-            return .denied(date < newest.document.validFrom ? .notYetInForce : .expired)
-        case .draft, .inReview, .advised, .signed:
-            return .denied(.notPublished)
+        case .revoked, .superseded: return .denied(.revoked)
+        case .draft, .inReview, .advised, .signed: return .denied(.notPublished)
         }
     }
 }

@@ -10,6 +10,8 @@ public enum ProtocolState: String, Sendable, Hashable, Codable, CaseIterable {
     case published
     case suspended
     case revoked
+    /// A later version of the same protocol was published: this one authorises nothing any more.
+    case superseded
 }
 
 /// A DPO's advice on a protocol version.
@@ -119,7 +121,7 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
         case .signed: ["publish"]
         case .published: ["suspend", "revoke"]
         case .suspended: ["reinstate", "revoke"]
-        case .revoked: []
+        case .revoked, .superseded: []
         }
     }
 
@@ -215,6 +217,14 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
         guard state == .suspended else { throw refuse("reinstate") }
         var next = self
         next.move(to: .published, actor: actor, at: at, reason: reason)
+        return next
+    }
+
+    /// published or suspended → superseded, when a later version of the protocol is published.
+    public func superseded(by version: Int, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .published || state == .suspended, version > document.version else { throw refuse("supersede") }
+        var next = self
+        next.move(to: .superseded, actor: actor, at: at, reason: "superseded by version \(version)")
         return next
     }
 
