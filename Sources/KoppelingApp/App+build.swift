@@ -92,7 +92,7 @@ public enum KoppelingApp {
     /// beside it) until SIGTERM or SIGINT, then shuts them down gracefully.
     public static func run(services: KoppelingServices, listeners: [KoppelingConfiguration], logger: Logger) async throws {
         var group: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: CheckpointService(log: services.transparency)), .init(service: NoticeSweepService(services: services)),
+            .init(service: CheckpointService(log: services.transparency)), .init(service: NoticeSweepService(services: services, logger: logger)),
             .init(service: WebhookService(dispatcher: services.webhooks)),
         ]
         for listener in listeners {
@@ -138,21 +138,33 @@ struct CheckpointService: Service {
     }
 }
 
-/// The daily passes: every hour it sweeps today's change notices (stored only the first time a
-/// day is swept) and writes the batch files of clients whose last batch is a day old.
+/// The daily passes: every hour it sweeps the change notices of every day not swept yet up to today
+/// (a day missed while the server was down or the pass failed is caught up, each day once) and
+/// writes the batch files of clients whose last batch is due. Failures are logged, and the next
+/// hour tries again.
 struct NoticeSweepService: Service {
     let services: KoppelingServices
+    let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let register = services.register
-                _ = try? await register.store.sweepNotices(on: services.exchange.today(), planner: register.notices, at: services.exchange.clock())
+                let today = services.exchange.today()
+                do {
+                    for (day, count) in try await services.register.sweepMissedDays(through: today, at: services.exchange.clock()) {
+                        logger.info("daily sweep", metadata: ["day": "\(day)", "notices": "\(count)"])
+                    }
+                } catch {
+                    logger.error("daily sweep failed; retried within the hour", metadata: ["error": "\(type(of: error))"])
+                }
                 let clients = services.exchange.store
                 let protocols = services.protocols
-                let today = services.exchange.today()
-                _ = try? await services.batches.runDue(clients: { try await clients.client(id: $0) }) { client in
-                    try await protocols.policy().batchIntervalDays(party: client.party, on: today)
+                do {
+                    _ = try await services.batches.runDue(clients: { try await clients.client(id: $0) }) { client in
+                        try await protocols.policy().batchIntervalDays(party: client.party, on: today)
+                    }
+                } catch {
+                    logger.error("batch files failed; retried within the hour", metadata: ["error": "\(type(of: error))"])
                 }
                 try? await Task.sleep(for: .seconds(3600))
             }

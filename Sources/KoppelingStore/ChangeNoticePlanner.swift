@@ -84,6 +84,22 @@ public struct ChangeNoticePlanner: Sendable {
     }
 }
 
+extension ChangeNoticePlanner {
+    /// The days the daily pass must sweep to be up to date on `today`: every day after the last one
+    /// swept, so that a day on which the pass failed or the server was down still gets its notices
+    /// (each once: the store refuses a day swept already); only today before the first pass.
+    public static func daysToSweep(lastSwept: LocalDate?, today: LocalDate) -> [LocalDate] {
+        guard let lastSwept, lastSwept < today else { return lastSwept == nil ? [today] : [] }
+        var days: [LocalDate] = []
+        var day = lastSwept.adding(days: 1)
+        while day <= today {
+            days.append(day)
+            day = day.adding(days: 1)
+        }
+        return days
+    }
+}
+
 /// The events a transaction stored, by person, kept while someone follows persons, so that the
 /// change notices they cause can be planned before the transaction commits (every backend).
 public struct NewEvents: Sendable {

@@ -36,6 +36,16 @@ public struct Register: Sendable {
         try await store.appendStreaming(from: source, notices: notices)
     }
 
+    /// Sweeps every day not yet swept up to `today`, in order (see
+    /// ``ChangeNoticePlanner/daysToSweep(lastSwept:today:)``); the days swept with their notice counts.
+    public func sweepMissedDays(through today: LocalDate, at instant: Instant) async throws -> [(day: LocalDate, notices: Int)] {
+        var swept: [(day: LocalDate, notices: Int)] = []
+        for day in ChangeNoticePlanner.daysToSweep(lastSwept: try await store.lastSweptDay(), today: today) {
+            if let count = try await store.sweepNotices(on: day, planner: notices, at: instant) { swept.append((day, count)) }
+        }
+        return swept
+    }
+
     /// The status of a person for a reference date, optionally as known at an instant.
     public func status(of insz: NationalNumber, on referenceDate: LocalDate, knownAt: Instant? = nil) async throws -> PersonStatus {
         let events = try await store.events(of: insz)

@@ -63,6 +63,9 @@ public protocol RegisterStore: Sendable {
     /// once per day; nil when the day was swept already, else how many notices were stored.
     func sweepNotices(on day: LocalDate, planner: ChangeNoticePlanner, at: Instant) async throws -> Int?
 
+    /// The latest day the daily pass swept, nil before the first.
+    func lastSweptDay() async throws -> LocalDate?
+
     /// A client's change notices after a sequence number, in sequence order (the JSON bodies).
     func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)]
 

@@ -95,6 +95,12 @@ extension PostgresRegisterStore {
         try await appendDisclosures(connection, planned.map(\.record))
     }
 
+    public func lastSweptDay() async throws -> LocalDate? {
+        try await read { connection in
+            try await Self.strings(connection, "SELECT MAX(day) FROM notice_sweep WHERE day IS NOT NULL HAVING COUNT(*) > 0", self.logger).first.flatMap { LocalDate($0) }
+        }
+    }
+
     public func lastNoticeSequence(clientId: String) async throws -> Int {
         try await read { connection in try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(clientId)", self.logger) }
     }

@@ -100,6 +100,10 @@ extension SQLiteRegisterStore {
         try appendDisclosures(db, planned.map(\.record))
     }
 
+    public func lastSweptDay() async throws -> LocalDate? {
+        try await read { db in try String.fetchOne(db, sql: "SELECT MAX(day) FROM notice_sweep").flatMap { LocalDate($0) } }
+    }
+
     public func lastNoticeSequence(clientId: String) async throws -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0 }
     }

@@ -10,18 +10,24 @@ struct Notices: AsyncParsableCommand {
     struct Sweep: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Notify the followers of persons whose allowed fields changed with time alone on a day (a window closed, an exemption ended).",
-            discussion: "The server runs this pass for today by itself; a day is swept once.")
+            discussion: "The server runs this pass every hour by itself. Without --as-of every day not swept yet up to today is swept, in order (a day missed while the server was down is caught up); a day is swept once.")
 
         @OptionGroup var options: RegisterOptions
 
-        @Option(name: .customLong("as-of"), help: "The day (YYYY-MM-DD; default today).")
+        @Option(name: .customLong("as-of"), help: "Sweep this day only (YYYY-MM-DD).")
         var asOf: String?
 
         func run() async throws {
             let configuration = try options.configuration()
-            guard let day = asOf.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--as-of must be YYYY-MM-DD") }
             let services = try await KoppelingApp.open(configuration)
             let register = services.register
+            guard let asOf else {
+                let swept = try await register.sweepMissedDays(through: configuration.today(), at: services.exchange.clock())
+                if swept.isEmpty { print("\(configuration.today()) was swept already") }
+                for (day, count) in swept { print("\(day): \(count) change notice(s) stored") }
+                return
+            }
+            guard let day = LocalDate(asOf) else { throw ValidationError("--as-of must be YYYY-MM-DD") }
             guard let count = try await register.store.sweepNotices(on: day, planner: register.notices, at: services.exchange.clock()) else {
                 print("\(day) was swept already")
                 return

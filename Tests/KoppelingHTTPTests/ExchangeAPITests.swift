@@ -414,6 +414,40 @@ struct ExchangeAPITests {
         }
     }
 
+    @Test("8: days the sweep missed are caught up, each once: the notice of a day the server was down still goes out")
+    func sweepCatchesUp() async throws {
+        try await withApp(publish: true) { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            var newcomer = EventFactory(insz: "17073003384")
+            _ = try await fixture.services.register.append([
+                newcomer.make("2026-10-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2026-10-01"), periodEnd: nil))),
+            ])
+            let enrol = #"{"insz":"17073003384","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"S-1","until":"2027-06-30"}"#
+            #expect(try await Self.send(client, .post, "/v1/exchange/follows", token: token, body: enrol).0 == 201)
+            let register = fixture.services.register
+            let events = try await register.store.events(of: newcomer.insz)
+            var closes = LocalDate("2026-12-01")!
+            while register.engine.status(of: events, on: closes).status == .registrationWindowOpen { closes = closes.adding(days: 1) }
+            // The last sweep was three days before the window closed; the server was down since.
+            #expect(try await register.store.sweepNotices(on: closes.adding(days: -3), planner: register.notices, at: Instant(microsecondsSinceEpoch: 1)) == 0)
+            #expect(try await register.store.lastSweptDay() == closes.adding(days: -3))
+            let swept = try await register.sweepMissedDays(through: closes.adding(days: 2), at: Instant(microsecondsSinceEpoch: 2))
+            #expect(swept.map(\.day) == (-2...2).map { closes.adding(days: $0) })
+            #expect(swept.map(\.notices) == [0, 0, 1, 0, 0])
+            #expect(try await register.sweepMissedDays(through: closes.adding(days: 2), at: Instant(microsecondsSinceEpoch: 3)).isEmpty)
+            let notices = try #require(try await Self.send(client, .get, "/v1/exchange/changes", token: token).1["notices"] as? [[String: Any]])
+            #expect(notices.count == 1)
+        }
+    }
+
+    @Test("the days to sweep: after the last one up to today; today alone before the first; none when up to date")
+    func daysToSweep() {
+        let today = LocalDate("2026-03-02")!
+        #expect(ChangeNoticePlanner.daysToSweep(lastSwept: nil, today: today) == [today])
+        #expect(ChangeNoticePlanner.daysToSweep(lastSwept: today, today: today).isEmpty)
+        #expect(ChangeNoticePlanner.daysToSweep(lastSwept: LocalDate("2026-02-27")!, today: today).map(\.description) == ["2026-02-28", "2026-03-01", "2026-03-02"])
+    }
+
     @Test("staff register a recipient's webhook (secret shown once, rotation keeps the old one for the overlap) and see every endpoint's state")
     func staffWebhooks() async throws {
         try await withApp { client, fixture in
