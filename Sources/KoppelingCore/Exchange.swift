@@ -96,11 +96,15 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
     case enrolled
     /// A follow ended.
     case ended
+    /// A read by a client that is not a recipient: a register read, a citizen report.
+    case read
+    /// A webhook set or rotated.
+    case webhookSet
     /// Refused: nothing disclosed.
     case denied(DisclosureDecision.DenialReason)
 
     /// Every outcome, for closed metric label sets.
-    public static let allCases: [DisclosureOutcome] = [.allowed, .notice, .batch, .enrolled, .ended]
+    public static let allCases: [DisclosureOutcome] = [.allowed, .notice, .batch, .enrolled, .ended, .read, .webhookSet]
         + [DisclosureDecision.DenialReason.noProtocol, .notPublished, .notYetInForce, .expired, .suspended, .revoked, .channelNotAllowed].map { .denied($0) }
 
     public init?(rawValue: String) {
@@ -110,6 +114,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
         case "batch": self = .batch
         case "enrolled": self = .enrolled
         case "ended": self = .ended
+        case "read": self = .read
+        case "webhook_set": self = .webhookSet
         default:
             guard let reason = DisclosureDecision.DenialReason(rawValue: rawValue) else { return nil }
             self = .denied(reason)
@@ -123,6 +129,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
         case .batch: "batch"
         case .enrolled: "enrolled"
         case .ended: "ended"
+        case .read: "read"
+        case .webhookSet: "webhook_set"
         case .denied(let reason): reason.rawValue
         }
     }
@@ -132,8 +140,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
     /// Whether data about the person left the register.
     public var disclosedData: Bool {
         switch self {
-        case .allowed, .notice, .batch: true
-        case .enrolled, .ended, .denied: false
+        case .allowed, .notice, .batch, .read: true
+        case .enrolled, .ended, .webhookSet, .denied: false
         }
     }
 
@@ -145,6 +153,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
         case .batch: BilingualText(nl: "in een periodiek bestand verstrekt", fr: "communiqué dans un fichier périodique")
         case .enrolled: BilingualText(nl: "op de volglijst gezet", fr: "inscrit sur la liste de suivi")
         case .ended: BilingualText(nl: "van de volglijst gehaald", fr: "retiré de la liste de suivi")
+        case .read: BilingualText(nl: "ingezien", fr: "consulté")
+        case .webhookSet: BilingualText(nl: "webhook ingesteld", fr: "webhook configuré")
         case .denied(let reason): BilingualText(nl: "geweigerd (\(reason.rawValue))", fr: "refusé (\(reason.rawValue))")
         }
     }

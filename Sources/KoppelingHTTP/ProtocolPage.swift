@@ -61,6 +61,8 @@ public enum ProtocolPage {
             case .lookup: t("opvraging per persoon", "consultation par personne")
             case .follow: t("volglijst met wijzigingsberichten", "liste de suivi avec messages de modification")
             case .batch: t("periodiek bestand", "fichier périodique")
+            // Never in a protocol (the reader refuses them); named for completeness.
+            case .register, .citizen, .administration: channel.channel.rawValue
             }
             let days = channel.maxFollowDays.map { t("; een persoon blijft ten hoogste \($0) dagen op de volglijst", " ; une personne reste au plus \($0) jours sur la liste de suivi") } ?? ""
             return "<li>\(name): \(e(channel.periodicity))\(days)</li>"

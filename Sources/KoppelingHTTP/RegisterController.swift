@@ -5,16 +5,19 @@ import Foundation
 
 /// The register's endpoints for agencies and staff: ingestion, status, dossier and KBI import.
 /// National numbers travel in request bodies only, never in paths or query strings.
-public struct RegisterController<Context: RequestContext>: Sendable {
+public struct RegisterController<Context: ClientRequestContext>: Sendable {
     /// The register.
     public let register: Register
+    /// Records every read of a person's status or dossier in the transparency log.
+    public let exchange: ExchangeService
     /// Today's date in the register's time zone, for a missing reference date.
     public let today: @Sendable () -> LocalDate
     /// The most events one request may carry.
     public static var maxEventsPerRequest: Int { 1000 }
 
-    public init(register: Register, today: @escaping @Sendable () -> LocalDate) {
+    public init(register: Register, exchange: ExchangeService, today: @escaping @Sendable () -> LocalDate) {
         self.register = register
+        self.exchange = exchange
         self.today = today
     }
 
@@ -29,6 +32,10 @@ public struct RegisterController<Context: RequestContext>: Sendable {
 
     struct PersonRequest: Decodable {
         var insz: String
+        /// Why the client reads: one of ``RegisterReadPurpose``.
+        var purpose: String
+        /// The case or work reference the read belongs to.
+        var caseReference: String
         var referenceDate: String?
         var knownAt: String?
     }
@@ -146,16 +153,25 @@ public struct RegisterController<Context: RequestContext>: Sendable {
         }
     }
 
-    func decodePerson(_ request: Request) async throws -> (NationalNumber, PersonRequest) {
+    func decodePerson(_ request: Request) async throws -> (NationalNumber, RegisterReadPurpose, PersonRequest) {
         let body = try await request.body.collect(upTo: 64 * 1024)
         let person: PersonRequest
         do {
             person = try JSONDecoder().decode(PersonRequest.self, from: Data(body.readableBytesView))
         } catch {
-            throw Problem.badRequest("expected a JSON object with insz and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO 8601 instant)")
+            throw Problem.badRequest(
+                "expected a JSON object with insz, purpose, caseReference and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO 8601 instant)")
+        }
+        guard let purpose = RegisterReadPurpose(rawValue: person.purpose) else {
+            throw Problem.badRequest(
+                "purpose must be one of \(RegisterReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))",
+                errors: [.init(pointer: "purpose", reason: "unknown")])
+        }
+        guard !person.caseReference.isEmpty, person.caseReference.utf8.count <= 100 else {
+            throw Problem.badRequest("caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
         do {
-            return (try NationalNumber(person.insz, policy: register.policy), person)
+            return (try NationalNumber(person.insz, policy: register.policy), purpose, person)
         } catch {
             throw Problem(
                 status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
@@ -163,8 +179,20 @@ public struct RegisterController<Context: RequestContext>: Sendable {
         }
     }
 
+    /// Records the read in the transparency log before anything is answered; without the record
+    /// nothing is shown.
+    func recordRead(of insz: NationalNumber, purpose: RegisterReadPurpose, caseReference: String, context: Context) async throws {
+        do {
+            _ = try await exchange.recordAccess(
+                client: try context.requireClient(), channel: .register, outcome: .read, purpose: purpose.rawValue, caseReference: caseReference,
+                subject: insz, requestId: context.requestId, traceparent: context.traceparent)
+        } catch is ExchangeService.RecordNotStored {
+            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The read could not be recorded, so nothing is shown")
+        }
+    }
+
     @Sendable func status(_ request: Request, context: Context) async throws -> Response {
-        let (insz, person) = try await decodePerson(request)
+        let (insz, purpose, person) = try await decodePerson(request)
         var referenceDate = today()
         if let text = person.referenceDate {
             guard let date = LocalDate(text) else {
@@ -181,12 +209,14 @@ public struct RegisterController<Context: RequestContext>: Sendable {
             }
             knownAt = instant
         }
+        try await recordRead(of: insz, purpose: purpose, caseReference: person.caseReference, context: context)
         let status = try await register.status(of: insz, on: referenceDate, knownAt: knownAt)
         return Response.json(StatusAnswer(insz: insz, referenceDate: referenceDate, status: status).jsonText)
     }
 
     @Sendable func dossier(_ request: Request, context: Context) async throws -> Response {
-        let (insz, _) = try await decodePerson(request)
+        let (insz, purpose, person) = try await decodePerson(request)
+        try await recordRead(of: insz, purpose: purpose, caseReference: person.caseReference, context: context)
         let events = try await register.store.events(of: insz)
         var output = "{\"insz\":\"\(insz.digits)\",\"events\":["
         for (index, event) in events.enumerated() {

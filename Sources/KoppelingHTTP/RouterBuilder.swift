@@ -70,7 +70,7 @@ public enum KoppelingRouter {
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        RegisterController<Context>(register: services.register, today: today).addRoutes(
+        RegisterController<Context>(register: services.register, exchange: services.exchange, today: today).addRoutes(
             writes: router.group("v1/register").add(middleware: access(Access.registerWrites)),
             reads: router.group("v1/register").add(middleware: access(Access.registerReads)))
         ProtocolController<Context>(registry: services.protocols, today: today).addRoutes(
@@ -78,7 +78,8 @@ public enum KoppelingRouter {
             staff: router.group("v1/protocols").add(middleware: access(Access.protocolWorkflow)))
         ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks, batches: services.batches).addRoutes(
             public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
-        let transparency = TransparencyController<Context>(log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, policy: services.register.policy)
+        let transparency = TransparencyController<Context>(
+            log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, policy: services.register.policy, exchange: services.exchange)
         transparency.addRoutes(
             public: router.group("v1/transparency"),
             entries: router.group("v1/transparency").add(middleware: access(Access.logEntries)),

@@ -9,13 +9,16 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     public let log: TransparencyLog
     public let pseudonymizer: Pseudonymizer
     public let policy: NationalNumber.Policy
+    /// Records each citizen report as an access.
+    public let exchange: ExchangeService
     /// The most entries or records one answer holds.
     public static var maxPage: Int { 1000 }
 
-    public init(log: TransparencyLog, pseudonymizer: Pseudonymizer, policy: NationalNumber.Policy) {
+    public init(log: TransparencyLog, pseudonymizer: Pseudonymizer, policy: NationalNumber.Policy, exchange: ExchangeService) {
         self.log = log
         self.pseudonymizer = pseudonymizer
         self.policy = policy
+        self.exchange = exchange
     }
 
     /// Adds the routes: the public ones under `/v1/transparency`, the entries (a group with its
@@ -155,7 +158,12 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
 
     struct CitizenRequest: Decodable {
         var insz: String
+        /// The portal's reference of the session or request, recorded with the access.
+        var reference: String?
     }
+
+    /// The purpose recorded for a person's own report.
+    static var citizenPurpose: String { "CITIZEN_TRANSPARENCY" }
 
     @Sendable func citizenDisclosures(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.body.collect(upTo: 16 * 1024)
@@ -173,7 +181,20 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
                 status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
                 detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
         }
+        let reference = input.reference ?? "citizen-portal"
+        guard !reference.isEmpty, reference.utf8.count <= 100 else {
+            throw Problem.badRequest("reference must hold 1 to 100 characters", errors: [.init(pointer: "reference", reason: "length")])
+        }
         let found = try await log.store.disclosures(subject: pseudonymizer.pseudonym(of: insz))
+        // The report is itself an access to what the register holds about the person: recorded
+        // before it is answered (it lists what came before it).
+        do {
+            _ = try await exchange.recordAccess(
+                client: try context.requireClient(), channel: .citizen, outcome: .read, purpose: Self.citizenPurpose, caseReference: reference,
+                subject: insz, requestId: context.requestId, traceparent: context.traceparent)
+        } catch is ExchangeService.RecordNotStored {
+            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The access could not be recorded, so nothing is shown")
+        }
         // Every answer is proven against one checkpoint that covers all of them.
         let checkpoint = try await log.issueCheckpoint()
         var items: [(index: Int, record: DisclosureRecord, entry: String, proof: [[UInt8]])] = []

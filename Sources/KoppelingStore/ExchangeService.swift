@@ -104,6 +104,21 @@ public struct ExchangeService: Sendable {
         return outcomes
     }
 
+    /// Records an access that is not a protocol disclosure (a register read, a citizen report, a
+    /// webhook set), durably, before the caller answers: who (`client`), what person (as pseudonym,
+    /// if one), why (`purpose`) and for which case or work reference.
+    public func recordAccess(
+        client: RegisteredClient, channel: DisclosureChannel, outcome: DisclosureOutcome, purpose: String, caseReference: String,
+        subject: NationalNumber?, requestId: String, traceparent: String?
+    ) async throws -> DisclosureRecord {
+        let record = DisclosureRecord(
+            disclosureId: UUID(), at: clock(), clientId: client.id, party: client.party, purpose: purpose, channel: channel,
+            caseReference: caseReference, protocolId: nil, protocolVersion: nil, fields: [], outcome: outcome, referenceDate: today(),
+            subjectPseudonym: subject.map { pseudonymizer.pseudonym(of: $0) } ?? "", requestId: requestId, traceparent: traceparent)
+        try await append([record])
+        return record
+    }
+
     // MARK: - Follow lists
 
     /// The answer to an enrolment.

@@ -300,4 +300,45 @@ extension HardeningTests {
             #expect(try await client.execute(uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(other)"], body: ByteBuffer(string: #"{"insz":"85073003328"}"#)) { $0.status } == .ok)
         }
     }
+
+    @Test("1 and 7: a register read and a citizen report are each a record in the log, named in the person's report; a read without a purpose reveals nothing", arguments: TestStores.backends)
+    func readsAreRecorded(backend: Backend) async throws {
+        try await withApp(backend: backend) { client, services in
+            let agency = try await accessToken(role: .agency, services: services, party: "agii")
+            let portal = try await accessToken(role: .citizenPortal, services: services, party: "vlaanderen")
+            let subject = services.exchange.pseudonymizer.pseudonym(of: try NationalNumber("85073003328", policy: services.register.policy))
+            func read(_ path: String, _ body: String) async throws -> Int {
+                try await client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(agency)"], body: ByteBuffer(string: body)) { response in Int(response.status.code) }
+            }
+            // Refused before anything is read: no purpose, a purpose outside the list.
+            #expect(try await read("/v1/register/persons/status", #"{"insz":"85073003328"}"#) == 400)
+            #expect(try await read("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"CURIOSITY","caseReference":"x"}"#) == 400)
+            #expect(try await services.transparency.store.disclosures(subject: subject).isEmpty)
+            #expect(try await read("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":"ABB-2026-7"}"#) == 200)
+            #expect(try await read("/v1/register/persons/dossier", #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"ABB-2026-7"}"#) == 200)
+            let reads = try await services.transparency.store.disclosures(subject: subject).map(\.record)
+            #expect(reads.map(\.channel) == [.register, .register])
+            #expect(reads.map(\.purpose) == ["ENFORCEMENT", "DATA_QUALITY"])
+            #expect(reads.allSatisfy { $0.outcome == .read && $0.party == "agii" && $0.clientId.hasPrefix("test-agency") && $0.caseReference == "ABB-2026-7" })
+            // The person's own report lists both reads, and is itself recorded.
+            let report = try await client.execute(
+                uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(portal)"],
+                body: ByteBuffer(string: #"{"insz":"85073003328","reference":"session-9"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                return try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+            }
+            let listed = try #require(report["disclosures"] as? [[String: Any]])
+            #expect(listed.count == 2)
+            let all = try await services.transparency.store.disclosures(subject: subject).map(\.record)
+            #expect(all.count == 3)
+            #expect(all.last?.channel == .citizen && all.last?.caseReference == "session-9" && all.last?.party == "vlaanderen")
+            let html = try await client.execute(
+                uri: "/v1/citizen/disclosures?format=html", method: .post, headers: [.authorization: "Bearer \(portal)"],
+                body: ByteBuffer(string: #"{"insz":"85073003328"}"#)
+            ) { String(buffer: $0.body) }
+            #expect(html.contains("ingezien") && !html.contains("geweigerd"))
+            #expect(try await services.transparency.store.disclosures(subject: subject).count == 4)
+        }
+    }
 }

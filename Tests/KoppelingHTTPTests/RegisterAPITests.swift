@@ -42,7 +42,7 @@ struct RegisterAPITests {
                 let parsed = try Self.json(response.body)
                 #expect(parsed["alreadyPresent"] as? Int == 2)
             }
-            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328"}"#)) { response in
+            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1"}"#)) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response.body)
                 #expect(body["status"] as? String == "registration_window_open")
@@ -51,15 +51,15 @@ struct RegisterAPITests {
                 #expect((body["reasons"] as? [[String: Any]])?.first?["legalReference"] is String)
                 #expect((body["flags"] as? [String: Any])?["finesDecided"] as? Int == 0)
             }
-            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","referenceDate":"2027-01-02"}"#)) { response in
+            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1","referenceDate":"2027-01-02"}"#)) { response in
                 let parsed = try Self.json(response.body)
                 #expect(parsed["status"] as? String == "registration_overdue")
             }
-            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","knownAt":"2000-01-01T00:00:00Z"}"#)) { response in
+            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"AGII-1","knownAt":"2000-01-01T00:00:00Z"}"#)) { response in
                 let parsed = try Self.json(response.body)
                 #expect(parsed["status"] as? String == "unknown")
             }
-            try await client.execute(uri: "/v1/register/persons/dossier", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328"}"#)) { response in
+            try await client.execute(uri: "/v1/register/persons/dossier", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1"}"#)) { response in
                 let events = try #require(try Self.json(response.body)["events"] as? [[String: Any]])
                 #expect(events.count == 2)
                 #expect(events.allSatisfy { $0["recordedAt"] is String })
@@ -132,8 +132,11 @@ struct RegisterAPITests {
     }
 
     @Test("errors are problem documents with stable types", arguments: [
-        ("/v1/register/persons/status", #"{"insz":"85073003329"}"#, 422, "invalid-national-number"),
-        ("/v1/register/persons/status", #"{"insz":"85073003328","referenceDate":"29/11/2026"}"#, 400, "invalid-request"),
+        ("/v1/register/persons/status", #"{"insz":"85073003329","purpose":"ENFORCEMENT","caseReference":"c"}"#, 422, "invalid-national-number"),
+        ("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":"c","referenceDate":"29/11/2026"}"#, 400, "invalid-request"),
+        ("/v1/register/persons/status", #"{"insz":"85073003328"}"#, 400, "invalid-request"),
+        ("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"CURIOSITY","caseReference":"c"}"#, 400, "invalid-request"),
+        ("/v1/register/persons/dossier", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":""}"#, 400, "invalid-request"),
         ("/v1/register/persons/status", #"not json"#, 400, "invalid-request"),
         ("/v1/register/events", #"{"not":"an array"}"#, 400, "invalid-request"),
         ("/v1/register/imports/kbi", "<unclosed>", 422, "kbi-malformed-xml"),

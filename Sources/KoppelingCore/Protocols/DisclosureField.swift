@@ -94,7 +94,8 @@ public enum DisclosureField: String, Sendable, Hashable, CaseIterable, Codable, 
     public var label: BilingualText { BilingualText(nl: dutchLabel, fr: frenchLabel) }
 }
 
-/// How a recipient receives data.
+/// How data left the register, or who looked: the three channels a protocol can grant a
+/// recipient, and the accesses the log records besides.
 public enum DisclosureChannel: String, Sendable, Hashable, CaseIterable, Codable {
     /// A lookup for one person.
     case lookup
@@ -102,4 +103,13 @@ public enum DisclosureChannel: String, Sendable, Hashable, CaseIterable, Codable
     case follow
     /// Periodic batch files.
     case batch
+    /// A read of the register (a status or a dossier) by an agency or staff client.
+    case register
+    /// The person's own report of who received their data, through the citizen portal.
+    case citizen
+    /// An administrative act on a recipient's deliveries (a webhook set or rotated).
+    case administration
+
+    /// The channels a protocol can grant.
+    public static let protocolChannels: [DisclosureChannel] = [.lookup, .follow, .batch]
 }

@@ -336,7 +336,11 @@ struct ProtocolReader {
         for (index, node) in (sequence(m["channels"], "channels") ?? []).enumerated() {
             let path = "channels[\(index)]"
             guard let c = mapping(node, path, required: ["channel", "periodicity"], optional: ["maxFollowDays"]) else { continue }
-            let channel = enumeration(c["channel"], "\(path).channel", DisclosureChannel.self)
+            var channel = enumeration(c["channel"], "\(path).channel", DisclosureChannel.self)
+            if let given = channel, !DisclosureChannel.protocolChannels.contains(given) {
+                issue(c["channel"], "\(path).channel", "enum", "expected one of lookup, follow, batch, got \"\(given.rawValue)\"")
+                channel = nil
+            }
             let periodicity = string(c["periodicity"], "\(path).periodicity")
             let maxDays = integer(c["maxFollowDays"], "\(path).maxFollowDays", range: 1...3660)
             if channel == .follow, c["maxFollowDays"] == nil {
