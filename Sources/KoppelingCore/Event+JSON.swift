@@ -29,8 +29,8 @@ extension Event {
 
     /// Builds an event from its JSON form, checking every member.
     ///
-    /// `recordedAt` is accepted on input only so that a dossier read back can be parsed again;
-    /// the register always sets its own. `stored` reads an event the register already holds: the
+    /// `recordedAt`, `recordedBy` and `importDigest` are accepted on input only so that a dossier
+    /// read back can be parsed again; the register always sets its own. `stored` reads an event the register already holds: the
     /// rules that relate members to each other (a NIS code inside its region) were added after
     /// some events were stored, and such an event must stay readable as it was accepted.
     public init(json: JSONValue, policy: NationalNumber.Policy, stored: Bool = false) throws(EventValidationError) {
@@ -64,6 +64,9 @@ extension Event {
             }
             recordedAt = instant
         }
+        // Accepted and dropped: a client never says who it is through the event.
+        _ = try reader.optionalString("recordedBy")
+        _ = try reader.optionalString("importDigest")
         let dataValue = try reader.required("data")
         try reader.rejectUnknown()
         guard case .object(let dataMembers) = dataValue else {
@@ -99,12 +102,19 @@ extension Event {
     }
 
     /// The JSON form on one line, members in the documented order:
-    /// `{"eventId":…,"insz":…,"type":…,"effectiveDate":…,["recordedAt":…,]"source":…,"data":{…}}`.
+    /// `{"eventId":…,"insz":…,"type":…,"effectiveDate":…,["recordedAt":…,]["recordedBy":…,]["importDigest":…,]"source":…,"data":{…}}`.
     public var jsonLine: String {
         var output = "{\"eventId\":\"" + eventId.lowercasedString + "\",\"insz\":\"" + insz.digits + "\",\"type\":\""
             + type.rawValue + "\",\"effectiveDate\":\"" + effectiveDate.description + "\""
         if let recordedAt {
             output += ",\"recordedAt\":\"" + recordedAt.description + "\""
+        }
+        if let provenance {
+            output += ",\"recordedBy\":"
+            JSONValue.writeString(provenance.recordedBy, to: &output)
+            if let digest = provenance.importDigest {
+                output += ",\"importDigest\":\"" + digest + "\""
+            }
         }
         output += ",\"source\":"
         JSONValue.writeString(source, to: &output)

@@ -5,13 +5,16 @@ public typealias EventID = UUID
 
 /// One immutable fact in a person's integration file.
 ///
-/// `recordedAt` is set by the register when the event is stored and is `nil` before.
+/// `recordedAt` and `provenance` are set by the register when the event is stored and are `nil`
+/// before (and `provenance` is nil for events stored before the register kept it).
 /// `verbatim` keeps source codes that an importer could not map (written as `data.verbatim`).
 public struct Event: Sendable, Hashable {
     public var eventId: EventID
     public var insz: NationalNumber
     public var effectiveDate: LocalDate
     public var recordedAt: Instant?
+    /// Who stored the event, and from which file.
+    public var provenance: WriteProvenance?
     public var source: String
     public var payload: EventPayload
     public var verbatim: [String: String]
@@ -25,6 +28,7 @@ public struct Event: Sendable, Hashable {
         self.insz = insz
         self.effectiveDate = effectiveDate
         self.recordedAt = recordedAt
+        self.provenance = nil
         self.source = source
         self.payload = payload
         self.verbatim = verbatim
@@ -34,7 +38,7 @@ public struct Event: Sendable, Hashable {
     public var type: EventType { payload.type }
 
     /// Whether another event with the same id carries the same fact (the idempotency rule);
-    /// `recordedAt` does not count.
+    /// `recordedAt` and `provenance` do not count.
     public func hasSameContent(as other: Event) -> Bool {
         eventId == other.eventId && insz == other.insz && effectiveDate == other.effectiveDate && source == other.source
             && payload == other.payload && verbatim == other.verbatim

@@ -25,8 +25,14 @@ public struct RegisteredClient: Sendable, Hashable, Codable {
     public var certificateFingerprint: String?
     /// Lookups per minute it may make.
     public var ratePerMinute: Int
+    /// For an agency client: the event sources it may write (`kbi` for KBI imports). Nil or
+    /// empty: none.
+    public var sources: [String]?
 
-    public init(id: String, party: String, name: String, role: ClientRole, assertionKey: String?, certificateFingerprint: String?, ratePerMinute: Int) {
+    public init(
+        id: String, party: String, name: String, role: ClientRole, assertionKey: String?, certificateFingerprint: String?, ratePerMinute: Int,
+        sources: [String]? = nil
+    ) {
         self.id = id
         self.party = party
         self.name = name
@@ -34,6 +40,12 @@ public struct RegisteredClient: Sendable, Hashable, Codable {
         self.assertionKey = assertionKey
         self.certificateFingerprint = certificateFingerprint
         self.ratePerMinute = ratePerMinute
+        self.sources = sources
+    }
+
+    /// Whether the client may write events of `source`.
+    public func mayWrite(source: String) -> Bool {
+        role == .agency && (sources ?? []).contains(source)
     }
 }
 

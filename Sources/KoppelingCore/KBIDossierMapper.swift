@@ -82,7 +82,10 @@ public struct KBIDossierMapper: Sendable {
     /// The agency table, to report agency codes it lacks.
     public var agencies: AgencyDirectory
 
-    public init(policy: NationalNumber.Policy, source: String = "kbi", agencies: AgencyDirectory = .standard) {
+    /// The source of the events a KBI import stores.
+    public static var sourceName: String { "kbi" }
+
+    public init(policy: NationalNumber.Policy, source: String = KBIDossierMapper.sourceName, agencies: AgencyDirectory = .standard) {
         self.policy = policy
         self.source = source
         self.agencies = agencies

@@ -70,9 +70,18 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
                 status: .unsupportedMediaType, type: Problem.typeURI("unsupported-media-type"), title: "Unsupported media type",
                 detail: "Send a JSON array (application/json) or one event per line (application/x-ndjson).")
         }
+        let client = try context.requireClient()
+        let refused = events.indices.filter { !client.mayWrite(source: events[$0].source) }
+        guard refused.isEmpty else {
+            throw Problem(
+                status: .forbidden, type: Problem.typeURI("source-not-allowed"),
+                title: "The client may not write events of this source; nothing was stored",
+                detail: "this client may write the sources: \((client.sources ?? []).joined(separator: ", "))",
+                errors: refused.prefix(100).map { .init(index: $0, pointer: "source", reason: "not a source of this client") })
+        }
         let summary: AppendSummary
         do {
-            summary = try await register.append(events)
+            summary = try await register.append(events, by: .client(client.id))
         } catch let error as StoreError {
             if let conflict = error.conflict {
                 throw Problem(
@@ -228,10 +237,19 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
     }
 
     @Sendable func importKBI(_ request: Request, context: Context) async throws -> Response {
+        let client = try context.requireClient()
+        // A KBI answer replaces the person's KBI events (a snapshot), so only a client registered
+        // for the source kbi may send one.
+        guard client.mayWrite(source: KBIDossierMapper.sourceName) else {
+            throw Problem(
+                status: .forbidden, type: Problem.typeURI("source-not-allowed"),
+                title: "The client may not import KBI answers; nothing was stored",
+                detail: "a KBI import needs a client registered for the source kbi")
+        }
         let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
         let report: KBIImportReport
         do {
-            report = try await register.importKBI(Data(body.readableBytesView))
+            report = try await register.importKBI(Data(body.readableBytesView), by: .client(client.id))
         } catch let error as KBIImportError {
             let slug: String
             switch error {

@@ -22,12 +22,18 @@ public struct EventRow: Sendable {
 }
 
 extension EventRow {
+    /// The columns every backend selects to read an event back, in the order of
+    /// ``event(id:insz:type:effectiveDate:recordedAt:source:data:recordedBy:importDigest:)``.
+    public static let selectedColumns = "event_id, insz, type, effective_date, recorded_at, source, data, recorded_by, import_digest"
+
     /// National numbers read back from a store were checked when stored; test numbers included.
     public static let storedNumberPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
 
     /// An event read back from its stored columns; a row that no longer parses is ``StoreError/corrupt(_:)``.
+    /// `recordedBy` is empty for rows stored before the register kept provenance.
     public static func event(
-        id: String, insz: String, type: String, effectiveDate: String, recordedAt: Int64, source: String, data: String
+        id: String, insz: String, type: String, effectiveDate: String, recordedAt: Int64, source: String, data: String,
+        recordedBy: String, importDigest: String?
     ) throws -> Event {
         do {
             let json: JSONValue = .object([
@@ -36,6 +42,7 @@ extension EventRow {
             ])
             var event = try Event(json: json, policy: storedNumberPolicy, stored: true)
             event.recordedAt = Instant(microsecondsSinceEpoch: recordedAt)
+            if !recordedBy.isEmpty { event.provenance = WriteProvenance(recordedBy: recordedBy, importDigest: importDigest) }
             return event
         } catch {
             throw StoreError.corrupt("event \(id): \(error)")

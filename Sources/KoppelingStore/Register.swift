@@ -26,14 +26,14 @@ public struct Register: Sendable {
         self.notices = ChangeNoticePlanner(projection: projection, today: today)
     }
 
-    /// Stores events (all or nothing) with the change notices they cause.
-    public func append(_ events: [Event]) async throws -> AppendSummary {
-        try await store.append(events, notices: notices)
+    /// Stores events (all or nothing) with the change notices they cause, attributed to `provenance`.
+    public func append(_ events: [Event], by provenance: WriteProvenance) async throws -> AppendSummary {
+        try await store.append(events, provenance: provenance, notices: notices)
     }
 
-    /// Streams events in (all or nothing) with the change notices they cause.
-    public func appendStreaming(from source: consuming some EventBatchSource) async throws -> AppendSummary {
-        try await store.appendStreaming(from: source, notices: notices)
+    /// Streams events in (all or nothing) with the change notices they cause, attributed to `provenance`.
+    public func appendStreaming(from source: consuming some EventBatchSource, by provenance: WriteProvenance) async throws -> AppendSummary {
+        try await store.appendStreaming(from: source, provenance: provenance, notices: notices)
     }
 
     /// Sweeps every day not yet swept up to `today`, in order (see
@@ -52,12 +52,13 @@ public struct Register: Sendable {
         return engine.status(of: events, on: referenceDate, knownAt: knownAt)
     }
 
-    /// Imports one `GeefDossierKBI` answer atomically and reports what it did.
-    public func importKBI(_ data: Data) async throws -> KBIImportReport {
+    /// Imports one `GeefDossierKBI` answer atomically and reports what it did. The stored events
+    /// are attributed to `writer`, with the answer's SHA-256.
+    public func importKBI(_ data: Data, by writer: WriteProvenance) async throws -> KBIImportReport {
         let mapper = KBIDossierMapper(policy: policy, agencies: projection.agencies)
         let result = try mapper.map(data)
         let snapshot = result.events
-        let summary = try await store.appendPlanned(for: result.insz, notices: notices) { existing in
+        let summary = try await store.appendPlanned(for: result.insz, provenance: writer.importing(data), notices: notices) { existing in
             SnapshotReconciliation.plan(existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
         }
         return KBIImportReport(

@@ -36,17 +36,20 @@ public protocol RegisterStore: Sendable {
     /// Stores a batch of events: all or nothing. An event whose id is stored with the same content
     /// is counted as already present; with other content the whole batch is refused with
     /// ``StoreError/conflict(index:eventId:)``. With a planner, the change notices the new events
-    /// cause for followed persons are stored in the same transaction.
-    func append(_ events: [Event], notices: ChangeNoticePlanner?) async throws -> AppendSummary
+    /// cause for followed persons are stored in the same transaction. Every stored row keeps
+    /// `provenance` (who wrote it, from which file).
+    func append(_ events: [Event], provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary
 
     /// Stores every batch a source yields in one transaction: all or nothing. It may block the
     /// calling thread for the whole import, so it is meant for the command line, not for request
     /// handlers. The source may be read on another thread, ahead of the writes.
-    func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) async throws -> AppendSummary
+    func appendStreaming(from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary
 
     /// Reads a person's stored events and stores the events `plan` derives from them, in one
     /// transaction, so that no other write slips in between.
-    func appendPlanned(for insz: NationalNumber, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]) async throws -> AppendSummary
+    func appendPlanned(
+        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+    ) async throws -> AppendSummary
 
     /// A person's events in recording order.
     func events(of insz: NationalNumber) async throws -> [Event]
@@ -75,13 +78,13 @@ public protocol RegisterStore: Sendable {
 
 extension RegisterStore {
     /// Stores a batch of events without change notices (tests and tools).
-    public func append(_ events: [Event]) async throws -> AppendSummary {
-        try await append(events, notices: nil)
+    public func append(_ events: [Event], provenance: WriteProvenance) async throws -> AppendSummary {
+        try await append(events, provenance: provenance, notices: nil)
     }
 
     /// Streams events in without change notices (tests and tools).
-    public func appendStreaming(from source: consuming some EventBatchSource) async throws -> AppendSummary {
-        try await appendStreaming(from: source, notices: nil)
+    public func appendStreaming(from source: consuming some EventBatchSource, provenance: WriteProvenance) async throws -> AppendSummary {
+        try await appendStreaming(from: source, provenance: provenance, notices: nil)
     }
 }
 

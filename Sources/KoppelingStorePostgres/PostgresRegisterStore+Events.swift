@@ -5,17 +5,17 @@ import Logging
 import PostgresNIO
 
 extension PostgresRegisterStore: RegisterStore {
-    public func append(_ events: [Event], notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+    public func append(_ events: [Event], provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
         let now = clock()
         return try await transaction { connection in
             var stored = NewEvents(tracking: notices == nil ? false : try await self.hasActiveFollows(connection))
-            let summary = try await self.insert(events.map(EventRow.init), recordedAt: now, connection, stored: &stored)
+            let summary = try await self.insert(events.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
             if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
             return summary
         }
     }
 
-    public func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+    public func appendStreaming(from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
         let now = clock()
         // The source is read here, between the awaits of the inserts, on this task alone.
         var source = source
@@ -25,7 +25,7 @@ extension PostgresRegisterStore: RegisterStore {
             var stored = NewEvents(tracking: notices == nil ? false : try await hasActiveFollows(connection))
             while let batch = try source.nextBatch() {
                 do {
-                    summary.add(try await insert(batch.map(EventRow.init), recordedAt: now, connection, stored: &stored))
+                    summary.add(try await insert(batch.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored))
                     try await keepFollowed(connection, &stored)
                 } catch let error as StoreError {
                     if let conflict = error.conflict { throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId) }
@@ -39,7 +39,7 @@ extension PostgresRegisterStore: RegisterStore {
     }
 
     public func appendPlanned(
-        for insz: NationalNumber, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
     ) async throws -> AppendSummary {
         let now = clock()
         return try await transaction { connection in
@@ -48,7 +48,7 @@ extension PostgresRegisterStore: RegisterStore {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(insz.digits)))", logger: self.logger)
             let existing = try await self.fetchEvents(of: insz, connection)
             var stored = NewEvents(tracking: notices == nil ? false : try await self.hasActiveFollows(connection))
-            let summary = try await self.insert(try plan(existing).map(EventRow.init), recordedAt: now, connection, stored: &stored)
+            let summary = try await self.insert(try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
             if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
             return summary
         }
@@ -61,7 +61,7 @@ extension PostgresRegisterStore: RegisterStore {
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
         try await read { connection in
             let rows = try await connection.query(
-                "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event ORDER BY insz, seq", logger: logger)
+                "SELECT \(unescaped: EventRow.selectedColumns) FROM event ORDER BY insz, seq", logger: logger)
             var current: NationalNumber?
             var events: [Event] = []
             for try await row in rows {
@@ -88,12 +88,14 @@ extension PostgresRegisterStore: RegisterStore {
     // MARK: - Rows
 
     /// Inserts a batch in one statement; ids already stored must have the same content.
-    func insert(_ rows: [EventRow], recordedAt: Instant, _ connection: PostgresConnection, stored: inout NewEvents) async throws -> AppendSummary {
+    func insert(
+        _ rows: [EventRow], recordedAt: Instant, provenance: WriteProvenance, _ connection: PostgresConnection, stored: inout NewEvents
+    ) async throws -> AppendSummary {
         var summary = AppendSummary()
         guard !rows.isEmpty else { return summary }
         let inserted = try await Self.strings(connection, """
-            INSERT INTO event (event_id, insz, type, effective_date, recorded_at, source, data)
-            SELECT e, i, t, d, \(recordedAt.microsecondsSinceEpoch), s, x
+            INSERT INTO event (event_id, insz, type, effective_date, recorded_at, source, data, recorded_by, import_digest)
+            SELECT e, i, t, d, \(recordedAt.microsecondsSinceEpoch), s, x, \(provenance.recordedBy), \(provenance.importDigest)::text
             FROM unnest(\(rows.map(\.id))::text[], \(rows.map(\.insz))::text[], \(rows.map(\.type))::text[],
                         \(rows.map(\.effectiveDate))::text[], \(rows.map(\.source))::text[], \(rows.map(\.data))::text[])
                  WITH ORDINALITY AS u(e, i, t, d, s, x, n)
@@ -128,12 +130,15 @@ extension PostgresRegisterStore: RegisterStore {
 
     func fetchEvents(of insz: NationalNumber, _ connection: PostgresConnection) async throws -> [Event] {
         try await Self.rows(
-            connection, "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event WHERE insz = \(insz.digits) ORDER BY seq", logger
+            connection, "SELECT \(unescaped: EventRow.selectedColumns) FROM event WHERE insz = \(insz.digits) ORDER BY seq", logger
         ).map(Self.event(from:))
     }
 
     static func event(from row: PostgresRow) throws -> Event {
-        let (id, insz, type, date, recorded, source, data) = try row.decode((String, String, String, String, Int64, String, String).self)
-        return try EventRow.event(id: id, insz: insz, type: type, effectiveDate: date, recordedAt: recorded, source: source, data: data)
+        let (id, insz, type, date, recorded, source, data, recordedBy, importDigest) = try row.decode(
+            (String, String, String, String, Int64, String, String, String, String?).self)
+        return try EventRow.event(
+            id: id, insz: insz, type: type, effectiveDate: date, recordedAt: recorded, source: source, data: data,
+            recordedBy: recordedBy, importDigest: importDigest)
     }
 }

@@ -28,7 +28,7 @@ extension PostgresRegisterStore {
         var found: [String: [Event]] = [:]
         guard !persons.isEmpty else { return found }
         for row in try await Self.rows(connection, """
-            SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event WHERE insz = ANY(\(Array(persons))) ORDER BY insz, seq
+            SELECT \(unescaped: EventRow.selectedColumns) FROM event WHERE insz = ANY(\(Array(persons))) ORDER BY insz, seq
             """, logger) {
             let event = try Self.event(from: row)
             found[event.insz.digits, default: []].append(event)

@@ -183,6 +183,11 @@ public final class PostgresRegisterStore: Sendable {
             """,
             "CREATE INDEX batch_by_client ON batch (client, created_at)",
         ]),
+        // Rows stored before keep an empty writer: unknown, and shown as such.
+        ("v2-provenance", [
+            "ALTER TABLE event ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE event ADD COLUMN import_digest TEXT",
+        ]),
     ]
 
     /// Applies the migrations not applied yet; returns their ids.

@@ -69,21 +69,28 @@ public final class SQLiteRegisterStore: RegisterStore {
         registerNoticeMigrations(&migrator)
         registerWebhookMigrations(&migrator)
         registerBatchMigrations(&migrator)
+        migrator.registerMigration("v10-provenance") { db in
+            // Rows stored before keep an empty writer: unknown, and shown as such.
+            try db.execute(sql: """
+                ALTER TABLE event ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+                ALTER TABLE event ADD COLUMN import_digest TEXT;
+                """)
+        }
         return migrator
     }
 
-    public func append(_ events: [Event], notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+    public func append(_ events: [Event], provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
         let now = clock()
         return try await write { db in
             let tracking = try notices != nil && Self.hasActiveFollows(db)
             var stored = NewEvents(tracking: tracking)
-            let summary = try Self.insert(events.map(EventRow.init), recordedAt: now, db: db, stored: &stored)
+            let summary = try Self.insert(events.map(EventRow.init), recordedAt: now, provenance: provenance, db: db, stored: &stored)
             if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
             return summary
         }
     }
 
-    public func appendStreaming(from source: consuming some EventBatchSource, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+    public func appendStreaming(from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
         let now = clock()
         // Rows are rendered on the reading thread; the writer only binds and inserts.
         let rows = BatchPrefetcher(source) { events in events.map(EventRow.init) }
@@ -95,7 +102,7 @@ public final class SQLiteRegisterStore: RegisterStore {
             var stored = NewEvents(tracking: tracking)
                 while let batch = try rows.next() {
                     do {
-                        summary.add(try Self.insert(batch, recordedAt: now, db: db, stored: &stored))
+                        summary.add(try Self.insert(batch, recordedAt: now, provenance: provenance, db: db, stored: &stored))
                         // Only followed persons' new events are kept for the notices, batch by batch.
                         try Self.keepFollowed(db, &stored)
                     } catch let error as StoreError {
@@ -111,14 +118,14 @@ public final class SQLiteRegisterStore: RegisterStore {
     }
 
     public func appendPlanned(
-        for insz: NationalNumber, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
     ) async throws -> AppendSummary {
         let now = clock()
         return try await write { db in
             let existing = try Self.fetchEvents(of: insz, db: db)
             let tracking = try notices != nil && Self.hasActiveFollows(db)
             var stored = NewEvents(tracking: tracking)
-            let summary = try Self.insert(try plan(existing).map(EventRow.init), recordedAt: now, db: db, stored: &stored)
+            let summary = try Self.insert(try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, db: db, stored: &stored)
             if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
             return summary
         }
@@ -131,7 +138,7 @@ public final class SQLiteRegisterStore: RegisterStore {
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
         try blockingRead { db in
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event ORDER BY insz, seq")
+                db, sql: "SELECT \(EventRow.selectedColumns) FROM event ORDER BY insz, seq")
             var current: NationalNumber?
             var events: [Event] = []
             while let row = try cursor.next() {
@@ -165,18 +172,22 @@ public final class SQLiteRegisterStore: RegisterStore {
     // MARK: - Rows
 
     private static let insertSQL = """
-        INSERT INTO event (event_id, insz, type, effective_date, recorded_at, source, data)
-        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING
+        INSERT INTO event (event_id, insz, type, effective_date, recorded_at, source, data, recorded_by, import_digest)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING
         """
 
-    private static func insert(_ rows: [EventRow], recordedAt: Instant, db: Database, stored: inout NewEvents) throws -> AppendSummary {
+    private static func insert(
+        _ rows: [EventRow], recordedAt: Instant, provenance: WriteProvenance, db: Database, stored: inout NewEvents
+    ) throws -> AppendSummary {
         var summary = AppendSummary()
         guard !rows.isEmpty else { return summary }
         let statement = try db.cachedStatement(sql: insertSQL)
         let select = try db.cachedStatement(sql: "SELECT insz, type, effective_date, source, data FROM event WHERE event_id = ?")
         let recorded = recordedAt.microsecondsSinceEpoch
         for (index, row) in rows.enumerated() {
-            try statement.execute(arguments: [row.id, row.insz, row.type, row.effectiveDate, recorded, row.source, row.data])
+            try statement.execute(arguments: [
+                row.id, row.insz, row.type, row.effectiveDate, recorded, row.source, row.data, provenance.recordedBy, provenance.importDigest,
+            ])
             if db.changesCount == 1 {
                 summary.stored += 1
                 if stored.tracking { stored.byPerson[row.insz, default: []].insert(row.id) }
@@ -198,7 +209,7 @@ public final class SQLiteRegisterStore: RegisterStore {
 
     static func fetchEvents(of insz: NationalNumber, db: Database) throws -> [Event] {
         let cursor = try Row.fetchCursor(
-            db, sql: "SELECT event_id, insz, type, effective_date, recorded_at, source, data FROM event WHERE insz = ? ORDER BY seq",
+            db, sql: "SELECT \(EventRow.selectedColumns) FROM event WHERE insz = ? ORDER BY seq",
             arguments: [insz.digits])
         var events: [Event] = []
         while let row = try cursor.next() {
@@ -208,7 +219,9 @@ public final class SQLiteRegisterStore: RegisterStore {
     }
 
     private static func event(from row: Row) throws -> Event {
-        try EventRow.event(id: row[0], insz: row[1], type: row[2], effectiveDate: row[3], recordedAt: row[4], source: row[5], data: row[6])
+        try EventRow.event(
+            id: row[0], insz: row[1], type: row[2], effectiveDate: row[3], recordedAt: row[4], source: row[5], data: row[6],
+            recordedBy: row[7], importDigest: row[8])
     }
 
     /// A record stored as JSON text, members sorted so that equal records are equal text.

@@ -9,6 +9,15 @@ import KoppelingStore
 struct Client: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Client systems of the parties.", subcommands: [Register.self, Assertion.self, Webhook.self])
 
+    /// A comma-separated list of event sources, each 1 to 100 characters, without repeats.
+    static func sourceList(_ text: String) throws -> [String] {
+        let list = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !list.isEmpty, list.allSatisfy({ (1...100).contains($0.utf8.count) }), Set(list).count == list.count else {
+            throw ValidationError("--sources must name one or more distinct sources, comma-separated, such as kbi,agii")
+        }
+        return list
+    }
+
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a client system of a party, with the key its token assertions are signed with (private_key_jwt, EdDSA).")
@@ -36,9 +45,17 @@ struct Client: AsyncParsableCommand {
         @Option(help: "Lookups per minute it may make.")
         var ratePerMinute = 600
 
+        @Option(help: "For an agency client: the event sources it may write, comma-separated (kbi for KBI imports), such as kbi,agii.")
+        var sources: String?
+
         func run() async throws {
             guard let clientRole = ClientRole(rawValue: role) else {
                 throw ValidationError("--role must be one of \(ClientRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let allowedSources = try sources.map(Client.sourceList)
+            if allowedSources != nil, clientRole != .agency { throw ValidationError("--sources is for agency clients only") }
+            if clientRole == .agency, allowedSources == nil {
+                throw ValidationError("an agency client needs --sources: the event sources it may write (kbi for KBI imports)")
             }
             let clientId = id ?? "\(party)-\(name)".lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             let publicKey = try key.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0).rawRepresentation.base64EncodedString() }
@@ -49,8 +66,9 @@ struct Client: AsyncParsableCommand {
             }
             try await services.exchange.store.registerClient(RegisteredClient(
                 id: clientId, party: party, name: name, role: clientRole, assertionKey: publicKey,
-                certificateFingerprint: certificateFingerprint?.lowercased(), ratePerMinute: ratePerMinute))
-            print("client \(clientId) registered for party \(party) with role \(clientRole.rawValue)")
+                certificateFingerprint: certificateFingerprint?.lowercased(), ratePerMinute: ratePerMinute, sources: allowedSources))
+            print("client \(clientId) registered for party \(party) with role \(clientRole.rawValue)"
+                + (allowedSources.map { ", sources \($0.joined(separator: ","))" } ?? ""))
         }
     }
 

@@ -65,7 +65,7 @@ struct Demo: AsyncParsableCommand {
             print("Creating the demo register \(configuration.redactedDatabase) with \(persons) synthetic persons (seed \(seed))...")
             let stopwatch = Stopwatch()
             let source = GeneratorSource(generator: generator)
-            let summary = try await register.store.appendStreaming(from: source)
+            let summary = try await register.store.appendStreaming(from: source, provenance: operatorProvenance())
             print("Stored \(summary.stored) events in \(String(format: "%.1f", stopwatch.seconds)) s.")
         } else {
             print("Reusing the demo register \(configuration.redactedDatabase): \(counts.events) events of \(counts.persons) persons.")

@@ -32,7 +32,7 @@ struct Import: AsyncParsableCommand {
                     continue
                 }
                 do {
-                    let report = try await register.importKBI(data)
+                    let report = try await register.importKBI(data, by: operatorProvenance())
                     if json {
                         let object: JSONValue = .object([
                             "file": .string(file), "version": .string(report.version),
@@ -80,6 +80,9 @@ struct Import: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.configuration()
             let register = try await KoppelingApp.openRegister(configuration)
+            // Standard input cannot be read twice: its events carry no file digest.
+            var provenance = operatorProvenance()
+            if file != "-" { provenance.importDigest = try fileDigest(path: file) }
             var reader = try NDJSONEventReader(path: file, policy: configuration.policy)
             let stopwatch = Stopwatch()
             if standardErrorIsTerminal {
@@ -93,7 +96,7 @@ struct Import: AsyncParsableCommand {
                 }
             }
             do {
-                let summary = try await register.appendStreaming(from: reader)
+                let summary = try await register.appendStreaming(from: reader, by: provenance)
                 if standardErrorIsTerminal { printError("") }
                 let seconds = stopwatch.seconds
                 let total = summary.stored + summary.alreadyPresent
@@ -153,7 +156,7 @@ extension Import {
                 throw ExitCode(1)
             }
             let register = try await KoppelingApp.openRegister(configuration)
-            let summary = try await register.appendStreaming(from: ArrayBatchSource(events: events))
+            let summary = try await register.appendStreaming(from: ArrayBatchSource(events: events), by: operatorProvenance().importing(data))
             print("\(file): \(events.count) residences, \(summary.stored) stored, \(summary.alreadyPresent) already present")
         }
     }

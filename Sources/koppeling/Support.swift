@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import KoppelingApp
 import KoppelingCore
@@ -51,4 +52,20 @@ extension KoppelingConfiguration {
             throw ValidationError(error.description)
         }
     }
+}
+
+/// The provenance of a write by this command: the account running it on the server.
+func operatorProvenance() -> WriteProvenance {
+    var name = "uid-\(geteuid())"
+    if let entry = getpwuid(geteuid()), let login = entry.pointee.pw_name { name = String(cString: login) }
+    return .operator(name)
+}
+
+/// The SHA-256 of a file, read in chunks (constant memory), hexadecimal.
+func fileDigest(path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("\(path): cannot read the file") }
+    defer { try? handle.close() }
+    var hash = SHA256()
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hash.update(data: chunk) }
+    return hash.finalize().lowercaseHex
 }

@@ -808,7 +808,7 @@ struct ExchangeAPITests {
             #expect(try await fixture.store.notices(clientId: "dvz-residence", after: 0, limit: 10).count == 1)
             // Past its until (the planner and the sweep of the next day): a retraction that changes the status notifies nobody.
             let tomorrow = ChangeNoticePlanner(engine: StatusEngine(), today: { LocalDate("2026-11-30")! })
-            _ = try await fixture.store.append([person.make("2026-11-21", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))], notices: tomorrow)
+            _ = try await fixture.store.append([person.make("2026-11-21", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))], provenance: .tests, notices: tomorrow)
             #expect(try await fixture.store.sweepNotices(on: LocalDate("2026-11-30")!, planner: tomorrow, at: Instant(microsecondsSinceEpoch: 1)) == 0)
             #expect(try await fixture.store.notices(clientId: "dvz-residence", after: 0, limit: 10).count == 1)
             // Under a suspended protocol: nothing, for a follow that is otherwise active.

@@ -341,4 +341,48 @@ extension HardeningTests {
             #expect(try await services.transparency.store.disclosures(subject: subject).count == 4)
         }
     }
+
+    @Test("1: an agency client writes only the sources it is registered for, KBI answers only with kbi; every stored row names the client, an import its file's SHA-256", arguments: TestStores.backends)
+    func provenanceAndSources(backend: Backend) async throws {
+        try await withApp(backend: backend) { client, services in
+            let intake = try await accessToken(role: .agency, services: services, party: "agii", sources: ["agii"])
+            func post(_ path: String, _ token: String, _ body: String) async throws -> (Int, [String: Any]) {
+                try await client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) { response in
+                    (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
+                }
+            }
+            let agii = #"{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"registered","effectiveDate":"2026-10-01","source":"agii","data":{"kind":"first","agency":"agii"}}"#
+            let forged = #"{"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"registered","effectiveDate":"2026-10-02","source":"kbi","data":{"kind":"first","agency":"agii"}}"#
+            // A batch with one event of a source the client may not write is refused whole.
+            let refused = try await post("/v1/register/events", intake, "[\(agii),\(forged)]")
+            #expect(refused.0 == 403)
+            #expect(refused.1["type"] as? String == "urn:koppeling:problem:source-not-allowed")
+            #expect((refused.1["errors"] as? [[String: Any]])?.compactMap { $0["index"] as? Int } == [1])
+            #expect(try await services.register.store.counts().events == 0)
+            // A hand-made KBI answer from a client without the source kbi changes nothing.
+            let kbi = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml"))
+            let refusedImport = try await post("/v1/register/imports/kbi", intake, String(decoding: kbi, as: UTF8.self))
+            #expect(refusedImport.0 == 403 && refusedImport.1["type"] as? String == "urn:koppeling:problem:source-not-allowed")
+            #expect(try await services.register.store.counts().events == 0)
+
+            #expect(try await post("/v1/register/events", intake, "[\(agii)]").0 == 200)
+            let dossier = try await post("/v1/register/persons/dossier", intake, #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"t"}"#)
+            let events = try #require(dossier.1["events"] as? [[String: Any]])
+            let writer = try #require(events.first?["recordedBy"] as? String)
+            #expect(writer.hasPrefix("client:test-agency-"))
+            #expect(events.first?["importDigest"] == nil)
+
+            let importer = try await accessToken(role: .agency, services: services, party: "agii", sources: ["kbi"])
+            let imported = try await post("/v1/register/imports/kbi", importer, String(decoding: kbi, as: UTF8.self))
+            #expect(imported.0 == 200)
+            let insz = try NationalNumber("85073003328", policy: services.register.policy)
+            let stored = try await services.register.store.events(of: insz)
+            let digest = SHA256.hash(data: kbi).map { String(format: "%02x", $0) }.joined()
+            let fromImport = stored.filter { $0.source == "kbi" }
+            #expect(fromImport.count == 8)
+            #expect(fromImport.allSatisfy { $0.provenance?.importDigest == digest && $0.provenance?.recordedBy.hasPrefix("client:test-agency-") == true })
+            #expect(fromImport.allSatisfy { $0.provenance?.recordedBy != writer })
+            #expect(stored.count == 9)
+        }
+    }
 }

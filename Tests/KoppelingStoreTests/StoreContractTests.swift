@@ -122,6 +122,29 @@ struct StoreContractTests {
         #expect(try await register.importKBI(Data(text.utf8)).summary.stored == 0)
     }
 
+    @Test("every stored row names its writer, and an import its file's SHA-256; a repeat keeps the first writer", arguments: TestStores.backends)
+    mutating func provenance(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
+        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
+        let event = f.make("2024-01-01", Self.obliged)
+        _ = try await register.append([event], by: .client("agii-intake"))
+        _ = try await register.append([event], by: .client("someone-else"))
+        let stored = try await store.events(of: f.insz)
+        #expect(stored.map(\.provenance) == [WriteProvenance(recordedBy: "client:agii-intake")])
+        #expect(stored[0].jsonLine.contains(#""recordedBy":"client:agii-intake""#))
+
+        let data = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml"))
+        let report = try await register.importKBI(data, by: .operator("importer"))
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let imported = try await store.events(of: report.insz).filter { $0.source == "kbi" }
+        #expect(imported.count == 8)
+        #expect(imported.allSatisfy { $0.provenance == WriteProvenance(recordedBy: "operator:importer", importDigest: digest) })
+        // A dossier line read back as an event parses again; what it says of its writer is ignored.
+        var reread = try Event(json: try JSONValue.parse(imported[0].jsonLine), policy: TestEnvironment.policy)
+        #expect(reread.provenance == nil && reread.hasSameContent(as: imported[0]))
+        reread.provenance = imported[0].provenance
+    }
+
     @Test("a failed KBI file stores nothing", arguments: TestStores.backends)
     func failedKBIFileStoresNothing(backend: Backend) async throws {
         let store = try await TestStores.open(backend)
