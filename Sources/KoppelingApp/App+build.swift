@@ -42,7 +42,6 @@ public enum KoppelingApp {
         let clock = Instant.systemNow
         let register = Register(store: store, engine: configuration.engine, policy: configuration.policy, agencies: configuration.agencies, today: today)
         let protocols = ProtocolRegistry(store: store, clock: clock)
-        let signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: "token-signing-key"))
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))
         let logKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: SigningKey.log.secretName))
         let retiredLogKeys = try await store.retiredPublicKeys(named: SigningKey.log.secretName).map(Curve25519.Signing.PublicKey.init(rawRepresentation:))
@@ -54,7 +53,7 @@ public enum KoppelingApp {
             exchange: ExchangeService(
                 register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded,
                 unknownPurpose: { metrics.unknownPurpose(party: $0) }),
-            tokens: TokenService(audience: configuration.tokenAudience, signingKey: signingKey, store: store, clock: clock),
+            tokens: TokenService(audience: configuration.tokenAudience, store: store, clock: clock),
             transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send),
             batches: BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today), metrics: metrics,
@@ -68,6 +67,8 @@ public enum KoppelingApp {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        // NIOSSL's default accepts TLS 1.0 and 1.1.
+        tls.minimumTLSVersion = configuration.tlsMinimumVersion == "1.3" ? .tlsv13 : .tlsv12
         if let clientCA = configuration.clientCAPath {
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
             tls.certificateVerification = .noHostnameVerification
@@ -81,10 +82,15 @@ public enum KoppelingApp {
     ) throws -> some ApplicationProtocol {
         let timeZone = configuration.timeZone
         let router = KoppelingRouter.build(services: services.routes, today: KoppelingConfiguration.todayClock(in: timeZone))
-        let server: HTTPServerBuilder = try tlsConfiguration(configuration).map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        // The idle timer starts when the connection opens and restarts with each request part read,
+        // so it also closes a connection that never finishes its request head or its TLS handshake.
+        let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
+        let server: HTTPServerBuilder = try tlsConfiguration(configuration).map { try .tls(http1, tlsConfiguration: $0) } ?? http1
         return Application(
             router: router, server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "koppeling"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "koppeling",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             logger: logger)
     }
 

@@ -88,6 +88,15 @@ public struct KoppelingConfiguration: Sendable {
     /// client's budget of requests a minute on the routes of its role (defaults 1200, 1200, 300, 120).
     public var requestsPerMinute = RequestLimits.standardPerMinute
 
+    /// `KOPPELING_IDLE_TIMEOUT_SECONDS`: a connection idle, still sending its request head, or
+    /// still in its TLS handshake this long is closed (default 30).
+    public var idleTimeoutSeconds = 30
+    /// `KOPPELING_MAX_CONNECTIONS`: open connections per listener; beyond it new connections wait
+    /// in the backlog until one closes (default 10,000).
+    public var maxConnections = 10_000
+    /// `KOPPELING_TLS_MIN_VERSION`: the least TLS version accepted, 1.2 (default) or 1.3.
+    public var tlsMinimumVersion = "1.2"
+
     /// The status engine these settings describe.
     public var engine: StatusEngine {
         StatusEngine(
@@ -175,6 +184,19 @@ public struct KoppelingConfiguration: Sendable {
             guard let rate = Int(text), (1...1_000_000).contains(rate) else { throw fail(name, "expected a number of requests a minute from 1 to 1000000, got '\(text)'") }
             configuration.requestsPerMinute[role] = rate
         }
+        for (name, keyPath, range) in [
+            ("KOPPELING_IDLE_TIMEOUT_SECONDS", \KoppelingConfiguration.idleTimeoutSeconds, 1...3600), ("KOPPELING_MAX_CONNECTIONS", \.maxConnections, 16...1_000_000),
+        ] {
+            guard let text = values[name] else { continue }
+            guard let number = Int(text), range.contains(number) else {
+                throw fail(name, "expected a number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            }
+            configuration[keyPath: keyPath] = number
+        }
+        if let text = values["KOPPELING_TLS_MIN_VERSION"] {
+            guard ["1.2", "1.3"].contains(text) else { throw fail("KOPPELING_TLS_MIN_VERSION", "expected 1.2 or 1.3, got '\(text)'") }
+            configuration.tlsMinimumVersion = text
+        }
         if let text = values["KOPPELING_POSTPONEMENT_EXTENDS_WINDOW"] {
             switch text.lowercased() {
             case "1", "true", "yes": configuration.postponementExtendsWindow = true
@@ -204,7 +226,8 @@ public struct KoppelingConfiguration: Sendable {
             "KOPPELING_REGISTRATION_WINDOW_MONTHS": String(registrationWindowMonths),
             "KOPPELING_POSTPONEMENT_EXTENDS_WINDOW": String(postponementExtendsWindow),
             "KOPPELING_POSTPONEMENT_REVIEW_MONTHS": String(postponementReviewMonths), "KOPPELING_FINE_TERM_MONTHS": String(fineTermMonths),
-            "KOPPELING_AGENCIES": agenciesPath,
+            "KOPPELING_AGENCIES": agenciesPath, "KOPPELING_IDLE_TIMEOUT_SECONDS": String(idleTimeoutSeconds),
+            "KOPPELING_MAX_CONNECTIONS": String(maxConnections), "KOPPELING_TLS_MIN_VERSION": tlsMinimumVersion,
         ].merging(Self.requestSettings.map { ($0.name, String(requestsPerMinute[$0.role] ?? 0)) }) { $1 }
         return Self.settings.map { setting in (setting.name, (values[setting.name] ?? nil) ?? "(not set)", setting.meaning) }
     }

@@ -28,6 +28,12 @@ public struct RegisteredClient: Sendable, Hashable, Codable {
     /// For an agency client: the event sources it may write (`kbi` for KBI imports). Nil or
     /// empty: none.
     public var sources: [String]?
+    /// When it was disabled; nil while enabled.
+    public var disabledAt: Instant?
+    /// Access tokens issued before this instant are refused (set by a key rotation or disabling).
+    public var tokensValidFrom: Instant?
+    /// What operators changed, oldest first (see ``ClientAdministration``).
+    public var history: [ClientChange]?
 
     public init(
         id: String, party: String, name: String, role: ClientRole, assertionKey: String?, certificateFingerprint: String?, ratePerMinute: Int,
@@ -41,6 +47,9 @@ public struct RegisteredClient: Sendable, Hashable, Codable {
         self.certificateFingerprint = certificateFingerprint
         self.ratePerMinute = ratePerMinute
         self.sources = sources
+        self.disabledAt = nil
+        self.tokensValidFrom = nil
+        self.history = nil
     }
 
     /// Whether the client may write events of `source`.

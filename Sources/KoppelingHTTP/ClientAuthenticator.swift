@@ -43,8 +43,10 @@ public struct ClientAuthenticator: Sendable {
             }
         }
         guard let fingerprint = await Self.peerCertificateFingerprint(channel) else { return nil }
-        guard let registered = try await byFingerprint.value(for: fingerprint, load: { try await store.client(certificateFingerprint: fingerprint) }) else {
-            throw Problem.unauthorized("the client certificate is not registered for any client")
+        guard let registered = try await byFingerprint.value(for: fingerprint, load: { try await store.client(certificateFingerprint: fingerprint) }),
+              registered.isEnabled
+        else {
+            throw Problem.unauthorized("the client certificate is not registered for any enabled client")
         }
         return registered
     }

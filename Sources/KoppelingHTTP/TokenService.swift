@@ -14,7 +14,6 @@ public struct TokenService: Sendable {
     public let lifetimeSeconds: Int
     /// The longest lifetime an assertion may claim.
     public let maxAssertionSeconds: Int
-    let signingKey: Curve25519.Signing.PrivateKey
     let store: any ExchangeStore
     let clock: @Sendable () -> Instant
     /// Registered clients, read at least every second so that a removal or change takes effect.
@@ -28,6 +27,7 @@ public struct TokenService: Sendable {
         struct Entry {
             var clientId: String
             var expires: Date
+            var issuedAt: Instant
         }
         struct State {
             var tokens: [String: Entry] = [:]
@@ -39,18 +39,50 @@ public struct TokenService: Sendable {
         }
     }
 
-    /// The server's key, set up once for signing and verifying access tokens.
-    let serverKeys: Task<JWTKeyCollection, Never>
+    /// The name of the server secret tokens are signed with.
+    public static var secretName: String { "token-signing-key" }
 
-    public init(audience: String, signingKey: Curve25519.Signing.PrivateKey, store: any ExchangeStore, clock: @escaping @Sendable () -> Instant,
+    /// The server's token keys: the current one (read from the store at least every second, so
+    /// that a rotation reaches every instance), and the one before it, which still verifies the
+    /// tokens it signed for one token lifetime after this instance saw the rotation.
+    final class Keyring: Sendable {
+        struct Keys: Sendable {
+            var secret: [UInt8]
+            var current: JWTKeyCollection
+            var previous: JWTKeyCollection?
+            var previousUntil: Date
+            var checked: Date
+        }
+        let keys = Mutex<Keys?>(nil)
+    }
+    let keyring = Keyring()
+
+    public init(audience: String, store: any ExchangeStore, clock: @escaping @Sendable () -> Instant,
                 lifetimeSeconds: Int = 300, maxAssertionSeconds: Int = 600) {
         self.audience = audience
-        self.signingKey = signingKey
         self.store = store
         self.clock = clock
         self.lifetimeSeconds = lifetimeSeconds
         self.maxAssertionSeconds = maxAssertionSeconds
-        self.serverKeys = Task { [signingKey] in await JWTKeyCollection().add(eddsa: EdDSA.PrivateKey(backing: signingKey)) }
+    }
+
+    /// The keys now: read again from the store when last read a second or more ago.
+    func tokenKeys(now: Date) async throws -> Keyring.Keys {
+        if let known = keyring.keys.withLock({ $0 }), now.timeIntervalSince(known.checked) < 1 { return known }
+        let secret = try await store.serverSecret(named: Self.secretName)
+        let known = keyring.keys.withLock { $0 }
+        if let known, known.secret == secret {
+            return keyring.keys.withLock { keys in
+                keys?.checked = now
+                return keys ?? known
+            }
+        }
+        let collection = await JWTKeyCollection().add(eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: secret)))
+        let fresh = Keyring.Keys(
+            secret: secret, current: collection, previous: known?.current,
+            previousUntil: now.addingTimeInterval(Double(lifetimeSeconds)), checked: now)
+        keyring.keys.withLock { $0 = fresh }
+        return fresh
     }
 
     /// Why a token request or a token is refused.
@@ -68,6 +100,9 @@ public struct TokenService: Sendable {
         var jti: IDClaim
         var scope: String
         var party: String
+        /// The issuing instant in microseconds (`iat` has whole seconds), compared with the
+        /// client's ``RegisteredClient/tokensValidFrom``.
+        var iatMicroseconds: Int64
 
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
@@ -89,7 +124,7 @@ public struct TokenService: Sendable {
         // One answer for an unknown client, a client without a key and a wrong signature, so that the
         // endpoint does not tell which client ids exist.
         let notVerified = Refusal(message: "the client assertion could not be verified: unknown client, sub not iss, no registered key, or a signature that does not verify")
-        guard let client = try await store.client(id: unverified.iss.value), unverified.sub.value == unverified.iss.value,
+        guard let client = try await store.client(id: unverified.iss.value), client.isEnabled, unverified.sub.value == unverified.iss.value,
               let keyText = client.assertionKey, let raw = Data(base64Encoded: keyText),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
         else { throw notVerified }
@@ -114,8 +149,8 @@ public struct TokenService: Sendable {
         let token = AccessToken(
             iss: "koppeling", sub: .init(value: client.id), aud: .init(value: [Self.accessAudience]),
             exp: .init(value: now.addingTimeInterval(Double(lifetimeSeconds))), iat: .init(value: now), jti: .init(value: UUID().uuidString),
-            scope: client.role.rawValue, party: client.party)
-        return (try await serverKeys.value.sign(token), client, lifetimeSeconds)
+            scope: client.role.rawValue, party: client.party, iatMicroseconds: clock().microsecondsSinceEpoch)
+        return (try await tokenKeys(now: now).current.sign(token), client, lifetimeSeconds)
     }
 
     /// Checks an access token and returns its client, as registered now. A token whose signature
@@ -124,27 +159,34 @@ public struct TokenService: Sendable {
     public func authenticate(bearer token: String) async throws -> RegisteredClient {
         let now = now()
         let id: String
+        let issuedAt: Instant
         if let known = verified.withLock({ $0.tokens[token] }), known.expires > now {
             id = known.clientId
+            issuedAt = known.issuedAt
         } else {
-            let payload: AccessToken
-            do {
-                payload = try await serverKeys.value.verify(token, as: AccessToken.self)
-            } catch {
-                throw Refusal(message: "the access token is not valid")
-            }
+            let payload = try await verify(token, now: now)
             guard payload.aud.value.contains(Self.accessAudience), payload.exp.value > now else {
                 throw Refusal(message: "the access token has expired")
             }
             id = payload.sub.value
+            issuedAt = Instant(microsecondsSinceEpoch: payload.iatMicroseconds)
             verified.withLock { state in
                 if state.tokens.count >= Self.maxVerifiedTokens { state.tokens.removeAll(keepingCapacity: true) }
-                state.tokens[token] = VerifiedTokens.Entry(clientId: id, expires: payload.exp.value)
+                state.tokens[token] = VerifiedTokens.Entry(clientId: id, expires: payload.exp.value, issuedAt: issuedAt)
             }
         }
-        guard let client = try await clients.value(for: id, load: { try await store.client(id: id) }) else {
-            throw Refusal(message: "the client is no longer registered")
+        // One refusal for a client removed, disabled, or whose key was rotated after the token.
+        guard let client = try await clients.value(for: id, load: { try await store.client(id: id) }), client.accepts(tokenIssuedAt: issuedAt) else {
+            throw Refusal(message: "the access token is no longer valid for this client; request a new one")
         }
         return client
+    }
+
+    /// Verifies a token's signature with the current key, else with the previous one during its overlap.
+    func verify(_ token: String, now: Date) async throws -> AccessToken {
+        let keys = try await tokenKeys(now: now)
+        if let payload = try? await keys.current.verify(token, as: AccessToken.self) { return payload }
+        if let previous = keys.previous, now < keys.previousUntil, let payload = try? await previous.verify(token, as: AccessToken.self) { return payload }
+        throw Refusal(message: "the access token is not valid")
     }
 }

@@ -12,6 +12,9 @@ public protocol ExchangeStore: Sendable {
     /// A registered client.
     func client(id: String) async throws -> RegisteredClient?
 
+    /// Every registered client, by id.
+    func clients() async throws -> [RegisteredClient]
+
     /// The client registered with a certificate fingerprint (SHA-256, lowercase hexadecimal).
     func client(certificateFingerprint: String) async throws -> RegisteredClient?
 

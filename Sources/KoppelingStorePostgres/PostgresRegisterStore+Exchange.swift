@@ -26,6 +26,12 @@ extension PostgresRegisterStore: ExchangeStore {
         }
     }
 
+    public func clients() async throws -> [RegisteredClient] {
+        try await read { connection in
+            try await Self.strings(connection, "SELECT record FROM client ORDER BY id", self.logger).map { try Self.decode(RegisteredClient.self, $0) }
+        }
+    }
+
     public func client(certificateFingerprint: String) async throws -> RegisteredClient? {
         let wanted = certificateFingerprint.lowercased()
         return try await read { connection in

@@ -57,6 +57,12 @@ extension SQLiteRegisterStore: ExchangeStore {
         }
     }
 
+    public func clients() async throws -> [RegisteredClient] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT record FROM client ORDER BY id").map { try JSONDecoder().decode(RegisteredClient.self, from: Data($0.utf8)) }
+        }
+    }
+
     public func client(certificateFingerprint: String) async throws -> RegisteredClient? {
         let wanted = certificateFingerprint.lowercased()
         return try await read { db in

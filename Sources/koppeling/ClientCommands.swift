@@ -7,7 +7,9 @@ import KoppelingHTTP
 import KoppelingStore
 
 struct Client: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Client systems of the parties.", subcommands: [Register.self, Assertion.self, Webhook.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Client systems of the parties.",
+        subcommands: [Register.self, List.self, Disable.self, Enable.self, RotateKey.self, RotateCertificate.self, SetSources.self, Assertion.self, Webhook.self])
 
     /// A comma-separated list of event sources, each 1 to 100 characters, without repeats.
     static func sourceList(_ text: String) throws -> [String] {
@@ -140,6 +142,119 @@ struct Client: AsyncParsableCommand {
             print("webhook of \(client): \(url)")
             print("signing secret (shown once): \(secret)")
             if let overlap { print("the previous secret stays valid until \(overlap)") }
+        }
+    }
+
+    /// Applies an operator's change to a registered client and prints what it now is. Every
+    /// instance sees it within a second (they read clients at least every second).
+    static func administer(_ options: RegisterOptions, client id: String, _ change: ClientAdministration, reason: String) async throws {
+        guard (1...500).contains(reason.utf8.count) else { throw ValidationError("--reason must hold 1 to 500 characters") }
+        let services = try await KoppelingApp.open(try options.configuration())
+        guard let client = try await services.exchange.store.client(id: id) else {
+            printError("no client \(id) is registered")
+            throw ExitCode(1)
+        }
+        let changed = client.applying(change, at: services.exchange.clock(), by: operatorProvenance().recordedBy, reason: reason)
+        try await services.exchange.store.updateClient(changed)
+        print("client \(id): \(change.name) done; \(describe(changed))")
+    }
+
+    /// One line about a client: role, party, state, credentials (fingerprints only).
+    static func describe(_ client: RegisteredClient) -> String {
+        var parts = ["role \(client.role.rawValue)", "party \(client.party)", client.isEnabled ? "enabled" : "disabled since \(client.disabledAt!)"]
+        if let key = client.assertionKey, let raw = Data(base64Encoded: key) { parts.append("key \(SHA256.hash(data: raw).lowercaseHex.prefix(16))") }
+        if let fingerprint = client.certificateFingerprint { parts.append("certificate \(fingerprint.prefix(16))") }
+        if let sources = client.sources { parts.append("sources \(sources.joined(separator: ","))") }
+        return parts.joined(separator: ", ")
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the registered clients with their state and credentials (fingerprints, never secrets).")
+
+        @OptionGroup var options: RegisterOptions
+
+        @Flag(help: "Print each client's history of changes too.")
+        var history = false
+
+        func run() async throws {
+            let services = try await KoppelingApp.open(try options.configuration())
+            for client in try await services.exchange.store.clients() {
+                print("\(client.id): \(Client.describe(client))")
+                if history {
+                    for change in client.history ?? [] { print("  \(change.at) \(change.action) by \(change.by): \(change.reason)") }
+                }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a client: it obtains no tokens, its tokens and certificate are refused (within a second on every instance).")
+
+        @OptionGroup var options: RegisterOptions
+        @Option(help: "The client id.") var client: String
+        @Option(help: "Why (kept in the client's history).") var reason: String
+
+        func run() async throws { try await Client.administer(options, client: client, .disable, reason: reason) }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enable a disabled client again; it must obtain new tokens (the ones from before stay refused).")
+
+        @OptionGroup var options: RegisterOptions
+        @Option(help: "The client id.") var client: String
+        @Option(help: "Why (kept in the client's history).") var reason: String
+
+        func run() async throws { try await Client.administer(options, client: client, .enable, reason: reason) }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Replace a client's assertion key; assertions signed by the old key and tokens issued before are refused.")
+
+        @OptionGroup var options: RegisterOptions
+        @Option(help: "The client id.") var client: String
+        @Option(help: "The new Ed25519 public key: a .pub file or base64.") var key: String
+        @Option(help: "Why (kept in the client's history).") var reason: String
+
+        func run() async throws {
+            let publicKey = try Ed25519KeyFile.publicKey(fileOrBase64: key).rawRepresentation.base64EncodedString()
+            try await Client.administer(options, client: client, .rotateKey(publicKey), reason: reason)
+        }
+    }
+
+    struct RotateCertificate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-certificate",
+            abstract: "Replace a client's mutual-TLS certificate; the old one is refused within a second.")
+
+        @OptionGroup var options: RegisterOptions
+        @Option(help: "The client id.") var client: String
+        @Option(help: "The new certificate's SHA-256 fingerprint, hexadecimal.") var certificateFingerprint: String
+        @Option(help: "Why (kept in the client's history).") var reason: String
+
+        func run() async throws {
+            let fingerprint = certificateFingerprint.lowercased().filter { $0 != ":" }
+            guard fingerprint.count == 64, fingerprint.allSatisfy(\.isHexDigit) else {
+                throw ValidationError("--certificate-fingerprint must be a SHA-256 fingerprint: 64 hexadecimal digits")
+            }
+            try await Client.administer(options, client: client, .rotateCertificate(fingerprint), reason: reason)
+        }
+    }
+
+    struct SetSources: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-sources", abstract: "Set the event sources an agency client may write (kbi for KBI imports).")
+
+        @OptionGroup var options: RegisterOptions
+        @Option(help: "The client id.") var client: String
+        @Option(help: "The sources, comma-separated, such as kbi,agii.") var sources: String
+        @Option(help: "Why (kept in the client's history).") var reason: String
+
+        func run() async throws {
+            try await Client.administer(options, client: client, .setSources(try Client.sourceList(sources)), reason: reason)
         }
     }
 }

@@ -11,15 +11,17 @@ struct Keys: ParsableCommand {
     /// Rotates the register's own log or batch signing key.
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Retire the register's log or batch signing key and make a new one.",
+            abstract: "Retire the register's log, batch or token signing key and make a new one.",
             discussion: """
                 What the retired key signed (checkpoints, batch manifests) still verifies: its public part is kept and \
-                published beside the new key. Restart every server instance afterwards; until then they sign with the retired key.
+                published beside the new key. Restart every server instance afterwards; until then they sign with the retired key. \
+                The token key needs no restart: every instance signs new access tokens with the new key within a second, and \
+                accepts tokens signed by the retired key until they expire (one token lifetime, 5 minutes).
                 """)
 
         @OptionGroup var options: RegisterOptions
 
-        @Argument(help: "log or batch")
+        @Argument(help: "log, batch or token")
         var key: SigningKey
 
         func run() async throws {
@@ -29,6 +31,10 @@ struct Keys: ParsableCommand {
             switch key {
             case .log: print("new log key: \(NoteVerifier(name: configuration.logOrigin, publicKey: publicKey).verifierKey)")
             case .batch: print("new batch key: \(publicKey.rawRepresentation.base64EncodedString())")
+            case .token:
+                print("new token key: \(publicKey.rawRepresentation.base64EncodedString())")
+                print("running instances sign with it within a second; tokens signed by the retired key stay valid until they expire (at most 5 minutes)")
+                return
             }
             print("the retired key stays published for verification; restart every server instance to sign with the new key")
         }

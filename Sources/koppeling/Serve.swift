@@ -1,4 +1,8 @@
 import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import KoppelingApp
 import KoppelingStore
@@ -43,6 +47,18 @@ struct Serve: AsyncParsableCommand {
 func serve(services: KoppelingServices, configuration: KoppelingConfiguration, extraListeners: [KoppelingConfiguration] = []) async throws {
     var logger = Logger(label: "koppeling")
     logger.logLevel = .info
+    // Each connection holds a file descriptor: the soft limit (often 1,024) is raised to the hard
+    // one, so that the connection cap, not the descriptor limit, decides how many are served.
+    var limit = rlimit()
+    if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+    if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, Int(limit.rlim_cur) < configuration.maxConnections + 256 {
+        logger.warning(
+            "the file descriptor limit is below the connection cap",
+            metadata: ["limit": "\(limit.rlim_cur)", "KOPPELING_MAX_CONNECTIONS": "\(configuration.maxConnections)"])
+    }
     for listener in [configuration] + extraListeners {
         let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(listener.host)
         let mode = listener.tlsCertificatePath == nil ? "plain HTTP" : (listener.clientCAPath == nil ? "TLS" : "TLS with required client certificates (mutual TLS)")

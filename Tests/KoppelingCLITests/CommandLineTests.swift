@@ -389,10 +389,14 @@ struct CommandLineTests {
             openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr -subj "/CN=dvz-client"
             openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2
             openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -out rogue.pem -days 2 -subj "/CN=dvz-client"
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout renewed.key -out renewed.csr -subj "/CN=dvz-client"
+            openssl x509 -req -in renewed.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out renewed.pem -days 2
+            openssl x509 -in renewed.pem -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr A-F a-f > renewed.fingerprint
             openssl x509 -in client.pem -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr A-F a-f
             """
         let fingerprint = try shell(script, in: folder).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(fingerprint.count == 64)
+        let renewed = try String(contentsOf: folder.appendingPathComponent("renewed.fingerprint"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
         #expect(try koppeling(["demo", "--persons", "20", "--no-serve", "--protocol-file", file], in: folder).status == 0)
         #expect(try koppeling(["client", "register", "--database", "koppeling-demo.sqlite", "--party", "dvz", "--name", "mtls", "--role", "recipient",
@@ -422,6 +426,21 @@ struct CommandLineTests {
         // A certificate from another CA, and no certificate at all, end in a failed handshake.
         #expect(throws: (any Error).self) { try shell(lookup + " --cert rogue.pem --key rogue.key", in: folder) }
         #expect(throws: (any Error).self) { try shell(lookup, in: folder) }
+
+        // Hole 9: the certificate is renewed and later the client disabled, while the server runs.
+        let db = ["--database", "koppeling-demo.sqlite"]
+        let rotated = try koppeling(["client", "rotate-certificate"] + db + ["--client", "dvz-mtls", "--certificate-fingerprint", renewed, "--reason", "renewal"], in: folder)
+        #expect(rotated.status == 0, "\(rotated.err)")
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(try shell(lookup + " --cert client.pem --key client.key", in: folder) == "401")
+        #expect(try shell(lookup + " --cert renewed.pem --key renewed.key", in: folder) == "200")
+        #expect(try koppeling(["client", "disable"] + db + ["--client", "dvz-mtls", "--reason", "contract ended"], in: folder).status == 0)
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(try shell(lookup + " --cert renewed.pem --key renewed.key", in: folder) == "401")
+        let list = try koppeling(["client", "list", "--history"] + db, in: folder)
+        #expect(list.out.contains("dvz-mtls: role recipient, party dvz, disabled since"))
+        #expect(list.out.contains("rotate-certificate by operator:") && list.out.contains("disable by operator:") && list.out.contains(": contract ended"))
+        #expect(try koppeling(["client", "disable"] + db + ["--client", "nobody", "--reason", "x"], in: folder).status == 1)
     }
 
     @Test(
