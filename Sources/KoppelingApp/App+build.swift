@@ -48,15 +48,18 @@ public enum KoppelingApp {
         let batchKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: SigningKey.batch.secretName))
         let retiredBatchKeys = try await store.retiredPublicKeys(named: SigningKey.batch.secretName).map(Curve25519.Signing.PublicKey.init(rawRepresentation:))
         let metrics = ServerMetrics()
+        let exchange = ExchangeService(
+            register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded,
+            unknownPurpose: { metrics.unknownPurpose(party: $0) })
+        var webhooks = WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send)
+        webhooks.screen = exchange.noticeScreen
+        var batches = BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today)
+        batches.screen = exchange.noticeScreen
         return KoppelingServices(
-            register: register, protocols: protocols,
-            exchange: ExchangeService(
-                register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded,
-                unknownPurpose: { metrics.unknownPurpose(party: $0) }),
+            register: register, protocols: protocols, exchange: exchange,
             tokens: TokenService(audience: configuration.tokenAudience, store: store, clock: clock),
             transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
-            webhooks: WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send),
-            batches: BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today), metrics: metrics,
+            webhooks: webhooks, batches: batches, metrics: metrics,
             limits: RequestLimits(perMinute: configuration.requestsPerMinute))
     }
 

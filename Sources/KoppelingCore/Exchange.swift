@@ -121,11 +121,15 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
     case read
     /// A webhook set or rotated.
     case webhookSet
+    /// Change notices or a batch file handed to the recipient when it pulled them.
+    case delivered
+    /// A webhook's deliveries restarted from an earlier notice, at the recipient's request.
+    case replayed
     /// Refused: nothing disclosed.
     case denied(DisclosureDecision.DenialReason)
 
     /// Every outcome, for closed metric label sets.
-    public static let allCases: [DisclosureOutcome] = [.allowed, .notice, .batch, .enrolled, .ended, .read, .webhookSet]
+    public static let allCases: [DisclosureOutcome] = [.allowed, .notice, .batch, .enrolled, .ended, .read, .webhookSet, .delivered, .replayed]
         + [DisclosureDecision.DenialReason.noProtocol, .notPublished, .notYetInForce, .expired, .suspended, .revoked, .channelNotAllowed].map { .denied($0) }
 
     public init?(rawValue: String) {
@@ -137,6 +141,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
         case "ended": self = .ended
         case "read": self = .read
         case "webhook_set": self = .webhookSet
+        case "delivered": self = .delivered
+        case "replayed": self = .replayed
         default:
             guard let reason = DisclosureDecision.DenialReason(rawValue: rawValue) else { return nil }
             self = .denied(reason)
@@ -152,6 +158,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
         case .ended: "ended"
         case .read: "read"
         case .webhookSet: "webhook_set"
+        case .delivered: "delivered"
+        case .replayed: "replayed"
         case .denied(let reason): reason.rawValue
         }
     }
@@ -161,8 +169,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
     /// Whether data about the person left the register.
     public var disclosedData: Bool {
         switch self {
-        case .allowed, .notice, .batch, .read: true
-        case .enrolled, .ended, .webhookSet, .denied: false
+        case .allowed, .notice, .batch, .read, .delivered: true
+        case .enrolled, .ended, .webhookSet, .replayed, .denied: false
         }
     }
 
@@ -176,6 +184,8 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
         case .ended: BilingualText(nl: "van de volglijst gehaald", fr: "retiré de la liste de suivi")
         case .read: BilingualText(nl: "ingezien", fr: "consulté")
         case .webhookSet: BilingualText(nl: "webhook ingesteld", fr: "webhook configuré")
+        case .delivered: BilingualText(nl: "afgehaald", fr: "retiré")
+        case .replayed: BilingualText(nl: "opnieuw verstuurd", fr: "renvoyé")
         case .denied(let reason): BilingualText(nl: "geweigerd (\(reason.rawValue))", fr: "refusé (\(reason.rawValue))")
         }
     }

@@ -351,8 +351,25 @@ public struct ExchangeController: Sendable {
             limit = value
         }
         let notices = try await exchange.register.store.notices(clientId: client.id, after: after, limit: limit)
-        let last = notices.last.map { String($0.sequence) } ?? "null"
-        return Response.json("{\"notices\":[" + notices.map(\.body).joined(separator: ",") + "],\"last\":" + last + "}", noStore: true)
+        // Only what the protocols allow now goes out: a notice held back stops the page (order is
+        // kept), one that may never go out is passed over.
+        let plan = try await exchange.noticeScreen.plan(clientId: client.id, notices: notices, channel: .follow)
+        let delivered = plan.deliver.map { notices[$0] }
+        if let first = delivered.first, let last = delivered.last {
+            do {
+                _ = try await exchange.recordAccess(
+                    client: client, channel: .follow, outcome: .delivered, purpose: "", caseReference: "changes:\(first.sequence)-\(last.sequence)",
+                    subject: nil, requestId: context.requestId, traceparent: context.traceparent)
+            } catch is ExchangeService.RecordNotStored {
+                throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The pull could not be recorded, so nothing is handed out")
+            }
+        }
+        let last = plan.lastSettled.map(String.init) ?? "null"
+        var held = ""
+        if let stop = plan.held {
+            held = ",\"held\":{\"sequence\":\(stop.sequence),\"reason\":\"\(stop.reason)\"}"
+        }
+        return Response.json("{\"notices\":[" + delivered.map(\.body).joined(separator: ",") + "],\"last\":" + last + held + "}", noStore: true)
     }
 
     struct ReplayRequest: Decodable {
@@ -366,6 +383,16 @@ public struct ExchangeController: Sendable {
         let body = try await request.body.collect(upTo: 4096)
         guard let input = try? JSONDecoder().decode(ReplayRequest.self, from: Data(body.readableBytesView)), input.from >= 1 else {
             throw Problem.badRequest("expected {\"from\": N} with N ≥ 1")
+        }
+        guard try await webhooks.webhook(clientId: client.id) != nil else {
+            throw Problem(status: .notFound, type: Problem.typeURI("webhook-not-found"), title: "This client has no webhook endpoint")
+        }
+        do {
+            _ = try await exchange.recordAccess(
+                client: client, channel: .administration, outcome: .replayed, purpose: "", caseReference: "replay:from=\(input.from)",
+                subject: nil, requestId: context.requestId, traceparent: context.traceparent)
+        } catch is ExchangeService.RecordNotStored {
+            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The replay could not be recorded, so it was not started")
         }
         guard try await webhooks.replayWebhook(clientId: client.id, from: input.from) else {
             throw Problem(status: .notFound, type: Problem.typeURI("webhook-not-found"), title: "This client has no webhook endpoint")
@@ -400,9 +427,24 @@ public struct ExchangeController: Sendable {
         return found
     }
 
-    /// `GET /v1/exchange/batches/{id}`: the batch file (NDJSON, one change notice per line).
+    /// `GET /v1/exchange/batches/{id}`: the batch file (NDJSON, one change notice per line), when
+    /// every notice in it may still go out through the batch channel now; each download is recorded.
     @Sendable func batchFile(_ request: Request, context: Context) async throws -> Response {
+        let client = try context.requireClient()
         let found = try await ownBatch(context)
+        let lines = found.file.split(separator: "\n").enumerated().map { (sequence: $0.offset, body: String($0.element)) }
+        let plan = try await exchange.noticeScreen.plan(clientId: client.id, notices: lines, channel: .batch)
+        guard plan.deliver.count == lines.count else {
+            let reason = plan.held?.reason ?? plan.dropped.first?.reason ?? "not_allowed"
+            throw Problem(status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises handing out this batch now", detail: reason)
+        }
+        do {
+            _ = try await exchange.recordAccess(
+                client: client, channel: .batch, outcome: .delivered, purpose: "", caseReference: "batch:\(found.batch.id)",
+                subject: nil, requestId: context.requestId, traceparent: context.traceparent)
+        } catch is ExchangeService.RecordNotStored {
+            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The download could not be recorded, so nothing is handed out")
+        }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: found.file)))
     }
 

@@ -59,6 +59,9 @@ public struct BatchWriter: Sendable {
     public let retiredKeys: [Curve25519.Signing.PublicKey]
     let clock: @Sendable () -> Instant
     let today: @Sendable () -> LocalDate
+    /// Decides which notices may still go out through the batch channel when a file is written
+    /// (the server always sets it; without it every notice goes in).
+    public var screen: NoticeScreen?
 
     public init(store: any BatchStore, key: Curve25519.Signing.PrivateKey, retired: [Curve25519.Signing.PublicKey] = [], clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate) {
         self.retiredKeys = retired
@@ -76,8 +79,18 @@ public struct BatchWriter: Sendable {
         let key = key
         let now = clock()
         let day = today()
-        return try await store.createBatch(clientId: client.id) { notices, previousAt in
-            guard let first = notices.first, let last = notices.last else { return nil }
+        let snapshot = try await screen?.snapshot(clientId: client.id)
+        return try await store.createBatch(clientId: client.id) { pending, previousAt in
+            // The notices that may go out now, up to the first held back; those passed over for
+            // good are inside the file's sequence range but not in it.
+            var notices = pending
+            var lastSettled = pending.last?.sequence
+            if let snapshot {
+                let plan = snapshot.plan(pending, channel: .batch)
+                notices = plan.deliver.map { pending[$0] }
+                lastSettled = plan.lastSettled
+            }
+            guard let first = pending.first, let lastSequence = lastSettled, let last = notices.last else { return nil }
             let file = notices.map(\.body).joined(separator: "\n") + "\n"
             var protocolId: String?
             var protocolVersion: Int?
@@ -88,7 +101,7 @@ public struct BatchWriter: Sendable {
             let id = UUID().uuidString.lowercased()
             let manifest = BatchManifest(
                 batchId: id, clientId: client.id, protocolId: protocolId, protocolVersion: protocolVersion, periodStart: previousAt ?? Instant(microsecondsSinceEpoch: 0),
-                periodEnd: now, firstSequence: first.sequence, lastSequence: last.sequence, recordCount: notices.count,
+                periodEnd: now, firstSequence: first.sequence, lastSequence: lastSequence, recordCount: notices.count,
                 sha256: SHA256.hash(data: Array(file.utf8)).lowercaseHex)
             let signed = try manifest.signed(with: key)
             let record = DisclosureRecord(
@@ -96,7 +109,7 @@ public struct BatchWriter: Sendable {
                 protocolId: protocolId, protocolVersion: protocolVersion, fields: [], outcome: .batch, referenceDate: day, subjectPseudonym: "",
                 requestId: "batch:\(id)", traceparent: nil)
             return NewBatch(
-                batch: StoredBatch(id: id, clientId: client.id, createdAt: now, firstSequence: first.sequence, lastSequence: last.sequence,
+                batch: StoredBatch(id: id, clientId: client.id, createdAt: now, firstSequence: first.sequence, lastSequence: lastSequence,
                                    recordCount: notices.count, signedManifest: signed),
                 file: file, record: record)
         }

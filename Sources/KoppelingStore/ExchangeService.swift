@@ -109,15 +109,29 @@ public struct ExchangeService: Sendable {
     /// if one), why (`purpose`) and for which case or work reference.
     public func recordAccess(
         client: RegisteredClient, channel: DisclosureChannel, outcome: DisclosureOutcome, purpose: String, caseReference: String,
-        subject: NationalNumber?, requestId: String, traceparent: String?
+        subject: NationalNumber?, requestId: String, traceparent: String?, protocol governing: (id: String, version: Int)? = nil
+    ) async throws -> DisclosureRecord {
+        try await recordAccess(
+            actor: client.id, party: client.party, channel: channel, outcome: outcome, purpose: purpose, caseReference: caseReference,
+            subject: subject, requestId: requestId, traceparent: traceparent, protocol: governing)
+    }
+
+    /// Records an access or administrative act by `actor` (a client id, or `operator:ACCOUNT` for
+    /// the command line) of `party`.
+    public func recordAccess(
+        actor: String, party: String, channel: DisclosureChannel, outcome: DisclosureOutcome, purpose: String, caseReference: String,
+        subject: NationalNumber?, requestId: String, traceparent: String?, protocol governing: (id: String, version: Int)? = nil
     ) async throws -> DisclosureRecord {
         let record = DisclosureRecord(
-            disclosureId: UUID(), at: clock(), clientId: client.id, party: client.party, purpose: purpose, channel: channel,
-            caseReference: caseReference, protocolId: nil, protocolVersion: nil, fields: [], outcome: outcome, referenceDate: today(),
+            disclosureId: UUID(), at: clock(), clientId: actor, party: party, purpose: purpose, channel: channel,
+            caseReference: caseReference, protocolId: governing?.id, protocolVersion: governing?.version, fields: [], outcome: outcome, referenceDate: today(),
             subjectPseudonym: subject.map { pseudonymizer.pseudonym(of: $0) } ?? "", requestId: requestId, traceparent: traceparent)
         try await append([record])
         return record
     }
+
+    /// Screens stored change notices at delivery time (``NoticeDelivery``).
+    public var noticeScreen: NoticeScreen { NoticeScreen(protocols: protocols, clients: store, today: today) }
 
     // MARK: - Follow lists
 

@@ -64,6 +64,12 @@ public struct WebhookDispatcher: Sendable {
     /// How often the delivered sequence is saved during a run of successes. A crash in between
     /// delivers those notices again, with the same `webhook-id`: at least once, never lost.
     public var saveEverySeconds: Double = 1
+    /// Decides at each delivery which notices may still go out (the server always sets it; without
+    /// it, as in tests of the delivery mechanics alone, every notice goes out).
+    public var screen: NoticeScreen?
+    /// How long an endpoint waits when its next notice is held back (a suspended protocol, a
+    /// disabled client) before it is looked at again; not a failure.
+    public var heldRetrySeconds: Int64 = 60
 
     public init(store: any WebhookStore, owner: String = UUID().uuidString, clock: @escaping @Sendable () -> Instant, send: @escaping Send) {
         self.store = store
@@ -99,8 +105,19 @@ public struct WebhookDispatcher: Sendable {
         var endpoint = lease.endpoint
         var delivered = 0
         var lastSave = clock()
+        let plan = try await screen?.plan(clientId: endpoint.clientId, notices: lease.notices, channel: .follow)
+        let dropped = Set(plan?.dropped.map(\.sequence) ?? [])
         for (sequence, body) in lease.notices {
             let now = clock()
+            if let held = plan?.held, sequence >= held.sequence {
+                endpoint.nextAttemptAt = now.adding(seconds: heldRetrySeconds)
+                break
+            }
+            // Passed over for good: the protocol no longer lets it go out.
+            if dropped.contains(sequence) {
+                endpoint.deliveredSequence = sequence
+                continue
+            }
             if let failure = await attempt(endpoint, sequence: sequence, body: body, at: now) {
                 // A request cut short by shutdown is not the endpoint's failure.
                 if Task.isCancelled { break }

@@ -184,6 +184,45 @@ struct ProtocolTests {
     }
 }
 
+/// The rule of every delivery path: a stored notice goes out only while its protocol allows it.
+@Suite("Notice delivery")
+struct NoticeDeliveryTests {
+    static let day = LocalDate("2026-11-29")!
+
+    static func notice(_ sequence: Int, fields: [String], version: Int = 2) -> (sequence: Int, body: String) {
+        let current = fields.map { "\"\($0)\":null" }.joined(separator: ",")
+        return (sequence, #"{"sequence":\#(sequence),"protocol":{"id":"kbi-dvz-integration-efforts","version":\#(version)},"changed":[],"current":{\#(current)}}"#)
+    }
+
+    @Test("delivered while in force; held while suspended (and all after it); a version that narrows the fields drops the notices carrying more; a disabled client gets nothing")
+    func verdicts() throws {
+        let v2 = try ProtocolTests.published()
+        let all = DisclosureField.allCases.map(\.rawValue)
+        let notices = [Self.notice(1, fields: all), Self.notice(2, fields: ["status"])]
+        let inForce = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day)
+        #expect(inForce.deliver == [0, 1] && inForce.lastSettled == 2 && inForce.held == nil)
+        #expect(NoticeDelivery.plan(notices, party: "ibz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day).dropped.map(\.reason) == ["no_protocol", "no_protocol"])
+
+        let suspended = try v2.suspended(reason: "inquiry", actor: "staff", at: ProtocolTests.t0)
+        let held = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [suspended]), on: Self.day)
+        #expect(held.deliver.isEmpty && held.lastSettled == nil && held.held?.sequence == 1 && held.held?.reason == "suspended")
+
+        var narrower = try ProtocolTests.document()
+        narrower.version = 3
+        narrower.fields = [.status, .statusSince]
+        narrower.fieldNotes = nil
+        let v3 = try ProtocolTests.sign(ProtocolTests.advise(ProtocolRecord(draft: narrower, actor: "staff", at: ProtocolTests.t0)), ProtocolTests.Keys())
+            .published(on: Self.day, actor: "staff", at: ProtocolTests.t0)
+        let superseded = try v2.superseded(by: 3, actor: "staff", at: ProtocolTests.t0)
+        let narrowed = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [superseded, v3]), on: Self.day)
+        #expect(narrowed.dropped.map(\.sequence) == [1] && narrowed.dropped.first?.reason == "fields_no_longer_granted")
+        #expect(narrowed.deliver == [1] && narrowed.lastSettled == 2)
+
+        let disabled = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: false, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day)
+        #expect(disabled.deliver.isEmpty && disabled.held?.reason == "client_disabled")
+    }
+}
+
 /// The shipped JSON Schema and the server's validator agree, checked with Python's jsonschema.
 @Suite("Protocol JSON Schema")
 struct ProtocolSchemaTests {

@@ -377,9 +377,10 @@ struct ExchangeAPITests {
             #expect(feed["last"] as? Int == 2)
             let resumed = try await Self.send(client, .get, "/v1/exchange/changes?after=1", token: token)
             #expect((resumed.1["notices"] as? [[String: Any]])?.map { $0["sequence"] as? Int } == [2])
-            // Each notice is a disclosure record, so a log entry.
+            // Each notice is a disclosure record, so a log entry; so is each pull that handed notices out.
             let records = try await fixture.store.disclosures(client: "dvz-residence")
-            #expect(records.map(\.outcome.rawValue) == ["enrolled", "notice", "notice"])
+            #expect(records.map(\.outcome.rawValue) == ["enrolled", "notice", "notice", "delivered", "delivered"])
+            #expect(records.suffix(2).map(\.caseReference) == ["changes:1-2", "changes:2-2"])
             // After the follow ends, changes produce nothing.
             _ = try await Self.send(client, .post, "/v1/exchange/follows/\(follow["id"] as? String ?? "")/end", token: token)
             _ = try await register.append([person.make("2026-11-26", .certificateIssued(.init(kind: .integrationCertificate, documentId: "IA-2")))])
@@ -487,6 +488,8 @@ struct ExchangeAPITests {
             var person = EventFactory()
             _ = try await services.exchange.enrol(
                 insz: person.insz, purpose: Self.purpose, caseReference: "D-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            // Registered before the notices: a new endpoint starts after the notices already stored.
+            try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
             try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
             // Certificates issued and retracted in turn: every event changes the status, so each is a notice.
             for round in 0..<15 {
@@ -790,7 +793,68 @@ struct ExchangeAPITests {
                 try BatchManifest.verify(signedManifest: manifest, file: file, key: Curve25519.Signing.PrivateKey().publicKey)
             }
             #expect(try await Self.send(client, .get, "/v1/exchange/batches/\(UUID().uuidString.lowercased())", token: token).0 == 404)
-            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["enrolled", "notice", "notice", "batch"])
+            // The batch is a log entry, and so is its one download.
+            #expect(try await fixture.store.disclosures(client: "dvz-residence").map(\.outcome.rawValue) == ["enrolled", "notice", "notice", "batch", "delivered"])
+        }
+    }
+
+    @Test("4: every delivery path checks the protocol at that moment: suspended, the feed holds back, the webhook waits without failing, no batch is written or handed out; reinstated, all goes out; revoked, what is pending is passed over")
+    func deliveryChecksProtocol() async throws {
+        try await withApp { client, fixture in
+            let token = try #require(try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
+            let services = fixture.services
+            let dvz = try #require(try await fixture.store.client(id: "dvz-residence"))
+            var person = EventFactory()
+            _ = try await services.exchange.enrol(
+                insz: person.insz, purpose: Self.purpose, caseReference: "D-1", until: LocalDate("2027-06-30")!, client: dvz, requestId: "r", traceparent: nil)
+            // Registered before the notices: a new endpoint starts after the notices already stored.
+            try await fixture.store.setWebhook(clientId: "dvz-residence", url: "https://dvz.example/hook", secret: StandardWebhooks.newSecret(), overlapUntil: nil)
+            let certificate = person.make("2026-11-20", .certificateIssued(.init(kind: .integrationCertificate, documentId: "D")))
+            _ = try await services.register.append([certificate])
+            _ = try await services.register.append([person.make("2026-11-21", .eventRetracted(.init(retractedEventId: certificate.eventId, reason: "error")))])
+            let batch = try #require(try await services.batches.run(client: dvz))
+            let received = Received()
+            var dispatcher = WebhookDispatcher(store: fixture.store, clock: Instant.systemNow) { _, headers, _ in
+                received.ids.withLock { $0.append(headers["webhook-id"] ?? "") }
+                return 200
+            }
+            dispatcher.screen = services.exchange.noticeScreen
+            // Held notices are looked at again at once here (a minute in the server).
+            dispatcher.heldRetrySeconds = 0
+            let id = "kbi-dvz-integration-efforts"
+
+            _ = try await services.protocols.suspend(id: id, version: 2, reason: "DPO inquiry", actor: "test")
+            let (status, held, _) = try await Self.send(client, .get, "/v1/exchange/changes?after=0", token: token)
+            #expect(status == 200)
+            #expect((held["notices"] as? [Any])?.isEmpty == true)
+            #expect((held["held"] as? [String: Any])?["reason"] as? String == "suspended")
+            #expect((held["held"] as? [String: Any])?["sequence"] as? Int == 1)
+            #expect(try await Self.send(client, .get, "/v1/exchange/batches/\(batch.id)", token: token).0 == 403)
+            #expect(try await dispatcher.deliverDue() == 0)
+            let waiting = try #require(try await fixture.store.webhook(clientId: "dvz-residence"))
+            #expect(waiting.deliveredSequence == 0 && waiting.attempts == 0 && waiting.lastError == nil && waiting.nextAttemptAt != nil)
+            #expect(received.ids.withLock { $0.isEmpty })
+            // Nothing went out, so no pull is recorded.
+            #expect(!(try await fixture.store.disclosures(client: "dvz-residence").contains { $0.outcome == .delivered }))
+
+            _ = try await services.protocols.reinstate(id: id, version: 2, reason: "inquiry closed", actor: "test")
+            let resumed = try await Self.send(client, .get, "/v1/exchange/changes?after=0", token: token)
+            #expect((resumed.1["notices"] as? [[String: Any]])?.map { $0["sequence"] as? Int } == [1, 2])
+            #expect(resumed.1["held"] == nil)
+            #expect(try await Self.send(client, .get, "/v1/exchange/batches/\(batch.id)", token: token).0 == 200)
+            #expect(try await dispatcher.deliverDue() == 2)
+
+            // Pending when the protocol is revoked: passed over everywhere, never handed out.
+            _ = try await services.register.append([person.make("2026-11-22", .certificateIssued(.init(kind: .integrationCertificate, documentId: "E")))])
+            _ = try await services.protocols.revoke(id: id, version: 2, reason: "ended", actor: "test")
+            let passed = try await Self.send(client, .get, "/v1/exchange/changes?after=2", token: token)
+            #expect((passed.1["notices"] as? [Any])?.isEmpty == true)
+            #expect(passed.1["last"] as? Int == 3 && passed.1["held"] == nil)
+            #expect(try await dispatcher.deliverDue() == 0)
+            #expect(try await fixture.store.webhook(clientId: "dvz-residence")?.deliveredSequence == 3)
+            #expect(received.ids.withLock { $0.count } == 2)
+            #expect(try await Self.send(client, .get, "/v1/exchange/batches/\(batch.id)", token: token).0 == 403)
+            #expect(try await services.batches.run(client: dvz) == nil)
         }
     }
 
