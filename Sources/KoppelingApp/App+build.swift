@@ -51,7 +51,7 @@ public enum KoppelingApp {
         let exchange = ExchangeService(
             register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded,
             unknownPurpose: { metrics.unknownPurpose(party: $0) })
-        var webhooks = WebhookDispatcher(store: store, clock: clock, send: WebhookSender.send)
+        var webhooks = WebhookDispatcher(store: store, clock: clock, send: WebhookSender(policy: configuration.webhookPolicy).send)
         webhooks.screen = exchange.noticeScreen
         var batches = BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today)
         batches.screen = exchange.noticeScreen
@@ -59,7 +59,7 @@ public enum KoppelingApp {
             register: register, protocols: protocols, exchange: exchange,
             tokens: TokenService(audience: configuration.tokenAudience, store: store, clock: clock),
             transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
-            webhooks: webhooks, batches: batches, metrics: metrics,
+            webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
             limits: RequestLimits(perMinute: configuration.requestsPerMinute))
     }
 
@@ -126,12 +126,14 @@ public struct KoppelingServices: Sendable {
     public let webhooks: WebhookDispatcher
     public let batches: BatchWriter
     public let metrics: ServerMetrics
+    /// Where webhooks may be sent.
+    public let webhookPolicy: WebhookAddressPolicy
     public let limits: RequestLimits
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
             register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency, webhooks: webhooks.store,
-            batches: batches, metrics: metrics, limits: limits)
+            batches: batches, metrics: metrics, limits: limits, webhookPolicy: webhookPolicy)
     }
 }
 

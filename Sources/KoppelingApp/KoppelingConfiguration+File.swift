@@ -31,6 +31,7 @@ extension KoppelingConfiguration {
         ("KOPPELING_IDLE_TIMEOUT_SECONDS", false, "seconds after which a connection that is idle, still sending its request head or still in its TLS handshake is closed (default 30)"),
         ("KOPPELING_MAX_CONNECTIONS", false, "open connections per listener; beyond it new ones wait in the backlog (default 10000)"),
         ("KOPPELING_TLS_MIN_VERSION", false, "the least TLS version accepted: 1.2 (default) or 1.3"),
+        ("KOPPELING_WEBHOOK_ALLOW_LOCAL", false, "webhooks may use plain http and loopback, private and link-local addresses: 1/true for demos and tests only (default false)"),
     ]
 
     /// Reads a configuration file: `NAME=value` lines with the names of the environment

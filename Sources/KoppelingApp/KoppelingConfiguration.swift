@@ -96,6 +96,12 @@ public struct KoppelingConfiguration: Sendable {
     public var maxConnections = 10_000
     /// `KOPPELING_TLS_MIN_VERSION`: the least TLS version accepted, 1.2 (default) or 1.3.
     public var tlsMinimumVersion = "1.2"
+    /// `KOPPELING_WEBHOOK_ALLOW_LOCAL`: webhooks may use plain http and local addresses (demos and
+    /// tests on one machine; default false).
+    public var webhookAllowsLocal = false
+
+    /// Where webhooks may be sent.
+    public var webhookPolicy: WebhookAddressPolicy { WebhookAddressPolicy(allowsLocal: webhookAllowsLocal) }
 
     /// The status engine these settings describe.
     public var engine: StatusEngine {
@@ -197,6 +203,13 @@ public struct KoppelingConfiguration: Sendable {
             guard ["1.2", "1.3"].contains(text) else { throw fail("KOPPELING_TLS_MIN_VERSION", "expected 1.2 or 1.3, got '\(text)'") }
             configuration.tlsMinimumVersion = text
         }
+        if let text = values["KOPPELING_WEBHOOK_ALLOW_LOCAL"] {
+            switch text.lowercased() {
+            case "1", "true", "yes": configuration.webhookAllowsLocal = true
+            case "0", "false", "no", "": configuration.webhookAllowsLocal = false
+            default: throw fail("KOPPELING_WEBHOOK_ALLOW_LOCAL", "expected 1/true or 0/false, got '\(text)'")
+            }
+        }
         if let text = values["KOPPELING_POSTPONEMENT_EXTENDS_WINDOW"] {
             switch text.lowercased() {
             case "1", "true", "yes": configuration.postponementExtendsWindow = true
@@ -228,6 +241,7 @@ public struct KoppelingConfiguration: Sendable {
             "KOPPELING_POSTPONEMENT_REVIEW_MONTHS": String(postponementReviewMonths), "KOPPELING_FINE_TERM_MONTHS": String(fineTermMonths),
             "KOPPELING_AGENCIES": agenciesPath, "KOPPELING_IDLE_TIMEOUT_SECONDS": String(idleTimeoutSeconds),
             "KOPPELING_MAX_CONNECTIONS": String(maxConnections), "KOPPELING_TLS_MIN_VERSION": tlsMinimumVersion,
+            "KOPPELING_WEBHOOK_ALLOW_LOCAL": String(webhookAllowsLocal),
         ].merging(Self.requestSettings.map { ($0.name, String(requestsPerMinute[$0.role] ?? 0)) }) { $1 }
         return Self.settings.map { setting in (setting.name, (values[setting.name] ?? nil) ?? "(not set)", setting.meaning) }
     }

@@ -76,12 +76,6 @@ public struct WebhookEndpoint: Sendable, Hashable, Codable {
         disabled = other.disabled
     }
 
-    /// Whether a URL can be a webhook endpoint: https, or http (meant for loopback and tests).
-    public static func isAcceptable(url: String) -> Bool {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), parsed.host != nil else { return false }
-        return scheme == "https" || scheme == "http"
-    }
-
     /// The secrets valid at an instant.
     public func validSecrets(at now: Instant) -> [String] {
         secrets.filter { $0.validUntil.map { now < $0 } ?? true }.map(\.secret)

@@ -16,11 +16,15 @@ public enum KoppelingRouter {
         public var metrics: ServerMetrics
         /// Each client's budget of requests a minute, by role.
         public var limits: RequestLimits
+        /// Where webhooks may be sent.
+        public var webhookPolicy: WebhookAddressPolicy
 
         public init(
             register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog,
-            webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics, limits: RequestLimits = RequestLimits(perMinute: RequestLimits.standardPerMinute)
+            webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics, limits: RequestLimits = RequestLimits(perMinute: RequestLimits.standardPerMinute),
+            webhookPolicy: WebhookAddressPolicy = WebhookAddressPolicy(allowsLocal: false)
         ) {
+            self.webhookPolicy = webhookPolicy
             self.limits = limits
             self.metrics = metrics
             self.webhooks = webhooks
@@ -85,7 +89,7 @@ public enum KoppelingRouter {
             entries: router.group("v1/transparency").add(middleware: access(Access.logEntries)),
             audit: router.group("v1/audit").add(middleware: access(Access.audit)),
             citizen: router.group("v1/citizen").add(middleware: access(Access.citizen)))
-        StaffController<Context>(clients: services.exchange.store, webhooks: services.webhooks, clock: services.exchange.clock)
+        StaffController<Context>(exchange: services.exchange, webhooks: services.webhooks, policy: services.webhookPolicy)
             .addRoutes(to: router.group("v1/staff").add(middleware: access(Access.administration)))
         return router
     }

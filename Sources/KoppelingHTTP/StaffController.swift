@@ -6,14 +6,12 @@ import Foundation
 /// Staff administration over HTTP: registering a recipient's webhook (the secret is shown once)
 /// and the operators' view of every endpoint's delivery state.
 public struct StaffController<Context: ClientRequestContext>: Sendable {
-    public let clients: any ExchangeStore
     public let webhooks: any WebhookStore
-    public let clock: @Sendable () -> Instant
+    public let registrar: WebhookRegistrar
 
-    public init(clients: any ExchangeStore, webhooks: any WebhookStore, clock: @escaping @Sendable () -> Instant) {
-        self.clients = clients
+    public init(exchange: ExchangeService, webhooks: any WebhookStore, policy: WebhookAddressPolicy) {
         self.webhooks = webhooks
-        self.clock = clock
+        self.registrar = WebhookRegistrar(exchange: exchange, webhooks: webhooks, policy: policy)
     }
 
     /// Adds `POST clients/:id/webhook` and `GET webhooks` to a staff-only group under `/v1/staff`.
@@ -33,23 +31,26 @@ public struct StaffController<Context: ClientRequestContext>: Sendable {
         guard let input = try? JSONDecoder().decode(WebhookRequest.self, from: Data(body.readableBytesView)) else {
             throw Problem.badRequest("expected {\"url\": …, \"overlapHours\": …}")
         }
-        guard WebhookEndpoint.isAcceptable(url: input.url) else {
-            throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-webhook-url"), title: "The webhook URL must be an http(s) URL",
-                          errors: [.init(pointer: "url", reason: "format")])
+        let staff = try context.requireClient()
+        let registered: WebhookRegistrar.Registered
+        do {
+            registered = try await registrar.register(
+                clientId: clientId, url: input.url, overlapHours: input.overlapHours ?? 24, actor: staff.id, party: staff.party,
+                requestId: context.requestId, traceparent: context.traceparent)
+        } catch let refusal as WebhookRegistrar.Refusal {
+            switch refusal {
+            case .invalidURL(let why):
+                throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-webhook-url"), title: "The webhook URL is not allowed",
+                              detail: why, errors: [.init(pointer: "url", reason: why)])
+            case .overlapOutOfRange: throw Problem.badRequest("overlapHours must be 0 to 720")
+            case .notARecipient: throw Problem(status: .notFound, type: Problem.typeURI("client-not-found"), title: "No recipient client with this id")
+            }
+        } catch is ExchangeService.RecordNotStored {
+            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The registration could not be recorded, so nothing was changed")
         }
-        let overlapHours = input.overlapHours ?? 24
-        guard (0...720).contains(overlapHours) else { throw Problem.badRequest("overlapHours must be 0 to 720") }
-        guard let client = try await clients.client(id: clientId), client.role == .recipient else {
-            throw Problem(status: .notFound, type: Problem.typeURI("client-not-found"), title: "No recipient client with this id")
-        }
-        let existing = try await webhooks.webhook(clientId: client.id)
-        let now = clock()
-        let overlap = existing == nil ? nil : Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(overlapHours) * 3_600_000_000)
-        let secret = StandardWebhooks.newSecret()
-        try await webhooks.setWebhook(clientId: client.id, url: input.url, secret: secret, overlapUntil: overlap)
         let answer = JSONValue.object([
-            "clientId": .string(client.id), "url": .string(input.url), "secret": .string(secret),
-            "previousSecretValidUntil": overlap.map { .string($0.description) } ?? .null,
+            "clientId": .string(registered.clientId), "url": .string(registered.url), "secret": .string(registered.secret),
+            "previousSecretValidUntil": registered.previousSecretValidUntil.map { .string($0.description) } ?? .null,
         ])
         return Response.json(answer.canonicalText, status: .created, noStore: true)
     }

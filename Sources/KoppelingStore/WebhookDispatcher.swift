@@ -151,11 +151,14 @@ public struct WebhookDispatcher: Sendable {
             "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp),
             "webhook-signature": StandardWebhooks.signature(id: id, timestamp: timestamp, body: body, secrets: endpoint.validSecrets(at: now)),
         ]
+        // Only a category is kept: the endpoint's state must not tell what lies behind its URL.
         do {
             let status = try await send(endpoint.url, headers, body)
-            return (200..<300).contains(status) ? nil : "HTTP \(status)"
+            return (200..<300).contains(status) ? nil : WebhookFailure.status(status).category
+        } catch let failure as WebhookFailure {
+            return failure.category
         } catch {
-            return "no answer: \(error)"
+            return WebhookFailure.noAnswer.category
         }
     }
 

@@ -121,27 +121,33 @@ struct Client: AsyncParsableCommand {
         @Option(help: "The client id.")
         var client: String
 
-        @Option(help: "The endpoint's URL (https, or http on loopback for tests).")
+        @Option(help: "The endpoint's URL: https to a public address (http and local addresses only with KOPPELING_WEBHOOK_ALLOW_LOCAL=1, for demos and tests).")
         var url: String
 
         @Option(help: "After a rotation, hours the previous secret stays valid.")
         var overlapHours = 24
 
         func run() async throws {
-            guard WebhookEndpoint.isAcceptable(url: url) else { throw ValidationError("--url must be an http(s) URL") }
-            let services = try await KoppelingApp.open(options.configuration())
-            guard let registered = try await services.exchange.store.client(id: client), registered.role == .recipient else {
+            let configuration = try options.configuration()
+            if let problem = configuration.webhookPolicy.problem(url: url) {
+                throw ValidationError("--url is not allowed: \(problem)\(configuration.webhookAllowsLocal ? "" : " (KOPPELING_WEBHOOK_ALLOW_LOCAL=1 allows http and local addresses, for demos and tests)")")
+            }
+            let services = try await KoppelingApp.open(configuration)
+            let registrar = WebhookRegistrar(exchange: services.exchange, webhooks: services.webhooks.store, policy: configuration.webhookPolicy)
+            let registered: WebhookRegistrar.Registered
+            do {
+                registered = try await registrar.register(
+                    clientId: client, url: url, overlapHours: overlapHours, actor: operatorProvenance().recordedBy, party: "register",
+                    requestId: "cli:\(UUID().uuidString.lowercased())", traceparent: nil)
+            } catch WebhookRegistrar.Refusal.notARecipient {
                 printError("no recipient client \(client) is registered")
                 throw ExitCode(1)
+            } catch WebhookRegistrar.Refusal.overlapOutOfRange {
+                throw ValidationError("--overlap-hours must be 0 to 720")
             }
-            let existing = try await services.webhooks.store.webhook(clientId: client)
-            let secret = StandardWebhooks.newSecret()
-            let now = services.exchange.clock()
-            let overlap = existing == nil ? nil : Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(overlapHours) * 3_600_000_000)
-            try await services.webhooks.store.setWebhook(clientId: client, url: url, secret: secret, overlapUntil: overlap)
             print("webhook of \(client): \(url)")
-            print("signing secret (shown once): \(secret)")
-            if let overlap { print("the previous secret stays valid until \(overlap)") }
+            print("signing secret (shown once): \(registered.secret)")
+            if let overlap = registered.previousSecretValidUntil { print("the previous secret stays valid until \(overlap)") }
         }
     }
 

@@ -57,6 +57,8 @@ struct Demo: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.allowsTestNumbers = true
+        // Synthetic data on one machine: a webhook receiver beside it is allowed.
+        configuration.webhookAllowsLocal = true
         let services = try await KoppelingApp.open(configuration)
         let register = services.register
         let generator = PopulationGenerator(seed: seed, persons: persons)

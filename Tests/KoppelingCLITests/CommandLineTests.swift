@@ -660,8 +660,13 @@ struct CommandLineTests {
         #expect(try koppeling(["keys", "generate", "--out", "agency.key"], in: folder).status == 0)
         #expect(try koppeling(["client", "register", "--database", "koppeling-demo.sqlite", "--party", "agii", "--name", "system", "--role", "agency", "--sources", "agii,kbi", "--key", "agency.key.pub"], in: folder).status == 0)
         let receiverPort = Int.random(in: 41_000...45_000)
+        // The receiver runs on this machine: plain http to loopback needs the setting.
+        let local = ["KOPPELING_WEBHOOK_ALLOW_LOCAL": "1"]
+        #expect(try koppeling(
+            ["client", "webhook", "--database", "koppeling-demo.sqlite", "--client", "demo-dvz-residence", "--url", "http://127.0.0.1:\(receiverPort)/hook"], in: folder).status != 0)
         let registered = try koppeling(
-            ["client", "webhook", "--database", "koppeling-demo.sqlite", "--client", "demo-dvz-residence", "--url", "http://127.0.0.1:\(receiverPort)/hook"], in: folder)
+            ["client", "webhook", "--database", "koppeling-demo.sqlite", "--client", "demo-dvz-residence", "--url", "http://127.0.0.1:\(receiverPort)/hook"], in: folder,
+            environment: local)
         let secret = try #require(registered.out.split(separator: "\n").first { $0.hasPrefix("signing secret") }?.split(separator: " ").last.map(String.init))
         #expect(secret.hasPrefix("whsec_"))
         let log = folder.appendingPathComponent("receiver.log")
@@ -673,7 +678,7 @@ struct CommandLineTests {
         receiver.standardError = FileHandle.nullDevice
         try receiver.run()
         defer { kill(receiver.processIdentifier, SIGKILL) }
-        var (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        var (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], environment: local)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let recipient = try await accessToken(base: base, client: "demo-dvz-residence", key: "koppeling-demo/credentials/client-assertion-key.pem", in: folder)
         let agency = try await accessToken(base: base, client: "agii-system", key: "agency.key", in: folder)
@@ -703,7 +708,7 @@ struct CommandLineTests {
         kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()
         #expect(try handled().count == 1)
-        (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"])
+        (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], environment: local)
         try await waitFor(2)
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(try handled() == ["handled notice-demo-dvz-residence-1 1", "handled notice-demo-dvz-residence-2 2"])
@@ -745,7 +750,8 @@ struct CommandLineTests {
         // A receiver that is not ours, for the webhook both instances deliver to.
         let receiverPort = Int.random(in: 41_000...45_000)
         let registered = try koppeling(
-            ["client", "webhook", "--database", database, "--client", "demo-dvz-residence", "--url", "http://127.0.0.1:\(receiverPort)/hook"], in: folder)
+            ["client", "webhook", "--database", database, "--client", "demo-dvz-residence", "--url", "http://127.0.0.1:\(receiverPort)/hook"], in: folder,
+            environment: ["KOPPELING_WEBHOOK_ALLOW_LOCAL": "1"])
         let secret = try #require(registered.out.split(separator: "\n").first { $0.hasPrefix("signing secret") }?.split(separator: " ").last.map(String.init))
         let receiverLog = folder.appendingPathComponent("receiver.log")
         FileManager.default.createFile(atPath: receiverLog.path, contents: nil)
@@ -757,7 +763,7 @@ struct CommandLineTests {
         try receiver.run()
         defer { kill(receiver.processIdentifier, SIGKILL) }
         // Both instances accept assertions for the demo's token URL, as behind a load balancer.
-        let environment = ["KOPPELING_TOKEN_AUDIENCE": "http://127.0.0.1:8080/oauth/token", "KOPPELING_ALLOW_TEST_NUMBERS": "1"]
+        let environment = ["KOPPELING_TOKEN_AUDIENCE": "http://127.0.0.1:8080/oauth/token", "KOPPELING_ALLOW_TEST_NUMBERS": "1", "KOPPELING_WEBHOOK_ALLOW_LOCAL": "1"]
         let (first, firstBase) = try await startServer(in: folder, arguments: ["--database", database], environment: environment)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
         let (second, secondBase) = try await startServer(in: folder, arguments: ["--database", database], environment: environment)
@@ -832,8 +838,8 @@ struct CommandLineTests {
         }
         let verified = try koppeling(["log", "verify", "--database", database], in: folder)
         #expect(verified.status == 0, "\(verified.out)\(verified.err)")
-        // 120 lookups, 40 enrolments and the notices are the log's entries.
-        #expect(verified.out.hasPrefix("OK \(120 + 40 + notices) entries"), "\(verified.out)")
+        // 120 lookups, 40 enrolments, the notices, the webhook's registration and the one feed pull are the log's entries.
+        #expect(verified.out.hasPrefix("OK \(120 + 40 + notices + 2) entries"), "\(verified.out)")
         let checkpoints = Int(verified.out.split(separator: " ").dropFirst(3).first ?? "") ?? 0
         #expect(checkpoints >= 1, "\(verified.out)")
     }

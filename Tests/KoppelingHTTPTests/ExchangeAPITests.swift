@@ -728,7 +728,7 @@ struct ExchangeAPITests {
                 let endpoint = try #require(try await fixture.store.webhook(clientId: "dvz-residence"))
                 guard let next = endpoint.nextAttemptAt else {
                     #expect(endpoint.disabled)
-                    #expect(endpoint.lastError == "HTTP 500")
+                    #expect(endpoint.lastError == "http_5xx")
                     #expect(endpoint.deliveredSequence == 0)
                     break
                 }

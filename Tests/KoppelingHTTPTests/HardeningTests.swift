@@ -385,4 +385,30 @@ extension HardeningTests {
             #expect(stored.count == 9)
         }
     }
+
+    @Test("5: a webhook is registered only for https to a public address; each registration is a log record")
+    func webhookRegistration() async throws {
+        try await withApp { client, services in
+            let staff = try await accessToken(role: .staff, services: services, party: "abb")
+            try await services.exchange.store.registerClient(.init(
+                id: "dvz-files", party: "dvz", name: "DVZ", role: .recipient, assertionKey: nil, certificateFingerprint: nil, ratePerMinute: 60))
+            func register(_ url: String) async throws -> (Int, String) {
+                try await client.execute(
+                    uri: "/v1/staff/clients/dvz-files/webhook", method: .post, headers: [.authorization: "Bearer \(staff)"],
+                    body: ByteBuffer(string: #"{"url":"\#(url)"}"#)
+                ) { (Int($0.status.code), String(buffer: $0.body)) }
+            }
+            for url in ["http://dvz.example/hook", "https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://[::1]/hook", "https://localhost/hook"] {
+                let (status, body) = try await register(url)
+                #expect(status == 422, "\(url)")
+                #expect(body.contains("urn:koppeling:problem:invalid-webhook-url"), "\(url)")
+            }
+            #expect(try await services.webhooks.store.webhook(clientId: "dvz-files") == nil)
+            #expect(try await register("https://hooks.dvz.example/notices").0 == 201)
+            #expect(try await register("https://hooks2.dvz.example/notices").0 == 201)
+            let records = try await services.exchange.store.disclosures(client: try #require(try await services.exchange.store.clients().first { $0.role == .staff }?.id))
+            #expect(records.map(\.outcome) == [.webhookSet, .webhookSet])
+            #expect(records.allSatisfy { $0.channel == .administration && $0.caseReference == "webhook:dvz-files" && $0.party == "abb" })
+        }
+    }
 }
