@@ -15,18 +15,21 @@ public enum DemoProtocolSetup {
             return existing
         }
         var keys: [String: Data] = [:]
+        var dpoKeys: [String: Curve25519.Signing.PrivateKey] = [:]
         for party in document.parties {
             let key = try Ed25519KeyFile.generate(to: "\(keysFolder)/\(party.id).key")
-            try await services.protocols.store.registerParty(
-                RegisteredParty(id: party.id, name: party.name, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
+            let dpoKey = try Ed25519KeyFile.generate(to: "\(keysFolder)/\(party.id)-dpo.key")
+            try await services.protocols.store.registerParty(RegisteredParty(
+                id: party.id, name: party.name, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()],
+                dpoKeys: [dpoKey.publicKey.rawRepresentation.base64EncodedString()]))
             keys[party.id] = try key.signature(for: Data(document.digest))
+            dpoKeys[party.id] = dpoKey
         }
         _ = try await services.protocols.submit(document, actor: "demo")
         for party in document.parties {
-            _ = try await services.protocols.advise(
-                id: document.id, version: document.version,
-                advice: DPOAdvice(party: party.id, opinion: .favourable, text: "Demo: gunstig advies (geen echt advies).", date: today, author: "demo DPO \(party.id)"),
-                actor: "demo")
+            let advice = try DPOAdvice(party: party.id, opinion: .favourable, text: "Demo: gunstig advies (geen echt advies).", date: today, author: "demo DPO \(party.id)")
+                .signed(with: dpoKeys[party.id]!, for: document)
+            _ = try await services.protocols.advise(id: document.id, version: document.version, advice: advice, actor: "demo")
         }
         for party in document.parties {
             let key = try Ed25519KeyFile.privateKey(at: "\(keysFolder)/\(party.id).key")

@@ -165,7 +165,7 @@ enum OpenAPIDocument {
           "post": {
             "tags": ["protocols"],
             "summary": "Record a DPO's advice (staff)",
-            "description": "Needs party, opinion, text and author.",
+            "description": "Needs party, opinion, text, author, date, and the DPO's publicKey and signature over the advice statement; the key must be registered as the party's DPO key.",
             "security": [{"bearerToken": []}, {"mutualTLS": []}],
             "parameters": [{"$ref": "#/components/parameters/ProtocolId"}, {"$ref": "#/components/parameters/ProtocolVersion"}],
             "requestBody": {"$ref": "#/components/requestBodies/ProtocolAction"},
@@ -209,7 +209,7 @@ enum OpenAPIDocument {
           "post": {
             "tags": ["protocols"],
             "summary": "Reinstate a suspended version (staff)",
-            "description": "Needs reason.",
+            "description": "Needs reason and signatures: every party's controller's signature over the reinstatement statement, as for publishing.",
             "security": [{"bearerToken": []}, {"mutualTLS": []}],
             "parameters": [{"$ref": "#/components/parameters/ProtocolId"}, {"$ref": "#/components/parameters/ProtocolVersion"}],
             "requestBody": {"$ref": "#/components/requestBodies/ProtocolAction"},
@@ -480,7 +480,7 @@ enum OpenAPIDocument {
           "ProtocolAction": {
             "type": "object",
             "description": "The body of a workflow step; which members are required depends on the step.",
-            "properties": {"actor": {"type": "string", "description": "The person acting, recorded with the client."}, "reason": {"type": "string"}, "date": {"type": "string", "format": "date"}, "party": {"type": "string"}, "opinion": {"type": "string", "enum": ["favourable", "conditional", "unfavourable"]}, "text": {"type": "string"}, "author": {"type": "string"}, "publicKey": {"type": "string", "description": "base64 Ed25519 public key"}, "signature": {"type": "string", "description": "base64 Ed25519 signature of the document digest"}}
+            "properties": {"actor": {"type": "string", "description": "The person acting, recorded with the client."}, "reason": {"type": "string"}, "date": {"type": "string", "format": "date"}, "party": {"type": "string"}, "opinion": {"type": "string", "enum": ["favourable", "conditional", "unfavourable"]}, "text": {"type": "string"}, "author": {"type": "string"}, "publicKey": {"type": "string", "description": "base64 Ed25519 public key: the controller's for a signature, the DPO's for an advice"}, "signature": {"type": "string", "description": "base64 Ed25519 signature: of the document digest (signatures), or of the advice statement by the party's DPO (advices; see docs/protocols.md)"}, "signatures": {"type": "array", "description": "Reinstatement: every party's controller's signature over the reinstatement statement.", "items": {"type": "object", "required": ["party", "publicKey", "signature"], "properties": {"party": {"type": "string"}, "publicKey": {"type": "string"}, "signature": {"type": "string"}}}}}
           },
           "TokenAnswer": {
             "type": "object",

@@ -133,9 +133,17 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         var opinion: String?
         var text: String?
         var author: String?
-        // Signature
+        // Signature (and the advice's DPO signature)
         var publicKey: String?
         var signature: String?
+        // Reinstatement: every party's signature over the reinstatement statement
+        var signatures: [PartySignature]?
+    }
+
+    struct PartySignature: Decodable {
+        var party: String
+        var publicKey: String
+        var signature: String
     }
 
     func decode(_ request: Request) async throws -> ActionRequest {
@@ -206,8 +214,13 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         case "unfavourable": opinion = .unfavourable
         default: throw Problem.badRequest("opinion must be favourable, conditional or unfavourable", errors: [.init(pointer: "opinion", reason: "enum")])
         }
-        let date = input.date.flatMap { LocalDate($0) } ?? today()
-        let advice = DPOAdvice(party: party, opinion: opinion, text: try required(input.text, "text"), date: date, author: try required(input.author, "author"))
+        guard let dateText = input.date, let date = LocalDate(dateText) else {
+            throw Problem.badRequest("date must be the advice's date, YYYY-MM-DD (it is part of what the DPO signs)", errors: [.init(pointer: "date", reason: "format")])
+        }
+        // The DPO signs the advice with their own registered key; staff only carry it.
+        let advice = DPOAdvice(
+            party: party, opinion: opinion, text: try required(input.text, "text"), date: date, author: try required(input.author, "author"),
+            publicKey: try required(input.publicKey, "publicKey"), signature: try required(input.signature, "signature"))
         return try await step { try await registry.advise(id: id, version: version, advice: advice, actor: try actorName(input.actor ?? input.author, context)) }
     }
 
@@ -244,7 +257,14 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
-        return try await step { try await registry.reinstate(id: id, version: version, reason: reason, actor: try actorName(input.actor, context)) }
+        guard let given = input.signatures, !given.isEmpty else {
+            throw Problem.badRequest(
+                "signatures must hold every party's signature over the reinstatement statement", errors: [.init(pointer: "signatures", reason: "missing")])
+        }
+        let signatures = given.map { ProtocolSignature(party: $0.party, publicKey: $0.publicKey, signature: $0.signature, signedAt: Instant(microsecondsSinceEpoch: 0)) }
+        return try await step {
+            try await registry.reinstate(id: id, version: version, reason: reason, signatures: signatures, actor: try actorName(input.actor, context))
+        }
     }
 
     @Sendable func revoke(_ request: Request, context: Context) async throws -> Response {

@@ -73,12 +73,16 @@ public enum ProtocolPage {
         html += "\n<h2>\(t("Verbod op verdere verwerking", "Interdiction de traitement ultérieur"))</h2>\n<p>\(e(d.prohibitedFurtherProcessing))</p>\n"
         if let sanctions = d.sanctions { html += "\n<h2>\(t("Sancties", "Sanctions"))</h2>\n<p>\(e(sanctions))</p>\n" }
         html += "\n<h2>\(t("Adviezen van de functionarissen voor gegevensbescherming", "Avis des délégués à la protection des données"))</h2>\n"
-        if record.advices.isEmpty {
+        // Only advice the DPO signed with their own registered key is shown (the register refuses
+        // any other since advice is signed; older unsigned records are left out).
+        let signedAdvices = record.advices.filter { $0.signature != nil && $0.keyFingerprint != nil }
+        if signedAdvices.isEmpty {
             html += "<p>\(t("Nog geen adviezen.", "Pas encore d'avis."))</p>\n"
         }
-        for advice in record.advices {
+        for advice in signedAdvices {
             let party = d.parties.first { $0.id == advice.party }?.name ?? advice.party
             html += "<h3>\(e(party))</h3>\n<p>\(e(opinionLabel(advice.opinion, language))), \(date(advice.date, language)), \(e(advice.author))</p>\n<blockquote>\(e(advice.text))</blockquote>\n"
+            html += "<p>\(t("Ondertekend door de functionaris met de sleutel", "Signé par le délégué avec la clé")) <code>\(advice.keyFingerprint ?? "")</code></p>\n"
         }
         html += "\n<h2>\(t("Ondertekening", "Signature"))</h2>\n<p>\(t("Elke verwerkingsverantwoordelijke ondertekent met Ed25519 de SHA-256-hash van de canonieke vorm van deze versie:", "Chaque responsable du traitement signe avec Ed25519 le hachage SHA-256 de la forme canonique de cette version :")) <code>\(d.digestHex)</code>.</p>\n"
         html += "<table>\n<tr><th>\(t("Partij", "Partie"))</th><th>\(t("Vingerafdruk van de sleutel (SHA-256)", "Empreinte de la clé (SHA-256)"))</th><th>\(t("Ondertekend op", "Signé le"))</th></tr>\n"

@@ -32,16 +32,18 @@ public struct ProtocolRegistry: Sendable {
         return record
     }
 
-    /// Records a DPO's advice.
+    /// Records a DPO's advice, signed with a DPO key registered for its party.
     public func advise(id: String, version: Int, advice: DPOAdvice, actor: String) async throws -> ProtocolRecord {
+        guard let registered = try await store.party(id: advice.party) else { throw ProtocolStoreError.unknownParty(advice.party) }
+        let keys = registered.dpoPublicKeys
         let now = clock()
-        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.advised(advice, actor: actor, at: now) } }
+        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.advised(advice, dpoKeys: keys, actor: actor, at: now) } }
     }
 
     /// Adds a controller's signature, verified against the party's registered keys.
     public func sign(id: String, version: Int, party: String, publicKey: Curve25519.Signing.PublicKey, signature: Data, actor: String) async throws -> ProtocolRecord {
         guard let registered = try await store.party(id: party) else { throw ProtocolStoreError.unknownParty(party) }
-        let keys = registered.publicKeys.compactMap { Data(base64Encoded: $0) }.compactMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+        let keys = registered.controllerKeys
         let now = clock()
         return try await step { try await store.updateProtocol(id: id, version: version) {
             try $0.signed(party: party, publicKey: publicKey, signature: signature, registeredKeys: keys, actor: actor, at: now)
@@ -70,10 +72,18 @@ public struct ProtocolRegistry: Sendable {
         return try await step { try await store.updateProtocol(id: id, version: version) { try $0.suspended(reason: reason, actor: actor, at: now) } }
     }
 
-    /// Lifts a suspension.
-    public func reinstate(id: String, version: Int, reason: String, actor: String) async throws -> ProtocolRecord {
+    /// Lifts a suspension, with every party's controller's signature over the version's
+    /// reinstatement statement (``ProtocolRecord/reinstatementStatement(reason:)``).
+    public func reinstate(id: String, version: Int, reason: String, signatures: [ProtocolSignature], actor: String) async throws -> ProtocolRecord {
+        guard let record = try await store.protocolRecord(id: id, version: version) else { throw ProtocolStoreError.notFound(id: id, version: version) }
+        var keys: [String: [Curve25519.Signing.PublicKey]] = [:]
+        for party in record.document.parties {
+            keys[party.id] = try await store.party(id: party.id)?.controllerKeys ?? []
+        }
         let now = clock()
-        return try await step { try await store.updateProtocol(id: id, version: version) { try $0.reinstated(reason: reason, actor: actor, at: now) } }
+        return try await step { try await store.updateProtocol(id: id, version: version) { [keys] in
+            try $0.reinstated(reason: reason, signatures: signatures, registeredKeys: keys, actor: actor, at: now)
+        } }
     }
 
     /// Revokes a version for good.

@@ -1,17 +1,33 @@
 public import KoppelingCore
+public import Crypto
+import Foundation
 
-/// A party registered in the system, with the Ed25519 public keys its controller signs with.
+/// A party registered in the system, with the Ed25519 public keys its controller signs with and
+/// those its DPO signs advice with.
 public struct RegisteredParty: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
-    /// Raw Ed25519 public keys, base64.
+    /// The controller's raw Ed25519 public keys, base64.
     public var publicKeys: [String]
+    /// The DPO's raw Ed25519 public keys, base64.
+    public var dpoKeys: [String]
 
-    public init(id: String, name: String, publicKeys: [String]) {
+    public init(id: String, name: String, publicKeys: [String], dpoKeys: [String] = []) {
         self.id = id
         self.name = name
         self.publicKeys = publicKeys
+        self.dpoKeys = dpoKeys
     }
+
+    /// Keys (base64 of the raw bytes) as Ed25519 public keys; unreadable ones are left out.
+    static func keys(_ texts: [String]) -> [Curve25519.Signing.PublicKey] {
+        texts.compactMap { Data(base64Encoded: $0) }.compactMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+    }
+
+    /// The controller's keys.
+    public var controllerKeys: [Curve25519.Signing.PublicKey] { Self.keys(publicKeys) }
+    /// The DPO's keys.
+    public var dpoPublicKeys: [Curve25519.Signing.PublicKey] { Self.keys(dpoKeys) }
 }
 
 /// Where protocol versions and parties are kept. Every method is atomic.
@@ -29,7 +45,7 @@ public protocol ProtocolStore: Sendable {
     /// Applies a transition to a stored version in one transaction and returns the new record.
     func updateProtocol(id: String, version: Int, _ transition: @escaping @Sendable (ProtocolRecord) throws -> ProtocolRecord) async throws -> ProtocolRecord
 
-    /// Registers a party, or adds public keys to a registered one.
+    /// Registers a party, or adds public keys (controller and DPO keys) to a registered one.
     func registerParty(_ party: RegisteredParty) async throws
 
     /// A registered party.

@@ -18,7 +18,7 @@ public struct CopiedTable: Sendable, Hashable {
     public static let all: [CopiedTable] = [
         .init(name: "server_secret", columns: ["name", "secret"], key: ["name"]),
         .init(name: "party", columns: ["id", "name"], key: ["id"]),
-        .init(name: "party_key", columns: ["party", "public_key"], key: ["party", "public_key"]),
+        .init(name: "party_key", columns: ["party", "public_key", "kind"], key: ["party", "public_key"]),
         .init(name: "protocol_version", columns: ["id", "version", "state", "record"], key: ["id", "version"]),
         .init(name: "client", columns: ["id", "party", "record"], key: ["id"]),
         .init(name: "event", columns: ["event_id", "insz", "type", "effective_date", "recorded_at", "source", "data", "recorded_by", "import_digest"], key: ["seq"]),

@@ -209,9 +209,11 @@ extension PostgresRegisterStore: ProtocolStore {
         try await transaction { connection in
             try await connection.query(
                 "INSERT INTO party (id, name) VALUES (\(party.id), \(party.name)) ON CONFLICT (id) DO UPDATE SET name = excluded.name", logger: self.logger)
-            for key in party.publicKeys {
-                try await connection.query(
-                    "INSERT INTO party_key (party, public_key) VALUES (\(party.id), \(key)) ON CONFLICT DO NOTHING", logger: self.logger)
+            for (keys, kind) in [(party.publicKeys, "controller"), (party.dpoKeys, "dpo")] {
+                for key in keys {
+                    try await connection.query(
+                        "INSERT INTO party_key (party, public_key, kind) VALUES (\(party.id), \(key), \(kind)) ON CONFLICT DO NOTHING", logger: self.logger)
+                }
             }
         }
     }
@@ -219,8 +221,9 @@ extension PostgresRegisterStore: ProtocolStore {
     public func party(id: String) async throws -> RegisteredParty? {
         try await read { connection in
             guard let name = try await Self.strings(connection, "SELECT name FROM party WHERE id = \(id)", self.logger).first else { return nil }
-            let keys = try await Self.strings(connection, "SELECT public_key FROM party_key WHERE party = \(id) ORDER BY position", self.logger)
-            return RegisteredParty(id: id, name: name, publicKeys: keys)
+            let keys = try await Self.strings(connection, "SELECT public_key FROM party_key WHERE party = \(id) AND kind = 'controller' ORDER BY position", self.logger)
+            let dpoKeys = try await Self.strings(connection, "SELECT public_key FROM party_key WHERE party = \(id) AND kind = 'dpo' ORDER BY position", self.logger)
+            return RegisteredParty(id: id, name: name, publicKeys: keys, dpoKeys: dpoKeys)
         }
     }
 }

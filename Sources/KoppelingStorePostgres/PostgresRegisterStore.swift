@@ -188,6 +188,8 @@ public final class PostgresRegisterStore: Sendable {
             "ALTER TABLE event ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE event ADD COLUMN import_digest TEXT",
         ]),
+        // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
+        ("v3-dpo-keys", ["ALTER TABLE party_key ADD COLUMN kind TEXT NOT NULL DEFAULT 'controller'"]),
     ]
 
     /// Applies the migrations not applied yet; returns their ids.

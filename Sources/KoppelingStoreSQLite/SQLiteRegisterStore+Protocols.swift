@@ -81,8 +81,10 @@ extension SQLiteRegisterStore: ProtocolStore {
             try db.execute(
                 sql: "INSERT INTO party (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name",
                 arguments: [party.id, party.name])
-            for key in party.publicKeys {
-                try db.execute(sql: "INSERT OR IGNORE INTO party_key (party, public_key) VALUES (?, ?)", arguments: [party.id, key])
+            for (keys, kind) in [(party.publicKeys, "controller"), (party.dpoKeys, "dpo")] {
+                for key in keys {
+                    try db.execute(sql: "INSERT OR IGNORE INTO party_key (party, public_key, kind) VALUES (?, ?, ?)", arguments: [party.id, key, kind])
+                }
             }
         }
     }
@@ -90,8 +92,9 @@ extension SQLiteRegisterStore: ProtocolStore {
     public func party(id: String) async throws -> RegisteredParty? {
         try await read { db in
             guard let name = try String.fetchOne(db, sql: "SELECT name FROM party WHERE id = ?", arguments: [id]) else { return nil }
-            let keys = try String.fetchAll(db, sql: "SELECT public_key FROM party_key WHERE party = ? ORDER BY rowid", arguments: [id])
-            return RegisteredParty(id: id, name: name, publicKeys: keys)
+            let keys = try String.fetchAll(db, sql: "SELECT public_key FROM party_key WHERE party = ? AND kind = 'controller' ORDER BY rowid", arguments: [id])
+            let dpoKeys = try String.fetchAll(db, sql: "SELECT public_key FROM party_key WHERE party = ? AND kind = 'dpo' ORDER BY rowid", arguments: [id])
+            return RegisteredParty(id: id, name: name, publicKeys: keys, dpoKeys: dpoKeys)
         }
     }
 }

@@ -76,6 +76,10 @@ public final class SQLiteRegisterStore: RegisterStore {
                 ALTER TABLE event ADD COLUMN import_digest TEXT;
                 """)
         }
+        migrator.registerMigration("v11-dpo-keys") { db in
+            // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
+            try db.execute(sql: "ALTER TABLE party_key ADD COLUMN kind TEXT NOT NULL DEFAULT 'controller'")
+        }
         return migrator
     }
 

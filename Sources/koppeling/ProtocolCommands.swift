@@ -66,7 +66,7 @@ struct Party: AsyncParsableCommand {
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a party and the public keys its controller signs protocols with (adds keys to a registered party).")
+            abstract: "Register a party with the public keys its controller signs protocols with and its DPO signs advice with (adds keys to a registered party).")
 
         @OptionGroup var options: RegisterOptions
 
@@ -76,16 +76,25 @@ struct Party: AsyncParsableCommand {
         @Option(help: "The party's name.")
         var name: String
 
-        @Option(name: .customLong("key"), help: "A public key: a .pub file or its base64 text. Repeatable.")
+        @Option(name: .customLong("key"), help: "A public key of the controller: a .pub file or its base64 text. Repeatable.")
         var keys: [String] = []
 
+        @Option(name: .customLong("dpo-key"), help: "A public key of the party's DPO, who signs advice with it: a .pub file or its base64 text. Repeatable.")
+        var dpoKeys: [String] = []
+
         func run() async throws {
+            let publicKeys = try keys.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0).rawRepresentation.base64EncodedString() }
+            let dpoPublicKeys = try dpoKeys.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0).rawRepresentation.base64EncodedString() }
+            // One key, one role: a DPO's advice must not be signable with the controller's key.
+            guard Set(publicKeys).isDisjoint(with: dpoPublicKeys) else { throw ValidationError("a key cannot be both the controller's and the DPO's") }
             let services = try await KoppelingApp.open(options.configuration())
-            let publicKeys = try keys.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0) }
-            try await services.protocols.store.registerParty(
-                RegisteredParty(id: id, name: name, publicKeys: publicKeys.map { $0.rawRepresentation.base64EncodedString() }))
+            if let existing = try await services.protocols.store.party(id: id),
+               !Set(existing.publicKeys).isDisjoint(with: dpoPublicKeys) || !Set(existing.dpoKeys).isDisjoint(with: publicKeys) {
+                throw ValidationError("a key cannot be both the controller's and the DPO's")
+            }
+            try await services.protocols.store.registerParty(RegisteredParty(id: id, name: name, publicKeys: publicKeys, dpoKeys: dpoPublicKeys))
             let party = try await services.protocols.store.party(id: id)
-            print("party \(id) registered with \(party?.publicKeys.count ?? 0) key(s)")
+            print("party \(id) registered with \(party?.publicKeys.count ?? 0) controller key(s) and \(party?.dpoKeys.count ?? 0) DPO key(s)")
         }
     }
 }
@@ -93,7 +102,9 @@ struct Party: AsyncParsableCommand {
 struct ProtocolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protocol", abstract: "Data-exchange protocols: validate, submit, advise, sign, publish, suspend, revoke, show.",
-        subcommands: [Validate.self, Submit.self, Advise.self, Sign.self, Publish.self, Suspend.self, Reinstate.self, Revoke.self, Show.self])
+        subcommands: [
+            Validate.self, Submit.self, Advise.self, Sign.self, Publish.self, Suspend.self, Reinstate.self, ReinstatementStatement.self, Revoke.self, Show.self,
+        ])
 
     /// The actor recorded with a transition.
     static var defaultActor: String { "\(ProcessInfo.processInfo.userName)@cli" }
@@ -165,6 +176,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Option(help: "The advice's text.") var text: String
         @Option(help: "The advice's author.") var author: String
         @Option(help: "The advice's date (default: today).") var date: String?
+        @Option(help: "The DPO's private key file: the advice is signed with it, and must verify with a DPO key registered for the party.") var key: String
 
         func run() async throws {
             let opinionValue: DPOAdvice.Opinion
@@ -176,8 +188,13 @@ struct ProtocolCommand: AsyncParsableCommand {
             }
             let configuration = try options.configuration()
             guard let day = date.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--date must be YYYY-MM-DD") }
+            let dpoKey = try Ed25519KeyFile.privateKey(at: key)
             let services = try await KoppelingApp.open(configuration)
-            let advice = DPOAdvice(party: party, opinion: opinionValue, text: text, date: day, author: author)
+            guard let record = try await services.protocols.store.protocolRecord(id: version.id, version: version.version) else {
+                printError(ProtocolStoreError.notFound(id: version.id, version: version.version).description)
+                throw ExitCode(1)
+            }
+            let advice = try DPOAdvice(party: party, opinion: opinionValue, text: text, date: day, author: author).signed(with: dpoKey, for: record.document)
             try await ProtocolCommand.step { try await services.protocols.advise(id: version.id, version: version.version, advice: advice, actor: author) }
         }
     }
@@ -243,11 +260,67 @@ struct ProtocolCommand: AsyncParsableCommand {
     }
 
     struct Reinstate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lift a suspension.")
+        static let configuration = CommandConfiguration(
+            abstract: "Lift a suspension, with every party's controller's signature over the reinstatement statement (as for publishing).",
+            discussion: """
+                Give each party's signature as --key FILE (a controller's private key, here) or as --signature PARTY:PUBLICKEY:SIGNATURE \
+                (base64, made elsewhere over the bytes `koppeling protocol reinstatement-statement` prints).
+                """)
         @OptionGroup var step: ReasonedStep
+        @Option(name: .customLong("key"), help: "A controller's private key file. Repeatable.") var keys: [String] = []
+        @Option(name: .customLong("signature"), help: "PARTY:PUBLICKEY:SIGNATURE, base64. Repeatable.") var given: [String] = []
 
         func run() async throws {
-            try await step.run { try await $0.reinstate(id: $1, version: $2, reason: $3, actor: $4) }
+            let services = try await KoppelingApp.open(step.options.configuration())
+            guard let record = try await services.protocols.store.protocolRecord(id: step.version.id, version: step.version.version) else {
+                printError(ProtocolStoreError.notFound(id: step.version.id, version: step.version.version).description)
+                throw ExitCode(1)
+            }
+            guard let statement = record.reinstatementStatement(reason: step.reason) else {
+                printError("cannot reinstate: the protocol is \(record.state.rawValue)")
+                throw ExitCode(1)
+            }
+            var signatures: [ProtocolSignature] = []
+            for text in given {
+                let parts = text.split(separator: ":").map(String.init)
+                guard parts.count == 3 else { throw ValidationError("--signature must be PARTY:PUBLICKEY:SIGNATURE") }
+                signatures.append(ProtocolSignature(party: parts[0], publicKey: parts[1], signature: parts[2], signedAt: services.exchange.clock()))
+            }
+            for file in keys {
+                let key = try Ed25519KeyFile.privateKey(at: file)
+                let publicKey = key.publicKey.rawRepresentation.base64EncodedString()
+                var owner: String?
+                for party in record.document.parties where try await services.protocols.store.party(id: party.id)?.publicKeys.contains(publicKey) == true {
+                    owner = party.id
+                }
+                guard let owner else { throw ValidationError("\(file) is no registered controller key of a party to this protocol") }
+                signatures.append(ProtocolSignature(
+                    party: owner, publicKey: publicKey, signature: try key.signature(for: Data(statement)).base64EncodedString(), signedAt: services.exchange.clock()))
+            }
+            try await ProtocolCommand.step {
+                try await services.protocols.reinstate(
+                    id: step.version.id, version: step.version.version, reason: step.reason, signatures: signatures, actor: step.actor)
+            }
+        }
+    }
+
+    struct ReinstatementStatement: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reinstatement-statement",
+            abstract: "Print, base64, the bytes every party's controller signs (Ed25519) to reinstate a suspended version for a reason.")
+        @OptionGroup var options: RegisterOptions
+        @OptionGroup var version: VersionArguments
+        @Option(help: "Why (part of what is signed).") var reason: String
+
+        func run() async throws {
+            let services = try await KoppelingApp.open(options.configuration())
+            guard let record = try await services.protocols.store.protocolRecord(id: version.id, version: version.version),
+                  let statement = record.reinstatementStatement(reason: reason)
+            else {
+                printError("no suspended version \(version.id) \(version.version)")
+                throw ExitCode(1)
+            }
+            print(Data(statement).base64EncodedString())
         }
     }
 

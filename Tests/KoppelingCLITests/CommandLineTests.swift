@@ -283,7 +283,10 @@ struct CommandLineTests {
         for party in ["agii", "dvz"] {
             let generated = try koppeling(["keys", "generate", "--out", "keys/\(party).key"], in: folder)
             #expect(generated.status == 0)
-            #expect(try koppeling(["party", "register"] + db + ["--id", party, "--name", party, "--key", "keys/\(party).key.pub"], in: folder).status == 0)
+            #expect(try koppeling(["keys", "generate", "--out", "keys/\(party)-dpo.key"], in: folder).status == 0)
+            // One key, one role.
+            #expect(try koppeling(["party", "register"] + db + ["--id", party, "--name", party, "--key", "keys/\(party).key.pub", "--dpo-key", "keys/\(party).key.pub"], in: folder).status != 0)
+            #expect(try koppeling(["party", "register"] + db + ["--id", party, "--name", party, "--key", "keys/\(party).key.pub", "--dpo-key", "keys/\(party)-dpo.key.pub"], in: folder).status == 0)
         }
         let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("keys/agii.key").path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -291,8 +294,11 @@ struct CommandLineTests {
         let early = try koppeling(["protocol", "publish"] + db + ["kbi-dvz-integration-efforts", "2"], in: folder)
         #expect(early.status == 1)
         #expect(early.err.contains("the protocol is in_review; allowed: advise"))
-        _ = try koppeling(["protocol", "advise"] + db + ["kbi-dvz-integration-efforts", "2", "--party", "agii", "--opinion", "favourable", "--text", "Gunstig", "--author", "DPO AgII"], in: folder)
-        let blocked = try koppeling(["protocol", "advise"] + db + ["kbi-dvz-integration-efforts", "2", "--party", "dvz", "--opinion", "unfavourable", "--text", "Te ruim", "--author", "DPO DVZ"], in: folder)
+        // An advice signed with the controller's key, not the DPO's, is refused.
+        let forged = try koppeling(["protocol", "advise"] + db + ["kbi-dvz-integration-efforts", "2", "--party", "agii", "--opinion", "favourable", "--text", "Gunstig", "--author", "DPO AgII", "--key", "keys/agii.key"], in: folder)
+        #expect(forged.status == 1 && forged.err.contains("not signed with a DPO key registered for agii"))
+        _ = try koppeling(["protocol", "advise"] + db + ["kbi-dvz-integration-efforts", "2", "--party", "agii", "--opinion", "favourable", "--text", "Gunstig", "--author", "DPO AgII", "--key", "keys/agii-dpo.key"], in: folder)
+        let blocked = try koppeling(["protocol", "advise"] + db + ["kbi-dvz-integration-efforts", "2", "--party", "dvz", "--opinion", "unfavourable", "--text", "Te ruim", "--author", "DPO DVZ", "--key", "keys/dvz-dpo.key"], in: folder)
         #expect(blocked.out.contains("advised; next: none"))
         let refused = try koppeling(["protocol", "sign"] + db + ["kbi-dvz-integration-efforts", "2", "--party", "agii", "--key", "keys/agii.key"], in: folder)
         #expect(refused.status == 1)
@@ -313,6 +319,18 @@ struct CommandLineTests {
         let again = try koppeling(["demo", "--persons", "200", "--no-serve", "--protocol-file", file], in: folder)
         #expect(again.out.contains("Reusing the demo register"))
         #expect(again.out.contains("is published"))
+        // Suspended, it is reinstated only with both controllers' signatures (hole 10).
+        let db = ["--database", "koppeling-demo.sqlite"]
+        let version = ["kbi-dvz-integration-efforts", "2"]
+        #expect(try koppeling(["protocol", "suspend"] + db + version + ["--reason", "DPO inquiry"], in: folder).status == 0)
+        let alone = try koppeling(["protocol", "reinstate"] + db + version + ["--reason", "closed", "--key", "koppeling-demo/keys/dvz.key"], in: folder)
+        #expect(alone.status == 1 && alone.err.contains("no valid signature of agii"))
+        let dpoKey = try koppeling(["protocol", "reinstate"] + db + version + ["--reason", "closed", "--key", "koppeling-demo/keys/dvz-dpo.key"], in: folder)
+        #expect(dpoKey.status != 0)
+        let both = try koppeling(
+            ["protocol", "reinstate"] + db + version + ["--reason", "closed", "--key", "koppeling-demo/keys/dvz.key", "--key", "koppeling-demo/keys/agii.key"], in: folder)
+        #expect(both.status == 0, "\(both.err)")
+        #expect(try koppeling(["protocol", "show"] + db + version, in: folder).out.contains("published"))
     }
 
     @Test(

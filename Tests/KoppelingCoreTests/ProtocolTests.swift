@@ -13,10 +13,28 @@ struct ProtocolTests {
         try ProtocolDocument.parse(yaml: String(contentsOf: shipped, encoding: .utf8))
     }
 
+    /// The DPOs' own keys, registered for their parties.
+    static let dpoAgii = Curve25519.Signing.PrivateKey()
+    static let dpoDvz = Curve25519.Signing.PrivateKey()
+
     static func advise(_ record: ProtocolRecord, provider: DPOAdvice.Opinion = .favourable, recipient: DPOAdvice.Opinion = .favourable) throws -> ProtocolRecord {
-        try record.submitted(actor: "staff", at: t0)
-            .advised(.init(party: "agii", opinion: provider, text: "Gunstig.", date: LocalDate("2026-11-02")!, author: "DPO AgII"), actor: "dpo-agii", at: t0)
-            .advised(.init(party: "dvz", opinion: recipient, text: "Gunstig.", date: LocalDate("2026-11-03")!, author: "DPO DVZ"), actor: "dpo-dvz", at: t0)
+        let document = record.document
+        return try record.submitted(actor: "staff", at: t0)
+            .advised(
+                DPOAdvice(party: "agii", opinion: provider, text: "Gunstig.", date: LocalDate("2026-11-02")!, author: "DPO AgII").signed(with: dpoAgii, for: document),
+                dpoKeys: [dpoAgii.publicKey], actor: "dpo-agii", at: t0)
+            .advised(
+                DPOAdvice(party: "dvz", opinion: recipient, text: "Gunstig.", date: LocalDate("2026-11-03")!, author: "DPO DVZ").signed(with: dpoDvz, for: document),
+                dpoKeys: [dpoDvz.publicKey], actor: "dpo-dvz", at: t0)
+    }
+
+    /// Every party's signature over a suspended version's reinstatement statement.
+    static func reinstatementSignatures(_ record: ProtocolRecord, reason: String, _ keys: Keys) throws -> [ProtocolSignature] {
+        let statement = Data(try #require(record.reinstatementStatement(reason: reason)))
+        return try [("agii", keys.agii), ("dvz", keys.dvz)].map { party, key in
+            ProtocolSignature(
+                party: party, publicKey: key.publicKey.rawRepresentation.base64EncodedString(), signature: try key.signature(for: statement).base64EncodedString(), signedAt: t0)
+        }
     }
 
     struct Keys {
@@ -31,8 +49,8 @@ struct ProtocolTests {
             .signed(party: "dvz", publicKey: keys.dvz.publicKey, signature: keys.dvz.signature(for: digest), registeredKeys: [keys.dvz.publicKey], actor: "dvz", at: t0)
     }
 
-    static func published() throws -> ProtocolRecord {
-        try sign(advise(ProtocolRecord(draft: document(), actor: "staff", at: t0)), Keys())
+    static func published(_ keys: Keys = Keys()) throws -> ProtocolRecord {
+        try sign(advise(ProtocolRecord(draft: document(), actor: "staff", at: t0)), keys)
             .published(on: LocalDate("2026-11-10")!, actor: "staff", at: t0)
     }
 
@@ -89,14 +107,17 @@ struct ProtocolTests {
 
     @Test("every legal transition, in order, records who and why")
     func lifecycle() throws {
-        let record = try Self.published()
+        let keys = Keys()
+        let record = try Self.published(keys)
         #expect(record.state == .published)
         // Each advice and each signature is recorded, besides the state changes.
         #expect(record.history.map(\.to) == [.draft, .inReview, .inReview, .inReview, .advised, .advised, .signed, .published])
         #expect(record.history.allSatisfy { !$0.actor.isEmpty })
         let suspended = try record.suspended(reason: "audit", actor: "staff", at: Self.t0)
         #expect(suspended.state == .suspended)
-        let reinstated = try suspended.reinstated(reason: "audit closed", actor: "staff", at: Self.t0)
+        let reinstated = try suspended.reinstated(
+            reason: "audit closed", signatures: Self.reinstatementSignatures(suspended, reason: "audit closed", keys),
+            registeredKeys: ["agii": [keys.agii.publicKey], "dvz": [keys.dvz.publicKey]], actor: "staff", at: Self.t0)
         #expect(reinstated.state == .published)
         let revoked = try reinstated.revoked(reason: "replaced", actor: "staff", at: Self.t0)
         #expect(revoked.state == .revoked)
@@ -115,7 +136,44 @@ struct ProtocolTests {
         #expect(throws: ProtocolTransitionError.self) { try advised.submitted(actor: "s", at: Self.t0) }
         #expect(throws: ProtocolTransitionError.self) { try advised.published(on: LocalDate("2026-11-10")!, actor: "s", at: Self.t0) }
         let revoked = try Self.published().revoked(reason: "x", actor: "s", at: Self.t0)
-        #expect(throws: ProtocolTransitionError.self) { try revoked.reinstated(reason: "x", actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) { try revoked.reinstated(reason: "x", signatures: [], registeredKeys: [:], actor: "s", at: Self.t0) }
+    }
+
+    @Test("10: an advice counts only when signed by a DPO key registered for its party; reinstating needs every party's signature over the statement of that suspension")
+    func signedAdviceAndReinstatement() throws {
+        let inReview = try ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0).submitted(actor: "staff", at: Self.t0)
+        let advice = DPOAdvice(party: "dvz", opinion: .favourable, text: "Gunstig.", date: LocalDate("2026-11-03")!, author: "DPO DVZ")
+        let dvzKeys = [Self.dpoDvz.publicKey]
+        // Unsigned (as staff alone would post it), signed by another key, or altered after signing: refused.
+        #expect(throws: ProtocolTransitionError.self) { try inReview.advised(advice, dpoKeys: dvzKeys, actor: "staff", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) {
+            try inReview.advised(advice.signed(with: Curve25519.Signing.PrivateKey(), for: inReview.document), dpoKeys: dvzKeys, actor: "staff", at: Self.t0)
+        }
+        var altered = try advice.signed(with: Self.dpoDvz, for: inReview.document)
+        altered.opinion = .unfavourable
+        #expect(throws: ProtocolTransitionError.self) { try inReview.advised(altered, dpoKeys: dvzKeys, actor: "staff", at: Self.t0) }
+        // The controller's key is not the DPO's.
+        let keys = Keys()
+        #expect(throws: ProtocolTransitionError.self) {
+            try inReview.advised(advice.signed(with: keys.dvz, for: inReview.document), dpoKeys: dvzKeys, actor: "staff", at: Self.t0)
+        }
+        let advised = try inReview.advised(advice.signed(with: Self.dpoDvz, for: inReview.document), dpoKeys: dvzKeys, actor: "dpo", at: Self.t0)
+        #expect(advised.advices.first?.keyFingerprint != nil)
+
+        let registered: [String: [Curve25519.Signing.PublicKey]] = ["agii": [keys.agii.publicKey], "dvz": [keys.dvz.publicKey]]
+        let first = try Self.published(keys).suspended(reason: "audit", actor: "staff", at: Self.t0)
+        let both = try Self.reinstatementSignatures(first, reason: "closed", keys)
+        // Staff alone, one party alone, or signatures over another reason: refused.
+        #expect(throws: ProtocolTransitionError.self) { try first.reinstated(reason: "closed", signatures: [], registeredKeys: registered, actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) {
+            try first.reinstated(reason: "closed", signatures: Array(both.prefix(1)), registeredKeys: registered, actor: "s", at: Self.t0)
+        }
+        #expect(throws: ProtocolTransitionError.self) { try first.reinstated(reason: "other", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0) }
+        let reinstated = try first.reinstated(reason: "closed", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0)
+        #expect(reinstated.state == .published)
+        // The same signatures do not lift a later suspension.
+        let again = try reinstated.suspended(reason: "second audit", actor: "staff", at: Instant("2026-11-20T09:00:00Z")!)
+        #expect(throws: ProtocolTransitionError.self) { try again.reinstated(reason: "closed", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0) }
     }
 
     @Test("an unfavourable advice blocks signing")

@@ -24,6 +24,8 @@ struct ExchangeAPITests {
         let store: any KoppelingStorage
         let backend: Backend
         let clientKey: Curve25519.Signing.PrivateKey
+        /// The parties' keys, when the protocol was published.
+        var parties: TestParties?
     }
 
     /// A register with one person, the shipped protocol published, and a DVZ recipient client;
@@ -57,30 +59,32 @@ struct ExchangeAPITests {
             f.make("2024-01-20", .registered(.init(kind: .first, agency: "agii"))),
             f.make("2024-02-01", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .dutch]))),
         ])
+        var parties: TestParties?
         if publish {
             let yaml = try String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
-            try await Self.publish(try ProtocolDocument.parse(yaml: fieldsOverride.map { Self.replacingFields(in: yaml, with: $0) } ?? yaml), services: services)
+            parties = try await Self.publish(try ProtocolDocument.parse(yaml: fieldsOverride.map { Self.replacingFields(in: yaml, with: $0) } ?? yaml), services: services)
         }
         let app = Application(router: KoppelingApp.buildRouter(services: services, today: { Self.today }))
-        try await app.test(.router) { client in try await body(client, Fixture(services: services, store: store, backend: backend, clientKey: clientKey)) }
+        try await app.test(.router) { [parties] client in
+            try await body(client, Fixture(services: services, store: store, backend: backend, clientKey: clientKey, parties: parties))
+        }
     }
 
-    /// Takes a protocol document through advice and signatures of both parties to published.
-    static func publish(_ document: ProtocolDocument, services: KoppelingServices) async throws {
-        var keys: [String: Curve25519.Signing.PrivateKey] = [:]
-        for party in ["agii", "dvz"] {
-            let key = Curve25519.Signing.PrivateKey()
-            keys[party] = key
-            try await services.protocols.store.registerParty(.init(id: party, name: party, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
-        }
+    /// Takes a protocol document through signed DPO advice and signatures of both parties to
+    /// published; the parties' keys, for later steps.
+    @discardableResult
+    static func publish(_ document: ProtocolDocument, services: KoppelingServices) async throws -> TestParties {
+        let parties = try await TestParties.register(in: services.protocols.store)
         _ = try await services.protocols.submit(document, actor: "test")
         for party in ["agii", "dvz"] {
-            _ = try await services.protocols.advise(id: document.id, version: document.version, advice: .init(party: party, opinion: .favourable, text: "ok", date: today, author: "dpo"), actor: "dpo")
+            _ = try await services.protocols.advise(id: document.id, version: document.version, advice: parties.advice(party, for: document, date: today), actor: "dpo")
         }
         for party in ["agii", "dvz"] {
-            _ = try await services.protocols.sign(id: document.id, version: document.version, party: party, publicKey: keys[party]!.publicKey, signature: keys[party]!.signature(for: Data(document.digest)), actor: party)
+            let key = parties.controllers[party]!
+            _ = try await services.protocols.sign(id: document.id, version: document.version, party: party, publicKey: key.publicKey, signature: key.signature(for: Data(document.digest)), actor: party)
         }
         _ = try await services.protocols.publish(id: document.id, version: document.version, on: today, actor: "test")
+        return parties
     }
 
     /// The shipped protocol's text with another list of fields.
@@ -837,7 +841,11 @@ struct ExchangeAPITests {
             // Nothing went out, so no pull is recorded.
             #expect(!(try await fixture.store.disclosures(client: "dvz-residence").contains { $0.outcome == .delivered }))
 
-            _ = try await services.protocols.reinstate(id: id, version: 2, reason: "inquiry closed", actor: "test")
+            // Staff alone cannot reinstate: both parties sign, as for publishing.
+            await #expect(throws: ProtocolTransitionError.self) {
+                _ = try await services.protocols.reinstate(id: id, version: 2, reason: "inquiry closed", signatures: [], actor: "test")
+            }
+            try await #require(fixture.parties).reinstate(id: id, version: 2, reason: "inquiry closed", in: services.protocols)
             let resumed = try await Self.send(client, .get, "/v1/exchange/changes?after=0", token: token)
             #expect((resumed.1["notices"] as? [[String: Any]])?.map { $0["sequence"] as? Int } == [1, 2])
             #expect(resumed.1["held"] == nil)

@@ -189,30 +189,25 @@ struct HardeningTests {
 
 extension HardeningTests {
     /// Publishes a version of the shipped protocol with the fields given.
-    static func publish(version: Int, fields: [DisclosureField], services: KoppelingServices, keys: [String: Curve25519.Signing.PrivateKey]) async throws {
+    static func publish(version: Int, fields: [DisclosureField], services: KoppelingServices, keys: TestParties) async throws {
         var document = try ProtocolDocument.parse(yaml: String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8))
         document.version = version
         document.fields = fields
         document.fieldNotes = document.fieldNotes?.filter { note in fields.contains { $0.rawValue == note.key } }
         _ = try await services.protocols.submit(document, actor: "test")
         for party in ["agii", "dvz"] {
-            _ = try await services.protocols.advise(id: document.id, version: version, advice: .init(party: party, opinion: .favourable, text: "ok", date: today, author: "dpo"), actor: "dpo")
+            _ = try await services.protocols.advise(id: document.id, version: version, advice: keys.advice(party, for: document, date: today), actor: "dpo")
         }
         for party in ["agii", "dvz"] {
+            let key = keys.controllers[party]!
             _ = try await services.protocols.sign(
-                id: document.id, version: version, party: party, publicKey: keys[party]!.publicKey, signature: keys[party]!.signature(for: Data(document.digest)), actor: party)
+                id: document.id, version: version, party: party, publicKey: key.publicKey, signature: key.signature(for: Data(document.digest)), actor: party)
         }
         _ = try await services.protocols.publish(id: document.id, version: version, on: today, actor: "test")
     }
 
-    static func registerParties(_ services: KoppelingServices) async throws -> [String: Curve25519.Signing.PrivateKey] {
-        var keys: [String: Curve25519.Signing.PrivateKey] = [:]
-        for party in ["agii", "dvz"] {
-            let key = Curve25519.Signing.PrivateKey()
-            keys[party] = key
-            try await services.protocols.store.registerParty(.init(id: party, name: party, publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
-        }
-        return keys
+    static func registerParties(_ services: KoppelingServices) async throws -> TestParties {
+        try await TestParties.register(in: services.protocols.store)
     }
 
     static func lookup(_ client: some TestClientProtocol, token: String, purpose: String = "ART_1_2_INTEGRATION_EFFORTS") async throws -> (Int, [String: Any]) {

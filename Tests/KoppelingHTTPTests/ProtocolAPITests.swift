@@ -37,10 +37,15 @@ struct ProtocolAPITests {
     @Test("the whole workflow over HTTP, then public reading and the Dutch publication page")
     func workflow() async throws {
         try await withApp { client, protocols in
-            let agii = Curve25519.Signing.PrivateKey()
-            let dvz = Curve25519.Signing.PrivateKey()
-            try await protocols.store.registerParty(.init(id: "agii", name: "AgII", publicKeys: [agii.publicKey.rawRepresentation.base64EncodedString()]))
-            try await protocols.store.registerParty(.init(id: "dvz", name: "DVZ", publicKeys: [dvz.publicKey.rawRepresentation.base64EncodedString()]))
+            let parties = try await TestParties.register(names: ["agii": "AgII", "dvz": "DVZ"], in: protocols.store)
+            let (agii, dvz) = (parties.controllers["agii"]!, parties.controllers["dvz"]!)
+            let document = try ProtocolDocument.parse(yaml: Self.yaml)
+            func adviceBody(_ party: String, _ opinion: DPOAdvice.Opinion, _ text: String, _ author: String, key: Curve25519.Signing.PrivateKey? = nil) throws -> [String: Any] {
+                let advice = try DPOAdvice(party: party, opinion: opinion, text: text, date: LocalDate("2026-11-20")!, author: author)
+                    .signed(with: key ?? parties.dpos[party]!, for: document)
+                return ["party": party, "opinion": opinion.rawValue, "text": text, "author": author, "date": "2026-11-20",
+                        "publicKey": advice.publicKey!, "signature": advice.signature!]
+            }
 
             try await client.execute(uri: "/v1/protocols", method: .post, headers: [.contentType: "application/yaml"], body: ByteBuffer(string: Self.yaml)) { response in
                 #expect(response.status == .created)
@@ -57,8 +62,12 @@ struct ProtocolAPITests {
             #expect(early.1["type"] as? String == "urn:koppeling:problem:protocol-transition-refused")
             #expect((early.1["detail"] as? String)?.contains("in_review") == true)
 
-            #expect(try await Self.post(client, Self.base + "/advices", ["party": "agii", "opinion": "favourable", "text": "Gunstig advies.", "author": "DPO AgII"]).0 == 200)
-            let advised = try await Self.post(client, Self.base + "/advices", ["party": "dvz", "opinion": "conditional", "text": "Gunstig mits jaarlijkse audit.", "author": "DPO DVZ"])
+            // Hole 10: staff cannot post a DPO's advice: unsigned, signed by the controller, or signed by another party's DPO.
+            #expect(try await Self.post(client, Self.base + "/advices", ["party": "agii", "opinion": "favourable", "text": "Gunstig advies.", "author": "DPO AgII", "date": "2026-11-20"]).0 == 400)
+            #expect(try await Self.post(client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII", key: agii)).0 == 409)
+            #expect(try await Self.post(client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII", key: parties.dpos["dvz"]!)).0 == 409)
+            #expect(try await Self.post(client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII")).0 == 200)
+            let advised = try await Self.post(client, Self.base + "/advices", try adviceBody("dvz", .conditional, "Gunstig mits jaarlijkse audit.", "DPO DVZ"))
             #expect(advised.1["state"] as? String == "advised")
             let digest = try #require(advised.1["digest"] as? String)
             let digestBytes = Data(stride(from: 0, to: digest.count, by: 2).map { offset -> UInt8 in
@@ -98,6 +107,8 @@ struct ProtocolAPITests {
                 #expect(html.contains(digest))
                 #expect(html.contains(Ed25519KeyFile.fingerprint(agii.publicKey)))
                 #expect(html.contains(Ed25519KeyFile.fingerprint(dvz.publicKey)))
+                // Each advice with the fingerprint of the DPO's key that signed it.
+                #expect(html.contains(Ed25519KeyFile.fingerprint(parties.dpos["dvz"]!.publicKey)))
                 for field in DisclosureField.allCases {
                     #expect(html.contains(field.dutchLabel.replacingOccurrences(of: "'", with: "&#39;")))
                 }
@@ -131,17 +142,25 @@ struct ProtocolAPITests {
             let suspended = try await Self.post(client, Self.base + "/suspend", ["reason": "audit"])
             #expect(suspended.1["inForce"] as? Bool == false)
             #expect(try await protocols.policy().decide(party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, fields: nil, on: Self.today) == .denied(.suspended))
+            // Reinstating needs both controllers' signatures over the statement, as publishing does.
+            #expect(try await Self.post(client, Self.base + "/reinstate", ["reason": "audit closed"]).0 == 400)
+            let record = try #require(try await protocols.store.protocolRecord(id: "kbi-dvz-integration-efforts", version: 2))
+            let signatures = try parties.reinstatementSignatures(record, reason: "audit closed").map { ["party": $0.party, "publicKey": $0.publicKey, "signature": $0.signature] }
+            #expect(try await Self.post(client, Self.base + "/reinstate", ["reason": "audit closed", "signatures": Array(signatures.prefix(1))]).0 == 409)
+            let reinstated = try await Self.post(client, Self.base + "/reinstate", ["reason": "audit closed", "signatures": signatures])
+            #expect(reinstated.0 == 200 && reinstated.1["state"] as? String == "published")
         }
     }
 
     @Test("a signature over another document is refused over HTTP")
     func badSignature() async throws {
         try await withApp { client, protocols in
-            let key = Curve25519.Signing.PrivateKey()
-            try await protocols.store.registerParty(.init(id: "agii", name: "AgII", publicKeys: [key.publicKey.rawRepresentation.base64EncodedString()]))
+            let parties = try await TestParties.register(in: protocols.store)
+            let key = parties.controllers["agii"]!
             try await client.execute(uri: "/v1/protocols", method: .post, body: ByteBuffer(string: Self.yaml)) { #expect($0.status == .created) }
+            let document = try ProtocolDocument.parse(yaml: Self.yaml)
             for party in ["agii", "dvz"] {
-                _ = try await Self.post(client, Self.base + "/advices", ["party": party, "opinion": "favourable", "text": "ok", "author": "dpo"])
+                _ = try await protocols.advise(id: document.id, version: document.version, advice: parties.advice(party, for: document, date: Self.today), actor: "dpo")
             }
             let answer = try await Self.post(client, Self.base + "/signatures", [
                 "party": "agii", "publicKey": key.publicKey.rawRepresentation.base64EncodedString(),

@@ -27,13 +27,50 @@ public struct DPOAdvice: Sendable, Hashable, Codable {
     public var text: String
     public var date: LocalDate
     public var author: String
+    /// The DPO's Ed25519 public key, base64 (raw 32 bytes), registered for the party as a DPO key.
+    public var publicKey: String?
+    /// The DPO's signature over ``statement(for:)``, base64.
+    public var signature: String?
 
-    public init(party: String, opinion: Opinion, text: String, date: LocalDate, author: String) {
+    public init(party: String, opinion: Opinion, text: String, date: LocalDate, author: String, publicKey: String? = nil, signature: String? = nil) {
         self.party = party
         self.opinion = opinion
         self.text = text
         self.date = date
         self.author = author
+        self.publicKey = publicKey
+        self.signature = signature
+    }
+
+    /// What the DPO signs: the advice and the version it is about (id, version, SHA-256 of the
+    /// canonical form), as canonical JSON bytes.
+    public func statement(for document: ProtocolDocument) -> [UInt8] {
+        Array(JSONValue.object([
+            "statement": .string("koppeling-dpo-advice"), "protocol": .string(document.id), "version": .integer(Int64(document.version)),
+            "digest": .string(document.digestHex), "party": .string(party), "opinion": .string(opinion.rawValue), "text": .string(text),
+            "date": .string(date.description), "author": .string(author),
+        ]).canonicalText.utf8)
+    }
+
+    /// This advice signed with a DPO's key.
+    public func signed(with key: Curve25519.Signing.PrivateKey, for document: ProtocolDocument) throws -> DPOAdvice {
+        var advice = self
+        advice.publicKey = key.publicKey.rawRepresentation.base64EncodedString()
+        advice.signature = try key.signature(for: Data(statement(for: document))).base64EncodedString()
+        return advice
+    }
+
+    /// Whether the advice carries a signature that verifies with one of `keys` (the party's DPO keys).
+    public func isSigned(for document: ProtocolDocument, by keys: [Curve25519.Signing.PublicKey]) -> Bool {
+        guard let publicKey, let signature, let raw = Data(base64Encoded: publicKey), let signed = Data(base64Encoded: signature),
+              let key = keys.first(where: { $0.rawRepresentation == raw })
+        else { return false }
+        return key.isValidSignature(signed, for: Data(statement(for: document)))
+    }
+
+    /// The SHA-256 fingerprint of the DPO's key, hexadecimal, when signed.
+    public var keyFingerprint: String? {
+        publicKey.flatMap { Data(base64Encoded: $0) }.map { SHA256.hash(data: $0).lowercaseHex }
     }
 }
 
@@ -151,13 +188,18 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
     }
 
     /// Records one DPO's advice; with one advice from each party the version is `advised`.
-    public func advised(_ advice: DPOAdvice, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+    /// Records a DPO's advice, which must be signed with one of `dpoKeys`, the keys registered for
+    /// the party's DPO: staff cannot post an advice in a DPO's name.
+    public func advised(_ advice: DPOAdvice, dpoKeys: [Curve25519.Signing.PublicKey], actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
         guard state == .inReview else { throw refuse("advise") }
         guard document.parties.contains(where: { $0.id == advice.party }) else {
             throw refuse("advise", "\(advice.party) is not a party to this protocol")
         }
         guard !advices.contains(where: { $0.party == advice.party }) else {
             throw refuse("advise", "the DPO of \(advice.party) has already advised")
+        }
+        guard advice.isSigned(for: document, by: dpoKeys) else {
+            throw refuse("advise", "the advice is not signed with a DPO key registered for \(advice.party)")
         }
         var next = self
         next.advices.append(advice)
@@ -213,8 +255,33 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
     }
 
     /// suspended → published.
-    public func reinstated(reason: String, actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
-        guard state == .suspended else { throw refuse("reinstate") }
+    /// What every party's controller signs to reinstate a suspended version: the version (id,
+    /// version, SHA-256), the instant of the suspension it lifts (so that a signature cannot lift a
+    /// later one) and the reason, as canonical JSON bytes.
+    public func reinstatementStatement(reason: String) -> [UInt8]? {
+        guard state == .suspended, let suspendedAt = history.last(where: { $0.to == .suspended })?.at else { return nil }
+        return Array(JSONValue.object([
+            "statement": .string("koppeling-reinstate"), "protocol": .string(document.id), "version": .integer(Int64(document.version)),
+            "digest": .string(document.digestHex), "suspendedAt": .string(suspendedAt.description), "reason": .string(reason),
+        ]).canonicalText.utf8)
+    }
+
+    /// suspended → published, with the same signatures as publishing: every party's controller
+    /// signs ``reinstatementStatement(reason:)`` with a key registered for the party
+    /// (`registeredKeys` by party id).
+    public func reinstated(
+        reason: String, signatures: [ProtocolSignature], registeredKeys: [String: [Curve25519.Signing.PublicKey]], actor: String, at: Instant
+    ) throws(ProtocolTransitionError) -> ProtocolRecord {
+        guard state == .suspended, let statement = reinstatementStatement(reason: reason) else { throw refuse("reinstate") }
+        for party in document.parties {
+            let valid = signatures.contains { signature in
+                guard signature.party == party.id, let raw = Data(base64Encoded: signature.publicKey), let signed = Data(base64Encoded: signature.signature),
+                      let key = registeredKeys[party.id]?.first(where: { $0.rawRepresentation == raw })
+                else { return false }
+                return key.isValidSignature(signed, for: Data(statement))
+            }
+            guard valid else { throw refuse("reinstate", "no valid signature of \(party.id) over the reinstatement statement with a registered key") }
+        }
         var next = self
         next.move(to: .published, actor: actor, at: at, reason: reason)
         return next
