@@ -1,16 +1,22 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// `KOPPELING_FUZZ=1 swift build --product koppeling-fuzz` (scripts/fuzz): this package's own
+// modules get libFuzzer's coverage instrumentation and the fuzzer's entry points; dependencies are
+// built as usual, so a debug fuzz build reuses the dependencies of the normal debug build.
+let fuzzing = Context.environment["KOPPELING_FUZZ"] == "1"
+
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-]
+] + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"]), .define("KOPPELING_FUZZ")] : [])
 
 let package = Package(
     name: "koppeling",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "koppeling", targets: ["koppeling"])
+        .executable(name: "koppeling", targets: ["koppeling"]),
+        .executable(name: "koppeling-fuzz", targets: ["koppeling-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -115,6 +121,22 @@ let package = Package(
             path: "Tests/KoppelingTestSupport",
             swiftSettings: swiftSettings
         ),
+        // The fuzz targets (scripts/fuzz builds the executable with libFuzzer; the tests replay
+        // the corpora through the library).
+        .target(
+            name: "KoppelingFuzzTargets",
+            dependencies: ["KoppelingCore", "KoppelingHTTP", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
+            path: "Fuzz/KoppelingFuzzTargets",
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(
+            name: "koppeling-fuzz",
+            dependencies: ["KoppelingFuzzTargets", "CLibFuzzer"],
+            path: "Fuzz/koppeling-fuzz",
+            swiftSettings: swiftSettings,
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
+        ),
         .testTarget(
             name: "KoppelingCoreTests",
             dependencies: ["KoppelingCore", "KoppelingTestSupport"],
@@ -133,6 +155,7 @@ let package = Package(
             name: "KoppelingHTTPTests",
             dependencies: [
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres", "KoppelingHTTP", "KoppelingApp", "KoppelingTestSupport",
+                "KoppelingFuzzTargets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -11,6 +11,9 @@ extension KoppelingApp {
 
     /// Writes an online backup of a SQLite register to a new file (the register stays in use),
     /// then checks the copy: its transparency log verifies. Returns the copy's log verification.
+    /// The backup is written beside the file as `PATH.partial` and renamed into place only once it
+    /// is complete, so a backup killed half-way never leaves a file at `PATH` that looks like a
+    /// backup (a leftover `.partial` is replaced by the next run).
     /// PostgreSQL is backed up with its own tools (`pg_dump`, see OPERATIONS.md).
     public static func backup(_ configuration: KoppelingConfiguration, to path: String) async throws -> TransparencyLog.Verification {
         guard !PostgresRegisterStore.isPostgresURL(configuration.databasePath) else {
@@ -22,7 +25,13 @@ extension KoppelingApp {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw BackupError(description: "\(path) exists; a backup never overwrites a file")
         }
-        try SQLiteRegisterStore(path: configuration.databasePath).backup(to: path)
+        let partial = path + ".partial"
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: partial) { try fileManager.removeItem(atPath: partial) }
+        try SQLiteRegisterStore(path: configuration.databasePath).backup(to: partial)
+        // link + unlink: the rename fails rather than replace a file that appeared meanwhile.
+        guard link(partial, path) == 0 else { throw BackupError(description: "\(path) could not be created (\(String(cString: strerror(errno))))") }
+        unlink(partial)
         var copy = configuration
         copy.databasePath = path
         return try await open(copy).transparency.verify()

@@ -119,38 +119,18 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
     }
 
     func parseNDJSON(_ body: ByteBuffer) throws -> [Event] {
-        var events: [Event] = []
-        var errors: [Problem.Item] = []
-        var lines = 0
-        body.withUnsafeReadableBytes { raw in
-            let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
-            var start = 0
-            var lineNumber = 0
-            while start < bytes.count {
-                var end = start
-                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-                lineNumber += 1
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
-                    lines += 1
-                    // Past the limit the lines are only counted: the request is refused whole, and
-                    // parsing what will not be stored would let one request cost all of 8 MB's work.
-                    if lines > Self.maxEventsPerRequest {
-                        start = end + 1
-                        continue
-                    }
-                    do throws(EventValidationError) {
-                        events.append(try Event.parse(json: line, policy: register.policy))
-                    } catch {
-                        errors.append(.init(index: lines - 1, line: lineNumber, pointer: error.path.isEmpty ? nil : error.path, reason: error.message))
-                    }
-                }
-                start = end + 1
-            }
+        let parsed = body.withUnsafeReadableBytes { raw in
+            NDJSONEvents.parse(
+                UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count), policy: register.policy,
+                limit: Self.maxEventsPerRequest)
         }
-        try checkCount(lines)
-        guard errors.isEmpty else { throw Problem.invalidEvents(errors) }
-        return events
+        try checkCount(parsed.lines)
+        guard parsed.errors.isEmpty else {
+            throw Problem.invalidEvents(parsed.errors.map {
+                .init(index: $0.index, line: $0.line, pointer: $0.error.path.isEmpty ? nil : $0.error.path, reason: $0.error.message)
+            })
+        }
+        return parsed.events
     }
 
     func checkCount(_ count: Int) throws {

@@ -528,35 +528,60 @@ struct CommandLineTests {
         let budgets = Dictionary(uniqueKeysWithValues: ["RECIPIENT", "AGENCY", "STAFF", "CITIZEN_PORTAL"].map { ("KOPPELING_REQUESTS_PER_MINUTE_\($0)", "100000") })
         let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], environment: budgets)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        // Each tag of the document is run with a client whose role may use it; the public
-        // operations without credentials.
-        let tags: [(String, String?)] = [
-            ("operations", nil), ("register", "agency"), ("protocols", "staff"), ("exchange", "recipient"), ("transparency", nil),
-            ("transparency-staff", "staff"), ("citizen", "citizen-portal"), ("staff", "staff"),
+        // Each tag of the document is run with a client whose role may use it (a fresh token per
+        // run, well inside its 300 s), the public operations without credentials, two runs at a
+        // time. `--max-examples` is per operation: each tag's is chosen so that the tag gets at
+        // least 1,000 generated cases, which the test counts from schemathesis' report; a tag whose
+        // one operation needs more runs twice with different seeds. The public operations take no
+        // parameters and give only a few dozen distinct cases.
+        let runs: [(tag: String, role: String?, examples: Int, seeds: [Int])] = [
+            ("operations", nil, 100, [1]), ("register", "agency", 75, [1]), ("protocols", "staff", 40, [1]), ("exchange", "recipient", 50, [1]),
+            ("transparency", nil, 340, [1]), ("transparency-staff", "staff", 470, [1]), ("citizen", "citizen-portal", 520, [1, 2]), ("staff", "staff", 150, [1]),
         ]
-        for (tag, role) in tags {
-            var arguments = [
-                "run", base.appendingPathComponent("openapi.json").absoluteString, "--include-tag", tag, "--max-examples", "40",
-                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
-            ]
-            if let role {
-                let token = try await accessToken(base: base, client: "dvz-schemathesis-\(role)", key: "\(role).key", in: folder)
-                arguments += ["--header", "Authorization: Bearer \(token)"]
+        let jobs = runs.flatMap { run in run.seeds.map { (run.tag, run.role, run.examples, $0) } }
+        let results = try await withThrowingTaskGroup(of: (String, Int32, String).self) { group in
+            var results: [(String, Int32, String)] = []
+            for (index, job) in jobs.enumerated() {
+                if index >= 2, let result = try await group.next() { results.append(result) }
+                let (tag, role, examples, seed) = job
+                var arguments = [
+                    "run", base.appendingPathComponent("openapi.json").absoluteString, "--include-tag", tag,
+                    "--max-examples", String(examples), "--seed", String(seed),
+                    "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
+                ]
+                if let role {
+                    let token = try await accessToken(base: base, client: "dvz-schemathesis-\(role)", key: "\(role).key", in: folder)
+                    arguments += ["--header", "Authorization: Bearer \(token)"]
+                }
+                group.addTask {
+                    let process = Process()
+                    process.executableURL = tool
+                    process.arguments = arguments
+                    process.currentDirectoryURL = folder
+                    let output = Pipe()
+                    process.standardOutput = output
+                    process.standardError = output
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return (tag, process.terminationStatus, String(decoding: data, as: UTF8.self))
+                }
             }
-            let process = Process()
-            process.executableURL = tool
-            process.arguments = arguments
-            process.currentDirectoryURL = folder
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let report = String(decoding: data, as: UTF8.self)
-            #expect(process.terminationStatus == 0, "schemathesis on the \(tag) operations:\n\(report)")
-            #expect(report.contains("passed"), "\(tag): \(report)")
+            for try await result in group { results.append(result) }
+            return results
         }
+        var generated: [String: Int] = [:]
+        for (tag, status, report) in results {
+            #expect(status == 0, "schemathesis on the \(tag) operations:\n\(report)")
+            let count = report.firstMatch(of: /(\d+) generated/).flatMap { Int($0.1) }
+            #expect(count != nil, "\(tag): no count of generated cases in\n\(report)")
+            generated[tag, default: 0] += count ?? 0
+        }
+        for run in runs where run.tag != "operations" {
+            #expect(generated[run.tag, default: 0] >= 1_000, "\(run.tag): \(generated[run.tag, default: 0]) generated cases")
+        }
+        #expect(generated["operations", default: 0] >= 20)
+        FileHandle.standardError.write(Data("schemathesis generated cases per tag: \(generated.sorted { $0.key < $1.key })\n".utf8))
         #expect(server.isRunning, "the server survived the run")
     }
 

@@ -63,6 +63,12 @@ public struct StoreAddress: Sendable {
         }
     }
 
+    /// The store already at `address` (a SQLite path or a PostgreSQL address).
+    public init(_ backend: Backend, at address: String) {
+        self.backend = backend
+        self.address = address
+    }
+
     /// Opens (and migrates) the store at this address.
     public func open(clock: @escaping @Sendable () -> Instant = Instant.systemNow) async throws -> any KoppelingStorage {
         switch backend {
