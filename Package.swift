@@ -6,10 +6,12 @@ import PackageDescription
 // built as usual, so a debug fuzz build reuses the dependencies of the normal debug build.
 let fuzzing = Context.environment["KOPPELING_FUZZ"] == "1"
 
-let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-] + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"]), .define("KOPPELING_FUZZ")] : [])
+let swiftSettings: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ] + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"]), .define("KOPPELING_FUZZ")] : [])
 
 let package = Package(
     name: "koppeling",
@@ -46,7 +48,9 @@ let package = Package(
         ),
         .target(
             name: "KoppelingStore",
-            dependencies: ["KoppelingCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KoppelingCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -125,7 +129,10 @@ let package = Package(
         // the corpora through the library).
         .target(
             name: "KoppelingFuzzTargets",
-            dependencies: ["KoppelingCore", "KoppelingHTTP", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KoppelingCore", "KoppelingHTTP", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Fuzz/KoppelingFuzzTargets",
             swiftSettings: swiftSettings
         ),
@@ -148,15 +155,18 @@ let package = Package(
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KoppelingHTTPTests",
             dependencies: [
-                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres", "KoppelingHTTP", "KoppelingApp", "KoppelingTestSupport",
+                "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres", "KoppelingHTTP", "KoppelingApp",
+                "KoppelingTestSupport",
                 "KoppelingFuzzTargets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

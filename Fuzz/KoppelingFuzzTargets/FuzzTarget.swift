@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 import JWTKit
 import KoppelingCore
 import KoppelingHTTP
@@ -23,7 +23,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Client assertions (private_key_jwt) as the token endpoint checks them.
     case clientAssertion = "client-assertion"
 
-    static let policies = [NationalNumber.Policy(allowsTestNumbers: true, currentYear: 2026), NationalNumber.Policy(allowsTestNumbers: false, currentYear: 2026)]
+    static let policies = [
+        NationalNumber.Policy(allowsTestNumbers: true, currentYear: 2026),
+        NationalNumber.Policy(allowsTestNumbers: false, currentYear: 2026),
+    ]
     /// A fixed log key and a fixed client key, so that runs are reproducible.
     static let noteKey = try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 7, count: 32))
     static let clientKey = try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 9, count: 32))
@@ -51,19 +54,24 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             for policy in Self.policies {
                 let parsed: Event?
                 do throws(EventValidationError) {
-                    parsed = try bytes.withUnsafeBufferPointer { buffer throws(EventValidationError) in try Event.parse(json: buffer, policy: policy) }
+                    parsed = try bytes.withUnsafeBufferPointer { buffer throws(EventValidationError) in
+                        try Event.parse(json: buffer, policy: policy)
+                    }
                 } catch {
                     parsed = nil
                 }
                 guard let event = parsed else { continue }
                 // What was accepted is written back in a form that reads as the same fact.
                 let line = Array(event.jsonLine.utf8)
-                let reread = try? line.withUnsafeBufferPointer { buffer throws(EventValidationError) in try Event.parse(json: buffer, policy: policy) }
+                let reread = try? line.withUnsafeBufferPointer { buffer throws(EventValidationError) in
+                    try Event.parse(json: buffer, policy: policy)
+                }
                 precondition(reread.map { $0.hasSameContent(as: event) } == true, "an accepted event must read back the same")
             }
         case .ndjson:
             let parsed = bytes.withUnsafeBufferPointer { NDJSONEvents.parse($0, policy: Self.policies[0], limit: 1000) }
-            precondition(parsed.events.count + parsed.errors.count == min(parsed.lines, 1000), "every line up to the limit is an event or an error")
+            precondition(
+                parsed.events.count + parsed.errors.count == min(parsed.lines, 1000), "every line up to the limit is an event or an error")
         case .kbi:
             _ = try? KBIDossierMapper(policy: Self.policies[0]).map(Data(bytes))
         case .protocolYAML:
@@ -88,7 +96,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let signer = NoteSigner(name: "koppeling.example/disclosures", key: noteKey)
         let checkpoint = Checkpoint(origin: "koppeling.example/disclosures", size: 3, root: [UInt8](repeating: 1, count: 32))
         let assertion = try await ClientAssertion.sign(
-            key: clientKey, clientId: "dvz-residence", audience: "https://koppeling.example/oauth/token", lifetime: 365 * 86_400, jti: "seed")
+            key: clientKey, clientId: "dvz-residence", audience: "https://koppeling.example/oauth/token", lifetime: 365 * 86_400,
+            jti: "seed")
         return [
             (.signedNote, "signed-checkpoint", Array(try signer.sign(checkpoint.text).utf8)),
             (.clientAssertion, "signed-assertion", Array(assertion.utf8)),

@@ -30,7 +30,9 @@ extension KoppelingApp {
         if fileManager.fileExists(atPath: partial) { try fileManager.removeItem(atPath: partial) }
         try SQLiteRegisterStore(path: configuration.databasePath).backup(to: partial)
         // link + unlink: the rename fails rather than replace a file that appeared meanwhile.
-        guard link(partial, path) == 0 else { throw BackupError(description: "\(path) could not be created (\(String(cString: strerror(errno))))") }
+        guard link(partial, path) == 0 else {
+            throw BackupError(description: "\(path) could not be created (\(String(cString: strerror(errno))))")
+        }
         unlink(partial)
         var copy = configuration
         copy.databasePath = path

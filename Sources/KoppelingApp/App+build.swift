@@ -1,14 +1,14 @@
-public import Hummingbird
-public import KoppelingCore
-public import KoppelingStore
-public import KoppelingHTTP
 import Crypto
-public import HummingbirdTLS
+public import Hummingbird
 import HummingbirdCore
-import NIOSSL
-import KoppelingStoreSQLite
+public import HummingbirdTLS
+public import KoppelingCore
+public import KoppelingHTTP
+public import KoppelingStore
 import KoppelingStorePostgres
+import KoppelingStoreSQLite
 public import Logging
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
@@ -32,7 +32,8 @@ public enum KoppelingApp {
     /// Opens the store of a configuration once and builds every service over it.
     public static func open(_ configuration: KoppelingConfiguration) async throws -> KoppelingServices {
         let store = try await openStore(configuration)
-        return try await services(store: store, configuration: configuration, today: KoppelingConfiguration.todayClock(in: configuration.timeZone))
+        return try await services(
+            store: store, configuration: configuration, today: KoppelingConfiguration.todayClock(in: configuration.timeZone))
     }
 
     /// Every service over one store.
@@ -40,16 +41,22 @@ public enum KoppelingApp {
         store: any KoppelingStorage, configuration: KoppelingConfiguration, today: @escaping @Sendable () -> LocalDate
     ) async throws -> KoppelingServices {
         let clock = Instant.systemNow
-        let register = Register(store: store, engine: configuration.engine, policy: configuration.policy, agencies: configuration.agencies, today: today)
+        let register = Register(
+            store: store, engine: configuration.engine, allowsTestNumbers: configuration.allowsTestNumbers,
+            agencies: configuration.agencies, today: today)
         let protocols = ProtocolRegistry(store: store, clock: clock)
         let pseudonymizer = Pseudonymizer(secret: try await store.serverSecret(named: "pseudonym-key"))
         let logKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: SigningKey.log.secretName))
-        let retiredLogKeys = try await store.retiredPublicKeys(named: SigningKey.log.secretName).map(Curve25519.Signing.PublicKey.init(rawRepresentation:))
-        let batchKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try await store.serverSecret(named: SigningKey.batch.secretName))
-        let retiredBatchKeys = try await store.retiredPublicKeys(named: SigningKey.batch.secretName).map(Curve25519.Signing.PublicKey.init(rawRepresentation:))
+        let retiredLogKeys = try await store.retiredPublicKeys(named: SigningKey.log.secretName).map(
+            Curve25519.Signing.PublicKey.init(rawRepresentation:))
+        let batchKey = try Curve25519.Signing.PrivateKey(
+            rawRepresentation: try await store.serverSecret(named: SigningKey.batch.secretName))
+        let retiredBatchKeys = try await store.retiredPublicKeys(named: SigningKey.batch.secretName).map(
+            Curve25519.Signing.PublicKey.init(rawRepresentation:))
         let metrics = ServerMetrics()
         let exchange = ExchangeService(
-            register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today, recorded: metrics.recorded,
+            register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today,
+            recorded: metrics.recorded,
             unknownPurpose: { metrics.unknownPurpose(party: $0) })
         var webhooks = WebhookDispatcher(store: store, clock: clock, send: WebhookSender(policy: configuration.webhookPolicy).send)
         webhooks.screen = exchange.noticeScreen
@@ -58,7 +65,8 @@ public enum KoppelingApp {
         return KoppelingServices(
             register: register, protocols: protocols, exchange: exchange,
             tokens: TokenService(audience: configuration.tokenAudience, store: store, clock: clock),
-            transparency: TransparencyLog(store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
+            transparency: TransparencyLog(
+                store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
             limits: RequestLimits(perMinute: configuration.requestsPerMinute))
     }
@@ -101,8 +109,9 @@ public enum KoppelingApp {
     /// beside it) until SIGTERM or SIGINT, then shuts them down gracefully.
     public static func run(services: KoppelingServices, listeners: [KoppelingConfiguration], logger: Logger) async throws {
         var group: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: CheckpointService(log: services.transparency)), .init(service: NoticeSweepService(services: services, logger: logger)),
-            .init(service: WebhookService(dispatcher: services.webhooks)),
+            .init(service: CheckpointService(log: services.transparency, logger: logger)),
+            .init(service: NoticeSweepService(services: services, logger: logger)),
+            .init(service: WebhookService(dispatcher: services.webhooks, logger: logger)),
         ]
         for listener in listeners {
             group.append(.init(service: try buildApplication(services: services, configuration: listener, logger: logger)))
@@ -111,7 +120,9 @@ public enum KoppelingApp {
     }
 
     /// The router alone, for in-process tests.
-    public static func buildRouter(services: KoppelingServices, today: @escaping @Sendable () -> LocalDate) -> Router<KoppelingRequestContext> {
+    public static func buildRouter(
+        services: KoppelingServices, today: @escaping @Sendable () -> LocalDate
+    ) -> Router<KoppelingRequestContext> {
         KoppelingRouter.build(services: services.routes, today: today)
     }
 }
@@ -132,7 +143,8 @@ public struct KoppelingServices: Sendable {
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
-            register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency, webhooks: webhooks.store,
+            register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency,
+            webhooks: webhooks.store,
             batches: batches, metrics: metrics, limits: limits, webhookPolicy: webhookPolicy)
     }
 }
@@ -140,12 +152,17 @@ public struct KoppelingServices: Sendable {
 /// Issues a checkpoint every second while entries arrive, and a last one at shutdown.
 struct CheckpointService: Service {
     let log: TransparencyLog
+    let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await log.issueCheckpoints(every: .seconds(1))
+            await log.issueCheckpoints(every: .seconds(1), logger: logger)
         }
-        _ = try? await log.issueCheckpoint()
+        do {
+            try await log.issueCheckpoint()
+        } catch {
+            logger.error("the last checkpoint at shutdown failed", metadata: ["error": "\(type(of: error))"])
+        }
     }
 }
 
@@ -186,10 +203,11 @@ struct NoticeSweepService: Service {
 /// Delivers change notices to webhook endpoints while the server runs.
 struct WebhookService: Service {
     let dispatcher: WebhookDispatcher
+    let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await dispatcher.run()
+            await dispatcher.run(logger: logger)
         }
     }
 }

@@ -18,8 +18,12 @@ extension KoppelingApp {
     /// and has the source's root; the event and entry counts agree.
     public static func copy(from source: String, to target: String, configuration: KoppelingConfiguration) async throws -> CopyReport {
         let path = source.hasPrefix("sqlite:") ? String(source.dropFirst("sqlite:".count)) : source
-        guard !PostgresRegisterStore.isPostgresURL(path) else { throw BackupError(description: "--from must be a SQLite register (sqlite:PATH)") }
-        guard PostgresRegisterStore.isPostgresURL(target) else { throw BackupError(description: "--to must be a PostgreSQL address (postgres://…)") }
+        guard !PostgresRegisterStore.isPostgresURL(path) else {
+            throw BackupError(description: "--from must be a SQLite register (sqlite:PATH)")
+        }
+        guard PostgresRegisterStore.isPostgresURL(target) else {
+            throw BackupError(description: "--to must be a PostgreSQL address (postgres://…)")
+        }
         let from = try SQLiteRegisterStore(path: path)
         let to = try await PostgresRegisterStore(url: target)
         try await to.importRegister(from: from)
@@ -33,6 +37,7 @@ extension KoppelingApp {
         guard fromCounts == toCounts, size == (try await from.logSize()) else {
             throw BackupError(description: "the copy's counts differ from the source's: \(toCounts) against \(fromCounts)")
         }
-        return CopyReport(events: toCounts.events, logSize: size, verification: try await services.transparency.verify(), sameRoot: sameRoot)
+        return CopyReport(
+            events: toCounts.events, logSize: size, verification: try await services.transparency.verify(), sameRoot: sameRoot)
     }
 }

@@ -1,7 +1,7 @@
-public import Foundation
-public import KoppelingCore
 import Crypto
-import KoppelingStore
+import Foundation
+public import KoppelingCore
+public import KoppelingStore
 import SwiftASN1
 import X509
 
@@ -44,7 +44,8 @@ public struct DemoCredentials: Sendable {
             try await store.registerClient(client)
         }
         return DemoCredentials(
-            folder: folder, serverCertificatePath: files.serverCertificate, serverKeyPath: files.serverKey, caCertificatePath: files.caCertificate,
+            folder: folder, serverCertificatePath: files.serverCertificate, serverKeyPath: files.serverKey,
+            caCertificatePath: files.caCertificate,
             client: client)
     }
 
@@ -81,7 +82,9 @@ public struct DemoCredentials: Sendable {
             },
             issuerPrivateKey: .init(caKey))
 
-        func issue(_ name: String, usage: ExtendedKeyUsage.Usage, alternativeNames: [GeneralName]) throws -> (Certificate, P256.Signing.PrivateKey) {
+        func issue(
+            _ name: String, usage: ExtendedKeyUsage.Usage, alternativeNames: [GeneralName]
+        ) throws -> (Certificate, P256.Signing.PrivateKey) {
             let key = P256.Signing.PrivateKey()
             let subject = try DistinguishedName {
                 OrganizationName("Koppeling demo")

@@ -11,8 +11,10 @@ public enum Ed25519KeyFile {
         let key = Curve25519.Signing.PrivateKey()
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data((key.rawRepresentation.base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((key.rawRepresentation.base64EncodedString() + "\n").utf8),
+                attributes: [.posixPermissions: 0o600])
         else { throw KeyFileError(path: path, message: "cannot write the private key") }
         try (key.publicKey.rawRepresentation.base64EncodedString() + "\n").write(toFile: path + ".pub", atomically: true, encoding: .utf8)
         return key
@@ -50,7 +52,7 @@ public enum Ed25519KeyFile {
     public static func publicKey(fileOrBase64 value: String) throws -> Curve25519.Signing.PublicKey {
         let text = (try? String(contentsOfFile: value, encoding: .utf8)) ?? value
         guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: data)
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: data)
         else { throw KeyFileError(path: value, message: "not an Ed25519 public key (base64 of 32 bytes)") }
         return key
     }

@@ -1,6 +1,6 @@
 import Foundation
-public import Logging
 import KoppelingCore
+public import Logging
 
 /// Writes each log message as one JSON object on a line: `time`, `level`, `label`, `message`,
 /// then the metadata (request id, `traceparent`, route, status …). What is logged is decided by

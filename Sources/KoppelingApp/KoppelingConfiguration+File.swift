@@ -8,7 +8,10 @@ extension KoppelingConfiguration {
 
     /// Every setting, with whether its value is a secret (never printed or logged).
     public static let settings: [(name: String, secret: Bool, meaning: String)] = [
-        ("KOPPELING_DATABASE", true, "the register: a SQLite file, or postgres://user:password@host:port/database[?sslmode=…] (the password is the secret)"),
+        (
+            "KOPPELING_DATABASE", true,
+            "the register: a SQLite file, or postgres://user:password@host:port/database[?sslmode=…] (the password is the secret)"
+        ),
         ("KOPPELING_HOST", false, "the address to listen on (default 127.0.0.1)"),
         ("KOPPELING_PORT", false, "the port (default 8080)"),
         ("KOPPELING_ALLOW_TEST_NUMBERS", false, "accept MAGDA test numbers: 1/true or 0/false (default false)"),
@@ -20,18 +23,36 @@ extension KoppelingConfiguration {
         ("KOPPELING_CLIENT_CA", false, "the CA (PEM file) of client certificates; with it, mutual TLS is required"),
         ("KOPPELING_LOG_FORMAT", false, "json (default) or text"),
         ("KOPPELING_REGISTRATION_WINDOW_MONTHS", false, "months an obliged person has to register (default 3)"),
-        ("KOPPELING_POSTPONEMENT_EXTENDS_WINDOW", false, "a registration postponement moves the window's end by the days it covered: 1/true or 0/false (default true)"),
-        ("KOPPELING_POSTPONEMENT_REVIEW_MONTHS", false, "months after which a postponement without an end date is flagged for review (default 12)"),
-        ("KOPPELING_FINE_TERM_MONTHS", false, "months from an infringement's establishment within which ABB can impose a fine (default 60, an assumption to confirm)"),
+        (
+            "KOPPELING_POSTPONEMENT_EXTENDS_WINDOW", false,
+            "a registration postponement moves the window's end by the days it covered: 1/true or 0/false (default true)"
+        ),
+        (
+            "KOPPELING_POSTPONEMENT_REVIEW_MONTHS", false,
+            "months after which a postponement without an end date is flagged for review (default 12)"
+        ),
+        (
+            "KOPPELING_FINE_TERM_MONTHS", false,
+            "months from an infringement's establishment within which ABB can impose a fine (default 60, an assumption to confirm)"
+        ),
         ("KOPPELING_AGENCIES", false, "a file of code,name lines naming the integration agencies by enterprise number"),
-        ("KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT", false, "requests a minute each recipient client may make (default 1200; lookups also count against the client's own rate)"),
+        (
+            "KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT", false,
+            "requests a minute each recipient client may make (default 1200; lookups also count against the client's own rate)"
+        ),
         ("KOPPELING_REQUESTS_PER_MINUTE_AGENCY", false, "requests a minute each agency client may make (default 1200)"),
         ("KOPPELING_REQUESTS_PER_MINUTE_STAFF", false, "requests a minute each staff client may make (default 300)"),
         ("KOPPELING_REQUESTS_PER_MINUTE_CITIZEN_PORTAL", false, "requests a minute each citizen-portal client may make (default 120)"),
-        ("KOPPELING_IDLE_TIMEOUT_SECONDS", false, "seconds after which a connection that is idle, still sending its request head or still in its TLS handshake is closed (default 30)"),
+        (
+            "KOPPELING_IDLE_TIMEOUT_SECONDS", false,
+            "seconds after which a connection that is idle, still sending its request head or still in its TLS handshake is closed (default 30)"
+        ),
         ("KOPPELING_MAX_CONNECTIONS", false, "open connections per listener; beyond it new ones wait in the backlog (default 10000)"),
         ("KOPPELING_TLS_MIN_VERSION", false, "the least TLS version accepted: 1.2 (default) or 1.3"),
-        ("KOPPELING_WEBHOOK_ALLOW_LOCAL", false, "webhooks may use plain http and loopback, private and link-local addresses: 1/true for demos and tests only (default false)"),
+        (
+            "KOPPELING_WEBHOOK_ALLOW_LOCAL", false,
+            "webhooks may use plain http and loopback, private and link-local addresses: 1/true for demos and tests only (default false)"
+        ),
     ]
 
     /// Reads a configuration file: `NAME=value` lines with the names of the environment
@@ -49,7 +70,9 @@ extension KoppelingConfiguration {
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
-            guard let equals = line.firstIndex(of: "=") else { throw SettingError(description: "\(path):\(number + 1): expected NAME=value") }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw SettingError(description: "\(path):\(number + 1): expected NAME=value")
+            }
             let name = line[..<equals].trimmingCharacters(in: .whitespaces)
             guard known.contains(name) else { throw SettingError(description: "\(path):\(number + 1): unknown setting \(name)") }
             values[name] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)

@@ -1,7 +1,7 @@
+public import Foundation
 public import KoppelingCore
-import Foundation
-import KoppelingStorePostgres
 import KoppelingHTTP
+import KoppelingStorePostgres
 
 /// The settings of one Koppeling process. Each comes from a command-line option, else the
 /// environment variable named beside it, else the default.
@@ -12,7 +12,9 @@ public struct KoppelingConfiguration: Sendable {
 
     /// The database address as it may be shown or logged: a PostgreSQL password replaced by `***`.
     public var redactedDatabase: String {
-        guard var components = URLComponents(string: databasePath), components.password != nil, components.scheme?.hasPrefix("postgres") == true else {
+        guard var components = URLComponents(string: databasePath), components.password != nil,
+            components.scheme?.hasPrefix("postgres") == true
+        else {
             return databasePath
         }
         components.password = "***"
@@ -134,7 +136,9 @@ public struct KoppelingConfiguration: Sendable {
             configuration.host = host
         }
         if let text = values["KOPPELING_PORT"] {
-            guard let port = Int(text), (1...65_535).contains(port) else { throw fail("KOPPELING_PORT", "expected a port from 1 to 65535, got '\(text)'") }
+            guard let port = Int(text), (1...65_535).contains(port) else {
+                throw fail("KOPPELING_PORT", "expected a port from 1 to 65535, got '\(text)'")
+            }
             configuration.port = port
         }
         if let text = values["KOPPELING_ALLOW_TEST_NUMBERS"] {
@@ -145,7 +149,9 @@ public struct KoppelingConfiguration: Sendable {
             }
         }
         if let zone = values["KOPPELING_TIME_ZONE"] {
-            guard TimeZone(identifier: zone) != nil else { throw fail("KOPPELING_TIME_ZONE", "unknown time zone '\(zone)' (for example Europe/Brussels)") }
+            guard TimeZone(identifier: zone) != nil else {
+                throw fail("KOPPELING_TIME_ZONE", "unknown time zone '\(zone)' (for example Europe/Brussels)")
+            }
             configuration.timeZone = zone
         }
         if let audience = values["KOPPELING_TOKEN_AUDIENCE"] {
@@ -160,7 +166,10 @@ public struct KoppelingConfiguration: Sendable {
             }
             configuration.logOrigin = origin
         }
-        for (name, keyPath) in [("KOPPELING_TLS_CERT", \KoppelingConfiguration.tlsCertificatePath), ("KOPPELING_TLS_KEY", \.tlsKeyPath), ("KOPPELING_CLIENT_CA", \.clientCAPath)] {
+        for (name, keyPath) in [
+            ("KOPPELING_TLS_CERT", \KoppelingConfiguration.tlsCertificatePath), ("KOPPELING_TLS_KEY", \.tlsKeyPath),
+            ("KOPPELING_CLIENT_CA", \.clientCAPath),
+        ] {
             guard let path = values[name] else { continue }
             guard FileManager.default.isReadableFile(atPath: path) else { throw fail(name, "no readable file at \(path)") }
             configuration[keyPath: keyPath] = path
@@ -177,7 +186,8 @@ public struct KoppelingConfiguration: Sendable {
         }
         for (name, keyPath, range) in [
             ("KOPPELING_REGISTRATION_WINDOW_MONTHS", \KoppelingConfiguration.registrationWindowMonths, 1...24),
-            ("KOPPELING_POSTPONEMENT_REVIEW_MONTHS", \.postponementReviewMonths, 1...120), ("KOPPELING_FINE_TERM_MONTHS", \.fineTermMonths, 1...240),
+            ("KOPPELING_POSTPONEMENT_REVIEW_MONTHS", \.postponementReviewMonths, 1...120),
+            ("KOPPELING_FINE_TERM_MONTHS", \.fineTermMonths, 1...240),
         ] {
             guard let text = values[name] else { continue }
             guard let months = Int(text), range.contains(months) else {
@@ -187,11 +197,14 @@ public struct KoppelingConfiguration: Sendable {
         }
         for (name, role) in Self.requestSettings {
             guard let text = values[name] else { continue }
-            guard let rate = Int(text), (1...1_000_000).contains(rate) else { throw fail(name, "expected a number of requests a minute from 1 to 1000000, got '\(text)'") }
+            guard let rate = Int(text), (1...1_000_000).contains(rate) else {
+                throw fail(name, "expected a number of requests a minute from 1 to 1000000, got '\(text)'")
+            }
             configuration.requestsPerMinute[role] = rate
         }
         for (name, keyPath, range) in [
-            ("KOPPELING_IDLE_TIMEOUT_SECONDS", \KoppelingConfiguration.idleTimeoutSeconds, 1...3600), ("KOPPELING_MAX_CONNECTIONS", \.maxConnections, 16...1_000_000),
+            ("KOPPELING_IDLE_TIMEOUT_SECONDS", \KoppelingConfiguration.idleTimeoutSeconds, 1...3600),
+            ("KOPPELING_MAX_CONNECTIONS", \.maxConnections, 16...1_000_000),
         ] {
             guard let text = values[name] else { continue }
             guard let number = Int(text), range.contains(number) else {
@@ -218,7 +231,9 @@ public struct KoppelingConfiguration: Sendable {
             }
         }
         if let path = values["KOPPELING_AGENCIES"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw fail("KOPPELING_AGENCIES", "no readable file at \(path)") }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw fail("KOPPELING_AGENCIES", "no readable file at \(path)")
+            }
             do {
                 configuration.agencies = try AgencyDirectory.standard.adding(csv: text)
             } catch {

@@ -1,6 +1,6 @@
+import Foundation
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
 
 /// Reads an NDJSON file of events in fixed-size chunks, so that a file of millions of events is
 /// imported in constant memory. A line that is not a valid event stops the import with its

@@ -1,6 +1,6 @@
 public import Crypto
-public import KoppelingStore
 import KoppelingHTTP
+public import KoppelingStore
 
 /// The register's signing keys that can be rotated: the transparency log's key, the batch
 /// manifests' key and the access tokens' key. Rotation keeps the retired key's public part, so

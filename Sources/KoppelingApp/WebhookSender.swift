@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import KoppelingCore
-import KoppelingStore
+public import KoppelingCore
+public import KoppelingStore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -37,12 +37,17 @@ public final class WebhookSender: Sendable {
 
     /// Sends one request; the HTTP status, or a ``WebhookFailure``.
     public func deliver(url: String, headers: [String: String], body: String) async throws -> Int {
-        guard policy.problem(url: url) == nil, let parsed = URL(string: url), let host = parsed.host?.trimmingCharacters(in: ["[", "]"]) else {
+        guard policy.problem(url: url) == nil, let parsed = URL(string: url), let host = parsed.host?.trimmingCharacters(in: ["[", "]"])
+        else {
             throw WebhookFailure.addressNotAllowed
         }
         let addresses: [[UInt8]]
         do {
-            if let literal = WebhookAddressPolicy.address(literal: host) { addresses = [literal] } else { addresses = try await resolver(host) }
+            if let literal = WebhookAddressPolicy.address(literal: host) {
+                addresses = [literal]
+            } else {
+                addresses = try await resolver(host)
+            }
         } catch {
             throw WebhookFailure.noAnswer
         }
@@ -118,6 +123,7 @@ public final class WebhookSender: Sendable {
     /// The text form of an address, as a DNS answer would give it.
     static func text(_ bytes: [UInt8]) -> String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
-        return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
+        return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(
+            separator: ":")
     }
 }

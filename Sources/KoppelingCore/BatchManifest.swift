@@ -1,5 +1,5 @@
 public import Crypto
-public import Foundation
+import Foundation
 
 /// The manifest of a batch file of change notices, signed with the register's Ed25519 batch key:
 /// who it is for, under which protocol, the period and sequence numbers it covers, how many
@@ -37,7 +37,8 @@ public struct BatchManifest: Sendable, Hashable {
     var value: JSONValue {
         var members: [String: JSONValue] = [
             "batchId": .string(batchId), "clientId": .string(clientId), "periodStart": .string(periodStart.description),
-            "periodEnd": .string(periodEnd.description), "firstSequence": .integer(Int64(firstSequence)), "lastSequence": .integer(Int64(lastSequence)),
+            "periodEnd": .string(periodEnd.description), "firstSequence": .integer(Int64(firstSequence)),
+            "lastSequence": .integer(Int64(lastSequence)),
             "recordCount": .integer(Int64(recordCount)), "sha256": .string(sha256),
         ]
         if let protocolId { members["protocolId"] = .string(protocolId) }
@@ -65,7 +66,7 @@ public struct BatchManifest: Sendable, Hashable {
     public static func verify(signedManifest: String, file: [UInt8], key: Curve25519.Signing.PublicKey) throws -> [String: JSONValue] {
         func fail(_ message: String) -> VerificationError { VerificationError(description: message) }
         guard case .object(let document)? = try? JSONValue.parse(signedManifest), case .object(let manifest)? = document["manifest"],
-              case .string(let signatureText)? = document["signature"], let signature = Data(base64Encoded: signatureText)
+            case .string(let signatureText)? = document["signature"], let signature = Data(base64Encoded: signatureText)
         else { throw fail("not a signed manifest") }
         guard key.isValidSignature(signature, for: Array(JSONValue.object(manifest).canonicalText.utf8)) else {
             throw fail("the manifest's signature does not verify with this key")
@@ -79,14 +80,17 @@ public struct BatchManifest: Sendable, Hashable {
         }
         var sequences: [Int64] = []
         for line in lines {
-            guard case .object(let record)? = try? JSONValue.parse(String(decoding: line, as: UTF8.self)), case .integer(let sequence)? = record["sequence"] else {
+            guard case .object(let record)? = try? JSONValue.parse(String(decoding: line, as: UTF8.self)),
+                case .integer(let sequence)? = record["sequence"]
+            else {
                 throw fail("a record is not a change notice")
             }
             sequences.append(sequence)
         }
         if let first = sequences.first, let last = sequences.last {
-            guard case .integer(let firstSequence)? = manifest["firstSequence"], case .integer(let lastSequence)? = manifest["lastSequence"],
-                  first == firstSequence, last == lastSequence, sequences == Array(first...last)
+            guard case .integer(let firstSequence)? = manifest["firstSequence"],
+                case .integer(let lastSequence)? = manifest["lastSequence"],
+                first == firstSequence, last == lastSequence, sequences == Array(first...last)
             else { throw fail("the records' sequence numbers are not the manifest's range without gaps") }
         }
         return manifest

@@ -1,4 +1,4 @@
-public import struct Foundation.UUID
+import struct Foundation.UUID
 
 /// Why an event's JSON form was refused, with the member it concerns.
 public struct EventValidationError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -104,7 +104,8 @@ extension Event {
     /// The JSON form on one line, members in the documented order:
     /// `{"eventId":…,"insz":…,"type":…,"effectiveDate":…,["recordedAt":…,]["recordedBy":…,]["importDigest":…,]"source":…,"data":{…}}`.
     public var jsonLine: String {
-        var output = "{\"eventId\":\"" + eventId.lowercasedString + "\",\"insz\":\"" + insz.digits + "\",\"type\":\""
+        var output =
+            "{\"eventId\":\"" + eventId.lowercasedString + "\",\"insz\":\"" + insz.digits + "\",\"type\":\""
             + type.rawValue + "\",\"effectiveDate\":\"" + effectiveDate.description + "\""
         if let recordedAt {
             output += ",\"recordedAt\":\"" + recordedAt.description + "\""
@@ -140,7 +141,9 @@ struct MemberReader {
     }
 
     mutating func string(_ name: String) throws(EventValidationError) -> String {
-        guard let value = try required(name).stringValue else { throw EventValidationError(path: path + name, message: "expected a string") }
+        guard let value = try required(name).stringValue else {
+            throw EventValidationError(path: path + name, message: "expected a string")
+        }
         return value
     }
 
@@ -166,7 +169,9 @@ struct MemberReader {
 
     mutating func optionalDate(_ name: String) throws(EventValidationError) -> LocalDate? {
         guard let text = try optionalString(name) else { return nil }
-        guard let date = LocalDate(text) else { throw EventValidationError(path: path + name, message: "expected a date YYYY-MM-DD or null") }
+        guard let date = LocalDate(text) else {
+            throw EventValidationError(path: path + name, message: "expected a date YYYY-MM-DD or null")
+        }
         return date
     }
 
@@ -229,12 +234,14 @@ extension EventPayload {
                     return .residenceChanged(.init(region: region, nisCode: nis, country: country))
                 }
                 guard derived == region || stored else {
-                    throw EventValidationError(path: "data.region", message: "NIS code \(nis) lies in \(derived.rawValue), not \(region.rawValue)")
+                    throw EventValidationError(
+                        path: "data.region", message: "NIS code \(nis) lies in \(derived.rawValue), not \(region.rawValue)")
                 }
             }
             if let country {
                 guard ResidenceChanged.isCountryCode(country), country != "BE" else {
-                    throw EventValidationError(path: "data.country", message: "expected an ISO 3166-1 alpha-2 code of a country other than BE")
+                    throw EventValidationError(
+                        path: "data.country", message: "expected an ISO 3166-1 alpha-2 code of a country other than BE")
                 }
                 guard region == .abroad else {
                     throw EventValidationError(path: "data.country", message: "only a residence abroad has a country")
@@ -342,8 +349,10 @@ extension EventPayload {
         func date(_ value: LocalDate?) -> JSONValue { value.map { .string($0.description) } ?? .null }
         switch self {
         case .targetGroupDetermined(let p):
-            return ["code": .string(p.code.rawValue), "targetType": .string(p.targetType.rawValue),
-                    "periodStart": date(p.periodStart), "periodEnd": date(p.periodEnd)]
+            return [
+                "code": .string(p.code.rawValue), "targetType": .string(p.targetType.rawValue),
+                "periodStart": date(p.periodStart), "periodEnd": date(p.periodEnd),
+            ]
         case .residenceChanged(let p):
             var members: [String: JSONValue] = ["region": .string(p.region.rawValue)]
             if let nis = p.nisCode { members["nisCode"] = .string(nis) }
@@ -358,7 +367,9 @@ extension EventPayload {
         case .postponement(let p):
             return ["kind": .string(p.kind.rawValue), "from": date(p.from), "until": date(p.until), "reasonCode": .string(p.reasonCode)]
         case .contractSigned(let p):
-            var members: [String: JSONValue] = ["agency": .string(p.agency), "components": .array(p.components.map { .string($0.rawValue) })]
+            var members: [String: JSONValue] = [
+                "agency": .string(p.agency), "components": .array(p.components.map { .string($0.rawValue) }),
+            ]
             if let regime = p.regime { members["regime"] = .string(regime.rawValue) }
             return members
         case .componentResult(let p):
@@ -373,7 +384,8 @@ extension EventPayload {
             return ["kind": .string(p.kind.rawValue), "documentId": .string(p.documentId)]
         case .infringementRecorded(let p):
             var members: [String: JSONValue] = [
-                "infringementId": .string(p.infringementId), "kind": .string(p.kind.rawValue), "noticeOfDefaultOn": date(p.noticeOfDefaultOn),
+                "infringementId": .string(p.infringementId), "kind": .string(p.kind.rawValue),
+                "noticeOfDefaultOn": date(p.noticeOfDefaultOn),
             ]
             if p.authority != .abb { members["authority"] = .string(p.authority.rawValue) }
             return members

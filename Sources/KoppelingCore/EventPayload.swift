@@ -8,7 +8,12 @@ public enum Component: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// CEFR levels, in order.
 public enum CEFRLevel: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
-    case a1 = "A1", a2 = "A2", b1 = "B1", b2 = "B2", c1 = "C1", c2 = "C2"
+    case a1 = "A1"
+    case a2 = "A2"
+    case b1 = "B1"
+    case b2 = "B2"
+    case c1 = "C1"
+    case c2 = "C2"
 
     public static func < (lhs: CEFRLevel, rhs: CEFRLevel) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

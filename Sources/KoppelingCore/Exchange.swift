@@ -1,4 +1,5 @@
 import Crypto
+
 public import struct Foundation.UUID
 
 /// The role of a client system: what it may do.
@@ -36,7 +37,8 @@ public struct RegisteredClient: Sendable, Hashable, Codable {
     public var history: [ClientChange]?
 
     public init(
-        id: String, party: String, name: String, role: ClientRole, assertionKey: String?, certificateFingerprint: String?, ratePerMinute: Int,
+        id: String, party: String, name: String, role: ClientRole, assertionKey: String?, certificateFingerprint: String?,
+        ratePerMinute: Int,
         sources: [String]? = nil
     ) {
         self.id = id
@@ -81,7 +83,8 @@ public struct DisclosureRecord: Sendable, Hashable, Codable {
     public var traceparent: String?
 
     public init(
-        disclosureId: UUID, at: Instant, clientId: String, party: String, purpose: String, channel: DisclosureChannel, caseReference: String,
+        disclosureId: UUID, at: Instant, clientId: String, party: String, purpose: String, channel: DisclosureChannel,
+        caseReference: String,
         protocolId: String?, protocolVersion: Int?, fields: [DisclosureField], outcome: DisclosureOutcome, referenceDate: LocalDate,
         subjectPseudonym: String, requestId: String, traceparent: String?
     ) {
@@ -129,8 +132,10 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
     case denied(DisclosureDecision.DenialReason)
 
     /// Every outcome, for closed metric label sets.
-    public static let allCases: [DisclosureOutcome] = [.allowed, .notice, .batch, .enrolled, .ended, .read, .webhookSet, .delivered, .replayed]
-        + [DisclosureDecision.DenialReason.noProtocol, .notPublished, .notYetInForce, .expired, .suspended, .revoked, .channelNotAllowed].map { .denied($0) }
+    public static let allCases: [DisclosureOutcome] =
+        [.allowed, .notice, .batch, .enrolled, .ended, .read, .webhookSet, .delivered, .replayed]
+        + [DisclosureDecision.DenialReason.noProtocol, .notPublished, .notYetInForce, .expired, .suspended, .revoked, .channelNotAllowed]
+        .map { .denied($0) }
 
     public init?(rawValue: String) {
         switch rawValue {

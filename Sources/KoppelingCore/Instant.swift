@@ -20,7 +20,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The UTC calendar day this instant falls on.
     public var utcDate: LocalDate {
-        let days = microsecondsSinceEpoch >= 0
+        let days =
+            microsecondsSinceEpoch >= 0
             ? microsecondsSinceEpoch / 86_400_000_000
             : (microsecondsSinceEpoch - 86_399_999_999) / 86_400_000_000
         return LocalDate(daysSinceEpoch: Int32(days))
@@ -32,7 +33,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         let micros = microsecondsSinceEpoch - Int64(date.daysSinceEpoch) * 86_400_000_000
         let seconds = Int(micros / 1_000_000)
         let fraction = Int(micros % 1_000_000)
-        var text = date.description + "T" + LocalDate.pad(seconds / 3600, 2) + ":" + LocalDate.pad(seconds / 60 % 60, 2)
+        var text =
+            date.description + "T" + LocalDate.pad(seconds / 3600, 2) + ":" + LocalDate.pad(seconds / 60 % 60, 2)
             + ":" + LocalDate.pad(seconds % 60, 2)
         if fraction != 0 {
             text += "." + LocalDate.pad(fraction, 6)
@@ -45,7 +47,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init?(_ text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, let date = bytes[0..<10].withUnsafeBufferPointer({ LocalDate.parse($0) }),
-              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " ")
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " ")
         else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
@@ -56,8 +58,8 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             return value
         }
         guard let hour = number(11..<13), bytes[13] == UInt8(ascii: ":"), let minute = number(14..<16),
-              bytes[16] == UInt8(ascii: ":"), let second = number(17..<19),
-              hour < 24, minute < 60, second < 60
+            bytes[16] == UInt8(ascii: ":"), let second = number(17..<19),
+            hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
         var micros = 0
@@ -81,7 +83,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard bytes.count == index + 6, let oh = number(index + 1..<index + 3), bytes[index + 3] == UInt8(ascii: ":"),
-                  let om = number(index + 4..<index + 6), oh < 24, om < 60
+                let om = number(index + 4..<index + 6), oh < 24, om < 60
             else { return nil }
             offsetSeconds = (oh * 3600 + om * 60) * (bytes[index] == UInt8(ascii: "+") ? 1 : -1)
         default:

@@ -23,7 +23,8 @@ public enum StatusCode: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .unknown: BilingualText(nl: "niet gekend", fr: "inconnu")
         case .notInTargetGroup: BilingualText(nl: "geen doelgroep", fr: "hors groupe cible")
-        case .outsideFlemishObligation: BilingualText(nl: "buiten Vlaamse inburgeringsplicht", fr: "hors obligation flamande d'intégration civique")
+        case .outsideFlemishObligation:
+            BilingualText(nl: "buiten Vlaamse inburgeringsplicht", fr: "hors obligation flamande d'intégration civique")
         case .entitledNotObliged: BilingualText(nl: "rechthebbend", fr: "ayant droit")
         case .exempt: BilingualText(nl: "vrijgesteld", fr: "dispensé")
         case .fulfilledCertificate: BilingualText(nl: "inburgeringsattest", fr: "attestation d'intégration civique")
@@ -57,7 +58,9 @@ public struct StatusReason: Sendable, Hashable, Encodable {
     /// A code the reason speaks of (such as an exemption category), if any.
     public var detail: String?
 
-    public init(code: String, legalReference: String, on: LocalDate? = nil, until: LocalDate? = nil, count: Int? = nil, detail: String? = nil) {
+    public init(
+        code: String, legalReference: String, on: LocalDate? = nil, until: LocalDate? = nil, count: Int? = nil, detail: String? = nil
+    ) {
         self.code = code
         self.legalReference = legalReference
         self.on = on
@@ -79,36 +82,47 @@ public struct StatusReason: Sendable, Hashable, Encodable {
         let count = self.count ?? 0
         switch code {
         case "no_file":
-            return nl ? "Het register bevat voor deze persoon geen gegevens die op of vóór \(on) gelden."
+            return nl
+                ? "Het register bevat voor deze persoon geen gegevens die op of vóór \(on) gelden."
                 : "Le registre ne contient pour cette personne aucune donnée applicable au \(on) ou avant."
         case "not_in_target_group":
-            return nl ? "Behoort niet tot de doelgroep van het inburgeringsbeleid (doelgroepcode NEE)."
+            return nl
+                ? "Behoort niet tot de doelgroep van het inburgeringsbeleid (doelgroepcode NEE)."
                 : "N'appartient pas au groupe cible de la politique d'intégration civique (code NEE)."
         case "in_target_group":
-            return nl ? "Behoort tot de doelgroep van het inburgeringsbeleid." : "Appartient au groupe cible de la politique d'intégration civique."
+            return nl
+                ? "Behoort tot de doelgroep van het inburgeringsbeleid."
+                : "Appartient au groupe cible de la politique d'intégration civique."
         case "brussels_resident":
-            return nl ? "Woont sinds \(on) in het Brussels Hoofdstedelijk Gewest: de Vlaamse inburgeringsplicht geldt er niet, het Brusselse stelsel wel."
+            return nl
+                ? "Woont sinds \(on) in het Brussels Hoofdstedelijk Gewest: de Vlaamse inburgeringsplicht geldt er niet, het Brusselse stelsel wel."
                 : "Réside depuis le \(on) en Région de Bruxelles-Capitale : l'obligation flamande d'intégration civique ne s'y applique pas, le régime bruxellois bien."
         case "wallonia_resident":
-            return nl ? "Woont sinds \(on) in het Waals Gewest: de Vlaamse inburgeringsplicht geldt er niet."
+            return nl
+                ? "Woont sinds \(on) in het Waals Gewest: de Vlaamse inburgeringsplicht geldt er niet."
                 : "Réside depuis le \(on) en Région wallonne : l'obligation flamande d'intégration civique ne s'y applique pas."
         case "abroad_resident":
             let country = detail.map { " (\($0))" } ?? ""
-            return nl ? "Woont sinds \(on) in het buitenland\(country): de Vlaamse inburgeringsplicht geldt niet."
+            return nl
+                ? "Woont sinds \(on) in het buitenland\(country): de Vlaamse inburgeringsplicht geldt niet."
                 : "Réside depuis le \(on) à l'étranger\(country) : l'obligation flamande d'intégration civique ne s'applique pas."
         case "outside_flanders_resident":
-            return nl ? "Woont sinds \(on) buiten het Vlaams en het Brussels Hoofdstedelijk Gewest (in het Waals Gewest of in het buitenland, niet nader bepaald): de Vlaamse inburgeringsplicht geldt niet."
+            return nl
+                ? "Woont sinds \(on) buiten het Vlaams en het Brussels Hoofdstedelijk Gewest (in het Waals Gewest of in het buitenland, niet nader bepaald): de Vlaamse inburgeringsplicht geldt niet."
                 : "Réside depuis le \(on) hors de la Région flamande et de la Région de Bruxelles-Capitale (en Région wallonne ou à l'étranger, sans précision) : l'obligation flamande d'intégration civique ne s'applique pas."
         case "entitled":
-            return nl ? "Rechthebbende inburgeraar, nooit verplicht, zonder ondertekend inburgeringscontract of attest."
+            return nl
+                ? "Rechthebbende inburgeraar, nooit verplicht, zonder ondertekend inburgeringscontract of attest."
                 : "Intégrant ayant droit, jamais soumis à l'obligation, sans contrat d'intégration civique signé ni attestation."
         case "exemption_in_force":
             let category = Self.exemptionCategory(detail, in: language)
             if self.until != nil {
-                return nl ? "Vrijgesteld van de inburgeringsplicht (\(category)) sinds \(on), tot en met \(until)."
+                return nl
+                    ? "Vrijgesteld van de inburgeringsplicht (\(category)) sinds \(on), tot en met \(until)."
                     : "Dispensé de l'obligation d'intégration civique (\(category)) depuis le \(on), jusqu'au \(until) inclus."
             }
-            return nl ? "Vrijgesteld van de inburgeringsplicht (\(category)) sinds \(on), zonder einddatum."
+            return nl
+                ? "Vrijgesteld van de inburgeringsplicht (\(category)) sinds \(on), zonder einddatum."
                 : "Dispensé de l'obligation d'intégration civique (\(category)) depuis le \(on), sans date de fin."
         case "exemption_certificate":
             return nl ? "Attest van vrijstelling uitgereikt op \(on)." : "Attestation de dispense délivrée le \(on)."
@@ -120,7 +134,10 @@ public struct StatusReason: Sendable, Hashable, Encodable {
             let kind: String
             switch detail {
             case "registration": kind = nl ? "Uitstel van aanmelding" : "Report de l'inscription"
-            case "signing": kind = nl ? "Uitstel van ondertekening van het inburgeringscontract" : "Report de la signature du contrat d'intégration civique"
+            case "signing":
+                kind =
+                    nl
+                    ? "Uitstel van ondertekening van het inburgeringscontract" : "Report de la signature du contrat d'intégration civique"
             default: kind = nl ? "Opschorting van het inburgeringscontract" : "Suspension du contrat d'intégration civique"
             }
             if self.until != nil {
@@ -128,28 +145,38 @@ public struct StatusReason: Sendable, Hashable, Encodable {
             }
             return nl ? "\(kind) sinds \(on), zonder einddatum." : "\(kind) depuis le \(on), sans date de fin."
         case "postponement_open_ended_review":
-            return nl ? "Dit uitstel zonder einddatum loopt sinds \(on), langer dan \(count) maanden: het moet herzien worden."
+            return nl
+                ? "Dit uitstel zonder einddatum loopt sinds \(on), langer dan \(count) maanden: het moet herzien worden."
                 : "Ce report sans date de fin court depuis le \(on), depuis plus de \(count) mois : il doit être réexaminé."
         case "obligation_started":
             return nl ? "Inburgeringsplichtig sinds \(on)." : "Soumis à l'obligation d'intégration civique depuis le \(on)."
         case "obligation_start_unknown":
-            return nl ? "Inburgeringsplichtig, maar het begin van de plicht is niet gekend: de aanmeldingstermijn kan niet worden berekend."
+            return nl
+                ? "Inburgeringsplichtig, maar het begin van de plicht is niet gekend: de aanmeldingstermijn kan niet worden berekend."
                 : "Soumis à l'obligation d'intégration civique, mais le début de l'obligation n'est pas connu : le délai d'inscription ne peut être calculé."
         case "registration_window_open":
-            return nl ? "Nog niet aangemeld; de aanmeldingstermijn loopt tot en met \(until)." : "Pas encore inscrit ; le délai d'inscription court jusqu'au \(until) inclus."
+            return nl
+                ? "Nog niet aangemeld; de aanmeldingstermijn loopt tot en met \(until)."
+                : "Pas encore inscrit ; le délai d'inscription court jusqu'au \(until) inclus."
         case "registration_window_extended":
-            return nl ? "Uitstel van aanmelding verlengde de aanmeldingstermijn met \(count) dag(en), tot en met \(until)."
+            return nl
+                ? "Uitstel van aanmelding verlengde de aanmeldingstermijn met \(count) dag(en), tot en met \(until)."
                 : "Un report de l'inscription a prolongé le délai d'inscription de \(count) jour(s), jusqu'au \(until) inclus."
         case "fine_decided":
-            return nl ? "\(count) administratieve geldboete(s) beslist, de laatste op \(on); de inburgeringsplicht is niet vervuld."
+            return nl
+                ? "\(count) administratieve geldboete(s) beslist, de laatste op \(on); de inburgeringsplicht is niet vervuld."
                 : "\(count) amende(s) administrative(s) décidée(s), la dernière le \(on) ; l'obligation d'intégration civique n'est pas remplie."
         case "infringement_recorded":
-            return nl ? "Inbreuk vastgesteld op \(on) en gemeld aan het Agentschap Binnenlands Bestuur, nog zonder beslissing; een geldboete kan worden opgelegd tot en met \(until)."
+            return nl
+                ? "Inbreuk vastgesteld op \(on) en gemeld aan het Agentschap Binnenlands Bestuur, nog zonder beslissing; een geldboete kan worden opgelegd tot en met \(until)."
                 : "Infraction constatée le \(on) et signalée à l'Agence de l'Administration intérieure (ABB), sans décision à ce jour ; une amende peut être infligée jusqu'au \(until) inclus."
         case "registration_overdue":
-            return nl ? "Niet aangemeld; de aanmeldingstermijn eindigde op \(until)." : "Pas inscrit ; le délai d'inscription a pris fin le \(until)."
+            return nl
+                ? "Niet aangemeld; de aanmeldingstermijn eindigde op \(until)."
+                : "Pas inscrit ; le délai d'inscription a pris fin le \(until)."
         case "in_trajectory":
-            return nl ? "Aangemeld of onder inburgeringscontract; de inburgeringsplicht is nog niet vervuld."
+            return nl
+                ? "Aangemeld of onder inburgeringscontract; de inburgeringsplicht is nog niet vervuld."
                 : "Inscrit ou sous contrat d'intégration civique ; l'obligation n'est pas encore remplie."
         case "target_group_undetermined":
             let what: String
@@ -159,7 +186,8 @@ public struct StatusReason: Sendable, Hashable, Encodable {
             case "GEEN": what = nl ? "geen doelgroeptype" : "aucun type de groupe cible"
             default: what = nl ? "er is geen doelgroepbepaling" : "aucune détermination du groupe cible"
             }
-            return nl ? "Het dossier bestaat, maar plaatst de persoon onder geen enkele regel: \(what)."
+            return nl
+                ? "Het dossier bestaat, maar plaatst de persoon onder geen enkele regel: \(what)."
                 : "Le dossier existe mais ne place la personne sous aucune règle : \(what)."
         default:
             return code
@@ -169,7 +197,10 @@ public struct StatusReason: Sendable, Hashable, Encodable {
     static func exemptionCategory(_ code: String?, in language: Language) -> String {
         let nl = language == .nl
         switch code {
-        case "eu_eea_swiss_or_family": return nl ? "onderdaan van de EU, de EER of Zwitserland, of familielid" : "ressortissant de l'UE, de l'EEE ou de la Suisse, ou membre de sa famille"
+        case "eu_eea_swiss_or_family":
+            return nl
+                ? "onderdaan van de EU, de EER of Zwitserland, of familielid"
+                : "ressortissant de l'UE, de l'EEE ou de la Suisse, ou membre de sa famille"
         case "age_65_plus": return nl ? "65 jaar of ouder" : "65 ans ou plus"
         case "medical": return nl ? "ernstige ziekte of handicap" : "maladie grave ou handicap"
         case "dutch_diploma": return nl ? "diploma Nederlands" : "diplôme en néerlandais"
@@ -239,9 +270,12 @@ public struct StatusFlags: Sendable, Hashable, Codable {
     /// The flags as a JSON object, every member present (`null` where unknown), in a fixed order.
     public func writeJSON(to output: inout String) {
         func bool(_ value: Bool?) -> String { value.map { $0 ? "true" : "false" } ?? "null" }
-        output += "{\"infringementClosedWithoutFollowUp\":\(bool(infringementClosedWithoutFollowUp)),\"openInfringement\":\(bool(openInfringement))"
-        output += ",\"infringementTermExpired\":\(bool(infringementTermExpired)),\"infringementOtherAuthority\":\(bool(infringementOtherAuthority))"
-        output += ",\"finesDecided\":\(finesDecided.map(String.init) ?? "null"),\"lastFineDecidedOn\":\(lastFineDecidedOn.map { "\"\($0)\"" } ?? "null")"
+        output +=
+            "{\"infringementClosedWithoutFollowUp\":\(bool(infringementClosedWithoutFollowUp)),\"openInfringement\":\(bool(openInfringement))"
+        output +=
+            ",\"infringementTermExpired\":\(bool(infringementTermExpired)),\"infringementOtherAuthority\":\(bool(infringementOtherAuthority))"
+        output +=
+            ",\"finesDecided\":\(finesDecided.map(String.init) ?? "null"),\"lastFineDecidedOn\":\(lastFineDecidedOn.map { "\"\($0)\"" } ?? "null")"
         output += ",\"postponed\":\(bool(postponed)),\"postponementOpenEndedReview\":\(bool(postponementOpenEndedReview))}"
     }
 
@@ -297,7 +331,8 @@ public struct LegalReferences: Sendable, Hashable, Codable {
     }
 
     /// The civic-integration decree, as amended.
-    public static let decree = "Decreet van 7 juni 2013 betreffende het Vlaamse integratie- en inburgeringsbeleid, gewijzigd bij decreet van 9 juli 2021"
+    public static let decree =
+        "Decreet van 7 juni 2013 betreffende het Vlaamse integratie- en inburgeringsbeleid, gewijzigd bij decreet van 9 juli 2021"
 
     /// The source of the term within which an administrative fine can be imposed. The framework
     /// decree on administrative enforcement governs the procedure; the length of the term used by
@@ -312,7 +347,8 @@ public struct LegalReferences: Sendable, Hashable, Codable {
         return LegalReferences(
             references: [
                 "no_file": aliens,
-                "brussels_resident": "Ordonnantie van de Gemeenschappelijke Gemeenschapscommissie betreffende het inburgeringstraject (Brussels-Hoofdstedelijk Gewest)",
+                "brussels_resident":
+                    "Ordonnantie van de Gemeenschappelijke Gemeenschapscommissie betreffende het inburgeringstraject (Brussels-Hoofdstedelijk Gewest)",
                 "wallonia_resident": territory,
                 "abroad_resident": territory,
                 "outside_flanders_resident": territory,

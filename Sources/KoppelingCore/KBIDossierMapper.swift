@@ -1,6 +1,6 @@
 public import struct Foundation.Data
-import struct Foundation.UUID
-import typealias Foundation.uuid_t
+public import struct Foundation.UUID
+public import typealias Foundation.uuid_t
 
 /// What an import of one MAGDA `GeefDossierKBI` answer yields: the person's events and a report
 /// of what could not be mapped.
@@ -115,11 +115,15 @@ public struct KBIDossierMapper: Sendable {
         // An exception may stand wherever the schema allows one: beside the reply (the Service
         // form), in the reply, or in the answer.
         var exceptions: [MAGDAException] = []
-        for (path, holder) in [("Uitzonderingen", root), ("Repliek/Uitzonderingen", reply), ("Repliek/Antwoorden/Antwoord/Uitzonderingen", reply?.path("Antwoorden/Antwoord"))] {
+        for (path, holder) in [
+            ("Uitzonderingen", root), ("Repliek/Uitzonderingen", reply),
+            ("Repliek/Antwoorden/Antwoord/Uitzonderingen", reply?.path("Antwoorden/Antwoord")),
+        ] {
             for exception in holder?.child("Uitzonderingen")?.all("Uitzondering") ?? [] {
-                exceptions.append(MAGDAException(
-                    code: exception.text("Identificatie") ?? "?", type: exception.text("Type") ?? "FOUT",
-                    diagnosis: exception.text("Diagnose") ?? "", path: path, line: exception.line))
+                exceptions.append(
+                    MAGDAException(
+                        code: exception.text("Identificatie") ?? "?", type: exception.text("Type") ?? "FOUT",
+                        diagnosis: exception.text("Diagnose") ?? "", path: path, line: exception.line))
             }
         }
         // An error means the answer is not (wholly) given: a partial dossier must not be taken as
@@ -168,7 +172,8 @@ public struct KBIDossierMapper: Sendable {
             ignored.append(child.name)
         }
         return KBIImportResult(
-            insz: insz, events: builder.events, unmapped: builder.unmapped, warnings: builder.warnings, ignoredSections: ignored, version: version)
+            insz: insz, events: builder.events, unmapped: builder.unmapped, warnings: builder.warnings, ignoredSections: ignored,
+            version: version)
     }
 }
 
@@ -202,8 +207,9 @@ extension KBIDossierMapper {
         mutating func emit(_ identity: [String], date: LocalDate, _ payload: EventPayload, verbatim: [String: String] = [:]) {
             // The content is part of the identity: a corrected record in a later answer is a new fact,
             // and the reconciliation retracts the old one.
-            var event = Event(eventId: EventID(uuid: UUID_NULL), insz: insz, effectiveDate: date, source: source,
-                              payload: payload, verbatim: verbatim)
+            var event = Event(
+                eventId: EventID(uuid: UUID_NULL), insz: insz, effectiveDate: date, source: source,
+                payload: payload, verbatim: verbatim)
             event.eventId = eventId(identity + [payload.type.rawValue, date.description, event.canonicalData])
             events.append(event)
         }
@@ -212,8 +218,10 @@ extension KBIDossierMapper {
         /// with the answer that first brought it. A later answer gives the same id, so the stored
         /// event stays as it is instead of being retracted and added again with a newer date.
         mutating func emitStable(_ identity: [String], date: LocalDate, _ payload: EventPayload, verbatim: [String: String] = [:]) {
-            events.append(Event(eventId: eventId(identity + ["stable"]), insz: insz, effectiveDate: date, source: source,
-                                payload: payload, verbatim: verbatim))
+            events.append(
+                Event(
+                    eventId: eventId(identity + ["stable"]), insz: insz, effectiveDate: date, source: source,
+                    payload: payload, verbatim: verbatim))
         }
 
         mutating func note(_ path: String, _ value: String, _ note: String) {
@@ -244,7 +252,9 @@ extension KBIDossierMapper {
             }
             let names = paths.joined(separator: ", ")
             if let answerDate {
-                warn(place, node.line, "\(names) absent: \(what) dated with the answer's date \(answerDate), the latest day it is known to hold")
+                warn(
+                    place, node.line,
+                    "\(names) absent: \(what) dated with the answer's date \(answerDate), the latest day it is known to hold")
                 return answerDate
             }
             warn(place, node.line, "\(names) absent and the answer has no date: no \(what) event")
@@ -256,7 +266,9 @@ extension KBIDossierMapper {
             switch node.text(path) {
             case nil, "false", "0": return false
             case "true", "1": return true
-            case let other?: throw .invalidValue(path: "\(place)/\(path)", line: node.line, message: "expected an xs:boolean (true, false, 1, 0), got \"\(other)\"")
+            case let other?:
+                throw .invalidValue(
+                    path: "\(place)/\(path)", line: node.line, message: "expected an xs:boolean (true, false, 1, 0), got \"\(other)\"")
             }
         }
 
@@ -305,7 +317,10 @@ extension KBIDossierMapper {
                 effective = start
             } else if let answerDate {
                 effective = answerDate
-                warn(place, node.line, "Periode/Begin absent: the determination is dated with the answer's date \(answerDate); the start of any obligation is unknown")
+                warn(
+                    place, node.line,
+                    "Periode/Begin absent: the determination is dated with the answer's date \(answerDate); the start of any obligation is unknown"
+                )
             } else {
                 warn(place, node.line, "Periode/Begin absent and the answer has no date: no target-group event")
                 return
@@ -313,12 +328,14 @@ extension KBIDossierMapper {
             if let reason = node.path("RedenGeenDoelgroep") {
                 verbatim["RedenGeenDoelgroep"] = self.code(reason) ?? ""
             }
-            emit(["Doelgroep", effective.description], date: effective,
-                 .targetGroupDetermined(.init(code: code, targetType: targetType, periodStart: start, periodEnd: end)), verbatim: verbatim)
+            emit(
+                ["Doelgroep", effective.description], date: effective,
+                .targetGroupDetermined(.init(code: code, targetType: targetType, periodStart: start, periodEnd: end)), verbatim: verbatim)
             if let exemption = node.path("RedenVrijstellingVanDeVerplichting") {
                 let value = self.code(exemption) ?? ""
-                emit(["Doelgroep/Vrijstelling", effective.description], date: effective,
-                     .exemptionGranted(.init(category: .other, until: end)), verbatim: ["RedenVrijstellingVanDeVerplichting": value])
+                emit(
+                    ["Doelgroep/Vrijstelling", effective.description], date: effective,
+                    .exemptionGranted(.init(category: .other, until: end)), verbatim: ["RedenVrijstellingVanDeVerplichting": value])
                 note("\(place)/RedenVrijstellingVanDeVerplichting", value, "exemption ground not documented: category other, kept verbatim")
             }
         }
@@ -338,9 +355,12 @@ extension KBIDossierMapper {
                     note("\(place)/Type", type, "undocumented document type: no event")
                     continue
                 }
-                guard let issued = try date(document, ["DatumOndertekening", "DatumAanmaak"], at: place, what: "certificate") else { continue }
+                guard let issued = try date(document, ["DatumOndertekening", "DatumAanmaak"], at: place, what: "certificate") else {
+                    continue
+                }
                 let id = document.text("Id") ?? document.text("ID") ?? "\(type)-\(issued)"
-                emit(["BehaaldeAttesten", id], date: issued, .certificateIssued(.init(kind: kind, documentId: id)), verbatim: ["Type": type])
+                emit(
+                    ["BehaaldeAttesten", id], date: issued, .certificateIssued(.init(kind: kind, documentId: id)), verbatim: ["Type": type])
             }
         }
 
@@ -349,7 +369,9 @@ extension KBIDossierMapper {
         /// are earlier. Nil for a type the schemas do not list.
         static func regime(ofContractType type: String) -> EventPayload.ContractSigned.Regime? {
             if ["IC07G22", "IC09G22", "IC11G22"].contains(type) { return .decree2022 }
-            let earlier: Set<String> = ["IC07G", "ICF08G", "IC09G", "ICF10G", "IC11G", "ICF12G", "ICO13G", "IC013G", "IC07GUB", "IC09GUB", "IC11GUB"]
+            let earlier: Set<String> = [
+                "IC07G", "ICF08G", "IC09G", "ICF10G", "IC11G", "ICF12G", "ICO13G", "IC013G", "IC07GUB", "IC09GUB", "IC11GUB",
+            ]
             return earlier.contains(type) ? .earlier : nil
         }
 
@@ -372,8 +394,9 @@ extension KBIDossierMapper {
                         note("\(place)/Type", type, "contract type not in the schemas: kept verbatim, the signing date tells the regime")
                     }
                 }
-                emit(["Contract", signed.description, agency], date: signed,
-                     .contractSigned(.init(agency: agency, components: components, regime: regime)), verbatim: verbatim)
+                emit(
+                    ["Contract", signed.description, agency], date: signed,
+                    .contractSigned(.init(agency: agency, components: components, regime: regime)), verbatim: verbatim)
                 for (suspensionIndex, suspension) in (contract.child("Opschortingen")?.all("Opschorting") ?? []).enumerated() {
                     let suspensionPlace = "\(place)/Opschortingen/Opschorting[\(suspensionIndex + 1)]"
                     try mapPostponement(suspension, place: suspensionPlace, kind: .suspension)
@@ -381,7 +404,8 @@ extension KBIDossierMapper {
             }
         }
 
-        mutating func mapPostponements(_ node: XMLElementNode?, record: String, kind: EventPayload.Postponement.Kind) throws(KBIImportError) {
+        mutating func mapPostponements(_ node: XMLElementNode?, record: String, kind: EventPayload.Postponement.Kind) throws(KBIImportError)
+        {
             guard let node else { return }
             for (index, postponement) in node.all(record).enumerated() {
                 try mapPostponement(postponement, place: "\(node.name)/\(record)[\(index + 1)]", kind: kind)
@@ -396,8 +420,9 @@ extension KBIDossierMapper {
             }
             let until = try date(node, "Periode/Einde", at: place)
             let reason = code(node.child("Reden")) ?? "unknown"
-            emit(["Uitstel", kind.rawValue, from.description], date: from,
-                 .postponement(.init(kind: kind, from: from, until: until, reasonCode: reason)))
+            emit(
+                ["Uitstel", kind.rawValue, from.description], date: from,
+                .postponement(.init(kind: kind, from: from, until: until, reasonCode: reason)))
         }
 
         mutating func mapRegistration(_ node: XMLElementNode?) throws(KBIImportError) {
@@ -422,7 +447,9 @@ extension KBIDossierMapper {
                 verbatim["Reden"] = reason
             }
             let agency = node.text("AanmeldingsPlaats/KboNummer") ?? node.text("AanmeldingsPlaats/KbiNummer") ?? "unknown"
-            emit(["Aanmelding", registered.description], date: registered, .registered(.init(kind: kind, agency: agency)), verbatim: verbatim)
+            emit(
+                ["Aanmelding", registered.description], date: registered, .registered(.init(kind: kind, agency: agency)), verbatim: verbatim
+            )
         }
 
         /// The integration trajectories (`TT_IB…`): those the integration agencies run, whose
@@ -446,26 +473,34 @@ extension KBIDossierMapper {
                     case "JA_IB" where integration, "JA_EVC" where integration:
                         guard let granted = try date(decision, ["DatumToekenning"], at: decisionPlace, what: "certificate") else { break }
                         // JA_EVC grants the certificate on prior learning: it is the certificate all the same.
-                        emit(["Traject", trajectoryType, "Besluit"], date: granted,
-                             .certificateIssued(.init(kind: .integrationCertificate, documentId: "KBI-\(trajectoryType)-\(granted)")),
-                             verbatim: ["Traject": trajectoryType, "Besluit": code])
+                        emit(
+                            ["Traject", trajectoryType, "Besluit"], date: granted,
+                            .certificateIssued(.init(kind: .integrationCertificate, documentId: "KBI-\(trajectoryType)-\(granted)")),
+                            verbatim: ["Traject": trajectoryType, "Besluit": code])
                     case "JA_IB", "JA_EVC":
-                        note("\(decisionPlace)/Code", code, "decision on a \(trajectoryType) trajectory, not an integration trajectory: not the certificate, no event")
+                        note(
+                            "\(decisionPlace)/Code", code,
+                            "decision on a \(trajectoryType) trajectory, not an integration trajectory: not the certificate, no event")
                     default:
                         note("\(decisionPlace)/Code", code, "trajectory decision without a mapped meaning: no event")
                     }
                 } else {
-                    note("\(place)", trajectoryType, "trajectory without a decision (status \(trajectory.text("Status/Code") ?? "?")): no event")
+                    note(
+                        "\(place)", trajectoryType,
+                        "trajectory without a decision (status \(trajectory.text("Status/Code") ?? "?")): no event")
                 }
                 for (partIndex, part) in (trajectory.child("TrajectOnderdelen")?.all("TrajectOnderdeel") ?? []).enumerated() {
-                    try mapComponent(part, trajectoryType: trajectoryType, place: "\(place)/TrajectOnderdelen/TrajectOnderdeel[\(partIndex + 1)]")
+                    try mapComponent(
+                        part, trajectoryType: trajectoryType, place: "\(place)/TrajectOnderdelen/TrajectOnderdeel[\(partIndex + 1)]")
                 }
             }
         }
 
         /// The manager of an integration trajectory is the agency that follows the person, for the
         /// manager's period.
-        mutating func mapManager(_ manager: XMLElementNode, of trajectory: XMLElementNode, type: String, place: String, integration: Bool) throws(KBIImportError) {
+        mutating func mapManager(
+            _ manager: XMLElementNode, of trajectory: XMLElementNode, type: String, place: String, integration: Bool
+        ) throws(KBIImportError) {
             let kbo = manager.text("KBIVestiging/KboNummer")
             guard let agency = kbo ?? manager.text("KBIVestiging/KbiNummer") else {
                 warn(place, manager.line, "KBIVestiging absent: no following-agency event")
@@ -485,7 +520,9 @@ extension KBIDossierMapper {
             if kbo == nil {
                 note("\(place)/KBIVestiging/KbiNummer", agency, "no KboNummer: the agency is known by its KBI establishment id only")
             } else if agencies.name(of: agency) == nil {
-                note("\(place)/KBIVestiging/KboNummer", agency, "enterprise number not in the agency table (KOPPELING_AGENCIES): disclosed as it is")
+                note(
+                    "\(place)/KBIVestiging/KboNummer", agency,
+                    "enterprise number not in the agency table (KOPPELING_AGENCIES): disclosed as it is")
             }
             emit(["Beheerder", type, from.description], date: from, .agencyAssigned(.init(agency: agency, until: until)))
         }
@@ -543,7 +580,9 @@ extension KBIDossierMapper {
                 return
             }
             // A decision is dated by its grant; else by the end of the part; else by the answer.
-            guard let decided = try date(part, ["Besluit/DatumToekenning", "Periode/Einde"], at: place, what: "component result") else { return }
+            guard let decided = try date(part, ["Besluit/DatumToekenning", "Periode/Einde"], at: place, what: "component result") else {
+                return
+            }
             let verbatim = ["Traject": trajectoryType, "TrajectOnderdeel": partType, "Besluit": code]
             let identity = ["TrajectOnderdeel", trajectoryType, partType]
             if let component {
@@ -553,7 +592,9 @@ extension KBIDossierMapper {
                     // GESLAAGD is a passed test; VO a module completed.
                     emit(identity, date: decided, .dutchLevelReached(.init(level: level, tested: outcome == .passed)), verbatim: verbatim)
                 } else {
-                    emit(identity, date: decided, .componentResult(.init(component: .dutch, decision: outcome, level: level)), verbatim: verbatim)
+                    emit(
+                        identity, date: decided, .componentResult(.init(component: .dutch, decision: outcome, level: level)),
+                        verbatim: verbatim)
                 }
             }
         }
@@ -562,7 +603,10 @@ extension KBIDossierMapper {
             guard let node else { return }
             for (index, infringement) in node.all("Inbreuk").enumerated() {
                 let place = "Inbreuken/Inbreuk[\(index + 1)]"
-                guard let established = try date(infringement, ["DatumVaststelling", "DatumIngebrekestellingVerzonden"], at: place, what: "infringement") else {
+                guard
+                    let established = try date(
+                        infringement, ["DatumVaststelling", "DatumIngebrekestellingVerzonden"], at: place, what: "infringement")
+                else {
                     continue
                 }
                 let notice = try date(infringement, "DatumIngebrekestellingVerzonden", at: place)
@@ -583,7 +627,9 @@ extension KBIDossierMapper {
                     authority = .abb
                     warn(place, infringement.line, "SanctionerendeOverheid absent: reported to ABB, as for any sender who does not say")
                 case let other?:
-                    throw .invalidValue(path: "\(place)/SanctionerendeOverheid", line: infringement.line, message: "expected HH, VDAB, OCMW or VMSW, got \"\(other)\"")
+                    throw .invalidValue(
+                        path: "\(place)/SanctionerendeOverheid", line: infringement.line,
+                        message: "expected HH, VDAB, OCMW or VMSW, got \"\(other)\"")
                 }
                 if let given = infringement.text("SanctionerendeOverheid") { verbatim["SanctionerendeOverheid"] = given }
                 // The documented, stable id: KBI-{Type}-{DatumVaststelling}, and -2, -3… for further
@@ -596,16 +642,20 @@ extension KBIDossierMapper {
                     id = "\(base)-\(ordinal)"
                 }
                 infringementIds.insert(id)
-                emit(["Inbreuk", id], date: established,
-                     .infringementRecorded(.init(infringementId: id, kind: .other, noticeOfDefaultOn: notice, authority: authority)), verbatim: verbatim)
+                emit(
+                    ["Inbreuk", id], date: established,
+                    .infringementRecorded(.init(infringementId: id, kind: .other, noticeOfDefaultOn: notice, authority: authority)),
+                    verbatim: verbatim)
                 // A rectification form that holds a document or a date closes the infringement; an empty one does not.
                 if let form = infringement.child("RechtzettingsFormulier"),
-                   form.text("DocumentID") != nil || form.text("DatumOndertekening") != nil || form.text("DatumAanmaak") != nil
+                    form.text("DocumentID") != nil || form.text("DatumOndertekening") != nil || form.text("DatumAanmaak") != nil
                 {
                     let formPlace = "\(place)/RechtzettingsFormulier"
-                    guard let rectified = try date(form, ["DatumOndertekening", "DatumAanmaak"], at: formPlace, what: "rectification") else { continue }
-                    emit(["Inbreuk", id, "Rechtzetting"], date: max(rectified, established),
-                         .infringementDecided(.init(infringementId: id, decision: .rectified, amountEUR: nil)))
+                    guard let rectified = try date(form, ["DatumOndertekening", "DatumAanmaak"], at: formPlace, what: "rectification")
+                    else { continue }
+                    emit(
+                        ["Inbreuk", id, "Rechtzetting"], date: max(rectified, established),
+                        .infringementDecided(.init(infringementId: id, decision: .rectified, amountEUR: nil)))
                 }
             }
         }
@@ -627,7 +677,9 @@ extension KBIDossierMapper {
                 emit(["Talenkennis/HoogstBehaald"], date: dated, .dutchLevelReached(.init(level: level)), verbatim: ["HoogstBehaald": text])
             } else if let answerDate {
                 // The dossier does not date the level: the answer that first brings it dates it.
-                emitStable(["Talenkennis/HoogstBehaald", level.rawValue], date: answerDate, .dutchLevelReached(.init(level: level)), verbatim: ["HoogstBehaald": text])
+                emitStable(
+                    ["Talenkennis/HoogstBehaald", level.rawValue], date: answerDate, .dutchLevelReached(.init(level: level)),
+                    verbatim: ["HoogstBehaald": text])
             } else {
                 warn(place, highest.line, "neither the level nor the answer is dated: no event")
             }
@@ -643,8 +695,9 @@ extension KBIDossierMapper {
                 let module = code(entry.child("Module"))
                 if let listCode { verbatim["Code"] = listCode }
                 if let module { verbatim["Module"] = module }
-                emit(["Wachtlijst", since.description, listCode ?? "", module ?? ""], date: since,
-                     .waitingList(.init(until: nil, course: module ?? listCode)), verbatim: verbatim)
+                emit(
+                    ["Wachtlijst", since.description, listCode ?? "", module ?? ""], date: since,
+                    .waitingList(.init(until: nil, course: module ?? listCode)), verbatim: verbatim)
             }
         }
     }

@@ -3,8 +3,12 @@ public enum Language: String, Sendable, Hashable, CaseIterable, Codable {
     case nl
     case fr
 
-    static let dutchMonths = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
-    static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+    static let dutchMonths = [
+        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december",
+    ]
+    static let frenchMonths = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ]
 
     /// A date as people write it in the language: `30 juni 2024`, `30 juin 2024` (`1er` in French).
     public func date(_ date: LocalDate) -> String {

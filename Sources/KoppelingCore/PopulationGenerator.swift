@@ -64,6 +64,14 @@ public struct PopulationGenerator: Sendable {
         return try! NationalNumber(text, policy: .init(allowsTestNumbers: true, currentYear: 9999))
     }
 
+    /// SplitMix64's finaliser over the seed and a constant: unrelated starting points for unrelated seeds.
+    static func mix(_ seed: UInt64) -> UInt64 {
+        var z = seed ^ 0x6A09_E667_F3BC_C908
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
     private func gcd(_ a: Int, _ b: Int) -> Int {
         b == 0 ? a : gcd(b, a % b)
     }
@@ -74,10 +82,17 @@ public struct PopulationGenerator: Sendable {
         let insz = nationalNumber(of: index)
         let agency = Self.agencies[Int(random.next() % 10) < 5 ? 0 : Int(random.next() % 4)]
         var events: [Event] = []
+        // Event ids come from their own stream, started at a mix of the seed: the content's stream
+        // of seed s + 1 is that of seed s one step on (both advance by the same constant), so ids
+        // drawn from it collided between populations of neighbouring seeds.
+        var ids = SplitMix64(seed: Self.mix(seed) &+ UInt64(index))
         func id() -> EventID {
+            // The content's stream still advances as before, so a seed's population is unchanged but for its ids.
+            _ = random.next()
+            _ = random.next()
             var b = [UInt8](repeating: 0, count: 16)
             for half in 0..<2 {
-                var word = random.next()
+                var word = ids.next()
                 for offset in 0..<8 {
                     b[half * 8 + offset] = UInt8(truncatingIfNeeded: word)
                     word >>= 8
@@ -119,7 +134,8 @@ public struct PopulationGenerator: Sendable {
             if chance(45) {
                 let registered = start.adding(days: days(5...200))
                 add(registered, .registered(.init(kind: .first, agency: agency)))
-                add(registered.adding(days: days(7...40)), .contractSigned(.init(agency: agency, components: [.socialOrientation, .dutch])))
+                add(
+                    registered.adding(days: days(7...40)), .contractSigned(.init(agency: agency, components: [.socialOrientation, .dutch])))
             }
             return events
         }
@@ -127,7 +143,9 @@ public struct PopulationGenerator: Sendable {
         if chance(6) {
             let categories = EventPayload.ExemptionGranted.Category.allCases
             let until: LocalDate? = chance(30) ? start.adding(days: days(90...720)) : nil
-            add(start.adding(days: days(5...60)), .exemptionGranted(.init(category: categories[Int(random.next() % UInt64(categories.count))], until: until)))
+            add(
+                start.adding(days: days(5...60)),
+                .exemptionGranted(.init(category: categories[Int(random.next() % UInt64(categories.count))], until: until)))
             if chance(10) { add(start.adding(days: days(61...400)), .exemptionWithdrawn) }
             return events
         }
@@ -140,9 +158,15 @@ public struct PopulationGenerator: Sendable {
         guard chance(85) else {
             if chance(30) {
                 let recorded = start.adding(days: days(100...200))
-                add(recorded, .infringementRecorded(.init(infringementId: "INB-\(index)-1", kind: .lateRegistration, noticeOfDefaultOn: recorded.adding(days: 3))))
+                add(
+                    recorded,
+                    .infringementRecorded(
+                        .init(infringementId: "INB-\(index)-1", kind: .lateRegistration, noticeOfDefaultOn: recorded.adding(days: 3))))
                 if chance(60) {
-                    add(recorded.adding(days: days(30...120)), .infringementDecided(.init(infringementId: "INB-\(index)-1", decision: .fine, amountEUR: 50 * (1 + Int(random.next() % 20)))))
+                    add(
+                        recorded.adding(days: days(30...120)),
+                        .infringementDecided(
+                            .init(infringementId: "INB-\(index)-1", decision: .fine, amountEUR: 50 * (1 + Int(random.next() % 20)))))
                 }
             }
             return events
@@ -151,11 +175,16 @@ public struct PopulationGenerator: Sendable {
         add(registered, .registered(.init(kind: .first, agency: agency)))
         guard chance(92) else { return events }
         let signed = registered.adding(days: days(5...45))
-        let components: [Component] = chance(30) ? [.socialOrientation, .dutch, .work, .participation] : [.socialOrientation, .dutch, .work]
+        let components: [Component] =
+            chance(30) ? [.socialOrientation, .dutch, .work, .participation] : [.socialOrientation, .dutch, .work]
         add(signed, .contractSigned(.init(agency: agency, components: components)))
         if chance(3) {
             let from = signed.adding(days: days(30...200))
-            add(from, .postponement(.init(kind: .suspension, from: from, until: chance(30) ? nil : from.adding(days: days(30...180)), reasonCode: "ZIEKTE")))
+            add(
+                from,
+                .postponement(
+                    .init(kind: .suspension, from: from, until: chance(30) ? nil : from.adding(days: days(30...180)), reasonCode: "ZIEKTE"))
+            )
         }
         let moDone = signed.adding(days: days(60...200))
         add(moDone, .componentResult(.init(component: .socialOrientation, decision: chance(92) ? .passed : .failed)))
@@ -165,12 +194,20 @@ public struct PopulationGenerator: Sendable {
         add(dutchDone, .componentResult(.init(component: .dutch, decision: level >= .a2 ? .passed : .failed)))
         if chance(6) {
             let recorded = signed.adding(days: days(60...300))
-            add(recorded, .infringementRecorded(.init(infringementId: "INB-\(index)-2", kind: .irregularParticipation, noticeOfDefaultOn: recorded.adding(days: 5))))
+            add(
+                recorded,
+                .infringementRecorded(
+                    .init(infringementId: "INB-\(index)-2", kind: .irregularParticipation, noticeOfDefaultOn: recorded.adding(days: 5))))
             let outcome = random.next() % 100
             if outcome < 45 {
-                add(recorded.adding(days: days(30...150)), .infringementDecided(.init(infringementId: "INB-\(index)-2", decision: .fine, amountEUR: 50 * (1 + Int(random.next() % 30)))))
+                add(
+                    recorded.adding(days: days(30...150)),
+                    .infringementDecided(
+                        .init(infringementId: "INB-\(index)-2", decision: .fine, amountEUR: 50 * (1 + Int(random.next() % 30)))))
             } else if outcome < 65 {
-                add(recorded.adding(days: days(30...150)), .infringementDecided(.init(infringementId: "INB-\(index)-2", decision: .noFollowUp, amountEUR: nil)))
+                add(
+                    recorded.adding(days: days(30...150)),
+                    .infringementDecided(.init(infringementId: "INB-\(index)-2", decision: .noFollowUp, amountEUR: nil)))
             }
         }
         if level >= .a2, chance(70) {

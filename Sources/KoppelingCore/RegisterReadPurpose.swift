@@ -16,11 +16,16 @@ public enum RegisterReadPurpose: String, Sendable, Hashable, CaseIterable, Codab
     /// What the person's report says the read was for.
     public var label: BilingualText {
         switch self {
-        case .trajectoryGuidance: BilingualText(nl: "begeleiding van het inburgeringstraject", fr: "accompagnement du parcours d'intégration")
+        case .trajectoryGuidance:
+            BilingualText(nl: "begeleiding van het inburgeringstraject", fr: "accompagnement du parcours d'intégration")
         case .enforcement: BilingualText(nl: "handhaving", fr: "contrôle du respect des obligations")
         case .dataQuality: BilingualText(nl: "controle of verbetering van de gegevens", fr: "contrôle ou rectification des données")
-        case .subjectRequest: BilingualText(nl: "uw eigen verzoek om inzage of verbetering", fr: "votre propre demande d'accès ou de rectification")
-        case .supervision: BilingualText(nl: "toezicht door een functionaris voor gegevensbescherming of auditor", fr: "contrôle par un délégué à la protection des données ou un auditeur")
+        case .subjectRequest:
+            BilingualText(nl: "uw eigen verzoek om inzage of verbetering", fr: "votre propre demande d'accès ou de rectification")
+        case .supervision:
+            BilingualText(
+                nl: "toezicht door een functionaris voor gegevensbescherming of auditor",
+                fr: "contrôle par un délégué à la protection des données ou un auditeur")
         }
     }
 }

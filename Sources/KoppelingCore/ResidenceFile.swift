@@ -21,15 +21,20 @@ public enum ResidenceFile {
     }
 
     /// The events of a whole file, or every line's error (nothing is partly read).
-    public static func events(from text: String, policy: NationalNumber.Policy, source: String = "national-register") -> Result<[Event], FileErrors> {
+    public static func events(
+        from text: String, policy: NationalNumber.Policy, source: String = "national-register"
+    ) -> Result<[Event], FileErrors> {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
-        guard let first = lines.firstIndex(where: { !$0.isEmpty }) else { return .failure(FileErrors(lines: [LineError(line: 1, message: "the file holds no residence")])) }
+        guard let first = lines.firstIndex(where: { !$0.isEmpty }) else {
+            return .failure(FileErrors(lines: [LineError(line: 1, message: "the file holds no residence")]))
+        }
         var events: [Event] = []
         var errors: [LineError] = []
         func add(_ number: Int, _ record: () throws(LineError) -> (String, String, String?, String?)) {
             do {
                 let (insz, date, nis, country) = try record()
-                events.append(try event(insz: insz, date: date, nisCode: nis, country: country, policy: policy, source: source, line: number))
+                events.append(
+                    try event(insz: insz, date: date, nisCode: nis, country: country, policy: policy, source: source, line: number))
             } catch {
                 errors.append(error)
             }
@@ -43,13 +48,18 @@ public enum ResidenceFile {
             let separator: Character = header.contains(";") ? ";" : ","
             let names = header.split(separator: separator, omittingEmptySubsequences: false).map { $0.trimmingWhitespace().lowercased() }
             guard let inszColumn = names.firstIndex(of: "insz"), let dateColumn = names.firstIndex(of: "date") else {
-                return .failure(FileErrors(lines: [LineError(line: first + 1, message: "expected a header naming the columns insz, date and nisCode or country (or place)")]))
+                return .failure(
+                    FileErrors(lines: [
+                        LineError(
+                            line: first + 1, message: "expected a header naming the columns insz, date and nisCode or country (or place)")
+                    ]))
             }
             let nisColumn = names.firstIndex(of: "niscode")
             let countryColumn = names.firstIndex(of: "country")
             let placeColumn = names.firstIndex(of: "place")
             guard nisColumn != nil || countryColumn != nil || placeColumn != nil else {
-                return .failure(FileErrors(lines: [LineError(line: first + 1, message: "the header names no nisCode, country or place column")]))
+                return .failure(
+                    FileErrors(lines: [LineError(line: first + 1, message: "the header names no nisCode, country or place column")]))
             }
             for index in lines.indices where index > first && !lines[index].isEmpty {
                 let cells = lines[index].split(separator: separator, omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
@@ -90,7 +100,8 @@ public enum ResidenceFile {
 
     /// The event of one residence.
     public static func event(
-        insz text: String, date dateText: String, nisCode: String?, country: String?, policy: NationalNumber.Policy, source: String, line: Int
+        insz text: String, date dateText: String, nisCode: String?, country: String?, policy: NationalNumber.Policy, source: String,
+        line: Int
     ) throws(LineError) -> Event {
         let insz: NationalNumber
         do {
@@ -98,7 +109,9 @@ public enum ResidenceFile {
         } catch {
             throw LineError(line: line, message: "invalid national number (\(error.code))")
         }
-        guard let date = LocalDate(dateText) else { throw LineError(line: line, message: "expected a date YYYY-MM-DD, got \"\(dateText)\"") }
+        guard let date = LocalDate(dateText) else {
+            throw LineError(line: line, message: "expected a date YYYY-MM-DD, got \"\(dateText)\"")
+        }
         let residence: EventPayload.ResidenceChanged
         switch (nisCode, country) {
         case (let nis?, nil):
@@ -108,7 +121,9 @@ public enum ResidenceFile {
             residence = .init(region: region, nisCode: nis)
         case (nil, let code?):
             let upper = code.uppercased()
-            guard upper != "BE" else { throw LineError(line: line, message: "a residence in Belgium is given by the municipality's NIS code, not BE") }
+            guard upper != "BE" else {
+                throw LineError(line: line, message: "a residence in Belgium is given by the municipality's NIS code, not BE")
+            }
             guard EventPayload.ResidenceChanged.isCountryCode(upper) else {
                 throw LineError(line: line, message: "\"\(code)\" is not an ISO 3166-1 alpha-2 country code")
             }

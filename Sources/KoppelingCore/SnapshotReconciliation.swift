@@ -1,5 +1,6 @@
-import struct Foundation.UUID
 import Crypto
+
+public import struct Foundation.UUID
 
 /// Reconciles a source's snapshot of one person (a KBI dossier) with what the register holds.
 ///

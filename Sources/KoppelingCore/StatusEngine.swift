@@ -58,7 +58,9 @@ public struct StatusEngine: Sendable {
         let state = fold(events, on: referenceDate, knownAt: knownAt)
         guard state.counted > 0 else { return Evaluation(status: noFile(on: referenceDate), facts: nil) }
         let derived = derive(state, on: referenceDate)
-        return Evaluation(status: decide(state, derived, events: events, on: referenceDate), facts: facts(state, derived, events: events, on: referenceDate))
+        return Evaluation(
+            status: decide(state, derived, events: events, on: referenceDate),
+            facts: facts(state, derived, events: events, on: referenceDate))
     }
 
     /// Rule 1: no file.
@@ -247,7 +249,7 @@ extension StatusEngine {
                     state.targetGroup = (determination, order)
                 }
                 if determination.code == .ja, determination.targetType.isObliged,
-                   state.obligation == nil || state.obligation!.order <= order
+                    state.obligation == nil || state.obligation!.order <= order
                 {
                     state.obligation = (determination.periodStart, order)
                 }
@@ -315,7 +317,7 @@ extension StatusEngine {
                 if entry.until.map({ referenceDate <= $0 }) ?? true { state.waiting = true }
             case .agencyAssigned(let assignment):
                 if assignment.until.map({ referenceDate <= $0 }) ?? true,
-                   state.assignedAgency == nil || state.assignedAgency!.order <= order
+                    state.assignedAgency == nil || state.assignedAgency!.order <= order
                 {
                     state.assignedAgency = (position, order)
                 }
@@ -383,7 +385,9 @@ extension StatusEngine {
     /// postponements' days from the obligation's start on, each day once, taken in order for as
     /// long as they begin inside the window as it stands (one that begins after the window closed
     /// does not reopen it). An open-ended postponement counts up to the reference date.
-    func extendedWindowEnd(_ base: LocalDate, start: LocalDate, postponements: [EventPayload.Postponement], on date: LocalDate) -> (LocalDate, Int) {
+    func extendedWindowEnd(
+        _ base: LocalDate, start: LocalDate, postponements: [EventPayload.Postponement], on date: LocalDate
+    ) -> (LocalDate, Int) {
         var periods: [(from: LocalDate, until: LocalDate)] = []
         for postponement in postponements where postponement.kind == .registration {
             let from = max(postponement.from, start)
@@ -429,25 +433,31 @@ extension StatusEngine {
             case .abroad: code = "abroad_resident"
             case .other, .flanders: code = "outside_flanders_resident"
             }
-            return result(.outsideFlemishObligation, since, [
-                reason("in_target_group"),
-                reason(code, on: residence.order.date, detail: Self.country(at: residence.position, in: events)),
-            ])
+            return result(
+                .outsideFlemishObligation, since,
+                [
+                    reason("in_target_group"),
+                    reason(code, on: residence.order.date, detail: Self.country(at: residence.position, in: events)),
+                ])
         }
         // Rule 4: an entitled person who signs a contract is bound by it.
         if inTargetGroup, let targetGroup, targetGroup.targetType == .entitled, state.obligation == nil, state.firstContract == nil,
-           state.certificate == nil, state.effortStatement == nil
+            state.certificate == nil, state.effortStatement == nil
         {
             return result(.entitledNotObliged, targetGroup.periodStart ?? targetGroupSince, [reason("entitled")])
         }
         // Rule 5.
         if let exemption = state.exemption,
-           state.exemptionWithdrawn.map({ $0 < exemption.order }) ?? true,
-           exemption.value.until.map({ date <= $0 }) ?? true
+            state.exemptionWithdrawn.map({ $0 < exemption.order }) ?? true,
+            exemption.value.until.map({ date <= $0 }) ?? true
         {
-            return result(.exempt, exemption.order.date, [
-                reason("exemption_in_force", on: exemption.order.date, until: exemption.value.until, detail: exemption.value.category.rawValue),
-            ])
+            return result(
+                .exempt, exemption.order.date,
+                [
+                    reason(
+                        "exemption_in_force", on: exemption.order.date, until: exemption.value.until,
+                        detail: exemption.value.category.rawValue)
+                ])
         }
         if let certificate = state.exemptionCertificate {
             return result(.exempt, certificate, [reason("exemption_certificate", on: certificate)])
@@ -485,11 +495,13 @@ extension StatusEngine {
         }
         // Rule 11.
         if let since = derived.openInfringementSince {
-            return result(.infringementPending, since, [reason("infringement_recorded", on: since, until: since.adding(months: fineTermMonths))])
+            return result(
+                .infringementPending, since, [reason("infringement_recorded", on: since, until: since.adding(months: fineTermMonths))])
         }
         // Rule 12.
         if let start = derived.obligationStart, let end = derived.windowEnd, !derived.registered {
-            return result(.registrationOverdue, end.adding(days: 1), windowReasons(start, end) + [reason("registration_overdue", until: end)])
+            return result(
+                .registrationOverdue, end.adding(days: 1), windowReasons(start, end) + [reason("registration_overdue", until: end)])
         }
         // Rule 13.
         if derived.registered {
@@ -559,4 +571,3 @@ extension StatusEngine {
             dutchTarget: dutch.target)
     }
 }
-

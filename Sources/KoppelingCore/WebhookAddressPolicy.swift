@@ -1,4 +1,4 @@
-public import struct Foundation.URL
+import struct Foundation.URL
 
 /// Where the register may send webhooks. A webhook makes the server send requests to a URL a
 /// client chose, so without limits it is a way into the server's own network (SSRF): https only,
@@ -15,7 +15,9 @@ public struct WebhookAddressPolicy: Sendable, Hashable {
 
     /// Why a URL is refused as a webhook endpoint, or nil when it is acceptable (before DNS).
     public func problem(url text: String) -> String? {
-        guard text.utf8.count <= 2000, let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+        guard text.utf8.count <= 2000, let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host,
+            !host.isEmpty
+        else {
             return "not an absolute URL with a host"
         }
         guard scheme == "https" || (allowsLocal && scheme == "http") else {
@@ -55,7 +57,8 @@ public struct WebhookAddressPolicy: Sendable, Hashable {
         // An embedded IPv4 address (::ffff:192.0.2.1) becomes its two groups.
         if let lastColon = text.lastIndex(of: ":"), text[lastColon...].contains(".") {
             guard let v4 = address(literal: String(text[text.index(after: lastColon)...])), v4.count == 4 else { return nil }
-            text = String(text[...lastColon]) + String(UInt16(v4[0]) << 8 | UInt16(v4[1]), radix: 16) + ":"
+            text =
+                String(text[...lastColon]) + String(UInt16(v4[0]) << 8 | UInt16(v4[1]), radix: 16) + ":"
                 + String(UInt16(v4[2]) << 8 | UInt16(v4[3]), radix: 16)
         }
         let halves = text.components(separatedBy: "::")

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// Signatures of the Standard Webhooks specification: `webhook-signature` holds
 /// `v1,base64(HMAC-SHA256(key, "{webhook-id}.{webhook-timestamp}.{body}"))` for each valid

@@ -1,4 +1,5 @@
 import Crypto
+
 public import struct Foundation.Data
 
 /// Who stored an event, and from which file: kept with every stored row, so that the register can

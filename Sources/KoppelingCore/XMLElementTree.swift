@@ -1,7 +1,9 @@
+public import Foundation
+
 public import struct Foundation.Data
-import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A parsed XML element: local name (namespace prefix removed), attributes, text and children.
@@ -62,7 +64,16 @@ public struct XMLSyntaxError: Error, Sendable, CustomStringConvertible {
 
 extension XMLElementNode {
     /// Parses a whole XML document into its root element. External entities are not resolved.
+    /// The document must be UTF-8, as MAGDA's answers are: a byte that is not is refused with its
+    /// position before the parser sees it (FoundationXML traps on one inside a comment; found by
+    /// fuzzing, `Fuzz/crashes/kbi-invalid-utf8-in-comment`).
     public static func parse(_ data: Data) throws(XMLSyntaxError) -> XMLElementNode {
+        if let position = firstInvalidUTF8(data) {
+            throw XMLSyntaxError(line: position.line, column: position.column, message: "not UTF-8 (MAGDA answers are UTF-8)")
+        }
+        if let refused = firstRefusedConstruct(data) {
+            throw XMLSyntaxError(line: refused.line, column: refused.column, message: refused.message)
+        }
         let parser = XMLParser(data: data)
         let builder = TreeBuilder()
         parser.delegate = builder
@@ -76,6 +87,67 @@ extension XMLElementNode {
             throw XMLSyntaxError(line: parser.lineNumber, column: parser.columnNumber, message: "no root element")
         }
         return root
+    }
+
+    /// The first processing instruction (other than the XML declaration at the start) or document
+    /// type declaration, with its position. MAGDA answers have neither; FoundationXML crashes on a
+    /// processing instruction without data (`Fuzz/crashes/kbi-processing-instruction-without-data`),
+    /// and a document type declaration is how external entities get in. `<?` and `<!DOCTYPE` are
+    /// looked for everywhere, comments included, which refuses nothing a MAGDA answer contains.
+    static func firstRefusedConstruct(_ data: Data) -> (line: Int, column: Int, message: String)? {
+        let bytes = [UInt8](data)
+        let declaration = Array("<?xml".utf8)
+        let doctype = Array("<!DOCTYPE".utf8)
+        // The declaration comes first, after a byte-order mark if there is one.
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                lineStart = index + 1
+            } else if byte == UInt8(ascii: "<"), index + 1 < bytes.count {
+                let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
+                if bytes[index + 1] == UInt8(ascii: "?") {
+                    let end = start + declaration.count
+                    let isDeclaration =
+                        index == start && bytes.count > end && Array(bytes[start..<end]) == declaration
+                        && [0x20, 0x09, 0x0D, 0x0A].contains(bytes[end])
+                    if !isDeclaration {
+                        return (line, column, "processing instructions are not accepted")
+                    }
+                } else if bytes.count - index >= doctype.count, Array(bytes[index..<index + doctype.count]) == doctype {
+                    return (line, column, "document type declarations are not accepted")
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The line and column (in characters) of the first byte sequence that is not UTF-8, if any.
+    static func firstInvalidUTF8(_ data: Data) -> (line: Int, column: Int)? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = data.makeIterator()
+        var line = 1
+        var column = 1
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar):
+                if scalar.count == 1, scalar.first == 0x0A {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            case .emptyInput:
+                return nil
+            case .error:
+                return (line, column)
+            }
+        }
     }
 }
 

@@ -4,7 +4,9 @@ import KoppelingStore
 /// The printable report, in Dutch or French, of every disclosure about one person, for a citizen
 /// portal. It names no national number: the portal knows whom it has authenticated.
 enum CitizenReportPage {
-    static func render(_ disclosures: [(index: Int, record: DisclosureRecord)], checkpoint: StoredCheckpoint?, language: Language = .nl) -> String {
+    static func render(
+        _ disclosures: [(index: Int, record: DisclosureRecord)], checkpoint: StoredCheckpoint?, language: Language = .nl
+    ) -> String {
         let e = ProtocolPage.e
         let fr = language == .fr
         func t(_ nl: String, _ french: String) -> String { fr ? french : nl }
@@ -18,10 +20,13 @@ enum CitizenReportPage {
 
                 """
         }
-        let proof = checkpoint.map {
-            t("Elke regel is opgenomen in het transparantielogboek; de bewijzen gelden tegenover het gesigneerde controlepunt voor \($0.size) registraties.",
-              "Chaque ligne est inscrite dans le journal de transparence ; les preuves valent par rapport au point de contrôle signé couvrant \($0.size) inscriptions.")
-        } ?? t("Er zijn nog geen registraties.", "Il n'y a pas encore d'inscriptions.")
+        let proof =
+            checkpoint.map {
+                t(
+                    "Elke regel is opgenomen in het transparantielogboek; de bewijzen gelden tegenover het gesigneerde controlepunt voor \($0.size) registraties.",
+                    "Chaque ligne est inscrite dans le journal de transparence ; les preuves valent par rapport au point de contrôle signé couvrant \($0.size) inscriptions."
+                )
+            } ?? t("Er zijn nog geen registraties.", "Il n'y a pas encore d'inscriptions.")
         let title = t("Wie heeft uw inburgeringsgegevens ontvangen?", "Qui a reçu vos données d'intégration civique ?")
         return """
             <!DOCTYPE html>

@@ -1,6 +1,6 @@
 public import Crypto
+public import Foundation
 public import JWTKit
-import Foundation
 
 /// A client assertion for the token flow (`private_key_jwt`, RFC 7523): `iss` = `sub` = the
 /// client id, `aud` = the token URL, `exp`, a `jti` used once, and optionally `iat`. The token
@@ -18,13 +18,15 @@ public struct ClientAssertion: JWTPayload {
     /// A signed assertion (EdDSA) for a client, valid for `lifetime` seconds from now (negative
     /// for one that has expired), with a fresh `jti` unless one is given.
     public static func sign(
-        key: Curve25519.Signing.PrivateKey, clientId: String, audience: String, lifetime: Int = 60, jti: String = UUID().uuidString.lowercased()
+        key: Curve25519.Signing.PrivateKey, clientId: String, audience: String, lifetime: Int = 60,
+        jti: String = UUID().uuidString.lowercased()
     ) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(eddsa: EdDSA.PrivateKey(backing: key))
         let now = Date()
-        return try await keys.sign(ClientAssertion(
-            iss: .init(value: clientId), sub: .init(value: clientId), aud: .init(value: [audience]),
-            exp: .init(value: now.addingTimeInterval(Double(lifetime))), jti: .init(value: jti), iat: .init(value: now)))
+        return try await keys.sign(
+            ClientAssertion(
+                iss: .init(value: clientId), sub: .init(value: clientId), aud: .init(value: [audience]),
+                exp: .init(value: now.addingTimeInterval(Double(lifetime))), jti: .init(value: jti), iat: .init(value: now)))
     }
 }

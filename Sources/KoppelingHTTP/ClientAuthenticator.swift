@@ -1,9 +1,9 @@
+import Crypto
+import Foundation
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
 public import NIOCore
-import Crypto
-import Foundation
 import NIOSSL
 
 /// Finds the client of a request: by its Bearer access token, else by the certificate of its
@@ -22,9 +22,10 @@ public struct ClientAuthenticator: Sendable {
     /// The SHA-256 fingerprint of the client certificate of a mutual-TLS connection, if any.
     static func peerCertificateFingerprint(_ channel: any Channel) async -> String? {
         // The handler is read on the channel's event loop, where it lives; only the channel crosses.
-        let der: [UInt8]? = try? await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
-        }.get() ?? nil
+        let der: [UInt8]? =
+            try? await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
+            }.get() ?? nil
         guard let der else { return nil }
         return SHA256.hash(data: der).lowercaseHex
     }
@@ -43,8 +44,10 @@ public struct ClientAuthenticator: Sendable {
             }
         }
         guard let fingerprint = await Self.peerCertificateFingerprint(channel) else { return nil }
-        guard let registered = try await byFingerprint.value(for: fingerprint, load: { try await store.client(certificateFingerprint: fingerprint) }),
-              registered.isEnabled
+        guard
+            let registered = try await byFingerprint.value(
+                for: fingerprint, load: { try await store.client(certificateFingerprint: fingerprint) }),
+            registered.isEnabled
         else {
             throw Problem.unauthorized("the client certificate is not registered for any enabled client")
         }
@@ -78,7 +81,9 @@ public struct ClientAccessMiddleware<Context: ClientRequestContext>: RouterMiddl
             guard roles.contains(client.role) else {
                 throw Problem(
                     status: .forbidden, type: Problem.typeURI("role-not-allowed"), title: "This client's role may not use this endpoint",
-                    detail: "the client's role is \(client.role.rawValue); this endpoint needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
+                    detail:
+                        "the client's role is \(client.role.rawValue); this endpoint needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))"
+                )
             }
             try await limits?.take(client)
         }

@@ -1,8 +1,8 @@
-public import Hummingbird
-public import KoppelingCore
-public import KoppelingStore
 import Crypto
 import Foundation
+public import Hummingbird
+import KoppelingCore
+public import KoppelingStore
 
 /// The OAuth token endpoint and the recipients' exchange. Every exchange request comes through
 /// ``ClientAccessMiddleware`` with the `recipient` role.
@@ -16,7 +16,10 @@ public struct ExchangeController: Sendable {
     /// The most lookups one batch request may carry.
     public static var maxBatch: Int { 500 }
 
-    public init(tokens: TokenService, exchange: ExchangeService, webhooks: any WebhookStore, batches: BatchWriter, limiter: RateLimiter = RateLimiter()) {
+    public init(
+        tokens: TokenService, exchange: ExchangeService, webhooks: any WebhookStore, batches: BatchWriter,
+        limiter: RateLimiter = RateLimiter()
+    ) {
         self.batches = batches
         self.tokens = tokens
         self.exchange = exchange
@@ -45,7 +48,8 @@ public struct ExchangeController: Sendable {
         if let wait = await limiter.take(client: client.id, ratePerMinute: client.ratePerMinute, count: count) {
             throw Problem(
                 status: .tooManyRequests, type: Problem.typeURI("rate-limited"), title: "Too many lookups",
-                detail: "this client may make \(client.ratePerMinute) lookups a minute; retry after \(wait) s", headers: [.retryAfter: String(wait)])
+                detail: "this client may make \(client.ratePerMinute) lookups a minute; retry after \(wait) s",
+                headers: [.retryAfter: String(wait)])
         }
     }
 
@@ -53,7 +57,9 @@ public struct ExchangeController: Sendable {
     static func form(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
             if parts.count == 2 { fields[parts[0]] = parts[1] }
         }
         return fields
@@ -63,10 +69,15 @@ public struct ExchangeController: Sendable {
         let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
         let form = Self.form(body)
         guard form["grant_type"] == "client_credentials" else {
-            throw Problem(status: .badRequest, type: Problem.typeURI("unsupported-grant-type"), title: "Only grant_type=client_credentials is supported")
+            throw Problem(
+                status: .badRequest, type: Problem.typeURI("unsupported-grant-type"),
+                title: "Only grant_type=client_credentials is supported")
         }
-        guard form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", let assertion = form["client_assertion"] else {
-            throw Problem.unauthorized("send client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and a client_assertion (RFC 7523)")
+        guard form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            let assertion = form["client_assertion"]
+        else {
+            throw Problem.unauthorized(
+                "send client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and a client_assertion (RFC 7523)")
         }
         do {
             let issued = try await tokens.issue(assertion: assertion)
@@ -93,29 +104,35 @@ public struct ExchangeController: Sendable {
         do {
             insz = try NationalNumber(input.insz, policy: exchange.register.policy)
         } catch {
-            throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
-                          detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
+                detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
         }
         var referenceDate = exchange.today()
         if let text = input.referenceDate {
             guard let date = LocalDate(text) else {
-                throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "The reference date is not valid",
-                              errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
+                throw Problem(
+                    status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "The reference date is not valid",
+                    errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
             }
             // The register answers what is true on a day that has come, not what it expects.
             guard date <= exchange.today() else {
-                throw Problem(status: .unprocessableContent, type: Problem.typeURI("reference-date-in-future"),
-                              title: "The reference date lies in the future",
-                              detail: "A status can only be disclosed for today or an earlier day; \(date) is after today, \(exchange.today()).",
-                              errors: [.init(pointer: "referenceDate", reason: "after today")])
+                throw Problem(
+                    status: .unprocessableContent, type: Problem.typeURI("reference-date-in-future"),
+                    title: "The reference date lies in the future",
+                    detail: "A status can only be disclosed for today or an earlier day; \(date) is after today, \(exchange.today()).",
+                    errors: [.init(pointer: "referenceDate", reason: "after today")])
             }
             referenceDate = date
         }
         guard Self.isPurposeCode(input.purpose) else {
-            throw Problem.badRequest("purpose must be a purpose code: 1 to 64 upper-case letters, digits and underscores", errors: [.init(pointer: "purpose", reason: "format")])
+            throw Problem.badRequest(
+                "purpose must be a purpose code: 1 to 64 upper-case letters, digits and underscores",
+                errors: [.init(pointer: "purpose", reason: "format")])
         }
         guard !input.caseReference.isEmpty, input.caseReference.utf8.count <= 100 else {
-            throw Problem.badRequest("caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
+            throw Problem.badRequest(
+                "caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
         return .init(insz: insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: referenceDate)
     }
@@ -131,14 +148,17 @@ public struct ExchangeController: Sendable {
     }
 
     /// Decides and records lookups, mapping a record that could not be stored to 503.
-    func decide(_ lookups: [(lookup: ExchangeService.Lookup, requestId: String)], client: RegisteredClient, traceparent: String?) async throws
+    func decide(
+        _ lookups: [(lookup: ExchangeService.Lookup, requestId: String)], client: RegisteredClient, traceparent: String?
+    ) async throws
         -> [ExchangeService.Outcome]
     {
         do {
             return try await exchange.lookups(lookups, client: client, traceparent: traceparent)
         } catch is ExchangeService.RecordNotStored {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
-                          title: "The disclosure could not be recorded, so nothing is disclosed")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                title: "The disclosure could not be recorded, so nothing is disclosed")
         }
     }
 
@@ -146,8 +166,9 @@ public struct ExchangeController: Sendable {
     func render(_ outcome: ExchangeService.Outcome, referenceDate: LocalDate) throws -> String {
         switch outcome {
         case .denied(let id, let reason):
-            throw Problem(status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises this disclosure now",
-                          detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))")
+            throw Problem(
+                status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises this disclosure now",
+                detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))")
         case .unknownPurpose:
             throw Self.unknownPurpose
         case .allowed(let id, let protocolId, let version, let result):
@@ -197,16 +218,18 @@ public struct ExchangeController: Sendable {
             throw Problem.badRequest("expected {\"lookups\":[…]} with at most \(Self.maxBatch) lookups")
         }
         guard !input.lookups.isEmpty, input.lookups.count <= Self.maxBatch else {
-            throw Problem(status: .contentTooLarge, type: Problem.typeURI("batch-too-large"), title: "A batch holds 1 to \(Self.maxBatch) lookups",
-                          detail: "got \(input.lookups.count)")
+            throw Problem(
+                status: .contentTooLarge, type: Problem.typeURI("batch-too-large"), title: "A batch holds 1 to \(Self.maxBatch) lookups",
+                detail: "got \(input.lookups.count)")
         }
         try await limit(client, count: input.lookups.count)
         let (requestId, traceparent) = (context.requestId, context.traceparent)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func problemText(_ problem: Problem) throws -> String {
-            let document = Problem.Body(type: problem.type, title: problem.title, status: Int(problem.status.code), detail: problem.detail,
-                                        instance: nil, errors: problem.errors.isEmpty ? nil : problem.errors)
+            let document = Problem.Body(
+                type: problem.type, title: problem.title, status: Int(problem.status.code), detail: problem.detail,
+                instance: nil, errors: problem.errors.isEmpty ? nil : problem.errors)
             return String(decoding: try encoder.encode(document), as: UTF8.self)
         }
         // Invalid items are refused alone; the others are decided and recorded in one durable step.
@@ -222,7 +245,8 @@ public struct ExchangeController: Sendable {
         let outcomes = try await decide(valid.map { ($0.lookup, "\(requestId)/\($0.index)") }, client: client, traceparent: traceparent)
         for (item, outcome) in zip(valid, outcomes) {
             do {
-                answers[item.index] = "{\"index\":\(item.index),\"status\":200,\"body\":\(try render(outcome, referenceDate: item.lookup.referenceDate))}"
+                answers[item.index] =
+                    "{\"index\":\(item.index),\"status\":200,\"body\":\(try render(outcome, referenceDate: item.lookup.referenceDate))}"
             } catch let problem as Problem {
                 answers[item.index] = "{\"index\":\(item.index),\"status\":\(problem.status.code),\"body\":\(try problemText(problem))}"
             }
@@ -262,34 +286,44 @@ public struct ExchangeController: Sendable {
         } catch {
             throw Problem.badRequest("expected a JSON object with insz, purpose, caseReference and until (YYYY-MM-DD)")
         }
-        let lookup = try validate(LookupRequest(insz: input.insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: nil))
+        let lookup = try validate(
+            LookupRequest(insz: input.insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: nil))
         guard let until = LocalDate(input.until) else {
-            throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "until is not a date",
-                          errors: [.init(pointer: "until", reason: "expected YYYY-MM-DD")])
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "until is not a date",
+                errors: [.init(pointer: "until", reason: "expected YYYY-MM-DD")])
         }
         guard until >= exchange.today() else {
-            throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "until lies in the past",
-                          errors: [.init(pointer: "until", reason: "not before today")])
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "until lies in the past",
+                errors: [.init(pointer: "until", reason: "not before today")])
         }
         let (requestId, traceparent) = (context.requestId, context.traceparent)
         let outcome: ExchangeService.Enrolment
         do {
             outcome = try await exchange.enrol(
-                insz: lookup.insz, purpose: lookup.purpose, caseReference: lookup.caseReference, until: until, client: client, requestId: requestId,
+                insz: lookup.insz, purpose: lookup.purpose, caseReference: lookup.caseReference, until: until, client: client,
+                requestId: requestId,
                 traceparent: traceparent)
         } catch is ExchangeService.RecordNotStored {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
-                          title: "The enrolment could not be recorded, so nothing is stored")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                title: "The enrolment could not be recorded, so nothing is stored")
         }
         switch outcome {
         case .denied(let id, let reason):
-            throw Problem(status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises following this person now",
-                          detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))")
+            throw Problem(
+                status: .forbidden, type: Problem.typeURI("no-protocol-authorises"),
+                title: "No protocol authorises following this person now",
+                detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))")
         case .unknownPurpose:
             throw Self.unknownPurpose
         case .tooLong(let maxDays):
-            throw Problem(status: .unprocessableContent, type: Problem.typeURI("follow-too-long"), title: "until lies beyond what the protocol allows",
-                          detail: "the protocol allows following a person for at most \(maxDays) days", errors: [.init(pointer: "until", reason: "too far")])
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI("follow-too-long"),
+                title: "until lies beyond what the protocol allows",
+                detail: "the protocol allows following a person for at most \(maxDays) days",
+                errors: [.init(pointer: "until", reason: "too far")])
         case .enrolled(let follow, let disclosureId):
             var value = Self.followValue(follow, state: .active)
             if case .object(var members) = value {
@@ -305,7 +339,9 @@ public struct ExchangeController: Sendable {
         let client = try context.requireClient()
         var cursor: Int?
         if let text = request.uri.queryParameters["cursor"] {
-            guard let value = Int(String(text)), value >= 0 else { throw Problem.badRequest("cursor must be a number from a previous answer") }
+            guard let value = Int(String(text)), value >= 0 else {
+                throw Problem.badRequest("cursor must be a number from a previous answer")
+            }
             cursor = value
         }
         var limit = 100
@@ -358,10 +394,13 @@ public struct ExchangeController: Sendable {
         if let first = delivered.first, let last = delivered.last {
             do {
                 _ = try await exchange.recordAccess(
-                    client: client, channel: .follow, outcome: .delivered, purpose: "", caseReference: "changes:\(first.sequence)-\(last.sequence)",
+                    client: client, channel: .follow, outcome: .delivered, purpose: "",
+                    caseReference: "changes:\(first.sequence)-\(last.sequence)",
                     subject: nil, requestId: context.requestId, traceparent: context.traceparent)
             } catch is ExchangeService.RecordNotStored {
-                throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The pull could not be recorded, so nothing is handed out")
+                throw Problem(
+                    status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                    title: "The pull could not be recorded, so nothing is handed out")
             }
         }
         let last = plan.lastSettled.map(String.init) ?? "null"
@@ -369,7 +408,8 @@ public struct ExchangeController: Sendable {
         if let stop = plan.held {
             held = ",\"held\":{\"sequence\":\(stop.sequence),\"reason\":\"\(stop.reason)\"}"
         }
-        return Response.json("{\"notices\":[" + delivered.map(\.body).joined(separator: ",") + "],\"last\":" + last + held + "}", noStore: true)
+        return Response.json(
+            "{\"notices\":[" + delivered.map(\.body).joined(separator: ",") + "],\"last\":" + last + held + "}", noStore: true)
     }
 
     struct ReplayRequest: Decodable {
@@ -392,7 +432,9 @@ public struct ExchangeController: Sendable {
                 client: client, channel: .administration, outcome: .replayed, purpose: "", caseReference: "replay:from=\(input.from)",
                 subject: nil, requestId: context.requestId, traceparent: context.traceparent)
         } catch is ExchangeService.RecordNotStored {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The replay could not be recorded, so it was not started")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                title: "The replay could not be recorded, so it was not started")
         }
         guard try await webhooks.replayWebhook(clientId: client.id, from: input.from) else {
             throw Problem(status: .notFound, type: Problem.typeURI("webhook-not-found"), title: "This client has no webhook endpoint")
@@ -407,7 +449,8 @@ public struct ExchangeController: Sendable {
         let client = try context.requireClient()
         let items: [JSONValue] = try await batches.store.batches(clientId: client.id).map { batch in
             .object([
-                "id": .string(batch.id), "createdAt": .string(batch.createdAt.description), "firstSequence": .integer(Int64(batch.firstSequence)),
+                "id": .string(batch.id), "createdAt": .string(batch.createdAt.description),
+                "firstSequence": .integer(Int64(batch.firstSequence)),
                 "lastSequence": .integer(Int64(batch.lastSequence)), "recordCount": .integer(Int64(batch.recordCount)),
                 "href": .string("/v1/exchange/batches/\(batch.id)"), "manifestHref": .string("/v1/exchange/batches/\(batch.id)/manifest"),
             ])
@@ -436,16 +479,22 @@ public struct ExchangeController: Sendable {
         let plan = try await exchange.noticeScreen.plan(clientId: client.id, notices: lines, channel: .batch)
         guard plan.deliver.count == lines.count else {
             let reason = plan.held?.reason ?? plan.dropped.first?.reason ?? "not_allowed"
-            throw Problem(status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises handing out this batch now", detail: reason)
+            throw Problem(
+                status: .forbidden, type: Problem.typeURI("no-protocol-authorises"),
+                title: "No protocol authorises handing out this batch now", detail: reason)
         }
         do {
             _ = try await exchange.recordAccess(
                 client: client, channel: .batch, outcome: .delivered, purpose: "", caseReference: "batch:\(found.batch.id)",
                 subject: nil, requestId: context.requestId, traceparent: context.traceparent)
         } catch is ExchangeService.RecordNotStored {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The download could not be recorded, so nothing is handed out")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                title: "The download could not be recorded, so nothing is handed out")
         }
-        return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: found.file)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: found.file)))
     }
 
     /// `GET /v1/exchange/batches/{id}/manifest`: its signed manifest.

@@ -1,5 +1,5 @@
-public import Hummingbird
 import Foundation
+public import Hummingbird
 import Logging
 
 /// An error answered as `application/problem+json` (RFC 9457) with a stable `type`.
@@ -33,7 +33,9 @@ public struct Problem: HTTPResponseError, Sendable {
     /// Header fields the answer carries besides its content type, such as `Retry-After`.
     public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, type: String, title: String, detail: String? = nil, errors: [Item] = [], headers: HTTPFields = [:]) {
+    public init(
+        status: HTTPResponse.Status, type: String, title: String, detail: String? = nil, errors: [Item] = [], headers: HTTPFields = [:]
+    ) {
         self.status = status
         self.type = type
         self.title = title

@@ -1,8 +1,8 @@
+import Crypto
+import Foundation
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
-import Crypto
-import Foundation
 
 /// The protocol endpoints: public reading (the law wants publication) and the staff workflow.
 public struct ProtocolController<Context: ClientRequestContext>: Sendable {
@@ -105,7 +105,8 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         let id = try context.parameters.require("id")
         let version = try context.parameters.require("version", as: Int.self)
         guard let record = try await registry.store.protocolRecord(id: id, version: version), record.publishedOn != nil else {
-            throw Problem(status: .notFound, type: Problem.typeURI("protocol-not-found"), title: "No published protocol with this id and version")
+            throw Problem(
+                status: .notFound, type: Problem.typeURI("protocol-not-found"), title: "No published protocol with this id and version")
         }
         return record
     }
@@ -118,7 +119,8 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         let record = try await published(context)
         let language = Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
         return Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentLanguage: language.rawValue, .vary: "Accept-Language"],
+            status: .ok,
+            headers: [.contentType: "text/html; charset=utf-8", .contentLanguage: language.rawValue, .vary: "Accept-Language"],
             body: .init(byteBuffer: ByteBuffer(string: ProtocolPage.render(record, language: language))))
     }
 
@@ -171,8 +173,10 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         } catch let error as ProtocolStoreError {
             switch error {
             case .notFound: throw Problem(status: .notFound, type: Problem.typeURI("protocol-not-found"), title: error.description)
-            case .versionExists: throw Problem(status: .conflict, type: Problem.typeURI("protocol-version-exists"), title: error.description)
-            case .unknownParty: throw Problem(status: .unprocessableContent, type: Problem.typeURI("unknown-party"), title: error.description)
+            case .versionExists:
+                throw Problem(status: .conflict, type: Problem.typeURI("protocol-version-exists"), title: error.description)
+            case .unknownParty:
+                throw Problem(status: .unprocessableContent, type: Problem.typeURI("unknown-party"), title: error.description)
             }
         }
     }
@@ -212,16 +216,23 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         case "favourable": opinion = .favourable
         case "conditional", "favourable_with_conditions": opinion = .conditional
         case "unfavourable": opinion = .unfavourable
-        default: throw Problem.badRequest("opinion must be favourable, conditional or unfavourable", errors: [.init(pointer: "opinion", reason: "enum")])
+        default:
+            throw Problem.badRequest(
+                "opinion must be favourable, conditional or unfavourable", errors: [.init(pointer: "opinion", reason: "enum")])
         }
         guard let dateText = input.date, let date = LocalDate(dateText) else {
-            throw Problem.badRequest("date must be the advice's date, YYYY-MM-DD (it is part of what the DPO signs)", errors: [.init(pointer: "date", reason: "format")])
+            throw Problem.badRequest(
+                "date must be the advice's date, YYYY-MM-DD (it is part of what the DPO signs)",
+                errors: [.init(pointer: "date", reason: "format")])
         }
         // The DPO signs the advice with their own registered key; staff only carry it.
         let advice = DPOAdvice(
-            party: party, opinion: opinion, text: try required(input.text, "text"), date: date, author: try required(input.author, "author"),
+            party: party, opinion: opinion, text: try required(input.text, "text"), date: date,
+            author: try required(input.author, "author"),
             publicKey: try required(input.publicKey, "publicKey"), signature: try required(input.signature, "signature"))
-        return try await step { try await registry.advise(id: id, version: version, advice: advice, actor: try actorName(input.actor ?? input.author, context)) }
+        return try await step {
+            try await registry.advise(id: id, version: version, advice: advice, actor: try actorName(input.actor ?? input.author, context))
+        }
     }
 
     @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
@@ -229,13 +240,17 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         let input = try await decode(request)
         let party = try required(input.party, "party")
         guard let keyData = Data(base64Encoded: try required(input.publicKey, "publicKey")),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyData)
-        else { throw Problem.badRequest("publicKey must be a base64 Ed25519 public key (32 bytes)", errors: [.init(pointer: "publicKey", reason: "format")]) }
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyData)
+        else {
+            throw Problem.badRequest(
+                "publicKey must be a base64 Ed25519 public key (32 bytes)", errors: [.init(pointer: "publicKey", reason: "format")])
+        }
         guard let signature = Data(base64Encoded: try required(input.signature, "signature")) else {
             throw Problem.badRequest("signature must be base64", errors: [.init(pointer: "signature", reason: "format")])
         }
         return try await step {
-            try await registry.sign(id: id, version: version, party: party, publicKey: key, signature: signature, actor: try actorName(input.actor, context))
+            try await registry.sign(
+                id: id, version: version, party: party, publicKey: key, signature: signature, actor: try actorName(input.actor, context))
         }
     }
 
@@ -250,7 +265,9 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
-        return try await step { try await registry.suspend(id: id, version: version, reason: reason, actor: try actorName(input.actor, context)) }
+        return try await step {
+            try await registry.suspend(id: id, version: version, reason: reason, actor: try actorName(input.actor, context))
+        }
     }
 
     @Sendable func reinstate(_ request: Request, context: Context) async throws -> Response {
@@ -259,11 +276,16 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         let reason = try required(input.reason, "reason")
         guard let given = input.signatures, !given.isEmpty else {
             throw Problem.badRequest(
-                "signatures must hold every party's signature over the reinstatement statement", errors: [.init(pointer: "signatures", reason: "missing")])
+                "signatures must hold every party's signature over the reinstatement statement",
+                errors: [.init(pointer: "signatures", reason: "missing")])
         }
-        let signatures = given.map { ProtocolSignature(party: $0.party, publicKey: $0.publicKey, signature: $0.signature, signedAt: Instant(microsecondsSinceEpoch: 0)) }
+        let signatures = given.map {
+            ProtocolSignature(
+                party: $0.party, publicKey: $0.publicKey, signature: $0.signature, signedAt: Instant(microsecondsSinceEpoch: 0))
+        }
         return try await step {
-            try await registry.reinstate(id: id, version: version, reason: reason, signatures: signatures, actor: try actorName(input.actor, context))
+            try await registry.reinstate(
+                id: id, version: version, reason: reason, signatures: signatures, actor: try actorName(input.actor, context))
         }
     }
 
@@ -271,6 +293,8 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
-        return try await step { try await registry.revoke(id: id, version: version, reason: reason, actor: try actorName(input.actor, context)) }
+        return try await step {
+            try await registry.revoke(id: id, version: version, reason: reason, actor: try actorName(input.actor, context))
+        }
     }
 }

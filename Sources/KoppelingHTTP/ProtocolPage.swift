@@ -37,42 +37,62 @@ public enum ProtocolPage {
             """
         for party in d.parties {
             let role = party.role == .provider ? t("verstrekker", "fournisseur") : t("ontvanger", "destinataire")
-            html += "<tr><td>\(role)</td><td>\(e(party.name))</td><td>\(e(party.enterpriseNumber))</td>"
+            html +=
+                "<tr><td>\(role)</td><td>\(e(party.name))</td><td>\(e(party.enterpriseNumber))</td>"
                 + "<td>\(contact(party.controller))</td><td>\(contact(party.dpo))</td></tr>\n"
         }
-        html += "</table>\n\n<h2>\(t("Rechtsgrond", "Base légale"))</h2>\n<ul>\n" + d.legalBasis.map { "<li>\(e($0))</li>" }.joined(separator: "\n") + "\n</ul>\n"
-        html += "\n<h2>\(t("Doeleinden", "Finalités"))</h2>\n<ul>\n" + d.purposes.map { "<li><code>\(e($0.code))</code>: \(e($0.description))</li>" }.joined(separator: "\n") + "\n</ul>\n"
+        html +=
+            "</table>\n\n<h2>\(t("Rechtsgrond", "Base légale"))</h2>\n<ul>\n"
+            + d.legalBasis.map { "<li>\(e($0))</li>" }.joined(separator: "\n") + "\n</ul>\n"
+        html +=
+            "\n<h2>\(t("Doeleinden", "Finalités"))</h2>\n<ul>\n"
+            + d.purposes.map { "<li><code>\(e($0.code))</code>: \(e($0.description))</li>" }.joined(separator: "\n") + "\n</ul>\n"
         html += "\n<h2>\(t("Betrokkenen", "Personnes concernées"))</h2>\n<p>\(e(d.dataSubjects))</p>\n"
-        html += "\n<h2>\(t("Meegedeelde gegevens", "Données communiquées"))</h2>\n<p>\(t("Enkel deze gegevens worden meegedeeld; andere gegevens nooit. Waar het register niets weet, is de waarde leeg (null): voor een persoon zonder dossier (status unknown) geldt dat voor alle gegevens behalve het rijksregisternummer en de status.", "Seules ces données sont communiquées, jamais d'autres. Là où le registre ne sait rien, la valeur est vide (null) : pour une personne sans dossier (statut unknown), c'est le cas de toutes les données sauf le numéro de registre national et le statut."))</p>\n<ul>\n"
+        html +=
+            "\n<h2>\(t("Meegedeelde gegevens", "Données communiquées"))</h2>\n<p>\(t("Enkel deze gegevens worden meegedeeld; andere gegevens nooit. Waar het register niets weet, is de waarde leeg (null): voor een persoon zonder dossier (status unknown) geldt dat voor alle gegevens behalve het rijksregisternummer en de status.", "Seules ces données sont communiquées, jamais d'autres. Là où le registre ne sait rien, la valeur est vide (null) : pour une personne sans dossier (statut unknown), c'est le cas de toutes les données sauf le numéro de registre national et le statut."))</p>\n<ul>\n"
             + d.fields.map { field in
                 let note = d.fieldNotes?[field.rawValue].map { "<br><small>\(e($0))</small>" } ?? ""
                 return "<li><code>\(field.rawValue)</code>: \(e(field.label[language]))\(note)</li>"
             }.joined(separator: "\n") + "\n</ul>\n"
         if d.fields.contains(.status) {
             html += "\n<h3>\(t("Mogelijke waarden van de inburgeringsstatus", "Valeurs possibles du statut d'intégration civique"))</h3>\n"
-            html += "<table>\n<tr><th>\(t("Code", "Code"))</th><th>\(t("Nederlands", "Néerlandais"))</th><th>\(t("Frans", "Français"))</th></tr>\n"
+            html +=
+                "<table>\n<tr><th>\(t("Code", "Code"))</th><th>\(t("Nederlands", "Néerlandais"))</th><th>\(t("Frans", "Français"))</th></tr>\n"
             for code in StatusCode.allCases {
                 html += "<tr><td><code>\(code.rawValue)</code></td><td>\(e(code.term.nl))</td><td>\(e(code.term.fr))</td></tr>\n"
             }
             html += "</table>\n"
         }
-        html += "\n<h2>\(t("Wijze van mededeling en periodiciteit", "Mode de communication et périodicité"))</h2>\n<ul>\n" + d.channels.map { channel in
-            let name = switch channel.channel {
-            case .lookup: t("opvraging per persoon", "consultation par personne")
-            case .follow: t("volglijst met wijzigingsberichten", "liste de suivi avec messages de modification")
-            case .batch: t("periodiek bestand", "fichier périodique")
-            // Never in a protocol (the reader refuses them); named for completeness.
-            case .register, .citizen, .administration: channel.channel.rawValue
-            }
-            let days = channel.maxFollowDays.map { t("; een persoon blijft ten hoogste \($0) dagen op de volglijst", " ; une personne reste au plus \($0) jours sur la liste de suivi") } ?? ""
-            return "<li>\(name): \(e(channel.periodicity))\(days)</li>"
-        }.joined(separator: "\n") + "\n</ul>\n"
-        html += "\n<h2>\(t("Bewaartermijnen", "Délais de conservation"))</h2>\n<ul>\n<li>\(t("bij de ontvanger", "chez le destinataire")): \(e(d.retention.recipient))</li>\n<li>\(t("toegangslog bij de verstrekker", "journal des accès chez le fournisseur")): \(e(d.retention.accessLog))</li>\n</ul>\n"
-        html += "\n<h2>\(t("Beveiligingsmaatregelen", "Mesures de sécurité"))</h2>\n<ul>\n" + d.securityMeasures.map { "<li>\(e($0))</li>" }.joined(separator: "\n") + "\n</ul>\n"
+        html +=
+            "\n<h2>\(t("Wijze van mededeling en periodiciteit", "Mode de communication et périodicité"))</h2>\n<ul>\n"
+            + d.channels.map { channel in
+                let name =
+                    switch channel.channel {
+                    case .lookup: t("opvraging per persoon", "consultation par personne")
+                    case .follow: t("volglijst met wijzigingsberichten", "liste de suivi avec messages de modification")
+                    case .batch: t("periodiek bestand", "fichier périodique")
+                    // Never in a protocol (the reader refuses them); named for completeness.
+                    case .register, .citizen, .administration: channel.channel.rawValue
+                    }
+                let days =
+                    channel.maxFollowDays.map {
+                        t(
+                            "; een persoon blijft ten hoogste \($0) dagen op de volglijst",
+                            " ; une personne reste au plus \($0) jours sur la liste de suivi")
+                    } ?? ""
+                return "<li>\(name): \(e(channel.periodicity))\(days)</li>"
+            }.joined(separator: "\n") + "\n</ul>\n"
+        html +=
+            "\n<h2>\(t("Bewaartermijnen", "Délais de conservation"))</h2>\n<ul>\n<li>\(t("bij de ontvanger", "chez le destinataire")): \(e(d.retention.recipient))</li>\n<li>\(t("toegangslog bij de verstrekker", "journal des accès chez le fournisseur")): \(e(d.retention.accessLog))</li>\n</ul>\n"
+        html +=
+            "\n<h2>\(t("Beveiligingsmaatregelen", "Mesures de sécurité"))</h2>\n<ul>\n"
+            + d.securityMeasures.map { "<li>\(e($0))</li>" }.joined(separator: "\n") + "\n</ul>\n"
         html += "\n<h2>\(t("Rechten van de betrokkenen", "Droits des personnes concernées"))</h2>\n<p>\(e(d.dataSubjectRights))</p>\n"
-        html += "\n<h2>\(t("Verbod op verdere verwerking", "Interdiction de traitement ultérieur"))</h2>\n<p>\(e(d.prohibitedFurtherProcessing))</p>\n"
+        html +=
+            "\n<h2>\(t("Verbod op verdere verwerking", "Interdiction de traitement ultérieur"))</h2>\n<p>\(e(d.prohibitedFurtherProcessing))</p>\n"
         if let sanctions = d.sanctions { html += "\n<h2>\(t("Sancties", "Sanctions"))</h2>\n<p>\(e(sanctions))</p>\n" }
-        html += "\n<h2>\(t("Adviezen van de functionarissen voor gegevensbescherming", "Avis des délégués à la protection des données"))</h2>\n"
+        html +=
+            "\n<h2>\(t("Adviezen van de functionarissen voor gegevensbescherming", "Avis des délégués à la protection des données"))</h2>\n"
         // Only advice the DPO signed with their own registered key is shown (the register refuses
         // any other since advice is signed; older unsigned records are left out).
         let signedAdvices = record.advices.filter { $0.signature != nil && $0.keyFingerprint != nil }
@@ -81,14 +101,19 @@ public enum ProtocolPage {
         }
         for advice in signedAdvices {
             let party = d.parties.first { $0.id == advice.party }?.name ?? advice.party
-            html += "<h3>\(e(party))</h3>\n<p>\(e(opinionLabel(advice.opinion, language))), \(date(advice.date, language)), \(e(advice.author))</p>\n<blockquote>\(e(advice.text))</blockquote>\n"
-            html += "<p>\(t("Ondertekend door de functionaris met de sleutel", "Signé par le délégué avec la clé")) <code>\(advice.keyFingerprint ?? "")</code></p>\n"
+            html +=
+                "<h3>\(e(party))</h3>\n<p>\(e(opinionLabel(advice.opinion, language))), \(date(advice.date, language)), \(e(advice.author))</p>\n<blockquote>\(e(advice.text))</blockquote>\n"
+            html +=
+                "<p>\(t("Ondertekend door de functionaris met de sleutel", "Signé par le délégué avec la clé")) <code>\(advice.keyFingerprint ?? "")</code></p>\n"
         }
-        html += "\n<h2>\(t("Ondertekening", "Signature"))</h2>\n<p>\(t("Elke verwerkingsverantwoordelijke ondertekent met Ed25519 de SHA-256-hash van de canonieke vorm van deze versie:", "Chaque responsable du traitement signe avec Ed25519 le hachage SHA-256 de la forme canonique de cette version :")) <code>\(d.digestHex)</code>.</p>\n"
-        html += "<table>\n<tr><th>\(t("Partij", "Partie"))</th><th>\(t("Vingerafdruk van de sleutel (SHA-256)", "Empreinte de la clé (SHA-256)"))</th><th>\(t("Ondertekend op", "Signé le"))</th></tr>\n"
+        html +=
+            "\n<h2>\(t("Ondertekening", "Signature"))</h2>\n<p>\(t("Elke verwerkingsverantwoordelijke ondertekent met Ed25519 de SHA-256-hash van de canonieke vorm van deze versie:", "Chaque responsable du traitement signe avec Ed25519 le hachage SHA-256 de la forme canonique de cette version :")) <code>\(d.digestHex)</code>.</p>\n"
+        html +=
+            "<table>\n<tr><th>\(t("Partij", "Partie"))</th><th>\(t("Vingerafdruk van de sleutel (SHA-256)", "Empreinte de la clé (SHA-256)"))</th><th>\(t("Ondertekend op", "Signé le"))</th></tr>\n"
         for signature in record.signatures {
             let party = d.parties.first { $0.id == signature.party }?.name ?? signature.party
-            html += "<tr><td>\(e(party))</td><td><code>\(signature.keyFingerprint)</code></td><td>\(e(signature.signedAt.description))</td></tr>\n"
+            html +=
+                "<tr><td>\(e(party))</td><td><code>\(signature.keyFingerprint)</code></td><td>\(e(signature.signedAt.description))</td></tr>\n"
         }
         html += "</table>\n</body>\n</html>\n"
         return html
@@ -104,7 +129,9 @@ public enum ProtocolPage {
         let fr = language == .fr
         switch state {
         case .draft: return fr ? "projet" : "ontwerp"
-        case .inReview: return fr ? "soumis à l'avis des délégués à la protection des données" : "voor advies bij de functionarissen voor gegevensbescherming"
+        case .inReview:
+            return fr
+                ? "soumis à l'avis des délégués à la protection des données" : "voor advies bij de functionarissen voor gegevensbescherming"
         case .advised: return fr ? "avisé" : "geadviseerd"
         case .signed: return fr ? "signé" : "ondertekend"
         case .published: return fr ? "publié" : "bekendgemaakt"

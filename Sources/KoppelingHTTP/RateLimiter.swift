@@ -55,7 +55,8 @@ public struct RequestLimits: Sendable {
         if let wait = await limiter.take(client: "request:\(client.id)", ratePerMinute: rate) {
             throw Problem(
                 status: .tooManyRequests, type: Problem.typeURI("rate-limited"), title: "Too many requests",
-                detail: "a \(client.role.rawValue) client may make \(rate) requests a minute; retry after \(wait) s", headers: [.retryAfter: String(wait)])
+                detail: "a \(client.role.rawValue) client may make \(rate) requests a minute; retry after \(wait) s",
+                headers: [.retryAfter: String(wait)])
         }
     }
 }

@@ -25,7 +25,11 @@ enum Readiness {
         do {
             if let latest = try await services.transparency.store.latestCheckpoint() {
                 let verified = services.transparency.open(latest.note) != nil
-                checks.append(("keys", verified, verified ? "the log keys verify checkpoint \(latest.size)" : "the log key does not verify checkpoint \(latest.size)"))
+                checks.append(
+                    (
+                        "keys", verified,
+                        verified ? "the log keys verify checkpoint \(latest.size)" : "the log key does not verify checkpoint \(latest.size)"
+                    ))
             } else {
                 checks.append(("keys", true, "loaded; no checkpoint to verify yet"))
             }
@@ -33,7 +37,9 @@ enum Readiness {
             checks.append(("keys", false, "the latest checkpoint could not be read"))
         }
         if let failed = checks.first(where: { !$0.ok }) {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("not-ready"), title: "This instance is not ready", detail: "\(failed.name): \(failed.detail)")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("not-ready"), title: "This instance is not ready",
+                detail: "\(failed.name): \(failed.detail)")
         }
         let members = checks.map { JSONValue.string($0.detail) }
         let body = JSONValue.object([

@@ -1,7 +1,7 @@
+import Foundation
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
 
 /// The register's endpoints for agencies and staff: ingestion, status, dossier and KBI import.
 /// National numbers travel in request bodies only, never in paths or query strings.
@@ -87,11 +87,17 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
                 throw Problem(
                     status: .conflict, type: Problem.typeURI("event-conflict"),
                     title: "An event id is already stored with other content; nothing was stored",
-                    errors: [.init(index: conflict.index, pointer: "eventId", reason: "event \(conflict.eventId.lowercasedString) is stored with other content")])
+                    errors: [
+                        .init(
+                            index: conflict.index, pointer: "eventId",
+                            reason: "event \(conflict.eventId.lowercasedString) is stored with other content")
+                    ])
             }
             throw error
         }
-        return try Response.json(EventsAnswer(received: events.count, stored: summary.stored, alreadyPresent: summary.alreadyPresent, recordedAt: summary.recordedAt))
+        return try Response.json(
+            EventsAnswer(
+                received: events.count, stored: summary.stored, alreadyPresent: summary.alreadyPresent, recordedAt: summary.recordedAt))
     }
 
     func parseArray(_ body: ByteBuffer) throws -> [Event] {
@@ -126,9 +132,10 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
         }
         try checkCount(parsed.lines)
         guard parsed.errors.isEmpty else {
-            throw Problem.invalidEvents(parsed.errors.map {
-                .init(index: $0.index, line: $0.line, pointer: $0.error.path.isEmpty ? nil : $0.error.path, reason: $0.error.message)
-            })
+            throw Problem.invalidEvents(
+                parsed.errors.map {
+                    .init(index: $0.index, line: $0.line, pointer: $0.error.path.isEmpty ? nil : $0.error.path, reason: $0.error.message)
+                })
         }
         return parsed.events
     }
@@ -149,7 +156,8 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
             person = try JSONDecoder().decode(PersonRequest.self, from: Data(body.readableBytesView))
         } catch {
             throw Problem.badRequest(
-                "expected a JSON object with insz, purpose, caseReference and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO 8601 instant)")
+                "expected a JSON object with insz, purpose, caseReference and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO 8601 instant)"
+            )
         }
         guard let purpose = RegisterReadPurpose(rawValue: person.purpose) else {
             throw Problem.badRequest(
@@ -157,7 +165,8 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
                 errors: [.init(pointer: "purpose", reason: "unknown")])
         }
         guard !person.caseReference.isEmpty, person.caseReference.utf8.count <= 100 else {
-            throw Problem.badRequest("caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
+            throw Problem.badRequest(
+                "caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
         do {
             return (try NationalNumber(person.insz, policy: register.policy), purpose, person)
@@ -173,10 +182,13 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
     func recordRead(of insz: NationalNumber, purpose: RegisterReadPurpose, caseReference: String, context: Context) async throws {
         do {
             _ = try await exchange.recordAccess(
-                client: try context.requireClient(), channel: .register, outcome: .read, purpose: purpose.rawValue, caseReference: caseReference,
+                client: try context.requireClient(), channel: .register, outcome: .read, purpose: purpose.rawValue,
+                caseReference: caseReference,
                 subject: insz, requestId: context.requestId, traceparent: context.traceparent)
         } catch is ExchangeService.RecordNotStored {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The read could not be recorded, so nothing is shown")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                title: "The read could not be recorded, so nothing is shown")
         }
     }
 
@@ -185,7 +197,8 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
         var referenceDate = today()
         if let text = person.referenceDate {
             guard let date = LocalDate(text) else {
-                throw Problem.badRequest("referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
+                throw Problem.badRequest(
+                    "referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
             }
             referenceDate = date
         }
@@ -242,8 +255,10 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
                 status: .unprocessableContent, type: Problem.typeURI(slug), title: "The KBI answer was not imported; nothing was stored",
                 detail: error.description)
         }
-        return try Response.json(ImportAnswer(
-            version: report.version, eventsInDossier: report.eventsInDossier, stored: report.summary.stored,
-            alreadyPresent: report.eventsInDossier - report.summary.stored, unmapped: report.unmapped, warnings: report.warnings, ignoredSections: report.ignoredSections))
+        return try Response.json(
+            ImportAnswer(
+                version: report.version, eventsInDossier: report.eventsInDossier, stored: report.summary.stored,
+                alreadyPresent: report.eventsInDossier - report.summary.stored, unmapped: report.unmapped, warnings: report.warnings,
+                ignoredSections: report.ignoredSections))
     }
 }

@@ -1,6 +1,6 @@
-public import Hummingbird
 import Foundation
 import HTTPTypes
+import Hummingbird
 import Logging
 
 /// Gives every request an id and its W3C trace context: `X-Request-Id` and `traceparent` are
@@ -46,16 +46,20 @@ struct RequestTracingMiddleware<Context: ClientRequestContext>: RouterMiddleware
         let route = context.endpointPath ?? "unmatched"
         metrics.request(route: route, method: request.method.rawValue, status: status, duration: elapsed)
         let level: Logger.Level = route.hasPrefix("/health/") || route == "/metrics" ? .debug : .info
-        context.logger.log(level: level, "request", metadata: [
-            "method": .string(request.method.rawValue), "route": .string(route),
-            "status": .stringConvertible(status), "ms": .string(String(format: "%.2f", milliseconds)),
-        ])
+        context.logger.log(
+            level: level, "request",
+            metadata: [
+                "method": .string(request.method.rawValue), "route": .string(route),
+                "status": .stringConvertible(status), "ms": .string(String(format: "%.2f", milliseconds)),
+            ])
     }
 
     /// A request id the client chose: 1 to 128 letters, digits, `.`, `_`, `:` or `-`.
     static func validRequestId(_ text: String) -> String? {
         guard (1...128).contains(text.utf8.count),
-              text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || [0x2E, 0x5F, 0x3A, 0x2D].contains($0) })
+            text.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || [0x2E, 0x5F, 0x3A, 0x2D].contains($0)
+            })
         else { return nil }
         return text
     }
@@ -65,8 +69,8 @@ struct RequestTracingMiddleware<Context: ClientRequestContext>: RouterMiddleware
     static func validTraceparent(_ text: String) -> String? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "00", parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
-              parts.dropFirst().allSatisfy({ $0.allSatisfy { $0.isHexDigit && !$0.isUppercase } }),
-              parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
+            parts.dropFirst().allSatisfy({ $0.allSatisfy { $0.isHexDigit && !$0.isUppercase } }),
+            parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
         else { return nil }
         return text
     }

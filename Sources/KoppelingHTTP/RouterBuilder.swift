@@ -21,7 +21,8 @@ public enum KoppelingRouter {
 
         public init(
             register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog,
-            webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics, limits: RequestLimits = RequestLimits(perMinute: RequestLimits.standardPerMinute),
+            webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics,
+            limits: RequestLimits = RequestLimits(perMinute: RequestLimits.standardPerMinute),
             webhookPolicy: WebhookAddressPolicy = WebhookAddressPolicy(allowsLocal: false)
         ) {
             self.webhookPolicy = webhookPolicy
@@ -55,7 +56,9 @@ public enum KoppelingRouter {
     public static func build(services: Services, today: @escaping @Sendable () -> LocalDate) -> Router<KoppelingRequestContext> {
         typealias Context = KoppelingRequestContext
         let authenticator = ClientAuthenticator(tokens: services.tokens, store: services.exchange.store)
-        func access(_ roles: Set<ClientRole>?) -> ClientAccessMiddleware<Context> { ClientAccessMiddleware(authenticator, roles: roles, limits: services.limits) }
+        func access(_ roles: Set<ClientRole>?) -> ClientAccessMiddleware<Context> {
+            ClientAccessMiddleware(authenticator, roles: roles, limits: services.limits)
+        }
 
         let router = Router(context: Context.self)
         router.add(middleware: RequestTracingMiddleware(metrics: services.metrics))
@@ -69,10 +72,12 @@ public enum KoppelingRouter {
         router.get("/metrics") { _, _ in
             let text = try await services.metrics.render(
                 log: services.transparency, webhooks: services.webhooks, notices: services.register.store, now: services.exchange.clock())
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         RegisterController<Context>(register: services.register, exchange: services.exchange, today: today).addRoutes(
             writes: router.group("v1/register").add(middleware: access(Access.registerWrites)),
@@ -80,10 +85,11 @@ public enum KoppelingRouter {
         ProtocolController<Context>(registry: services.protocols, today: today).addRoutes(
             public: router.group("v1/protocols"),
             staff: router.group("v1/protocols").add(middleware: access(Access.protocolWorkflow)))
-        ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks, batches: services.batches).addRoutes(
-            public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
+        ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks, batches: services.batches)
+            .addRoutes(
+                public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
         let transparency = TransparencyController<Context>(
-            log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, policy: services.register.policy, exchange: services.exchange)
+            log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, exchange: services.exchange)
         transparency.addRoutes(
             public: router.group("v1/transparency"),
             entries: router.group("v1/transparency").add(middleware: access(Access.logEntries)),

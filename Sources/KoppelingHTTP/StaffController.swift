@@ -1,7 +1,7 @@
+import Foundation
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
 
 /// Staff administration over HTTP: registering a recipient's webhook (the secret is shown once)
 /// and the operators' view of every endpoint's delivery state.
@@ -40,13 +40,17 @@ public struct StaffController<Context: ClientRequestContext>: Sendable {
         } catch let refusal as WebhookRegistrar.Refusal {
             switch refusal {
             case .invalidURL(let why):
-                throw Problem(status: .unprocessableContent, type: Problem.typeURI("invalid-webhook-url"), title: "The webhook URL is not allowed",
-                              detail: why, errors: [.init(pointer: "url", reason: why)])
+                throw Problem(
+                    status: .unprocessableContent, type: Problem.typeURI("invalid-webhook-url"), title: "The webhook URL is not allowed",
+                    detail: why, errors: [.init(pointer: "url", reason: why)])
             case .overlapOutOfRange: throw Problem.badRequest("overlapHours must be 0 to 720")
-            case .notARecipient: throw Problem(status: .notFound, type: Problem.typeURI("client-not-found"), title: "No recipient client with this id")
+            case .notARecipient:
+                throw Problem(status: .notFound, type: Problem.typeURI("client-not-found"), title: "No recipient client with this id")
             }
         } catch is ExchangeService.RecordNotStored {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The registration could not be recorded, so nothing was changed")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                title: "The registration could not be recorded, so nothing was changed")
         }
         let answer = JSONValue.object([
             "clientId": .string(registered.clientId), "url": .string(registered.url), "secret": .string(registered.secret),
@@ -58,7 +62,8 @@ public struct StaffController<Context: ClientRequestContext>: Sendable {
     @Sendable func listWebhooks(_ request: Request, context: Context) async throws -> Response {
         let items: [JSONValue] = try await webhooks.webhooks().map { endpoint in
             .object([
-                "clientId": .string(endpoint.clientId), "url": .string(endpoint.url), "deliveredSequence": .integer(Int64(endpoint.deliveredSequence)),
+                "clientId": .string(endpoint.clientId), "url": .string(endpoint.url),
+                "deliveredSequence": .integer(Int64(endpoint.deliveredSequence)),
                 "attempts": .integer(Int64(endpoint.attempts)), "disabled": .bool(endpoint.disabled),
                 "nextAttemptAt": endpoint.nextAttemptAt.map { .string($0.description) } ?? .null,
                 "failingSince": endpoint.failingSince.map { .string($0.description) } ?? .null,

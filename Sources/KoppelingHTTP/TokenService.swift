@@ -1,8 +1,8 @@
-public import Crypto
-public import KoppelingCore
-public import KoppelingStore
+import Crypto
 import Foundation
 import JWTKit
+public import KoppelingCore
+public import KoppelingStore
 import Synchronization
 
 /// OAuth 2.0 client credentials with `private_key_jwt` (RFC 7523): checks a client's signed
@@ -57,8 +57,10 @@ public struct TokenService: Sendable {
     }
     let keyring = Keyring()
 
-    public init(audience: String, store: any ExchangeStore, clock: @escaping @Sendable () -> Instant,
-                lifetimeSeconds: Int = 300, maxAssertionSeconds: Int = 600) {
+    public init(
+        audience: String, store: any ExchangeStore, clock: @escaping @Sendable () -> Instant,
+        lifetimeSeconds: Int = 300, maxAssertionSeconds: Int = 600
+    ) {
         self.audience = audience
         self.store = store
         self.clock = clock
@@ -77,7 +79,8 @@ public struct TokenService: Sendable {
                 return keys ?? known
             }
         }
-        let collection = await JWTKeyCollection().add(eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: secret)))
+        let collection = await JWTKeyCollection().add(
+            eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: secret)))
         let fresh = Keyring.Keys(
             secret: secret, current: collection, previous: known?.current,
             previousUntil: now.addingTimeInterval(Double(lifetimeSeconds)), checked: now)
@@ -123,10 +126,13 @@ public struct TokenService: Sendable {
         }
         // One answer for an unknown client, a client without a key and a wrong signature, so that the
         // endpoint does not tell which client ids exist.
-        let notVerified = Refusal(message: "the client assertion could not be verified: unknown client, sub not iss, no registered key, or a signature that does not verify")
+        let notVerified = Refusal(
+            message:
+                "the client assertion could not be verified: unknown client, sub not iss, no registered key, or a signature that does not verify"
+        )
         guard let client = try await store.client(id: unverified.iss.value), client.isEnabled, unverified.sub.value == unverified.iss.value,
-              let keyText = client.assertionKey, let raw = Data(base64Encoded: keyText),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+            let keyText = client.assertionKey, let raw = Data(base64Encoded: keyText),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
         else { throw notVerified }
         let keys = JWTKeyCollection()
         await keys.add(eddsa: EdDSA.PublicKey(backing: key))
@@ -148,7 +154,8 @@ public struct TokenService: Sendable {
         }
         let token = AccessToken(
             iss: "koppeling", sub: .init(value: client.id), aud: .init(value: [Self.accessAudience]),
-            exp: .init(value: now.addingTimeInterval(Double(lifetimeSeconds))), iat: .init(value: now), jti: .init(value: UUID().uuidString),
+            exp: .init(value: now.addingTimeInterval(Double(lifetimeSeconds))), iat: .init(value: now),
+            jti: .init(value: UUID().uuidString),
             scope: client.role.rawValue, party: client.party, iatMicroseconds: clock().microsecondsSinceEpoch)
         return (try await tokenKeys(now: now).current.sign(token), client, lifetimeSeconds)
     }
@@ -176,7 +183,9 @@ public struct TokenService: Sendable {
             }
         }
         // One refusal for a client removed, disabled, or whose key was rotated after the token.
-        guard let client = try await clients.value(for: id, load: { try await store.client(id: id) }), client.accepts(tokenIssuedAt: issuedAt) else {
+        guard let client = try await clients.value(for: id, load: { try await store.client(id: id) }),
+            client.accepts(tokenIssuedAt: issuedAt)
+        else {
             throw Refusal(message: "the access token is no longer valid for this client; request a new one")
         }
         return client
@@ -186,7 +195,9 @@ public struct TokenService: Sendable {
     func verify(_ token: String, now: Date) async throws -> AccessToken {
         let keys = try await tokenKeys(now: now)
         if let payload = try? await keys.current.verify(token, as: AccessToken.self) { return payload }
-        if let previous = keys.previous, now < keys.previousUntil, let payload = try? await previous.verify(token, as: AccessToken.self) { return payload }
+        if let previous = keys.previous, now < keys.previousUntil, let payload = try? await previous.verify(token, as: AccessToken.self) {
+            return payload
+        }
         throw Refusal(message: "the access token is not valid")
     }
 }

@@ -1,29 +1,29 @@
+import Foundation
 public import Hummingbird
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
 
 /// The transparency log over HTTP: public checkpoints, proofs and key; entries for staff (DPOs,
 /// auditors); the disclosures about one person for a citizen portal; the DPO's search.
 public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     public let log: TransparencyLog
     public let pseudonymizer: Pseudonymizer
-    public let policy: NationalNumber.Policy
     /// Records each citizen report as an access.
     public let exchange: ExchangeService
     /// The most entries or records one answer holds.
     public static var maxPage: Int { 1000 }
 
-    public init(log: TransparencyLog, pseudonymizer: Pseudonymizer, policy: NationalNumber.Policy, exchange: ExchangeService) {
+    public init(log: TransparencyLog, pseudonymizer: Pseudonymizer, exchange: ExchangeService) {
         self.log = log
         self.pseudonymizer = pseudonymizer
-        self.policy = policy
         self.exchange = exchange
     }
 
     /// Adds the routes: the public ones under `/v1/transparency`, the entries (a group with its
     /// access rule), the DPO's search under `/v1/audit` and the citizen portal's under `/v1/citizen`.
-    public func addRoutes(public group: RouterGroup<Context>, entries: RouterGroup<Context>, audit: RouterGroup<Context>, citizen: RouterGroup<Context>) {
+    public func addRoutes(
+        public group: RouterGroup<Context>, entries: RouterGroup<Context>, audit: RouterGroup<Context>, citizen: RouterGroup<Context>
+    ) {
         group.get("checkpoint", use: latestCheckpoint)
         group.get("checkpoints", use: checkpoint)
         group.get("key", use: key)
@@ -70,7 +70,9 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
 
     @Sendable func checkpoint(_ request: Request, context: Context) async throws -> Response {
         let size = try Self.integer(request, "size")
-        guard let checkpoint = try await log.store.checkpoint(size: size) else { throw Self.notFound("No checkpoint was issued for this size") }
+        guard let checkpoint = try await log.store.checkpoint(size: size) else {
+            throw Self.notFound("No checkpoint was issued for this size")
+        }
         return Self.text(checkpoint.note)
     }
 
@@ -82,14 +84,16 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         let index = try Self.integer(request, "index")
         let size = try Self.integer(request, "size")
         let proof = try await orNotFound { try await log.store.inclusionProof(index: index, size: size) }
-        return Response.json(JSONValue.object(["index": .integer(Int64(index)), "size": .integer(Int64(size)), "proof": Self.base64(proof)]).canonicalText)
+        return Response.json(
+            JSONValue.object(["index": .integer(Int64(index)), "size": .integer(Int64(size)), "proof": Self.base64(proof)]).canonicalText)
     }
 
     @Sendable func consistency(_ request: Request, context: Context) async throws -> Response {
         let from = try Self.integer(request, "from")
         let to = try Self.integer(request, "to")
         let proof = try await orNotFound { try await log.store.consistencyProof(from: from, to: to) }
-        return Response.json(JSONValue.object(["from": .integer(Int64(from)), "to": .integer(Int64(to)), "proof": Self.base64(proof)]).canonicalText)
+        return Response.json(
+            JSONValue.object(["from": .integer(Int64(from)), "to": .integer(Int64(to)), "proof": Self.base64(proof)]).canonicalText)
     }
 
     @Sendable func listEntries(_ request: Request, context: Context) async throws -> Response {
@@ -100,7 +104,10 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         }
         let entries = try await log.store.logEntries(start: start, end: end)
         let items: [JSONValue] = entries.map {
-            .object(["index": .integer(Int64($0.index)), "entry": .string($0.entry), "leafHash": .string(Data($0.leafHash).base64EncodedString())])
+            .object([
+                "index": .integer(Int64($0.index)), "entry": .string($0.entry),
+                "leafHash": .string(Data($0.leafHash).base64EncodedString()),
+            ])
         }
         return Response.json(JSONValue.object(["entries": .array(items)]).canonicalText, noStore: true)
     }
@@ -131,7 +138,8 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         let body = try await request.body.collect(upTo: 64 * 1024)
         let input: SearchRequest
         do {
-            input = body.readableBytes == 0 ? SearchRequest() : try JSONDecoder().decode(SearchRequest.self, from: Data(body.readableBytesView))
+            input =
+                body.readableBytes == 0 ? SearchRequest() : try JSONDecoder().decode(SearchRequest.self, from: Data(body.readableBytesView))
         } catch {
             throw Problem.badRequest("expected a JSON object with clientId, party, purpose, outcome, from, to, after, limit (all optional)")
         }
@@ -139,7 +147,8 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
             guard let text else { return nil }
             if let instant = Instant(text) { return instant }
             if let date = LocalDate(text) { return Instant(microsecondsSinceEpoch: Int64(date.daysSinceEpoch) * 86_400_000_000) }
-            throw Problem.badRequest("\(name) must be a date YYYY-MM-DD or an ISO 8601 instant", errors: [.init(pointer: name, reason: "format")])
+            throw Problem.badRequest(
+                "\(name) must be a date YYYY-MM-DD or an ISO 8601 instant", errors: [.init(pointer: name, reason: "format")])
         }
         if let after = input.after, after < 0 {
             throw Problem.badRequest("after must be a log index ≥ 0", errors: [.init(pointer: "after", reason: "range")])
@@ -175,7 +184,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         }
         let insz: NationalNumber
         do {
-            insz = try NationalNumber(input.insz, policy: policy)
+            insz = try NationalNumber(input.insz, policy: exchange.register.policy)
         } catch {
             throw Problem(
                 status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
@@ -190,10 +199,13 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         // before it is answered (it lists what came before it).
         do {
             _ = try await exchange.recordAccess(
-                client: try context.requireClient(), channel: .citizen, outcome: .read, purpose: Self.citizenPurpose, caseReference: reference,
+                client: try context.requireClient(), channel: .citizen, outcome: .read, purpose: Self.citizenPurpose,
+                caseReference: reference,
                 subject: insz, requestId: context.requestId, traceparent: context.traceparent)
         } catch is ExchangeService.RecordNotStored {
-            throw Problem(status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"), title: "The access could not be recorded, so nothing is shown")
+            throw Problem(
+                status: .serviceUnavailable, type: Problem.typeURI("disclosure-not-recorded"),
+                title: "The access could not be recorded, so nothing is shown")
         }
         // Every answer is proven against one checkpoint that covers all of them.
         let checkpoint = try await log.issueCheckpoint()
@@ -208,8 +220,13 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
             let language = Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLanguage: language.rawValue, .vary: "Accept-Language"],
-                body: .init(byteBuffer: ByteBuffer(string: CitizenReportPage.render(items.map { ($0.index, $0.record) }, checkpoint: checkpoint, language: language))))
+                headers: [
+                    .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentLanguage: language.rawValue,
+                    .vary: "Accept-Language",
+                ],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: CitizenReportPage.render(items.map { ($0.index, $0.record) }, checkpoint: checkpoint, language: language))))
         }
         let disclosures: [JSONValue] = items.map { item in
             let record = item.record

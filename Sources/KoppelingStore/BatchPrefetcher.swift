@@ -1,5 +1,5 @@
-public import KoppelingCore
 import Foundation
+public import KoppelingCore
 
 /// Reads batches from a source on a thread of its own, a few batches ahead, and transforms them
 /// there, so that parsing and preparing the next events overlaps with storing the previous ones

@@ -1,6 +1,6 @@
 public import Crypto
-public import KoppelingCore
 import Foundation
+public import KoppelingCore
 
 /// A batch file as stored.
 public struct StoredBatch: Sendable, Hashable {
@@ -12,7 +12,9 @@ public struct StoredBatch: Sendable, Hashable {
     public var recordCount: Int
     public var signedManifest: String
 
-    public init(id: String, clientId: String, createdAt: Instant, firstSequence: Int, lastSequence: Int, recordCount: Int, signedManifest: String) {
+    public init(
+        id: String, clientId: String, createdAt: Instant, firstSequence: Int, lastSequence: Int, recordCount: Int, signedManifest: String
+    ) {
         self.id = id
         self.clientId = clientId
         self.createdAt = createdAt
@@ -63,7 +65,10 @@ public struct BatchWriter: Sendable {
     /// (the server always sets it; without it every notice goes in).
     public var screen: NoticeScreen?
 
-    public init(store: any BatchStore, key: Curve25519.Signing.PrivateKey, retired: [Curve25519.Signing.PublicKey] = [], clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate) {
+    public init(
+        store: any BatchStore, key: Curve25519.Signing.PrivateKey, retired: [Curve25519.Signing.PublicKey] = [],
+        clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate
+    ) {
         self.retiredKeys = retired
         self.store = store
         self.key = key
@@ -100,17 +105,21 @@ public struct BatchWriter: Sendable {
             }
             let id = UUID().uuidString.lowercased()
             let manifest = BatchManifest(
-                batchId: id, clientId: client.id, protocolId: protocolId, protocolVersion: protocolVersion, periodStart: previousAt ?? Instant(microsecondsSinceEpoch: 0),
+                batchId: id, clientId: client.id, protocolId: protocolId, protocolVersion: protocolVersion,
+                periodStart: previousAt ?? Instant(microsecondsSinceEpoch: 0),
                 periodEnd: now, firstSequence: first.sequence, lastSequence: lastSequence, recordCount: notices.count,
                 sha256: SHA256.hash(data: Array(file.utf8)).lowercaseHex)
             let signed = try manifest.signed(with: key)
             let record = DisclosureRecord(
-                disclosureId: UUID(), at: now, clientId: client.id, party: client.party, purpose: "", channel: .batch, caseReference: "batch:\(id)",
-                protocolId: protocolId, protocolVersion: protocolVersion, fields: [], outcome: .batch, referenceDate: day, subjectPseudonym: "",
+                disclosureId: UUID(), at: now, clientId: client.id, party: client.party, purpose: "", channel: .batch,
+                caseReference: "batch:\(id)",
+                protocolId: protocolId, protocolVersion: protocolVersion, fields: [], outcome: .batch, referenceDate: day,
+                subjectPseudonym: "",
                 requestId: "batch:\(id)", traceparent: nil)
             return NewBatch(
-                batch: StoredBatch(id: id, clientId: client.id, createdAt: now, firstSequence: first.sequence, lastSequence: lastSequence,
-                                   recordCount: notices.count, signedManifest: signed),
+                batch: StoredBatch(
+                    id: id, clientId: client.id, createdAt: now, firstSequence: first.sequence, lastSequence: lastSequence,
+                    recordCount: notices.count, signedManifest: signed),
                 file: file, record: record)
         }
     }
@@ -118,7 +127,9 @@ public struct BatchWriter: Sendable {
     /// The scheduled pass: a batch for every client with notices whose previous batch (or, for
     /// its first batch, whose first notice) is at least its interval old; `intervalDays` gives a
     /// client's interval (from its protocol), nil for a client without the batch channel.
-    public func runDue(clients: (String) async throws -> RegisteredClient?, intervalDays: (RegisteredClient) async throws -> Int?) async throws -> Int {
+    public func runDue(
+        clients: (String) async throws -> RegisteredClient?, intervalDays: (RegisteredClient) async throws -> Int?
+    ) async throws -> Int {
         var written = 0
         let now = clock()
         for (clientId, since) in try await store.clientsWithPendingNotices() {

@@ -1,5 +1,6 @@
 public import KoppelingCore
-public import struct Foundation.UUID
+
+import struct Foundation.UUID
 
 /// A change notice for one follower: what changed in the fields its protocol allows, the
 /// person's current allowed fields, and the disclosure record the notice is.
@@ -49,35 +50,49 @@ public struct ChangeNoticePlanner: Sendable {
         insz: NationalNumber, follows: [Follow], before: [Event], after: [Event], protocols: [ProtocolRecord], recordedAt: Instant
     ) -> [PlannedNotice] {
         plan(follows: follows, protocols: protocols, recordedAt: recordedAt, day: today()) { fields, day in
-            (projection.project(before, insz: insz, on: day, fields: fields), projection.project(after, insz: insz, on: day, fields: fields))
+            (
+                projection.project(before, insz: insz, on: day, fields: fields),
+                projection.project(after, insz: insz, on: day, fields: fields)
+            )
         }
     }
 
     /// The notices that time alone causes on `day` (a window closes, an exemption ends): the
     /// allowed fields on `day` against those on the day before, for the same events.
-    func sweep(insz: NationalNumber, follows: [Follow], events: [Event], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant) -> [PlannedNotice] {
+    func sweep(
+        insz: NationalNumber, follows: [Follow], events: [Event], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant
+    ) -> [PlannedNotice] {
         plan(follows: follows, protocols: protocols, recordedAt: instant, day: day) { fields, day in
-            (projection.project(events, insz: insz, on: day.adding(days: -1), fields: fields), projection.project(events, insz: insz, on: day, fields: fields))
+            (
+                projection.project(events, insz: insz, on: day.adding(days: -1), fields: fields),
+                projection.project(events, insz: insz, on: day, fields: fields)
+            )
         }
     }
 
     private func plan(
         follows: [Follow], protocols: [ProtocolRecord], recordedAt: Instant, day: LocalDate,
-        compare: ([DisclosureField], LocalDate) -> (before: [(field: DisclosureField, value: JSONValue)], after: [(field: DisclosureField, value: JSONValue)])
+        compare: ([DisclosureField], LocalDate) -> (
+            before: [(field: DisclosureField, value: JSONValue)], after: [(field: DisclosureField, value: JSONValue)]
+        )
     ) -> [PlannedNotice] {
         let policy = DisclosurePolicy(protocols: protocols)
         var notices: [PlannedNotice] = []
         for follow in follows where follow.endedAt == nil && day <= follow.until {
-            guard case .allowed(let protocolId, let version, let fields) = policy.decide(
-                party: follow.party, purpose: follow.purpose, channel: .follow, fields: nil, on: day)
+            guard
+                case .allowed(let protocolId, let version, let fields) = policy.decide(
+                    party: follow.party, purpose: follow.purpose, channel: .follow, fields: nil, on: day)
             else { continue }
             let (before, after) = compare(fields, day)
             let changed = zip(before, after).filter { $0.value != $1.value }.map(\.1.field)
             guard !changed.isEmpty else { continue }
             let record = DisclosureRecord(
-                disclosureId: UUID(), at: recordedAt, clientId: follow.clientId, party: follow.party, purpose: follow.purpose, channel: .follow,
-                caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: after.map(\.field), outcome: .notice,
-                referenceDate: day, subjectPseudonym: follow.subjectPseudonym, requestId: "notice:\(follow.id.lowercasedString)", traceparent: nil)
+                disclosureId: UUID(), at: recordedAt, clientId: follow.clientId, party: follow.party, purpose: follow.purpose,
+                channel: .follow,
+                caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: after.map(\.field),
+                outcome: .notice,
+                referenceDate: day, subjectPseudonym: follow.subjectPseudonym, requestId: "notice:\(follow.id.lowercasedString)",
+                traceparent: nil)
             notices.append(PlannedNotice(follow: follow, changed: changed, current: after, recordedAt: recordedAt, record: record))
         }
         return notices
@@ -130,7 +145,7 @@ extension ChangeNoticePlanner {
         var planned: [PlannedNotice] = []
         for digits in Self.persons(new: stored, followed: followed) {
             guard let ids = stored.byPerson[digits], let follows = followed[digits], let after = events[digits],
-                  let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy)
+                let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy)
             else { continue }
             let before = after.filter { !ids.contains($0.eventId.lowercasedString) }
             planned += plan(insz: insz, follows: follows, before: before, after: after, protocols: protocols, recordedAt: recordedAt)
@@ -140,7 +155,9 @@ extension ChangeNoticePlanner {
 
     /// The notices of the daily sweep for `day`, in national-number order, for the active
     /// follows given; `events` holds the followed persons' stored events by national-number digits.
-    public func sweep(follows: [Follow], events: [String: [Event]], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant) -> [PlannedNotice] {
+    public func sweep(
+        follows: [Follow], events: [String: [Event]], protocols: [ProtocolRecord], on day: LocalDate, at instant: Instant
+    ) -> [PlannedNotice] {
         var planned: [PlannedNotice] = []
         for (digits, personFollows) in Dictionary(grouping: follows, by: \.insz).sorted(by: { $0.key < $1.key }) {
             guard let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy) else { continue }

@@ -1,5 +1,6 @@
 public import KoppelingCore
-import struct Foundation.UUID
+
+public import struct Foundation.UUID
 
 /// The exchange for recipients: one lookup is decided by the protocols, answered with the granted
 /// fields only, and recorded (allowed or refused) before anything is returned.
@@ -21,7 +22,8 @@ public struct ExchangeService: Sendable {
     public init(
         register: Register, protocols: ProtocolRegistry, store: any ExchangeStore & FollowStore, pseudonymizer: Pseudonymizer,
         clock: @escaping @Sendable () -> Instant, today: @escaping @Sendable () -> LocalDate,
-        recorded: @escaping @Sendable ([DisclosureRecord]) -> Void = { _ in }, unknownPurpose: @escaping @Sendable (String) -> Void = { _ in }
+        recorded: @escaping @Sendable ([DisclosureRecord]) -> Void = { _ in },
+        unknownPurpose: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.recorded = recorded
         self.unknownPurpose = unknownPurpose
@@ -64,7 +66,9 @@ public struct ExchangeService: Sendable {
 
     /// Decides and answers lookups, recording every decision in one durable step before any
     /// answer is returned; if the records cannot be stored, nothing is answered.
-    public func lookups(_ lookups: [(lookup: Lookup, requestId: String)], client: RegisteredClient, traceparent: String?) async throws -> [Outcome] {
+    public func lookups(
+        _ lookups: [(lookup: Lookup, requestId: String)], client: RegisteredClient, traceparent: String?
+    ) async throws -> [Outcome] {
         let policy = try await protocols.policy()
         let day = today()
         var records: [DisclosureRecord] = []
@@ -124,7 +128,8 @@ public struct ExchangeService: Sendable {
     ) async throws -> DisclosureRecord {
         let record = DisclosureRecord(
             disclosureId: UUID(), at: clock(), clientId: actor, party: party, purpose: purpose, channel: channel,
-            caseReference: caseReference, protocolId: governing?.id, protocolVersion: governing?.version, fields: [], outcome: outcome, referenceDate: today(),
+            caseReference: caseReference, protocolId: governing?.id, protocolVersion: governing?.version, fields: [], outcome: outcome,
+            referenceDate: today(),
             subjectPseudonym: subject.map { pseudonymizer.pseudonym(of: $0) } ?? "", requestId: requestId, traceparent: traceparent)
         try await append([record])
         return record
@@ -145,8 +150,11 @@ public struct ExchangeService: Sendable {
         case unknownPurpose
     }
 
-    func record(_ client: RegisteredClient, purpose: String, caseReference: String, subject: String, outcome: DisclosureOutcome, protocol: (String, Int)?,
-                requestId: String, traceparent: String?) -> DisclosureRecord {
+    func record(
+        _ client: RegisteredClient, purpose: String, caseReference: String, subject: String, outcome: DisclosureOutcome,
+        protocol: (String, Int)?,
+        requestId: String, traceparent: String?
+    ) -> DisclosureRecord {
         DisclosureRecord(
             disclosureId: UUID(), at: clock(), clientId: client.id, party: client.party, purpose: purpose, channel: .follow,
             caseReference: caseReference, protocolId: `protocol`?.0, protocolVersion: `protocol`?.1, fields: [], outcome: outcome,
@@ -157,7 +165,8 @@ public struct ExchangeService: Sendable {
     /// for its party and the purpose, until at most the protocol's longest follow period. The
     /// enrolment, or its refusal, is a disclosure record.
     public func enrol(
-        insz: NationalNumber, purpose: String, caseReference: String, until: LocalDate, client: RegisteredClient, requestId: String, traceparent: String?
+        insz: NationalNumber, purpose: String, caseReference: String, until: LocalDate, client: RegisteredClient, requestId: String,
+        traceparent: String?
     ) async throws -> Enrolment {
         let policy = try await protocols.policy()
         guard policy.knownPurposes.contains(purpose) else {
@@ -168,8 +177,9 @@ public struct ExchangeService: Sendable {
         let subject = pseudonymizer.pseudonym(of: insz)
         switch policy.decide(party: client.party, purpose: purpose, channel: .follow, fields: nil, on: day) {
         case .denied(let reason):
-            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: .denied(reason), protocol: nil,
-                                requestId: requestId, traceparent: traceparent)
+            let record = record(
+                client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: .denied(reason), protocol: nil,
+                requestId: requestId, traceparent: traceparent)
             try await append([record])
             return .denied(disclosureId: record.disclosureId, reason: reason)
         case .allowed(let protocolId, let version, _):
@@ -179,8 +189,9 @@ public struct ExchangeService: Sendable {
             let follow = Follow(
                 id: UUID(), clientId: client.id, party: client.party, purpose: purpose, caseReference: caseReference, insz: insz.digits,
                 subjectPseudonym: subject, protocolId: protocolId, protocolVersion: version, createdAt: clock(), until: until)
-            let record = record(client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: .enrolled,
-                                protocol: (protocolId, version), requestId: requestId, traceparent: traceparent)
+            let record = record(
+                client, purpose: purpose, caseReference: caseReference, subject: subject, outcome: .enrolled,
+                protocol: (protocolId, version), requestId: requestId, traceparent: traceparent)
             do {
                 try await store.insertFollow(follow, record: record)
             } catch {
@@ -193,22 +204,31 @@ public struct ExchangeService: Sendable {
 
     /// Ends one of a client's follows, recording the ending as a disclosure; nil when the client has
     /// no such follow, `ended == false` when it had ended already.
-    public func endFollow(id: UUID, client: RegisteredClient, requestId: String, traceparent: String?) async throws -> (follow: Follow, ended: Bool)? {
+    public func endFollow(
+        id: UUID, client: RegisteredClient, requestId: String, traceparent: String?
+    ) async throws -> (follow: Follow, ended: Bool)? {
         guard let current = try await store.follow(id: id, clientId: client.id) else { return nil }
-        let record = record(client, purpose: current.purpose, caseReference: current.caseReference, subject: current.subjectPseudonym, outcome: .ended,
-                            protocol: (current.protocolId, current.protocolVersion), requestId: requestId, traceparent: traceparent)
+        let record = record(
+            client, purpose: current.purpose, caseReference: current.caseReference, subject: current.subjectPseudonym, outcome: .ended,
+            protocol: (current.protocolId, current.protocolVersion), requestId: requestId, traceparent: traceparent)
         let result = try await store.endFollow(id: id, clientId: client.id, at: clock(), record: record)
         if result?.ended == true { recorded([record]) }
         return result
     }
 
     /// A client's follows with their state today, after a cursor.
-    public func follows(client: RegisteredClient, after cursor: Int?, limit: Int) async throws -> [(position: Int, follow: Follow, state: Follow.State)] {
+    public func follows(
+        client: RegisteredClient, after cursor: Int?, limit: Int
+    ) async throws -> [(position: Int, follow: Follow, state: Follow.State)] {
         let policy = try await protocols.policy()
         let day = today()
         return try await store.follows(clientId: client.id, after: cursor, limit: limit).map { position, follow in
             let inForce: Bool
-            if case .allowed = policy.decide(party: follow.party, purpose: follow.purpose, channel: .follow, fields: nil, on: day) { inForce = true } else { inForce = false }
+            if case .allowed = policy.decide(party: follow.party, purpose: follow.purpose, channel: .follow, fields: nil, on: day) {
+                inForce = true
+            } else {
+                inForce = false
+            }
             return (position, follow, follow.state(on: day, protocolInForce: inForce))
         }
     }

@@ -1,4 +1,5 @@
 public import KoppelingCore
+
 public import struct Foundation.UUID
 
 /// Where clients, used token ids, disclosure records and server secrets are kept.

@@ -1,5 +1,5 @@
-public import KoppelingCore
 import Foundation
+public import KoppelingCore
 
 extension Instant {
     /// The system clock with microsecond precision (the core itself never reads a clock).

@@ -34,7 +34,9 @@ public struct NoticeScreen: Sendable {
     }
 
     /// The plan for a run of a client's notices through `channel`, now.
-    public func plan(clientId: String, notices: [(sequence: Int, body: String)], channel: DisclosureChannel) async throws -> NoticeDelivery.Plan {
+    public func plan(
+        clientId: String, notices: [(sequence: Int, body: String)], channel: DisclosureChannel
+    ) async throws -> NoticeDelivery.Plan {
         try await snapshot(clientId: clientId).plan(notices, channel: channel)
     }
 }

@@ -1,6 +1,6 @@
-public import KoppelingCore
 public import Crypto
 import Foundation
+public import KoppelingCore
 
 /// A party registered in the system, with the Ed25519 public keys its controller signs with and
 /// those its DPO signs advice with.
@@ -43,7 +43,9 @@ public protocol ProtocolStore: Sendable {
     func protocolRecords() async throws -> [ProtocolRecord]
 
     /// Applies a transition to a stored version in one transaction and returns the new record.
-    func updateProtocol(id: String, version: Int, _ transition: @escaping @Sendable (ProtocolRecord) throws -> ProtocolRecord) async throws -> ProtocolRecord
+    func updateProtocol(
+        id: String, version: Int, _ transition: @escaping @Sendable (ProtocolRecord) throws -> ProtocolRecord
+    ) async throws -> ProtocolRecord
 
     /// Registers a party, or adds public keys (controller and DPO keys) to a registered one.
     func registerParty(_ party: RegisteredParty) async throws

@@ -1,4 +1,5 @@
 public import KoppelingCore
+
 public import struct Foundation.Data
 
 /// The integration register: the operations the HTTP layer and the command line share, over a
@@ -8,22 +9,31 @@ public struct Register: Sendable {
     public let store: any RegisterStore
     /// The status engine.
     public let engine: StatusEngine
-    /// The national-number policy.
-    public let policy: NationalNumber.Policy
+    /// Whether MAGDA test numbers are accepted (demo and test mode).
+    public let allowsTestNumbers: Bool
+    /// Today's date, read at each use.
+    public let today: @Sendable () -> LocalDate
     /// Decides the change notices stored events cause for followed persons.
     public let notices: ChangeNoticePlanner
     /// What a disclosure tells of a person.
     public let projection: DisclosureProjection
 
     public init(
-        store: any RegisterStore, engine: StatusEngine, policy: NationalNumber.Policy, agencies: AgencyDirectory = .standard,
+        store: any RegisterStore, engine: StatusEngine, allowsTestNumbers: Bool, agencies: AgencyDirectory = .standard,
         today: @escaping @Sendable () -> LocalDate
     ) {
         self.store = store
         self.engine = engine
-        self.policy = policy
+        self.allowsTestNumbers = allowsTestNumbers
+        self.today = today
         self.projection = DisclosureProjection(engine: engine, agencies: agencies)
         self.notices = ChangeNoticePlanner(projection: projection, today: today)
+    }
+
+    /// The national-number policy of this moment: a birth in the 2000s is accepted up to the current
+    /// year, so a server running over New Year accepts the newborns of the new year.
+    public var policy: NationalNumber.Policy {
+        NationalNumber.Policy(allowsTestNumbers: allowsTestNumbers, currentYear: today().components.year)
     }
 
     /// Stores events (all or nothing) with the change notices they cause, attributed to `provenance`.
@@ -32,7 +42,8 @@ public struct Register: Sendable {
     }
 
     /// Streams events in (all or nothing) with the change notices they cause, attributed to `provenance`.
-    public func appendStreaming(from source: consuming some EventBatchSource, by provenance: WriteProvenance) async throws -> AppendSummary {
+    public func appendStreaming(from source: consuming some EventBatchSource, by provenance: WriteProvenance) async throws -> AppendSummary
+    {
         try await store.appendStreaming(from: source, provenance: provenance, notices: notices)
     }
 
@@ -59,7 +70,8 @@ public struct Register: Sendable {
         let result = try mapper.map(data)
         let snapshot = result.events
         let summary = try await store.appendPlanned(for: result.insz, provenance: writer.importing(data), notices: notices) { existing in
-            SnapshotReconciliation.plan(existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
+            SnapshotReconciliation.plan(
+                existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
         }
         return KBIImportReport(
             insz: result.insz, version: result.version, eventsInDossier: result.events.count, summary: summary,

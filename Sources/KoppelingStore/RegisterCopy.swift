@@ -21,8 +21,12 @@ public struct CopiedTable: Sendable, Hashable {
         .init(name: "party_key", columns: ["party", "public_key", "kind"], key: ["party", "public_key"]),
         .init(name: "protocol_version", columns: ["id", "version", "state", "record"], key: ["id", "version"]),
         .init(name: "client", columns: ["id", "party", "record"], key: ["id"]),
-        .init(name: "event", columns: ["event_id", "insz", "type", "effective_date", "recorded_at", "source", "data", "recorded_by", "import_digest"], key: ["seq"]),
-        .init(name: "disclosure", columns: ["seq", "disclosure_id", "at", "client", "party", "outcome", "subject", "record"], key: ["seq"]),
+        .init(
+            name: "event",
+            columns: ["event_id", "insz", "type", "effective_date", "recorded_at", "source", "data", "recorded_by", "import_digest"],
+            key: ["seq"]),
+        .init(
+            name: "disclosure", columns: ["seq", "disclosure_id", "at", "client", "party", "outcome", "subject", "record"], key: ["seq"]),
         .init(name: "log_node", columns: ["last_leaf", "level", "hash"], key: ["last_leaf", "level"]),
         .init(name: "log_checkpoint", columns: ["size", "at", "note"], key: ["size"]),
         .init(name: "follow", columns: ["id", "client", "insz", "until", "ended_at", "record"], key: ["position"]),

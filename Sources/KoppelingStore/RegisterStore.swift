@@ -43,12 +43,15 @@ public protocol RegisterStore: Sendable {
     /// Stores every batch a source yields in one transaction: all or nothing. It may block the
     /// calling thread for the whole import, so it is meant for the command line, not for request
     /// handlers. The source may be read on another thread, ahead of the writes.
-    func appendStreaming(from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary
+    func appendStreaming(
+        from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?
+    ) async throws -> AppendSummary
 
     /// Reads a person's stored events and stores the events `plan` derives from them, in one
     /// transaction, so that no other write slips in between.
     func appendPlanned(
-        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?,
+        _ plan: @escaping @Sendable ([Event]) throws -> [Event]
     ) async throws -> AppendSummary
 
     /// A person's events in recording order.

@@ -11,6 +11,7 @@ public enum ServerSecretNames {
 
     /// A SQL `LIKE` pattern (escape character: backslash) for the retired keys of a secret.
     public static func retiredPattern(_ name: String) -> String {
-        name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".retired.%"
+        name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+            of: "_", with: "\\_") + ".retired.%"
     }
 }

@@ -1,5 +1,6 @@
 public import Crypto
 public import KoppelingCore
+public import Logging
 
 /// The transparency log of the disclosures: it issues signed checkpoints over the entries the
 /// exchange appends, and verifies a whole stored log.
@@ -46,11 +47,19 @@ public struct TransparencyLog: Sendable {
         }
     }
 
-    /// Issues checkpoints while entries arrive, every `interval`, until the task is cancelled.
-    public func issueCheckpoints(every interval: Duration) async {
+    /// Issues checkpoints while entries arrive, every `interval`, until the task is cancelled. A
+    /// failure is logged when it starts and when checkpoints resume (not once a second in between),
+    /// and the next interval tries again.
+    public func issueCheckpoints(every interval: Duration, logger: Logger) async {
+        var failures = FailureStreak(task: "checkpoints", logger: logger)
         while !Task.isCancelled {
-            _ = try? await issueCheckpoint()
-            try? await Task.sleep(for: interval)
+            do {
+                try await issueCheckpoint()
+                failures.succeeded()
+            } catch {
+                failures.failed(error)
+            }
+            try? await Task.sleep(for: interval)  // cancelled: the loop ends
         }
     }
 
@@ -90,7 +99,12 @@ public struct TransparencyLog: Sendable {
         try await store.walkLog { storedIndex, entry, storedNodes in
             let index = frontier.size
             guard storedIndex == index else {
-                result.problem = (index, storedIndex > index ? "entry \(index) is missing (the next stored entry is \(storedIndex))" : "entry \(storedIndex) is stored twice or out of order")
+                result.problem = (
+                    index,
+                    storedIndex > index
+                        ? "entry \(index) is missing (the next stored entry is \(storedIndex))"
+                        : "entry \(storedIndex) is stored twice or out of order"
+                )
                 return false
             }
             let leaf = Merkle.leafHash(entry)
@@ -103,9 +117,12 @@ public struct TransparencyLog: Sendable {
                 }
             }
             guard matches else {
-                result.problem = (index, storedNodes.first?.hash != leaf
-                    ? "entry \(index) differs from the entry the log recorded (its leaf hash changed)"
-                    : "a stored node hash completed by entry \(index) differs")
+                result.problem = (
+                    index,
+                    storedNodes.first?.hash != leaf
+                        ? "entry \(index) differs from the entry the log recorded (its leaf hash changed)"
+                        : "a stored node hash completed by entry \(index) differs"
+                )
                 return false
             }
             result.entries += 1
@@ -117,7 +134,9 @@ public struct TransparencyLog: Sendable {
             return true
         }
         if result.problem == nil, nextCheckpoint < checkpoints.count {
-            result.problem = (frontier.size, "checkpoint for size \(checkpoints[nextCheckpoint].size) is beyond the \(frontier.size) stored entries")
+            result.problem = (
+                frontier.size, "checkpoint for size \(checkpoints[nextCheckpoint].size) is beyond the \(frontier.size) stored entries"
+            )
         }
         return result
     }

@@ -39,7 +39,10 @@ public struct DisclosureFilter: Sendable, Hashable {
     /// Records before this instant.
     public var to: Instant?
 
-    public init(clientId: String? = nil, party: String? = nil, purpose: String? = nil, outcome: String? = nil, from: Instant? = nil, to: Instant? = nil) {
+    public init(
+        clientId: String? = nil, party: String? = nil, purpose: String? = nil, outcome: String? = nil, from: Instant? = nil,
+        to: Instant? = nil
+    ) {
         self.clientId = clientId
         self.party = party
         self.purpose = purpose
@@ -78,7 +81,9 @@ public protocol TransparencyStore: Sendable {
 
     /// Issues a checkpoint over every entry if the latest one does not cover them all; returns the
     /// latest checkpoint either way (nil for an empty log). `sign` makes the signed note.
-    func issueCheckpoint(at: Instant, sign: @escaping @Sendable (_ size: Int, _ root: [UInt8]) throws -> String) async throws -> StoredCheckpoint?
+    func issueCheckpoint(
+        at: Instant, sign: @escaping @Sendable (_ size: Int, _ root: [UInt8]) throws -> String
+    ) async throws -> StoredCheckpoint?
 
     /// The latest checkpoint.
     func latestCheckpoint() async throws -> StoredCheckpoint?
@@ -99,5 +104,7 @@ public protocol TransparencyStore: Sendable {
     /// Walks the whole log in order for verification: every entry (its bytes valid during the
     /// call only) with the stored node hashes it completed, in the order `MerkleFrontier`
     /// completes them, streaming (it may block the calling thread).
-    func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) async throws
+    func walkLog(
+        _ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool)
+        async throws
 }

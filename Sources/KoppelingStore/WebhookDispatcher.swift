@@ -1,5 +1,6 @@
+public import Foundation
 public import KoppelingCore
-import Foundation
+public import Logging
 
 /// Where webhook endpoints and their delivery state are kept.
 public protocol WebhookStore: Sendable {
@@ -71,7 +72,8 @@ public struct WebhookDispatcher: Sendable {
     /// disabled client) before it is looked at again; not a failure.
     public var heldRetrySeconds: Int64 = 60
 
-    public init(store: any WebhookStore, owner: String = UUID().uuidString, clock: @escaping @Sendable () -> Instant, send: @escaping Send) {
+    public init(store: any WebhookStore, owner: String = UUID().uuidString, clock: @escaping @Sendable () -> Instant, send: @escaping Send)
+    {
         self.store = store
         self.owner = owner
         self.clock = clock
@@ -83,7 +85,8 @@ public struct WebhookDispatcher: Sendable {
     @discardableResult
     public func deliverDue() async throws -> Int {
         let now = clock()
-        let leases = try await store.claimDueWebhooks(at: now, owner: owner, leaseUntil: now.adding(seconds: leaseSeconds), limit: batchSize)
+        let leases = try await store.claimDueWebhooks(
+            at: now, owner: owner, leaseUntil: now.adding(seconds: leaseSeconds), limit: batchSize)
         return try await withThrowingTaskGroup(of: Int.self) { group in
             for lease in leases {
                 group.addTask { try await deliver(lease) }
@@ -94,10 +97,20 @@ public struct WebhookDispatcher: Sendable {
 
     /// Delivers due notices until none is due now, or the task is cancelled, then waits a little.
     /// Cancelled (graceful shutdown), it stops after the request in progress and releases its leases.
-    public func run(pollEvery interval: Duration = .milliseconds(250)) async {
+    /// A failure (the store unreachable, say) is logged when it starts and when deliveries resume.
+    public func run(pollEvery interval: Duration = .milliseconds(250), logger: Logger) async {
+        var failures = FailureStreak(task: "webhook deliveries", logger: logger)
         while !Task.isCancelled {
-            let delivered = (try? await deliverDue()) ?? 0
-            if delivered == 0 { try? await Task.sleep(for: interval) }
+            var delivered = 0
+            do {
+                delivered = try await deliverDue()
+                failures.succeeded()
+            } catch is CancellationError {
+                return
+            } catch {
+                failures.failed(error)
+            }
+            if delivered == 0 { try? await Task.sleep(for: interval) }  // cancelled: the loop ends
         }
     }
 
@@ -131,7 +144,9 @@ public struct WebhookDispatcher: Sendable {
             delivered += 1
             if Task.isCancelled { break }
             if now.seconds(since: lastSave) >= saveEverySeconds {
-                guard try await store.saveDelivery(endpoint, owner: owner, leaseUntil: now.adding(seconds: leaseSeconds)) else { return delivered }
+                guard try await store.saveDelivery(endpoint, owner: owner, leaseUntil: now.adding(seconds: leaseSeconds)) else {
+                    return delivered
+                }
                 lastSave = now
             }
         }
@@ -149,7 +164,8 @@ public struct WebhookDispatcher: Sendable {
         let timestamp = now.microsecondsSinceEpoch / 1_000_000
         let headers = [
             "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp),
-            "webhook-signature": StandardWebhooks.signature(id: id, timestamp: timestamp, body: body, secrets: endpoint.validSecrets(at: now)),
+            "webhook-signature": StandardWebhooks.signature(
+                id: id, timestamp: timestamp, body: body, secrets: endpoint.validSecrets(at: now)),
         ]
         // Only a category is kept: the endpoint's state must not tell what lies behind its URL.
         do {

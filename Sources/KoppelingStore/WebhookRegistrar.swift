@@ -39,7 +39,8 @@ public struct WebhookRegistrar: Sendable {
         guard let client = try await exchange.store.client(id: clientId), client.role == .recipient else { throw Refusal.notARecipient }
         let existing = try await webhooks.webhook(clientId: client.id)
         let now = exchange.clock()
-        let overlap = existing == nil ? nil : Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(overlapHours) * 3_600_000_000)
+        let overlap =
+            existing == nil ? nil : Instant(microsecondsSinceEpoch: now.microsecondsSinceEpoch + Int64(overlapHours) * 3_600_000_000)
         // Recorded first: an endpoint that is not in the log is never set.
         _ = try await exchange.recordAccess(
             actor: actor, party: party, channel: .administration, outcome: .webhookSet, purpose: "",

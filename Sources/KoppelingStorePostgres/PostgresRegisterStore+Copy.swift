@@ -6,8 +6,10 @@ extension PostgresRegisterStore: RegisterImporting {
     public func importRegister(from source: any RegisterExporting) async throws {
         try await transaction { connection in
             for table in CopiedTable.all {
-                guard try await Self.int(connection, PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table.name)"), self.logger) == 0 else {
-                    throw StoreError.unavailable("the target register is not empty (table \(table.name) has rows): copy into a new database")
+                guard try await Self.int(connection, PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table.name)"), self.logger) == 0
+                else {
+                    throw StoreError.unavailable(
+                        "the target register is not empty (table \(table.name) has rows): copy into a new database")
                 }
             }
             for table in CopiedTable.all {

@@ -1,6 +1,6 @@
+import Foundation
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
 import Logging
 import PostgresNIO
 
@@ -9,13 +9,16 @@ extension PostgresRegisterStore: RegisterStore {
         let now = clock()
         return try await transaction { connection in
             var stored = NewEvents(tracking: notices == nil ? false : try await self.hasActiveFollows(connection))
-            let summary = try await self.insert(events.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
+            let summary = try await self.insert(
+                events.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
             if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
             return summary
         }
     }
 
-    public func appendStreaming(from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+    public func appendStreaming(
+        from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?
+    ) async throws -> AppendSummary {
         let now = clock()
         // The source is read here, between the awaits of the inserts, on this task alone.
         var source = source
@@ -25,10 +28,13 @@ extension PostgresRegisterStore: RegisterStore {
             var stored = NewEvents(tracking: notices == nil ? false : try await hasActiveFollows(connection))
             while let batch = try source.nextBatch() {
                 do {
-                    summary.add(try await insert(batch.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored))
+                    summary.add(
+                        try await insert(batch.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored))
                     try await keepFollowed(connection, &stored)
                 } catch let error as StoreError {
-                    if let conflict = error.conflict { throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId) }
+                    if let conflict = error.conflict {
+                        throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId)
+                    }
                     throw error
                 }
                 offset += batch.count
@@ -39,7 +45,8 @@ extension PostgresRegisterStore: RegisterStore {
     }
 
     public func appendPlanned(
-        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?,
+        _ plan: @escaping @Sendable ([Event]) throws -> [Event]
     ) async throws -> AppendSummary {
         let now = clock()
         return try await transaction { connection in
@@ -48,7 +55,8 @@ extension PostgresRegisterStore: RegisterStore {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(insz.digits)))", logger: self.logger)
             let existing = try await self.fetchEvents(of: insz, connection)
             var stored = NewEvents(tracking: notices == nil ? false : try await self.hasActiveFollows(connection))
-            let summary = try await self.insert(try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
+            let summary = try await self.insert(
+                try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
             if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
             return summary
         }
@@ -93,7 +101,9 @@ extension PostgresRegisterStore: RegisterStore {
     ) async throws -> AppendSummary {
         var summary = AppendSummary()
         guard !rows.isEmpty else { return summary }
-        let inserted = try await Self.strings(connection, """
+        let inserted = try await Self.strings(
+            connection,
+            """
             INSERT INTO event (event_id, insz, type, effective_date, recorded_at, source, data, recorded_by, import_digest)
             SELECT e, i, t, d, \(recordedAt.microsecondsSinceEpoch), s, x, \(provenance.recordedBy), \(provenance.importDigest)::text
             FROM unnest(\(rows.map(\.id))::text[], \(rows.map(\.insz))::text[], \(rows.map(\.type))::text[],
@@ -107,7 +117,9 @@ extension PostgresRegisterStore: RegisterStore {
         var existing: [String: (insz: String, type: String, date: String, source: String, data: String)] = [:]
         if rows.count > inserted.count {
             let others = Array(Set(rows.map(\.id)).subtracting(fresh))
-            for row in try await Self.rows(connection, "SELECT event_id, insz, type, effective_date, source, data FROM event WHERE event_id = ANY(\(others))", logger) {
+            for row in try await Self.rows(
+                connection, "SELECT event_id, insz, type, effective_date, source, data FROM event WHERE event_id = ANY(\(others))", logger)
+            {
                 let (id, insz, type, date, source, data) = try row.decode((String, String, String, String, String, String).self)
                 existing[id] = (insz, type, date, source, data)
             }
@@ -120,7 +132,7 @@ extension PostgresRegisterStore: RegisterStore {
                 continue
             }
             guard let other = existing[row.id], other.insz == row.insz, other.type == row.type, other.date == row.effectiveDate,
-                  other.source == row.source, other.data == row.data
+                other.source == row.source, other.data == row.data
             else { throw StoreError.conflict(index: index, eventId: row.eventId) }
             summary.alreadyPresent += 1
         }

@@ -1,7 +1,7 @@
+import Crypto
+public import Foundation
 public import KoppelingCore
 public import KoppelingStore
-import Crypto
-import Foundation
 import Logging
 import PostgresNIO
 
@@ -9,26 +9,32 @@ extension PostgresRegisterStore: ExchangeStore {
     public func registerClient(_ client: RegisteredClient) async throws {
         let text = try Self.jsonText(client)
         try await transaction { connection in
-            try await connection.query("INSERT INTO client (id, party, record) VALUES (\(client.id), \(client.party), \(text))", logger: self.logger)
+            try await connection.query(
+                "INSERT INTO client (id, party, record) VALUES (\(client.id), \(client.party), \(text))", logger: self.logger)
         }
     }
 
     public func updateClient(_ client: RegisteredClient) async throws {
         let text = try Self.jsonText(client)
         try await transaction { connection in
-            try await connection.query("UPDATE client SET party = \(client.party), record = \(text) WHERE id = \(client.id)", logger: self.logger)
+            try await connection.query(
+                "UPDATE client SET party = \(client.party), record = \(text) WHERE id = \(client.id)", logger: self.logger)
         }
     }
 
     public func client(id: String) async throws -> RegisteredClient? {
         try await read { connection in
-            try await Self.strings(connection, "SELECT record FROM client WHERE id = \(id)", self.logger).first.map { try Self.decode(RegisteredClient.self, $0) }
+            try await Self.strings(connection, "SELECT record FROM client WHERE id = \(id)", self.logger).first.map {
+                try Self.decode(RegisteredClient.self, $0)
+            }
         }
     }
 
     public func clients() async throws -> [RegisteredClient] {
         try await read { connection in
-            try await Self.strings(connection, "SELECT record FROM client ORDER BY id", self.logger).map { try Self.decode(RegisteredClient.self, $0) }
+            try await Self.strings(connection, "SELECT record FROM client ORDER BY id", self.logger).map {
+                try Self.decode(RegisteredClient.self, $0)
+            }
         }
     }
 
@@ -45,10 +51,13 @@ extension PostgresRegisterStore: ExchangeStore {
         let horizon = clock().microsecondsSinceEpoch - 3_600_000_000
         return try await transaction { connection in
             try await connection.query("DELETE FROM used_token_id WHERE expires_at < \(horizon)", logger: self.logger)
-            return try await !Self.rows(connection, """
+            return try await !Self.rows(
+                connection,
+                """
                 INSERT INTO used_token_id (jti, client, expires_at) VALUES (\(jti), \(client), \(expiresAt.microsecondsSinceEpoch))
                 ON CONFLICT (jti) DO NOTHING RETURNING jti
-                """, self.logger).isEmpty
+                """, self.logger
+            ).isEmpty
         }
     }
 
@@ -68,7 +77,8 @@ extension PostgresRegisterStore: ExchangeStore {
         return try await transaction { connection in
             // Instances starting together agree on one secret: the first insert wins.
             try await connection.query(
-                "INSERT INTO server_secret (name, secret) VALUES (\(name), \(ByteBuffer(bytes: candidate))) ON CONFLICT (name) DO NOTHING", logger: self.logger)
+                "INSERT INTO server_secret (name, secret) VALUES (\(name), \(ByteBuffer(bytes: candidate))) ON CONFLICT (name) DO NOTHING",
+                logger: self.logger)
             let row = try await Self.rows(connection, "SELECT secret FROM server_secret WHERE name = \(name)", self.logger)[0]
             return Self.bytes(try row.decode(ByteBuffer.self))
         }
@@ -80,11 +90,14 @@ extension PostgresRegisterStore {
         let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         return try await transaction { connection in
             try await self.lockLog(connection)
-            let retired = try await Self.int(connection, "SELECT COUNT(*) FROM server_secret WHERE name LIKE \(ServerSecretNames.retiredPattern(name)) ESCAPE '\\'", self.logger)
+            let retired = try await Self.int(
+                connection, "SELECT COUNT(*) FROM server_secret WHERE name LIKE \(ServerSecretNames.retiredPattern(name)) ESCAPE '\\'",
+                self.logger)
             try await connection.query(
                 "INSERT INTO server_secret (name, secret) VALUES (\(ServerSecretNames.retiredName(name, retired + 1)), \(ByteBuffer(bytes: retiredPublicKey)))",
                 logger: self.logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO server_secret (name, secret) VALUES (\(name), \(ByteBuffer(bytes: secret)))
                 ON CONFLICT (name) DO UPDATE SET secret = excluded.secret
                 """, logger: self.logger)
@@ -95,7 +108,9 @@ extension PostgresRegisterStore {
     public func retiredPublicKeys(named name: String) async throws -> [[UInt8]] {
         try await read { connection in
             try await Self.rows(
-                connection, "SELECT secret FROM server_secret WHERE name LIKE \(ServerSecretNames.retiredPattern(name)) ESCAPE '\\' ORDER BY name", self.logger
+                connection,
+                "SELECT secret FROM server_secret WHERE name LIKE \(ServerSecretNames.retiredPattern(name)) ESCAPE '\\' ORDER BY name",
+                self.logger
             ).map { Self.bytes(try $0.decode(ByteBuffer.self)) }
         }
     }
@@ -114,7 +129,8 @@ extension PostgresRegisterStore: FollowStore {
         let untils = follows.map { $0.follow.until.description }
         let records = follows.map(\.record)
         try await transaction { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO follow (id, client, insz, until, record)
                 SELECT i, c, p, u, r FROM unnest(\(ids)::text[], \(clients)::text[], \(persons)::text[], \(untils)::text[], \(texts)::text[])
                      WITH ORDINALITY AS t(i, c, p, u, r, n)
@@ -124,11 +140,15 @@ extension PostgresRegisterStore: FollowStore {
         }
     }
 
-    public func endFollow(id: UUID, clientId: String, at: Instant, record: DisclosureRecord) async throws -> (follow: Follow, ended: Bool)? {
+    public func endFollow(id: UUID, clientId: String, at: Instant, record: DisclosureRecord) async throws -> (follow: Follow, ended: Bool)?
+    {
         try await transaction { connection in
-            guard let text = try await Self.strings(
-                connection, "SELECT record FROM follow WHERE id = \(id.lowercasedString) AND client = \(clientId) FOR UPDATE", self.logger
-            ).first else { return nil }
+            guard
+                let text = try await Self.strings(
+                    connection, "SELECT record FROM follow WHERE id = \(id.lowercasedString) AND client = \(clientId) FOR UPDATE",
+                    self.logger
+                ).first
+            else { return nil }
             var follow = try Self.decode(Follow.self, text)
             guard follow.endedAt == nil else { return (follow, false) }
             follow.endedAt = at
@@ -142,15 +162,18 @@ extension PostgresRegisterStore: FollowStore {
 
     public func follow(id: UUID, clientId: String) async throws -> Follow? {
         try await read { connection in
-            try await Self.strings(connection, "SELECT record FROM follow WHERE id = \(id.lowercasedString) AND client = \(clientId)", self.logger)
-                .first.map { try Self.decode(Follow.self, $0) }
+            try await Self.strings(
+                connection, "SELECT record FROM follow WHERE id = \(id.lowercasedString) AND client = \(clientId)", self.logger
+            )
+            .first.map { try Self.decode(Follow.self, $0) }
         }
     }
 
     public func follows(clientId: String, after cursor: Int?, limit: Int) async throws -> [(position: Int, follow: Follow)] {
         try await read { connection in
             try await Self.rows(
-                connection, "SELECT position, record FROM follow WHERE client = \(clientId) AND position > \(cursor ?? 0) ORDER BY position LIMIT \(limit)",
+                connection,
+                "SELECT position, record FROM follow WHERE client = \(clientId) AND position > \(cursor ?? 0) ORDER BY position LIMIT \(limit)",
                 self.logger
             ).map { row in
                 let (position, text) = try row.decode((Int64, String).self)
@@ -166,7 +189,9 @@ extension PostgresRegisterStore: ProtocolStore {
         let id = record.document.id
         let version = record.document.version
         try await transaction { connection in
-            let inserted = try await Self.rows(connection, """
+            let inserted = try await Self.rows(
+                connection,
+                """
                 INSERT INTO protocol_version (id, version, state, record) VALUES (\(id), \(version), \(record.state.rawValue), \(text))
                 ON CONFLICT (id, version) DO NOTHING RETURNING id
                 """, self.logger)
@@ -182,22 +207,30 @@ extension PostgresRegisterStore: ProtocolStore {
     }
 
     func protocolRecords(_ connection: PostgresConnection) async throws -> [ProtocolRecord] {
-        try await Self.strings(connection, "SELECT record FROM protocol_version ORDER BY id, version", logger).map { try Self.decode(ProtocolRecord.self, $0) }
+        try await Self.strings(connection, "SELECT record FROM protocol_version ORDER BY id, version", logger).map {
+            try Self.decode(ProtocolRecord.self, $0)
+        }
     }
 
     public func protocolRecords() async throws -> [ProtocolRecord] {
         try await read { connection in try await self.protocolRecords(connection) }
     }
 
-    public func updateProtocol(id: String, version: Int, _ transition: @escaping @Sendable (ProtocolRecord) throws -> ProtocolRecord) async throws -> ProtocolRecord {
+    public func updateProtocol(
+        id: String, version: Int, _ transition: @escaping @Sendable (ProtocolRecord) throws -> ProtocolRecord
+    ) async throws -> ProtocolRecord {
         try await transaction { connection in
-            guard let text = try await Self.strings(
-                connection, "SELECT record FROM protocol_version WHERE id = \(id) AND version = \(version) FOR UPDATE", self.logger
-            ).first else { throw ProtocolStoreError.notFound(id: id, version: version) }
+            guard
+                let text = try await Self.strings(
+                    connection, "SELECT record FROM protocol_version WHERE id = \(id) AND version = \(version) FOR UPDATE", self.logger
+                ).first
+            else { throw ProtocolStoreError.notFound(id: id, version: version) }
             let current = try Self.decode(ProtocolRecord.self, text)
             let next = try transition(current)
             // The document of a version never changes; only its life does.
-            guard next.document == current.document else { throw StoreError.corrupt("a transition tried to change the document of \(id) version \(version)") }
+            guard next.document == current.document else {
+                throw StoreError.corrupt("a transition tried to change the document of \(id) version \(version)")
+            }
             try await connection.query(
                 "UPDATE protocol_version SET state = \(next.state.rawValue), record = \(try Self.jsonText(next)) WHERE id = \(id) AND version = \(version)",
                 logger: self.logger)
@@ -208,11 +241,13 @@ extension PostgresRegisterStore: ProtocolStore {
     public func registerParty(_ party: RegisteredParty) async throws {
         try await transaction { connection in
             try await connection.query(
-                "INSERT INTO party (id, name) VALUES (\(party.id), \(party.name)) ON CONFLICT (id) DO UPDATE SET name = excluded.name", logger: self.logger)
+                "INSERT INTO party (id, name) VALUES (\(party.id), \(party.name)) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                logger: self.logger)
             for (keys, kind) in [(party.publicKeys, "controller"), (party.dpoKeys, "dpo")] {
                 for key in keys {
                     try await connection.query(
-                        "INSERT INTO party_key (party, public_key, kind) VALUES (\(party.id), \(key), \(kind)) ON CONFLICT DO NOTHING", logger: self.logger)
+                        "INSERT INTO party_key (party, public_key, kind) VALUES (\(party.id), \(key), \(kind)) ON CONFLICT DO NOTHING",
+                        logger: self.logger)
                 }
             }
         }
@@ -220,9 +255,13 @@ extension PostgresRegisterStore: ProtocolStore {
 
     public func party(id: String) async throws -> RegisteredParty? {
         try await read { connection in
-            guard let name = try await Self.strings(connection, "SELECT name FROM party WHERE id = \(id)", self.logger).first else { return nil }
-            let keys = try await Self.strings(connection, "SELECT public_key FROM party_key WHERE party = \(id) AND kind = 'controller' ORDER BY position", self.logger)
-            let dpoKeys = try await Self.strings(connection, "SELECT public_key FROM party_key WHERE party = \(id) AND kind = 'dpo' ORDER BY position", self.logger)
+            guard let name = try await Self.strings(connection, "SELECT name FROM party WHERE id = \(id)", self.logger).first else {
+                return nil
+            }
+            let keys = try await Self.strings(
+                connection, "SELECT public_key FROM party_key WHERE party = \(id) AND kind = 'controller' ORDER BY position", self.logger)
+            let dpoKeys = try await Self.strings(
+                connection, "SELECT public_key FROM party_key WHERE party = \(id) AND kind = 'dpo' ORDER BY position", self.logger)
             return RegisteredParty(id: id, name: name, publicKeys: keys, dpoKeys: dpoKeys)
         }
     }

@@ -1,6 +1,6 @@
+import Foundation
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
 import Logging
 import PostgresNIO
 
@@ -9,7 +9,8 @@ extension PostgresRegisterStore {
         try await transaction { connection in
             // Under the log lock, so that two instances do not sweep one day twice.
             try await self.lockLog(connection)
-            guard try await Self.int(connection, "SELECT COUNT(*) FROM notice_sweep WHERE day = \(day.description)", self.logger) == 0 else { return nil }
+            guard try await Self.int(connection, "SELECT COUNT(*) FROM notice_sweep WHERE day = \(day.description)", self.logger) == 0
+            else { return nil }
             let follows = try await Self.strings(
                 connection, "SELECT record FROM follow WHERE ended_at IS NULL AND until >= \(day.description)", self.logger
             ).map { try Self.decode(Follow.self, $0) }
@@ -18,7 +19,8 @@ extension PostgresRegisterStore {
             let planned = planner.sweep(follows: follows, events: events, protocols: protocols, on: day, at: at)
             try await self.insertNotices(connection, planned)
             try await connection.query(
-                "INSERT INTO notice_sweep (day, at, notices) VALUES (\(day.description), \(at.microsecondsSinceEpoch), \(planned.count))", logger: self.logger)
+                "INSERT INTO notice_sweep (day, at, notices) VALUES (\(day.description), \(at.microsecondsSinceEpoch), \(planned.count))",
+                logger: self.logger)
             return planned.count
         }
     }
@@ -27,9 +29,12 @@ extension PostgresRegisterStore {
     func events(_ connection: PostgresConnection, of persons: some Collection<String>) async throws -> [String: [Event]] {
         var found: [String: [Event]] = [:]
         guard !persons.isEmpty else { return found }
-        for row in try await Self.rows(connection, """
+        for row in try await Self.rows(
+            connection,
+            """
             SELECT \(unescaped: EventRow.selectedColumns) FROM event WHERE insz = ANY(\(Array(persons))) ORDER BY insz, seq
-            """, logger) {
+            """, logger)
+        {
             let event = try Self.event(from: row)
             found[event.insz.digits, default: []].append(event)
         }
@@ -43,7 +48,9 @@ extension PostgresRegisterStore {
     /// The active follows of persons, by national-number digits.
     func activeFollows(_ connection: PostgresConnection, of persons: some Collection<String>) async throws -> [String: [Follow]] {
         var found: [String: [Follow]] = [:]
-        for text in try await Self.strings(connection, "SELECT record FROM follow WHERE ended_at IS NULL AND insz = ANY(\(Array(persons)))", logger) {
+        for text in try await Self.strings(
+            connection, "SELECT record FROM follow WHERE ended_at IS NULL AND insz = ANY(\(Array(persons)))", logger)
+        {
             let follow = try Self.decode(Follow.self, text)
             found[follow.insz, default: []].append(follow)
         }
@@ -75,7 +82,11 @@ extension PostgresRegisterStore {
         guard !planned.isEmpty else { return }
         try await self.lockLog(connection)
         var next: [String: Int] = [:]
-        var clients: [String] = [], seqs: [Int64] = [], follows: [String] = [], ats: [Int64] = [], bodies: [String] = []
+        var clients: [String] = []
+        var seqs: [Int64] = []
+        var follows: [String] = []
+        var ats: [Int64] = []
+        var bodies: [String] = []
         for notice in planned {
             let client = notice.follow.clientId
             let sequence: Int
@@ -85,10 +96,14 @@ extension PostgresRegisterStore {
                 sequence = try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(client)", logger) + 1
             }
             next[client] = sequence + 1
-            clients.append(client); seqs.append(Int64(sequence)); follows.append(notice.follow.id.lowercasedString)
-            ats.append(notice.recordedAt.microsecondsSinceEpoch); bodies.append(notice.body(sequence: sequence))
+            clients.append(client)
+            seqs.append(Int64(sequence))
+            follows.append(notice.follow.id.lowercasedString)
+            ats.append(notice.recordedAt.microsecondsSinceEpoch)
+            bodies.append(notice.body(sequence: sequence))
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO notice (client, seq, follow_id, at, body)
             SELECT * FROM unnest(\(clients)::text[], \(seqs)::bigint[], \(follows)::text[], \(ats)::bigint[], \(bodies)::text[])
             """, logger: logger)
@@ -97,21 +112,26 @@ extension PostgresRegisterStore {
 
     public func lastSweptDay() async throws -> LocalDate? {
         try await read { connection in
-            try await Self.strings(connection, "SELECT MAX(day) FROM notice_sweep WHERE day IS NOT NULL HAVING COUNT(*) > 0", self.logger).first.flatMap { LocalDate($0) }
+            try await Self.strings(connection, "SELECT MAX(day) FROM notice_sweep WHERE day IS NOT NULL HAVING COUNT(*) > 0", self.logger)
+                .first.flatMap { LocalDate($0) }
         }
     }
 
     public func lastNoticeSequence(clientId: String) async throws -> Int {
-        try await read { connection in try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(clientId)", self.logger) }
+        try await read { connection in try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(clientId)", self.logger)
+        }
     }
 
     public func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)] {
         try await read { connection in
-            try await Self.rows(connection, "SELECT seq, body FROM notice WHERE client = \(clientId) AND seq > \(sequence) ORDER BY seq LIMIT \(limit)", self.logger)
-                .map { row in
-                    let (seq, body) = try row.decode((Int64, String).self)
-                    return (Int(seq), body)
-                }
+            try await Self.rows(
+                connection, "SELECT seq, body FROM notice WHERE client = \(clientId) AND seq > \(sequence) ORDER BY seq LIMIT \(limit)",
+                self.logger
+            )
+            .map { row in
+                let (seq, body) = try row.decode((Int64, String).self)
+                return (Int(seq), body)
+            }
         }
     }
 }
@@ -120,19 +140,25 @@ extension PostgresRegisterStore: WebhookStore {
     public func setWebhook(clientId: String, url: String, secret: String, overlapUntil: Instant?) async throws {
         try await transaction { connection in
             var endpoint: WebhookEndpoint
-            if let text = try await Self.strings(connection, "SELECT record FROM webhook WHERE client = \(clientId) FOR UPDATE", self.logger).first {
+            if let text = try await Self.strings(
+                connection, "SELECT record FROM webhook WHERE client = \(clientId) FOR UPDATE", self.logger
+            ).first {
                 endpoint = try Self.decode(WebhookEndpoint.self, text)
                 endpoint.url = url
-                let keep = overlapUntil.map { until in endpoint.secrets.map { WebhookEndpoint.Secret(secret: $0.secret, validUntil: until) } } ?? []
+                let keep =
+                    overlapUntil.map { until in endpoint.secrets.map { WebhookEndpoint.Secret(secret: $0.secret, validUntil: until) } }
+                    ?? []
                 endpoint.secrets = [.init(secret: secret, validUntil: nil)] + keep
                 endpoint.disabled = false
                 endpoint.nextAttemptAt = nil
             } else {
                 // A new endpoint receives the notices from now on; older ones stay in the feed.
                 let last = try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(clientId)", self.logger)
-                endpoint = WebhookEndpoint(clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
+                endpoint = WebhookEndpoint(
+                    clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO webhook (client, record) VALUES (\(clientId), \(try Self.jsonText(endpoint)))
                 ON CONFLICT (client) DO UPDATE SET record = excluded.record, lease_owner = NULL, lease_until = NULL
                 """, logger: self.logger)
@@ -141,20 +167,26 @@ extension PostgresRegisterStore: WebhookStore {
 
     public func webhook(clientId: String) async throws -> WebhookEndpoint? {
         try await read { connection in
-            try await Self.strings(connection, "SELECT record FROM webhook WHERE client = \(clientId)", self.logger).first.map { try Self.decode(WebhookEndpoint.self, $0) }
+            try await Self.strings(connection, "SELECT record FROM webhook WHERE client = \(clientId)", self.logger).first.map {
+                try Self.decode(WebhookEndpoint.self, $0)
+            }
         }
     }
 
     public func webhooks() async throws -> [WebhookEndpoint] {
         try await read { connection in
-            try await Self.strings(connection, "SELECT record FROM webhook ORDER BY client", self.logger).map { try Self.decode(WebhookEndpoint.self, $0) }
+            try await Self.strings(connection, "SELECT record FROM webhook ORDER BY client", self.logger).map {
+                try Self.decode(WebhookEndpoint.self, $0)
+            }
         }
     }
 
     public func claimDueWebhooks(at now: Instant, owner: String, leaseUntil: Instant, limit: Int) async throws -> [WebhookLease] {
         try await transaction { connection in
             // Rows another instance is claiming right now are skipped, not waited for.
-            let rows = try await Self.rows(connection, """
+            let rows = try await Self.rows(
+                connection,
+                """
                 SELECT record, lease_owner, lease_until FROM webhook
                 WHERE lease_owner IS NULL OR lease_owner = \(owner) OR lease_until <= \(now.microsecondsSinceEpoch)
                 ORDER BY client FOR UPDATE SKIP LOCKED
@@ -163,9 +195,12 @@ extension PostgresRegisterStore: WebhookStore {
             for row in rows {
                 let endpoint = try Self.decode(WebhookEndpoint.self, try row.decode(String.self, context: .default))
                 guard !endpoint.disabled, endpoint.nextAttemptAt.map({ $0 <= now }) ?? true else { continue }
-                let notices = try await Self.rows(connection, """
+                let notices = try await Self.rows(
+                    connection,
+                    """
                     SELECT seq, body FROM notice WHERE client = \(endpoint.clientId) AND seq > \(endpoint.deliveredSequence) ORDER BY seq LIMIT \(limit)
-                    """, self.logger).map { row in
+                    """, self.logger
+                ).map { row in
                     let (seq, body) = try row.decode((Int64, String).self)
                     return (sequence: Int(seq), body: body)
                 }
@@ -181,13 +216,17 @@ extension PostgresRegisterStore: WebhookStore {
 
     public func saveDelivery(_ endpoint: WebhookEndpoint, owner: String, leaseUntil: Instant?) async throws -> Bool {
         try await transaction { connection in
-            guard let row = try await Self.rows(connection, "SELECT record, lease_owner FROM webhook WHERE client = \(endpoint.clientId) FOR UPDATE", self.logger).first
+            guard
+                let row = try await Self.rows(
+                    connection, "SELECT record, lease_owner FROM webhook WHERE client = \(endpoint.clientId) FOR UPDATE", self.logger
+                ).first
             else { return false }
             let (text, holder) = try row.decode((String, String?).self)
             guard holder == owner else { return false }
             var stored = try Self.decode(WebhookEndpoint.self, text)
             stored.takeDeliveryState(of: endpoint)
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE webhook SET record = \(try Self.jsonText(stored)), lease_owner = \(leaseUntil == nil ? nil : owner),
                     lease_until = \(leaseUntil?.microsecondsSinceEpoch) WHERE client = \(endpoint.clientId)
                 """, logger: self.logger)
@@ -197,7 +236,11 @@ extension PostgresRegisterStore: WebhookStore {
 
     public func replayWebhook(clientId: String, from sequence: Int) async throws -> Bool {
         try await transaction { connection in
-            guard let text = try await Self.strings(connection, "SELECT record FROM webhook WHERE client = \(clientId) FOR UPDATE", self.logger).first else { return false }
+            guard
+                let text = try await Self.strings(
+                    connection, "SELECT record FROM webhook WHERE client = \(clientId) FOR UPDATE", self.logger
+                ).first
+            else { return false }
             var endpoint = try Self.decode(WebhookEndpoint.self, text)
             endpoint.deliveredSequence = max(0, sequence - 1)
             endpoint.disabled = false
@@ -215,9 +258,11 @@ extension PostgresRegisterStore: WebhookStore {
 
 extension PostgresRegisterStore: BatchStore {
     static func storedBatch(_ row: PostgresRow) throws -> StoredBatch {
-        let (id, client, createdAt, first, last, count, manifest) = try row.decode((String, String, Int64, Int64, Int64, Int64, String).self)
+        let (id, client, createdAt, first, last, count, manifest) = try row.decode(
+            (String, String, Int64, Int64, Int64, Int64, String).self)
         return StoredBatch(
-            id: id, clientId: client, createdAt: Instant(microsecondsSinceEpoch: createdAt), firstSequence: Int(first), lastSequence: Int(last),
+            id: id, clientId: client, createdAt: Instant(microsecondsSinceEpoch: createdAt), firstSequence: Int(first),
+            lastSequence: Int(last),
             recordCount: Int(count), signedManifest: manifest)
     }
 
@@ -228,18 +273,22 @@ extension PostgresRegisterStore: BatchStore {
             // Under the log lock: two instances never write overlapping batches for a client.
             try await self.lockLog(connection)
             let previous = try await Self.rows(
-                connection, "SELECT last_seq, created_at FROM batch WHERE client = \(clientId) ORDER BY created_at DESC LIMIT 1", self.logger
+                connection, "SELECT last_seq, created_at FROM batch WHERE client = \(clientId) ORDER BY created_at DESC LIMIT 1",
+                self.logger
             ).first.map { try $0.decode((Int64, Int64).self) }
             let after = previous?.0 ?? 0
             let previousAt = previous.map { Instant(microsecondsSinceEpoch: $0.1) }
-            let notices = try await Self.rows(connection, "SELECT seq, body FROM notice WHERE client = \(clientId) AND seq > \(after) ORDER BY seq", self.logger)
-                .map { row in
-                    let (seq, body) = try row.decode((Int64, String).self)
-                    return (sequence: Int(seq), body: body)
-                }
+            let notices = try await Self.rows(
+                connection, "SELECT seq, body FROM notice WHERE client = \(clientId) AND seq > \(after) ORDER BY seq", self.logger
+            )
+            .map { row in
+                let (seq, body) = try row.decode((Int64, String).self)
+                return (sequence: Int(seq), body: body)
+            }
             guard let new = try make(notices, previousAt) else { return nil }
             let b = new.batch
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest)
                 VALUES (\(b.id), \(b.clientId), \(b.createdAt.microsecondsSinceEpoch), \(b.firstSequence), \(b.lastSequence), \(b.recordCount), \(new.file), \(b.signedManifest))
                 """, logger: self.logger)
@@ -251,7 +300,8 @@ extension PostgresRegisterStore: BatchStore {
     public func batches(clientId: String) async throws -> [StoredBatch] {
         try await read { connection in
             try await Self.rows(
-                connection, "SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE client = \(clientId) ORDER BY created_at",
+                connection,
+                "SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE client = \(clientId) ORDER BY created_at",
                 self.logger
             ).map(Self.storedBatch)
         }
@@ -259,16 +309,22 @@ extension PostgresRegisterStore: BatchStore {
 
     public func batch(id: String, clientId: String) async throws -> (batch: StoredBatch, file: String)? {
         try await read { connection in
-            try await Self.rows(connection, """
+            try await Self.rows(
+                connection,
+                """
                 SELECT id, client, created_at, first_seq, last_seq, count, manifest, file FROM batch WHERE id = \(id) AND client = \(clientId)
                 """, self.logger
-            ).first.map { row in (try Self.storedBatch(row), try row.decode((String, String, Int64, Int64, Int64, Int64, String, String).self).7) }
+            ).first.map { row in
+                (try Self.storedBatch(row), try row.decode((String, String, Int64, Int64, Int64, Int64, String, String).self).7)
+            }
         }
     }
 
     public func clientsWithPendingNotices() async throws -> [(clientId: String, since: Instant)] {
         try await read { connection in
-            try await Self.rows(connection, """
+            try await Self.rows(
+                connection,
+                """
                 SELECT n.client, COALESCE((SELECT MAX(created_at) FROM batch b WHERE b.client = n.client), MIN(n.at)) AS since
                 FROM notice n GROUP BY n.client
                 HAVING MAX(n.seq) > COALESCE((SELECT MAX(last_seq) FROM batch b WHERE b.client = n.client), 0)

@@ -1,6 +1,6 @@
+import Foundation
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
@@ -20,13 +20,18 @@ extension PostgresRegisterStore: TransparencyStore {
         for (offset, text) in texts.enumerated() {
             let index = Int64(size + offset)
             let leaf = Merkle.leafHash(Array(text.utf8))
-            lastLeaves.append(index); levels.append(0); hashes.append(ByteBuffer(bytes: leaf))
+            lastLeaves.append(index)
+            levels.append(0)
+            hashes.append(ByteBuffer(bytes: leaf))
             for node in frontier.append(leafHash: leaf) {
-                lastLeaves.append(index); levels.append(Int64(node.level)); hashes.append(ByteBuffer(bytes: node.hash))
+                lastLeaves.append(index)
+                levels.append(Int64(node.level))
+                hashes.append(ByteBuffer(bytes: node.hash))
             }
         }
         let seqs = records.indices.map { Int64(size + $0 + 1) }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record)
             SELECT * FROM unnest(\(seqs)::bigint[], \(records.map { $0.disclosureId.lowercasedString })::text[],
                                  \(records.map { $0.at.microsecondsSinceEpoch })::bigint[], \(records.map(\.clientId))::text[],
@@ -55,10 +60,13 @@ extension PostgresRegisterStore: TransparencyStore {
         let lastLeaves = wanted.map { Int64((($0.index + 1) << $0.level) - 1) }
         let levels = wanted.map { Int64($0.level) }
         var found: [Int64: [Int: [UInt8]]] = [:]
-        for row in try await Self.rows(connection, """
+        for row in try await Self.rows(
+            connection,
+            """
             SELECT n.last_leaf, n.level, n.hash FROM log_node n
             JOIN unnest(\(lastLeaves)::bigint[], \(levels)::int8[]) AS w(last_leaf, level) ON n.last_leaf = w.last_leaf AND n.level = w.level
-            """, logger) {
+            """, logger)
+        {
             let (lastLeaf, level, hash) = try row.decode((Int64, Int, ByteBuffer).self)
             found[lastLeaf, default: [:]][level] = Self.bytes(hash)
         }
@@ -76,7 +84,9 @@ extension PostgresRegisterStore: TransparencyStore {
 
     public func logEntries(start: Int, end: Int) async throws -> [LogEntry] {
         try await read { connection in
-            try await Self.rows(connection, """
+            try await Self.rows(
+                connection,
+                """
                 SELECT d.seq, d.record, n.hash FROM disclosure d JOIN log_node n ON n.last_leaf = d.seq - 1 AND n.level = 0
                 WHERE d.seq > \(start) AND d.seq <= \(end) ORDER BY d.seq
                 """, self.logger
@@ -109,7 +119,9 @@ extension PostgresRegisterStore: TransparencyStore {
         return try await withTree(size: to) { perfect in try Merkle.consistencyProof(from: from, to: to, perfect: perfect) }
     }
 
-    public func issueCheckpoint(at: Instant, sign: @escaping @Sendable (_ size: Int, _ root: [UInt8]) throws -> String) async throws -> StoredCheckpoint? {
+    public func issueCheckpoint(
+        at: Instant, sign: @escaping @Sendable (_ size: Int, _ root: [UInt8]) throws -> String
+    ) async throws -> StoredCheckpoint? {
         try await transaction { connection in
             // Under the log lock: instances issue checkpoints of one log, each at least as large
             // as the one before.
@@ -119,7 +131,8 @@ extension PostgresRegisterStore: TransparencyStore {
             guard size > 0 else { return nil }
             let root = try await self.withNodes(connection) { perfect in try Merkle.root(size: size, perfect: perfect) }
             let note = try sign(size, root)
-            try await connection.query("INSERT INTO log_checkpoint (size, at, note) VALUES (\(size), \(at.microsecondsSinceEpoch), \(note))", logger: self.logger)
+            try await connection.query(
+                "INSERT INTO log_checkpoint (size, at, note) VALUES (\(size), \(at.microsecondsSinceEpoch), \(note))", logger: self.logger)
             return StoredCheckpoint(size: size, at: at, note: note)
         }
     }
@@ -130,7 +143,8 @@ extension PostgresRegisterStore: TransparencyStore {
     }
 
     func latestCheckpoint(_ connection: PostgresConnection) async throws -> StoredCheckpoint? {
-        try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint ORDER BY size DESC LIMIT 1", logger).first.map(Self.checkpoint)
+        try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint ORDER BY size DESC LIMIT 1", logger).first.map(
+            Self.checkpoint)
     }
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
@@ -139,24 +153,30 @@ extension PostgresRegisterStore: TransparencyStore {
 
     public func checkpoint(size: Int) async throws -> StoredCheckpoint? {
         try await read { connection in
-            try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint WHERE size = \(size)", self.logger).first.map(Self.checkpoint)
+            try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint WHERE size = \(size)", self.logger).first.map(
+                Self.checkpoint)
         }
     }
 
     public func checkpoints() async throws -> [StoredCheckpoint] {
-        try await read { connection in try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint ORDER BY size", self.logger).map(Self.checkpoint) }
+        try await read { connection in
+            try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint ORDER BY size", self.logger).map(Self.checkpoint)
+        }
     }
 
     public func disclosures(subject: String) async throws -> [(index: Int, record: DisclosureRecord, entry: String)] {
         try await read { connection in
-            try await Self.rows(connection, "SELECT seq, record FROM disclosure WHERE subject = \(subject) ORDER BY seq", self.logger).map { row in
+            try await Self.rows(connection, "SELECT seq, record FROM disclosure WHERE subject = \(subject) ORDER BY seq", self.logger).map {
+                row in
                 let (seq, text) = try row.decode((Int64, String).self)
                 return (Int(seq) - 1, try Self.decode(DisclosureRecord.self, text), text)
             }
         }
     }
 
-    public func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int) async throws -> [(index: Int, record: DisclosureRecord)] {
+    public func searchDisclosures(
+        _ filter: DisclosureFilter, after: Int?, limit: Int
+    ) async throws -> [(index: Int, record: DisclosureRecord)] {
         var bindings = PostgresBindings()
         var conditions: [String] = []
         func condition(_ sql: String, _ value: some PostgresNonThrowingEncodable) {
@@ -173,7 +193,9 @@ extension PostgresRegisterStore: TransparencyStore {
         if let value = filter.purpose { condition("(record::jsonb ->> 'purpose') =", value) }
         bindings.append(Int64(limit))
         let query = PostgresQuery(
-            unsafeSQL: "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT $\(bindings.count)", binds: bindings)
+            unsafeSQL:
+                "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT $\(bindings.count)",
+            binds: bindings)
         return try await read { connection in
             var found: [(index: Int, record: DisclosureRecord)] = []
             for try await row in try await connection.query(query, logger: self.logger) {
@@ -184,20 +206,26 @@ extension PostgresRegisterStore: TransparencyStore {
         }
     }
 
-    public func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) async throws {
+    public func walkLog(
+        _ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool
+    ) async throws {
         // Pages of entries with the nodes they complete, in one snapshot of the database.
         try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             var after: Int64 = 0
             let page: Int64 = 10_000
             while true {
-                let entries = try await Self.rows(connection, "SELECT seq, record FROM disclosure WHERE seq > \(after) ORDER BY seq LIMIT \(page)", logger)
+                let entries = try await Self.rows(
+                    connection, "SELECT seq, record FROM disclosure WHERE seq > \(after) ORDER BY seq LIMIT \(page)", logger)
                 guard let lastRow = entries.last else { return }
                 let last = try lastRow.decode((Int64, ByteBuffer).self).0
                 var nodes: [Int64: [(level: Int, hash: [UInt8])]] = [:]
-                for row in try await Self.rows(connection, """
+                for row in try await Self.rows(
+                    connection,
+                    """
                     SELECT last_leaf, level, hash FROM log_node WHERE last_leaf >= \(after) AND last_leaf < \(last) ORDER BY last_leaf, level
-                    """, logger) {
+                    """, logger)
+                {
                     let (lastLeaf, level, hash) = try row.decode((Int64, Int, ByteBuffer).self)
                     nodes[lastLeaf, default: []].append((level, Self.bytes(hash)))
                 }

@@ -1,7 +1,7 @@
+import Foundation
 public import KoppelingCore
 public import KoppelingStore
-import Foundation
-import Logging
+public import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
@@ -21,7 +21,9 @@ public final class PostgresRegisterStore: Sendable {
 
     /// Connects to `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`
     /// (without sslmode: require, prefer on the loopback) and migrates the schema.
-    public init(url: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow, logger: Logger = Logger(label: "koppeling.postgres")) async throws {
+    public init(
+        url: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow, logger: Logger = Logger(label: "koppeling.postgres")
+    ) async throws {
         let configuration = try Self.configuration(url: url)
         // The pool's background log is kept to errors: failures reach the callers as errors, and
         // the pool warns about leases requested before its run loop is scheduled (harmless).
@@ -110,84 +112,90 @@ public final class PostgresRegisterStore: Sendable {
     /// The schema, in order; each step runs once, in its own transaction, under the log lock so
     /// that instances starting together do not race.
     static let migrations: [(id: String, sql: [String])] = [
-        ("v1-schema", [
-            """
-            CREATE TABLE event (
-                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                event_id TEXT NOT NULL UNIQUE,
-                insz TEXT NOT NULL,
-                type TEXT NOT NULL,
-                effective_date TEXT NOT NULL,
-                recorded_at BIGINT NOT NULL,
-                source TEXT NOT NULL,
-                data TEXT NOT NULL
-            )
-            """,
-            "CREATE INDEX event_by_person ON event (insz, seq)",
-            "CREATE TABLE protocol_version (id TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (id, version))",
-            "CREATE TABLE party (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
-            """
-            CREATE TABLE party_key (
-                position BIGINT GENERATED ALWAYS AS IDENTITY,
-                party TEXT NOT NULL REFERENCES party (id),
-                public_key TEXT NOT NULL,
-                PRIMARY KEY (party, public_key)
-            )
-            """,
-            "CREATE TABLE client (id TEXT PRIMARY KEY, party TEXT NOT NULL, record TEXT NOT NULL)",
-            "CREATE TABLE used_token_id (jti TEXT PRIMARY KEY, client TEXT NOT NULL, expires_at BIGINT NOT NULL)",
-            """
-            CREATE TABLE disclosure (
-                seq BIGINT PRIMARY KEY,
-                disclosure_id TEXT NOT NULL UNIQUE,
-                at BIGINT NOT NULL,
-                client TEXT NOT NULL,
-                party TEXT NOT NULL,
-                outcome TEXT NOT NULL,
-                subject TEXT,
-                record TEXT NOT NULL
-            )
-            """,
-            "CREATE INDEX disclosure_by_client ON disclosure (client, seq)",
-            "CREATE INDEX disclosure_by_subject ON disclosure (subject, seq)",
-            "CREATE TABLE server_secret (name TEXT PRIMARY KEY, secret BYTEA NOT NULL)",
-            "CREATE TABLE log_node (last_leaf BIGINT NOT NULL, level INTEGER NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (last_leaf, level))",
-            "CREATE TABLE log_checkpoint (size BIGINT PRIMARY KEY, at BIGINT NOT NULL, note TEXT NOT NULL)",
-            """
-            CREATE TABLE follow (
-                position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                id TEXT NOT NULL UNIQUE,
-                client TEXT NOT NULL,
-                insz TEXT NOT NULL,
-                until TEXT NOT NULL,
-                ended_at BIGINT,
-                record TEXT NOT NULL
-            )
-            """,
-            "CREATE INDEX follow_by_client ON follow (client, position)",
-            "CREATE INDEX follow_by_person ON follow (insz) WHERE ended_at IS NULL",
-            "CREATE TABLE notice (client TEXT NOT NULL, seq BIGINT NOT NULL, follow_id TEXT NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (client, seq))",
-            "CREATE TABLE notice_sweep (day TEXT PRIMARY KEY, at BIGINT NOT NULL, notices BIGINT NOT NULL)",
-            "CREATE TABLE webhook (client TEXT PRIMARY KEY, record TEXT NOT NULL, lease_owner TEXT, lease_until BIGINT)",
-            """
-            CREATE TABLE batch (
-                id TEXT PRIMARY KEY,
-                client TEXT NOT NULL,
-                created_at BIGINT NOT NULL,
-                first_seq BIGINT NOT NULL,
-                last_seq BIGINT NOT NULL,
-                count BIGINT NOT NULL,
-                file TEXT NOT NULL,
-                manifest TEXT NOT NULL
-            )
-            """,
-            "CREATE INDEX batch_by_client ON batch (client, created_at)",
-        ]),
+        (
+            "v1-schema",
+            [
+                """
+                CREATE TABLE event (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    event_id TEXT NOT NULL UNIQUE,
+                    insz TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    effective_date TEXT NOT NULL,
+                    recorded_at BIGINT NOT NULL,
+                    source TEXT NOT NULL,
+                    data TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX event_by_person ON event (insz, seq)",
+                "CREATE TABLE protocol_version (id TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (id, version))",
+                "CREATE TABLE party (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
+                """
+                CREATE TABLE party_key (
+                    position BIGINT GENERATED ALWAYS AS IDENTITY,
+                    party TEXT NOT NULL REFERENCES party (id),
+                    public_key TEXT NOT NULL,
+                    PRIMARY KEY (party, public_key)
+                )
+                """,
+                "CREATE TABLE client (id TEXT PRIMARY KEY, party TEXT NOT NULL, record TEXT NOT NULL)",
+                "CREATE TABLE used_token_id (jti TEXT PRIMARY KEY, client TEXT NOT NULL, expires_at BIGINT NOT NULL)",
+                """
+                CREATE TABLE disclosure (
+                    seq BIGINT PRIMARY KEY,
+                    disclosure_id TEXT NOT NULL UNIQUE,
+                    at BIGINT NOT NULL,
+                    client TEXT NOT NULL,
+                    party TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    subject TEXT,
+                    record TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX disclosure_by_client ON disclosure (client, seq)",
+                "CREATE INDEX disclosure_by_subject ON disclosure (subject, seq)",
+                "CREATE TABLE server_secret (name TEXT PRIMARY KEY, secret BYTEA NOT NULL)",
+                "CREATE TABLE log_node (last_leaf BIGINT NOT NULL, level INTEGER NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (last_leaf, level))",
+                "CREATE TABLE log_checkpoint (size BIGINT PRIMARY KEY, at BIGINT NOT NULL, note TEXT NOT NULL)",
+                """
+                CREATE TABLE follow (
+                    position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    client TEXT NOT NULL,
+                    insz TEXT NOT NULL,
+                    until TEXT NOT NULL,
+                    ended_at BIGINT,
+                    record TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX follow_by_client ON follow (client, position)",
+                "CREATE INDEX follow_by_person ON follow (insz) WHERE ended_at IS NULL",
+                "CREATE TABLE notice (client TEXT NOT NULL, seq BIGINT NOT NULL, follow_id TEXT NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (client, seq))",
+                "CREATE TABLE notice_sweep (day TEXT PRIMARY KEY, at BIGINT NOT NULL, notices BIGINT NOT NULL)",
+                "CREATE TABLE webhook (client TEXT PRIMARY KEY, record TEXT NOT NULL, lease_owner TEXT, lease_until BIGINT)",
+                """
+                CREATE TABLE batch (
+                    id TEXT PRIMARY KEY,
+                    client TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    first_seq BIGINT NOT NULL,
+                    last_seq BIGINT NOT NULL,
+                    count BIGINT NOT NULL,
+                    file TEXT NOT NULL,
+                    manifest TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX batch_by_client ON batch (client, created_at)",
+            ]
+        ),
         // Rows stored before keep an empty writer: unknown, and shown as such.
-        ("v2-provenance", [
-            "ALTER TABLE event ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''",
-            "ALTER TABLE event ADD COLUMN import_digest TEXT",
-        ]),
+        (
+            "v2-provenance",
+            [
+                "ALTER TABLE event ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE event ADD COLUMN import_digest TEXT",
+            ]
+        ),
         // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
         ("v3-dpo-keys", ["ALTER TABLE party_key ADD COLUMN kind TEXT NOT NULL DEFAULT 'controller'"]),
     ]
@@ -197,7 +205,8 @@ public final class PostgresRegisterStore: Sendable {
     public func migrate() async throws -> [String] {
         try await transaction { connection in
             try await self.lockLog(connection)
-            try await connection.query("CREATE TABLE IF NOT EXISTS koppeling_migration (id TEXT PRIMARY KEY, at BIGINT NOT NULL)", logger: self.logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS koppeling_migration (id TEXT PRIMARY KEY, at BIGINT NOT NULL)", logger: self.logger)
             let done = Set(try await Self.strings(connection, "SELECT id FROM koppeling_migration", self.logger))
             var applied: [String] = []
             for migration in Self.migrations where !done.contains(migration.id) {
@@ -226,7 +235,9 @@ public final class PostgresRegisterStore: Sendable {
                 if let psql = inner as? PSQLError { throw Self.unavailable(psql) }
                 throw inner
             }
-            throw StoreError.unavailable("the transaction could not be completed: \(String(describing: error.commitError ?? error.beginError ?? error.rollbackError))")
+            throw StoreError.unavailable(
+                "the transaction could not be completed: \(String(describing: error.commitError ?? error.beginError ?? error.rollbackError))"
+            )
         } catch let error as PSQLError {
             throw Self.unavailable(error)
         }

@@ -1,6 +1,6 @@
-public import KoppelingStore
 import Foundation
 import GRDB
+public import KoppelingStore
 
 extension SQLiteRegisterStore: RegisterExporting {
     public func exportRows(of table: CopiedTable, after: [StoredCell]?, limit: Int) async throws -> [[StoredCell]] {

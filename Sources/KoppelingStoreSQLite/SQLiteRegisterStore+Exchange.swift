@@ -1,38 +1,39 @@
+import Crypto
+public import Foundation
+import GRDB
 public import KoppelingCore
 public import KoppelingStore
-import Crypto
-import Foundation
-import GRDB
 
 extension SQLiteRegisterStore: ExchangeStore {
     static func registerExchangeMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v3-exchange") { db in
-            try db.execute(sql: """
-                CREATE TABLE client (
-                    id TEXT PRIMARY KEY,
-                    party TEXT NOT NULL,
-                    record TEXT NOT NULL
-                );
-                CREATE TABLE used_token_id (
-                    jti TEXT PRIMARY KEY,
-                    client TEXT NOT NULL,
-                    expires_at INTEGER NOT NULL
-                );
-                CREATE TABLE disclosure (
-                    seq INTEGER PRIMARY KEY,
-                    disclosure_id TEXT NOT NULL UNIQUE,
-                    at INTEGER NOT NULL,
-                    client TEXT NOT NULL,
-                    party TEXT NOT NULL,
-                    outcome TEXT NOT NULL,
-                    record TEXT NOT NULL
-                );
-                CREATE INDEX disclosure_by_client ON disclosure(client, seq);
-                CREATE TABLE server_secret (
-                    name TEXT PRIMARY KEY,
-                    secret BLOB NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE client (
+                        id TEXT PRIMARY KEY,
+                        party TEXT NOT NULL,
+                        record TEXT NOT NULL
+                    );
+                    CREATE TABLE used_token_id (
+                        jti TEXT PRIMARY KEY,
+                        client TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE disclosure (
+                        seq INTEGER PRIMARY KEY,
+                        disclosure_id TEXT NOT NULL UNIQUE,
+                        at INTEGER NOT NULL,
+                        client TEXT NOT NULL,
+                        party TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        record TEXT NOT NULL
+                    );
+                    CREATE INDEX disclosure_by_client ON disclosure(client, seq);
+                    CREATE TABLE server_secret (
+                        name TEXT PRIMARY KEY,
+                        secret BLOB NOT NULL
+                    );
+                    """)
         }
     }
 
@@ -59,7 +60,9 @@ extension SQLiteRegisterStore: ExchangeStore {
 
     public func clients() async throws -> [RegisteredClient] {
         try await read { db in
-            try String.fetchAll(db, sql: "SELECT record FROM client ORDER BY id").map { try JSONDecoder().decode(RegisteredClient.self, from: Data($0.utf8)) }
+            try String.fetchAll(db, sql: "SELECT record FROM client ORDER BY id").map {
+                try JSONDecoder().decode(RegisteredClient.self, from: Data($0.utf8))
+            }
         }
     }
 
@@ -96,10 +99,13 @@ extension SQLiteRegisterStore: ExchangeStore {
             let size = try Self.logSize(db)
             var frontier = try Self.frontier(db, size: size)
             let statement = try db.cachedStatement(
-                sql: "INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                sql:
+                    "INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            )
             for (offset, (record, text)) in zip(records, texts).enumerated() {
                 try statement.execute(arguments: [
-                    size + offset + 1, record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party,
+                    size + offset + 1, record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId,
+                    record.party,
                     record.outcome.rawValue, record.subjectPseudonym, text,
                 ])
                 try Self.insertNodes(db, index: size + offset, entry: Array(text.utf8), frontier: &frontier)
@@ -109,22 +115,22 @@ extension SQLiteRegisterStore: ExchangeStore {
 
     static func registerFollowMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5-follows") { db in
-            try db.execute(sql: """
-                CREATE TABLE follow (
-                    position INTEGER PRIMARY KEY,
-                    id TEXT NOT NULL UNIQUE,
-                    client TEXT NOT NULL,
-                    insz TEXT NOT NULL,
-                    until TEXT NOT NULL,
-                    ended_at INTEGER,
-                    record TEXT NOT NULL
-                );
-                CREATE INDEX follow_by_client ON follow(client, position);
-                CREATE INDEX follow_by_person ON follow(insz) WHERE ended_at IS NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE follow (
+                        position INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        client TEXT NOT NULL,
+                        insz TEXT NOT NULL,
+                        until TEXT NOT NULL,
+                        ended_at INTEGER,
+                        record TEXT NOT NULL
+                    );
+                    CREATE INDEX follow_by_client ON follow(client, position);
+                    CREATE INDEX follow_by_person ON follow(insz) WHERE ended_at IS NULL;
+                    """)
         }
     }
-
 
     public func disclosures(client: String) async throws -> [DisclosureRecord] {
         try await read { db in
@@ -149,8 +155,13 @@ extension SQLiteRegisterStore {
     public func rotateServerSecret(named name: String, retiredPublicKey: [UInt8]) async throws -> [UInt8] {
         let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         return try await write { db in
-            let retired = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM server_secret WHERE name LIKE ? ESCAPE '\\'", arguments: [ServerSecretNames.retiredPattern(name)]) ?? 0
-            try db.execute(sql: "INSERT INTO server_secret (name, secret) VALUES (?, ?)", arguments: [ServerSecretNames.retiredName(name, retired + 1), Data(retiredPublicKey)])
+            let retired =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM server_secret WHERE name LIKE ? ESCAPE '\\'",
+                    arguments: [ServerSecretNames.retiredPattern(name)]) ?? 0
+            try db.execute(
+                sql: "INSERT INTO server_secret (name, secret) VALUES (?, ?)",
+                arguments: [ServerSecretNames.retiredName(name, retired + 1), Data(retiredPublicKey)])
             try db.execute(
                 sql: "INSERT INTO server_secret (name, secret) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET secret = excluded.secret",
                 arguments: [name, Data(secret)])
@@ -160,7 +171,10 @@ extension SQLiteRegisterStore {
 
     public func retiredPublicKeys(named name: String) async throws -> [[UInt8]] {
         try await read { db in
-            try Data.fetchAll(db, sql: "SELECT secret FROM server_secret WHERE name LIKE ? ESCAPE '\\' ORDER BY name", arguments: [ServerSecretNames.retiredPattern(name)]).map { Array($0) }
+            try Data.fetchAll(
+                db, sql: "SELECT secret FROM server_secret WHERE name LIKE ? ESCAPE '\\' ORDER BY name",
+                arguments: [ServerSecretNames.retiredPattern(name)]
+            ).map { Array($0) }
         }
     }
 }
@@ -181,9 +195,13 @@ extension SQLiteRegisterStore: FollowStore {
         }
     }
 
-    public func endFollow(id: UUID, clientId: String, at: Instant, record: DisclosureRecord) async throws -> (follow: Follow, ended: Bool)? {
+    public func endFollow(id: UUID, clientId: String, at: Instant, record: DisclosureRecord) async throws -> (follow: Follow, ended: Bool)?
+    {
         try await write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT record FROM follow WHERE id = ? AND client = ?", arguments: [id.lowercasedString, clientId]) else {
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT record FROM follow WHERE id = ? AND client = ?", arguments: [id.lowercasedString, clientId])
+            else {
                 return nil
             }
             var follow = try JSONDecoder().decode(Follow.self, from: Data(text.utf8))
@@ -199,8 +217,10 @@ extension SQLiteRegisterStore: FollowStore {
 
     public func follow(id: UUID, clientId: String) async throws -> Follow? {
         try await read { db in
-            try String.fetchOne(db, sql: "SELECT record FROM follow WHERE id = ? AND client = ?", arguments: [id.lowercasedString, clientId])
-                .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
+            try String.fetchOne(
+                db, sql: "SELECT record FROM follow WHERE id = ? AND client = ?", arguments: [id.lowercasedString, clientId]
+            )
+            .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
         }
     }
 

@@ -1,39 +1,46 @@
-public import KoppelingCore
-public import KoppelingStore
 import Foundation
 import GRDB
+public import KoppelingCore
+public import KoppelingStore
 
 extension SQLiteRegisterStore {
     static func registerNoticeMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v6-notices") { db in
-            try db.execute(sql: """
-                CREATE TABLE notice (
-                    client TEXT NOT NULL,
-                    seq INTEGER NOT NULL,
-                    follow_id TEXT NOT NULL,
-                    at INTEGER NOT NULL,
-                    body TEXT NOT NULL,
-                    PRIMARY KEY (client, seq)
-                ) WITHOUT ROWID;
-                CREATE TABLE notice_sweep (
-                    day TEXT PRIMARY KEY,
-                    at INTEGER NOT NULL,
-                    notices INTEGER NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE notice (
+                        client TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        follow_id TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        body TEXT NOT NULL,
+                        PRIMARY KEY (client, seq)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE notice_sweep (
+                        day TEXT PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        notices INTEGER NOT NULL
+                    );
+                    """)
         }
     }
 
     public func sweepNotices(on day: LocalDate, planner: ChangeNoticePlanner, at: Instant) async throws -> Int? {
         try await write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice_sweep WHERE day = ?", arguments: [day.description]) == 0 else { return nil }
-            let follows = try String.fetchAll(db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND until >= ?", arguments: [day.description])
-                .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice_sweep WHERE day = ?", arguments: [day.description]) == 0 else {
+                return nil
+            }
+            let follows = try String.fetchAll(
+                db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND until >= ?", arguments: [day.description]
+            )
+            .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
             let protocols = try Self.protocolRecords(db)
             let events = try Self.events(db, of: Set(follows.map(\.insz)))
             let planned = planner.sweep(follows: follows, events: events, protocols: protocols, on: day, at: at)
             try Self.insertNotices(db, planned)
-            try db.execute(sql: "INSERT INTO notice_sweep (day, at, notices) VALUES (?, ?, ?)", arguments: [day.description, at.microsecondsSinceEpoch, planned.count])
+            try db.execute(
+                sql: "INSERT INTO notice_sweep (day, at, notices) VALUES (?, ?, ?)",
+                arguments: [day.description, at.microsecondsSinceEpoch, planned.count])
             return planned.count
         }
     }
@@ -59,7 +66,9 @@ extension SQLiteRegisterStore {
         for start in stride(from: 0, to: list.count, by: 500) {
             let chunk = Array(list[start..<min(start + 500, list.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for text in try String.fetchAll(db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND insz IN (\(marks))", arguments: StatementArguments(chunk)) {
+            for text in try String.fetchAll(
+                db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND insz IN (\(marks))", arguments: StatementArguments(chunk))
+            {
                 let follow = try JSONDecoder().decode(Follow.self, from: Data(text.utf8))
                 found[follow.insz, default: []].append(follow)
             }
@@ -93,9 +102,14 @@ extension SQLiteRegisterStore {
         let insert = try db.cachedStatement(sql: "INSERT INTO notice (client, seq, follow_id, at, body) VALUES (?, ?, ?, ?, ?)")
         for notice in planned {
             let client = notice.follow.clientId
-            let sequence = try next[client] ?? ((Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [client]) ?? 0) + 1)
+            let sequence =
+                try next[client]
+                ?? ((Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [client]) ?? 0) + 1)
             next[client] = sequence + 1
-            try insert.execute(arguments: [client, sequence, notice.follow.id.lowercasedString, notice.recordedAt.microsecondsSinceEpoch, notice.body(sequence: sequence)])
+            try insert.execute(arguments: [
+                client, sequence, notice.follow.id.lowercasedString, notice.recordedAt.microsecondsSinceEpoch,
+                notice.body(sequence: sequence),
+            ])
         }
         try appendDisclosures(db, planned.map(\.record))
     }
@@ -105,13 +119,18 @@ extension SQLiteRegisterStore {
     }
 
     public func lastNoticeSequence(clientId: String) async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0 }
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0
+        }
     }
 
     public func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?", arguments: [clientId, sequence, limit])
-                .map { (Int($0[0] as Int64), $0[1] as String) }
+            try Row.fetchAll(
+                db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [clientId, sequence, limit]
+            )
+            .map { (Int($0[0] as Int64), $0[1] as String) }
         }
     }
 }
@@ -119,12 +138,13 @@ extension SQLiteRegisterStore {
 extension SQLiteRegisterStore: WebhookStore {
     static func registerWebhookMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v7-webhooks") { db in
-            try db.execute(sql: """
-                CREATE TABLE webhook (
-                    client TEXT PRIMARY KEY,
-                    record TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook (
+                        client TEXT PRIMARY KEY,
+                        record TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v9-webhook-leases") { db in
             try db.execute(sql: "ALTER TABLE webhook ADD COLUMN lease_owner TEXT; ALTER TABLE webhook ADD COLUMN lease_until INTEGER")
@@ -141,14 +161,18 @@ extension SQLiteRegisterStore: WebhookStore {
             if let text = try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]) {
                 endpoint = try Self.decodeWebhook(text)
                 endpoint.url = url
-                let keep = overlapUntil.map { until in endpoint.secrets.map { WebhookEndpoint.Secret(secret: $0.secret, validUntil: until) } } ?? []
+                let keep =
+                    overlapUntil.map { until in endpoint.secrets.map { WebhookEndpoint.Secret(secret: $0.secret, validUntil: until) } }
+                    ?? []
                 endpoint.secrets = [.init(secret: secret, validUntil: nil)] + keep
                 endpoint.disabled = false
                 endpoint.nextAttemptAt = nil
             } else {
                 // A new endpoint receives the notices from now on; older ones stay in the feed.
-                let last = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0
-                endpoint = WebhookEndpoint(clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
+                let last =
+                    try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0
+                endpoint = WebhookEndpoint(
+                    clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
             }
             try db.execute(
                 sql: """
@@ -160,7 +184,9 @@ extension SQLiteRegisterStore: WebhookStore {
     }
 
     public func webhook(clientId: String) async throws -> WebhookEndpoint? {
-        try await read { db in try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]).map(Self.decodeWebhook) }
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]).map(Self.decodeWebhook)
+        }
     }
 
     public func webhooks() async throws -> [WebhookEndpoint] {
@@ -192,21 +218,27 @@ extension SQLiteRegisterStore: WebhookStore {
 
     public func saveDelivery(_ endpoint: WebhookEndpoint, owner: String, leaseUntil: Instant?) async throws -> Bool {
         try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT record, lease_owner FROM webhook WHERE client = ?", arguments: [endpoint.clientId]),
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT record, lease_owner FROM webhook WHERE client = ?", arguments: [endpoint.clientId]),
                 row[1] as String? == owner
             else { return false }
             var stored = try Self.decodeWebhook(row[0])
             stored.takeDeliveryState(of: endpoint)
             try db.execute(
                 sql: "UPDATE webhook SET record = ?, lease_owner = ?, lease_until = ? WHERE client = ?",
-                arguments: [try Self.jsonText(stored), leaseUntil == nil ? nil : owner, leaseUntil?.microsecondsSinceEpoch, endpoint.clientId])
+                arguments: [
+                    try Self.jsonText(stored), leaseUntil == nil ? nil : owner, leaseUntil?.microsecondsSinceEpoch, endpoint.clientId,
+                ])
             return true
         }
     }
 
     public func replayWebhook(clientId: String, from sequence: Int) async throws -> Bool {
         try await write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]) else { return false }
+            guard let text = try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]) else {
+                return false
+            }
             var endpoint = try Self.decodeWebhook(text)
             endpoint.deliveredSequence = max(0, sequence - 1)
             endpoint.disabled = false
@@ -225,25 +257,27 @@ extension SQLiteRegisterStore: WebhookStore {
 extension SQLiteRegisterStore: BatchStore {
     static func registerBatchMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v8-batches") { db in
-            try db.execute(sql: """
-                CREATE TABLE batch (
-                    id TEXT PRIMARY KEY,
-                    client TEXT NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    first_seq INTEGER NOT NULL,
-                    last_seq INTEGER NOT NULL,
-                    count INTEGER NOT NULL,
-                    file TEXT NOT NULL,
-                    manifest TEXT NOT NULL
-                );
-                CREATE INDEX batch_by_client ON batch(client, created_at);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE batch (
+                        id TEXT PRIMARY KEY,
+                        client TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        first_seq INTEGER NOT NULL,
+                        last_seq INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        file TEXT NOT NULL,
+                        manifest TEXT NOT NULL
+                    );
+                    CREATE INDEX batch_by_client ON batch(client, created_at);
+                    """)
         }
     }
 
     static func storedBatch(_ row: Row) -> StoredBatch {
         StoredBatch(
-            id: row["id"], clientId: row["client"], createdAt: Instant(microsecondsSinceEpoch: row["created_at"]), firstSequence: row["first_seq"],
+            id: row["id"], clientId: row["client"], createdAt: Instant(microsecondsSinceEpoch: row["created_at"]),
+            firstSequence: row["first_seq"],
             lastSequence: row["last_seq"], recordCount: row["count"], signedManifest: row["manifest"])
     }
 
@@ -251,16 +285,23 @@ extension SQLiteRegisterStore: BatchStore {
         clientId: String, make: @escaping @Sendable (_ notices: [(sequence: Int, body: String)], _ previousAt: Instant?) throws -> NewBatch?
     ) async throws -> StoredBatch? {
         try await write { db in
-            let previous = try Row.fetchOne(db, sql: "SELECT last_seq, created_at FROM batch WHERE client = ? ORDER BY created_at DESC LIMIT 1", arguments: [clientId])
+            let previous = try Row.fetchOne(
+                db, sql: "SELECT last_seq, created_at FROM batch WHERE client = ? ORDER BY created_at DESC LIMIT 1", arguments: [clientId])
             let after: Int64 = previous?["last_seq"] ?? 0
             let previousAt = previous.map { Instant(microsecondsSinceEpoch: $0["created_at"]) }
-            let notices = try Row.fetchAll(db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq", arguments: [clientId, after])
-                .map { (sequence: Int($0[0] as Int64), body: $0[1] as String) }
+            let notices = try Row.fetchAll(
+                db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq", arguments: [clientId, after]
+            )
+            .map { (sequence: Int($0[0] as Int64), body: $0[1] as String) }
             guard let new = try make(notices, previousAt) else { return nil }
             let b = new.batch
             try db.execute(
-                sql: "INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [b.id, b.clientId, b.createdAt.microsecondsSinceEpoch, b.firstSequence, b.lastSequence, b.recordCount, new.file, b.signedManifest])
+                sql:
+                    "INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    b.id, b.clientId, b.createdAt.microsecondsSinceEpoch, b.firstSequence, b.lastSequence, b.recordCount, new.file,
+                    b.signedManifest,
+                ])
             try Self.appendDisclosures(db, [new.record])
             return b
         }
@@ -268,25 +309,35 @@ extension SQLiteRegisterStore: BatchStore {
 
     public func batches(clientId: String) async throws -> [StoredBatch] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE client = ? ORDER BY created_at", arguments: [clientId])
-                .map(Self.storedBatch)
+            try Row.fetchAll(
+                db,
+                sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE client = ? ORDER BY created_at",
+                arguments: [clientId]
+            )
+            .map(Self.storedBatch)
         }
     }
 
     public func batch(id: String, clientId: String) async throws -> (batch: StoredBatch, file: String)? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest, file FROM batch WHERE id = ? AND client = ?", arguments: [id, clientId])
-                .map { (Self.storedBatch($0), $0["file"] as String) }
+            try Row.fetchOne(
+                db, sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest, file FROM batch WHERE id = ? AND client = ?",
+                arguments: [id, clientId]
+            )
+            .map { (Self.storedBatch($0), $0["file"] as String) }
         }
     }
 
     public func clientsWithPendingNotices() async throws -> [(clientId: String, since: Instant)] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT n.client, COALESCE((SELECT MAX(created_at) FROM batch b WHERE b.client = n.client), MIN(n.at)) AS since
-                FROM notice n GROUP BY n.client
-                HAVING MAX(n.seq) > COALESCE((SELECT MAX(last_seq) FROM batch b WHERE b.client = n.client), 0)
-                """).map { row in (row[0] as String, Instant(microsecondsSinceEpoch: row[1])) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT n.client, COALESCE((SELECT MAX(created_at) FROM batch b WHERE b.client = n.client), MIN(n.at)) AS since
+                    FROM notice n GROUP BY n.client
+                    HAVING MAX(n.seq) > COALESCE((SELECT MAX(last_seq) FROM batch b WHERE b.client = n.client), 0)
+                    """
+            ).map { row in (row[0] as String, Instant(microsecondsSinceEpoch: row[1])) }
         }
     }
 }

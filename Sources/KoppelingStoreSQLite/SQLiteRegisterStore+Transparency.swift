@@ -1,28 +1,29 @@
-public import KoppelingCore
-public import KoppelingStore
 import Foundation
 import GRDB
+public import KoppelingCore
+public import KoppelingStore
 
 extension SQLiteRegisterStore: TransparencyStore {
     static func registerTransparencyMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v4-transparency") { db in
             // A node is keyed by the last leaf it covers and its level: the order in which a tree
             // built leaf by leaf completes them, and a direct key for a perfect subtree.
-            try db.execute(sql: """
-                ALTER TABLE disclosure ADD COLUMN subject TEXT;
-                CREATE INDEX disclosure_by_subject ON disclosure(subject, seq);
-                CREATE TABLE log_node (
-                    last_leaf INTEGER NOT NULL,
-                    level INTEGER NOT NULL,
-                    hash BLOB NOT NULL,
-                    PRIMARY KEY (last_leaf, level)
-                ) WITHOUT ROWID;
-                CREATE TABLE log_checkpoint (
-                    size INTEGER PRIMARY KEY,
-                    at INTEGER NOT NULL,
-                    note TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE disclosure ADD COLUMN subject TEXT;
+                    CREATE INDEX disclosure_by_subject ON disclosure(subject, seq);
+                    CREATE TABLE log_node (
+                        last_leaf INTEGER NOT NULL,
+                        level INTEGER NOT NULL,
+                        hash BLOB NOT NULL,
+                        PRIMARY KEY (last_leaf, level)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE log_checkpoint (
+                        size INTEGER PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        note TEXT NOT NULL
+                    );
+                    """)
             // Records stored before the log existed become its first entries, in their order.
             var frontier = MerkleFrontier()
             let rows = try Row.fetchCursor(db, sql: "SELECT seq, record FROM disclosure ORDER BY seq")
@@ -53,8 +54,9 @@ extension SQLiteRegisterStore: TransparencyStore {
     /// The hash of a perfect subtree, read in a transaction.
     static func perfectHash(_ db: Database, level: Int, index: Int) throws -> [UInt8] {
         let lastLeaf = ((index + 1) << level) - 1
-        guard let data = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT hash FROM log_node WHERE last_leaf = ? AND level = ?"), arguments: [lastLeaf, level])
+        guard
+            let data = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT hash FROM log_node WHERE last_leaf = ? AND level = ?"), arguments: [lastLeaf, level])
         else { throw StoreError.corrupt("the log has no node at level \(level) index \(index)") }
         return Array(data)
     }
@@ -75,14 +77,17 @@ extension SQLiteRegisterStore: TransparencyStore {
     public func logEntries(start: Int, end: Int) async throws -> [LogEntry] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT d.seq, d.record, n.hash FROM disclosure d JOIN log_node n ON n.last_leaf = d.seq - 1 AND n.level = 0 WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
+                db,
+                sql:
+                    "SELECT d.seq, d.record, n.hash FROM disclosure d JOIN log_node n ON n.last_leaf = d.seq - 1 AND n.level = 0 WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
                 arguments: [start, end]
             ).map { row in LogEntry(index: Int(row[0] as Int64) - 1, entry: row[1], leafHash: Array(row[2] as Data)) }
         }
     }
 
     /// Runs a computation over the stored tree, refusing sizes beyond the log.
-    private func withTree<T: Sendable>(size: Int, _ body: @escaping @Sendable (Database, Merkle.PerfectHash) throws -> T) async throws -> T {
+    private func withTree<T: Sendable>(size: Int, _ body: @escaping @Sendable (Database, Merkle.PerfectHash) throws -> T) async throws -> T
+    {
         try await read { db in
             guard size <= (try Self.logSize(db)) else { throw StoreError.notFound("the log has fewer than \(size) entries") }
             return try body(db) { level, index in try Self.perfectHash(db, level: level, index: index) }
@@ -103,14 +108,17 @@ extension SQLiteRegisterStore: TransparencyStore {
         return try await withTree(size: to) { _, perfect in try Merkle.consistencyProof(from: from, to: to, perfect: perfect) }
     }
 
-    public func issueCheckpoint(at: Instant, sign: @escaping @Sendable (_ size: Int, _ root: [UInt8]) throws -> String) async throws -> StoredCheckpoint? {
+    public func issueCheckpoint(
+        at: Instant, sign: @escaping @Sendable (_ size: Int, _ root: [UInt8]) throws -> String
+    ) async throws -> StoredCheckpoint? {
         try await write { db in
             let size = try Self.logSize(db)
             if let latest = try Self.latestCheckpoint(db), latest.size >= size { return latest }
             guard size > 0 else { return nil }
             let root = try Merkle.root(size: size) { level, index in try Self.perfectHash(db, level: level, index: index) }
             let note = try sign(size, root)
-            try db.execute(sql: "INSERT INTO log_checkpoint (size, at, note) VALUES (?, ?, ?)", arguments: [size, at.microsecondsSinceEpoch, note])
+            try db.execute(
+                sql: "INSERT INTO log_checkpoint (size, at, note) VALUES (?, ?, ?)", arguments: [size, at.microsecondsSinceEpoch, note])
             return StoredCheckpoint(size: size, at: at, note: note)
         }
     }
@@ -128,7 +136,9 @@ extension SQLiteRegisterStore: TransparencyStore {
     }
 
     public func checkpoint(size: Int) async throws -> StoredCheckpoint? {
-        try await read { db in try Row.fetchOne(db, sql: "SELECT size, at, note FROM log_checkpoint WHERE size = ?", arguments: [size]).map(Self.checkpoint) }
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT size, at, note FROM log_checkpoint WHERE size = ?", arguments: [size]).map(Self.checkpoint)
+        }
     }
 
     public func checkpoints() async throws -> [StoredCheckpoint] {
@@ -137,23 +147,44 @@ extension SQLiteRegisterStore: TransparencyStore {
 
     public func disclosures(subject: String) async throws -> [(index: Int, record: DisclosureRecord, entry: String)] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, record FROM disclosure WHERE subject = ? ORDER BY seq", arguments: [subject]).map { row in
+            try Row.fetchAll(db, sql: "SELECT seq, record FROM disclosure WHERE subject = ? ORDER BY seq", arguments: [subject]).map {
+                row in
                 let text: String = row[1]
                 return (Int(row[0] as Int64) - 1, try JSONDecoder().decode(DisclosureRecord.self, from: Data(text.utf8)), text)
             }
         }
     }
 
-    public func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int) async throws -> [(index: Int, record: DisclosureRecord)] {
+    public func searchDisclosures(
+        _ filter: DisclosureFilter, after: Int?, limit: Int
+    ) async throws -> [(index: Int, record: DisclosureRecord)] {
         var conditions = ["seq > ?"]
         var arguments: [any DatabaseValueConvertible] = [DisclosureFilter.sequence(after: after)]
-        if let value = filter.clientId { conditions.append("client = ?"); arguments.append(value) }
-        if let value = filter.party { conditions.append("party = ?"); arguments.append(value) }
-        if let value = filter.outcome { conditions.append("outcome = ?"); arguments.append(value) }
-        if let value = filter.from { conditions.append("at >= ?"); arguments.append(value.microsecondsSinceEpoch) }
-        if let value = filter.to { conditions.append("at < ?"); arguments.append(value.microsecondsSinceEpoch) }
+        if let value = filter.clientId {
+            conditions.append("client = ?")
+            arguments.append(value)
+        }
+        if let value = filter.party {
+            conditions.append("party = ?")
+            arguments.append(value)
+        }
+        if let value = filter.outcome {
+            conditions.append("outcome = ?")
+            arguments.append(value)
+        }
+        if let value = filter.from {
+            conditions.append("at >= ?")
+            arguments.append(value.microsecondsSinceEpoch)
+        }
+        if let value = filter.to {
+            conditions.append("at < ?")
+            arguments.append(value.microsecondsSinceEpoch)
+        }
         // The purpose is inside the record.
-        if let value = filter.purpose { conditions.append("json_extract(record, '$.purpose') = ?"); arguments.append(value) }
+        if let value = filter.purpose {
+            conditions.append("json_extract(record, '$.purpose') = ?")
+            arguments.append(value)
+        }
         arguments.append(limit)
         let sql = "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
         let statementArguments = StatementArguments(arguments.map { $0 as (any DatabaseValueConvertible)? })
@@ -164,7 +195,9 @@ extension SQLiteRegisterStore: TransparencyStore {
         }
     }
 
-    public func walkLog(_ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool) async throws {
+    public func walkLog(
+        _ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool
+    ) async throws {
         try blockingRead { db in
             let entries = try Row.fetchCursor(db, sql: "SELECT seq, record FROM disclosure ORDER BY seq")
             let nodes = try Row.fetchCursor(db, sql: "SELECT last_leaf, level, hash FROM log_node ORDER BY last_leaf, level")

@@ -1,7 +1,7 @@
+import Foundation
+import GRDB
 public import KoppelingCore
 public import KoppelingStore
-import GRDB
-import Foundation
 
 /// The register on SQLite (GRDB): one file, WAL journal, full fsync on commit so that an
 /// acknowledged write survives a crash, and a busy timeout so that the command line and a running
@@ -48,19 +48,20 @@ public final class SQLiteRegisterStore: RegisterStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-events") { db in
-            try db.execute(sql: """
-                CREATE TABLE event (
-                    seq INTEGER PRIMARY KEY,
-                    event_id TEXT NOT NULL UNIQUE,
-                    insz TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    effective_date TEXT NOT NULL,
-                    recorded_at INTEGER NOT NULL,
-                    source TEXT NOT NULL,
-                    data TEXT NOT NULL
-                );
-                CREATE INDEX event_by_person ON event(insz, seq);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL UNIQUE,
+                        insz TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        effective_date TEXT NOT NULL,
+                        recorded_at INTEGER NOT NULL,
+                        source TEXT NOT NULL,
+                        data TEXT NOT NULL
+                    );
+                    CREATE INDEX event_by_person ON event(insz, seq);
+                    """)
         }
         registerProtocolMigrations(&migrator)
         registerExchangeMigrations(&migrator)
@@ -71,10 +72,11 @@ public final class SQLiteRegisterStore: RegisterStore {
         registerBatchMigrations(&migrator)
         migrator.registerMigration("v10-provenance") { db in
             // Rows stored before keep an empty writer: unknown, and shown as such.
-            try db.execute(sql: """
-                ALTER TABLE event ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
-                ALTER TABLE event ADD COLUMN import_digest TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE event ADD COLUMN import_digest TEXT;
+                    """)
         }
         migrator.registerMigration("v11-dpo-keys") { db in
             // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
@@ -94,7 +96,9 @@ public final class SQLiteRegisterStore: RegisterStore {
         }
     }
 
-    public func appendStreaming(from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?) async throws -> AppendSummary {
+    public func appendStreaming(
+        from source: consuming some EventBatchSource, provenance: WriteProvenance, notices: ChangeNoticePlanner?
+    ) async throws -> AppendSummary {
         let now = clock()
         // Rows are rendered on the reading thread; the writer only binds and inserts.
         let rows = BatchPrefetcher(source) { events in events.map(EventRow.init) }
@@ -103,14 +107,16 @@ public final class SQLiteRegisterStore: RegisterStore {
                 var summary = AppendSummary()
                 var offset = 0
                 let tracking = try notices != nil && Self.hasActiveFollows(db)
-            var stored = NewEvents(tracking: tracking)
+                var stored = NewEvents(tracking: tracking)
                 while let batch = try rows.next() {
                     do {
                         summary.add(try Self.insert(batch, recordedAt: now, provenance: provenance, db: db, stored: &stored))
                         // Only followed persons' new events are kept for the notices, batch by batch.
                         try Self.keepFollowed(db, &stored)
                     } catch let error as StoreError {
-                        if let conflict = error.conflict { throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId) }
+                        if let conflict = error.conflict {
+                            throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId)
+                        }
                         throw error
                     }
                     offset += batch.count
@@ -122,14 +128,16 @@ public final class SQLiteRegisterStore: RegisterStore {
     }
 
     public func appendPlanned(
-        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?, _ plan: @escaping @Sendable ([Event]) throws -> [Event]
+        for insz: NationalNumber, provenance: WriteProvenance, notices: ChangeNoticePlanner?,
+        _ plan: @escaping @Sendable ([Event]) throws -> [Event]
     ) async throws -> AppendSummary {
         let now = clock()
         return try await write { db in
             let existing = try Self.fetchEvents(of: insz, db: db)
             let tracking = try notices != nil && Self.hasActiveFollows(db)
             var stored = NewEvents(tracking: tracking)
-            let summary = try Self.insert(try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, db: db, stored: &stored)
+            let summary = try Self.insert(
+                try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, db: db, stored: &stored)
             if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
             return summary
         }
@@ -190,7 +198,8 @@ public final class SQLiteRegisterStore: RegisterStore {
         let recorded = recordedAt.microsecondsSinceEpoch
         for (index, row) in rows.enumerated() {
             try statement.execute(arguments: [
-                row.id, row.insz, row.type, row.effectiveDate, recorded, row.source, row.data, provenance.recordedBy, provenance.importDigest,
+                row.id, row.insz, row.type, row.effectiveDate, recorded, row.source, row.data, provenance.recordedBy,
+                provenance.importDigest,
             ])
             if db.changesCount == 1 {
                 summary.stored += 1
@@ -198,9 +207,9 @@ public final class SQLiteRegisterStore: RegisterStore {
             } else {
                 let existing = try Row.fetchOne(select, arguments: [row.id])
                 guard let existing,
-                      existing[0] as String == row.insz, existing[1] as String == row.type,
-                      existing[2] as String == row.effectiveDate, existing[3] as String == row.source,
-                      existing[4] as String == row.data
+                    existing[0] as String == row.insz, existing[1] as String == row.type,
+                    existing[2] as String == row.effectiveDate, existing[3] as String == row.source,
+                    existing[4] as String == row.data
                 else {
                     throw StoreError.conflict(index: index, eventId: row.eventId)
                 }

@@ -5,7 +5,9 @@ import KoppelingStore
 /// An online backup of a SQLite register.
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write an online backup of a SQLite register to a new file and verify the copy's transparency log (PostgreSQL: pg_dump, see OPERATIONS.md).")
+        abstract:
+            "Write an online backup of a SQLite register to a new file and verify the copy's transparency log (PostgreSQL: pg_dump, see OPERATIONS.md)."
+    )
 
     @OptionGroup var options: RegisterOptions
 
@@ -20,7 +22,9 @@ struct Backup: AsyncParsableCommand {
                 printError("backup written to \(to), but its log does not verify at entry \(problem.index): \(problem.message)")
                 throw ExitCode(1)
             }
-            print("backup of \(configuration.redactedDatabase) written to \(to); its log verifies (\(verification.entries) entries, \(verification.checkpoints) checkpoints)")
+            print(
+                "backup of \(configuration.redactedDatabase) written to \(to); its log verifies (\(verification.entries) entries, \(verification.checkpoints) checkpoints)"
+            )
         } catch let error as KoppelingApp.BackupError {
             throw ValidationError(error.description)
         }

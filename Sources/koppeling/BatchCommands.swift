@@ -6,7 +6,8 @@ import KoppelingCore
 import KoppelingStore
 
 struct Batch: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Batch files of change notices with signed manifests.", subcommands: [Run.self, Verify.self, Key.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Batch files of change notices with signed manifests.", subcommands: [Run.self, Verify.self, Key.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -43,7 +44,9 @@ struct Batch: AsyncParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a batch file against its signed manifest offline: the signature, the SHA-256, the record count and the sequence numbers.")
+            abstract:
+                "Check a batch file against its signed manifest offline: the signature, the SHA-256, the record count and the sequence numbers."
+        )
 
         @Argument(help: "The batch file (NDJSON).")
         var file: String
@@ -58,7 +61,8 @@ struct Batch: AsyncParsableCommand {
             let publicKey = try Ed25519KeyFile.publicKey(fileOrBase64: key)
             do {
                 let members = try BatchManifest.verify(
-                    signedManifest: try String(contentsOfFile: manifest, encoding: .utf8), file: Array(try Data(contentsOf: URL(fileURLWithPath: file))),
+                    signedManifest: try String(contentsOfFile: manifest, encoding: .utf8),
+                    file: Array(try Data(contentsOf: URL(fileURLWithPath: file))),
                     key: publicKey)
                 print("OK \(JSONValue.object(members).canonicalText)")
             } catch let error as BatchManifest.VerificationError {

@@ -9,7 +9,10 @@ import KoppelingStore
 struct Client: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Client systems of the parties.",
-        subcommands: [Register.self, List.self, Disable.self, Enable.self, RotateKey.self, RotateCertificate.self, SetSources.self, Assertion.self, Webhook.self])
+        subcommands: [
+            Register.self, List.self, Disable.self, Enable.self, RotateKey.self, RotateCertificate.self, SetSources.self, Assertion.self,
+            Webhook.self,
+        ])
 
     /// A comma-separated list of event sources, each 1 to 100 characters, without repeats.
     static func sourceList(_ text: String) throws -> [String] {
@@ -66,11 +69,13 @@ struct Client: AsyncParsableCommand {
                 printError("a client \(clientId) is already registered")
                 throw ExitCode(1)
             }
-            try await services.exchange.store.registerClient(RegisteredClient(
-                id: clientId, party: party, name: name, role: clientRole, assertionKey: publicKey,
-                certificateFingerprint: certificateFingerprint?.lowercased(), ratePerMinute: ratePerMinute, sources: allowedSources))
-            print("client \(clientId) registered for party \(party) with role \(clientRole.rawValue)"
-                + (allowedSources.map { ", sources \($0.joined(separator: ","))" } ?? ""))
+            try await services.exchange.store.registerClient(
+                RegisteredClient(
+                    id: clientId, party: party, name: name, role: clientRole, assertionKey: publicKey,
+                    certificateFingerprint: certificateFingerprint?.lowercased(), ratePerMinute: ratePerMinute, sources: allowedSources))
+            print(
+                "client \(clientId) registered for party \(party) with role \(clientRole.rawValue)"
+                    + (allowedSources.map { ", sources \($0.joined(separator: ","))" } ?? ""))
         }
     }
 
@@ -100,14 +105,19 @@ struct Client: AsyncParsableCommand {
             var tokenURL = audience
             if let credentials {
                 let data = try Data(contentsOf: URL(fileURLWithPath: credentials).appendingPathComponent("client.json"))
-                guard case .object(let members) = try JSONValue.parse(String(decoding: data, as: UTF8.self)) else { throw ValidationError("client.json is not a JSON object") }
+                guard case .object(let members) = try JSONValue.parse(String(decoding: data, as: UTF8.self)) else {
+                    throw ValidationError("client.json is not a JSON object")
+                }
                 if clientId == nil, case .string(let value)? = members["clientId"] { clientId = value }
                 if tokenURL == nil, case .string(let value)? = members["tokenUrl"] { tokenURL = value }
                 if keyPath == nil, case .string(let value)? = members["assertionKey"] { keyPath = credentials + "/" + value }
             }
-            guard let clientId, let keyPath, let tokenURL else { throw ValidationError("give --credentials, or --client, --key and --audience") }
-            print(try await ClientAssertion.sign(
-                key: try Ed25519KeyFile.privateKey(at: keyPath), clientId: clientId, audience: tokenURL, lifetime: lifetime))
+            guard let clientId, let keyPath, let tokenURL else {
+                throw ValidationError("give --credentials, or --client, --key and --audience")
+            }
+            print(
+                try await ClientAssertion.sign(
+                    key: try Ed25519KeyFile.privateKey(at: keyPath), clientId: clientId, audience: tokenURL, lifetime: lifetime))
         }
     }
 
@@ -121,7 +131,10 @@ struct Client: AsyncParsableCommand {
         @Option(help: "The client id.")
         var client: String
 
-        @Option(help: "The endpoint's URL: https to a public address (http and local addresses only with KOPPELING_WEBHOOK_ALLOW_LOCAL=1, for demos and tests).")
+        @Option(
+            help:
+                "The endpoint's URL: https to a public address (http and local addresses only with KOPPELING_WEBHOOK_ALLOW_LOCAL=1, for demos and tests)."
+        )
         var url: String
 
         @Option(help: "After a rotation, hours the previous secret stays valid.")
@@ -130,10 +143,13 @@ struct Client: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.configuration()
             if let problem = configuration.webhookPolicy.problem(url: url) {
-                throw ValidationError("--url is not allowed: \(problem)\(configuration.webhookAllowsLocal ? "" : " (KOPPELING_WEBHOOK_ALLOW_LOCAL=1 allows http and local addresses, for demos and tests)")")
+                throw ValidationError(
+                    "--url is not allowed: \(problem)\(configuration.webhookAllowsLocal ? "" : " (KOPPELING_WEBHOOK_ALLOW_LOCAL=1 allows http and local addresses, for demos and tests)")"
+                )
             }
             let services = try await KoppelingApp.open(configuration)
-            let registrar = WebhookRegistrar(exchange: services.exchange, webhooks: services.webhooks.store, policy: configuration.webhookPolicy)
+            let registrar = WebhookRegistrar(
+                exchange: services.exchange, webhooks: services.webhooks.store, policy: configuration.webhookPolicy)
             let registered: WebhookRegistrar.Registered
             do {
                 registered = try await registrar.register(
@@ -167,15 +183,20 @@ struct Client: AsyncParsableCommand {
 
     /// One line about a client: role, party, state, credentials (fingerprints only).
     static func describe(_ client: RegisteredClient) -> String {
-        var parts = ["role \(client.role.rawValue)", "party \(client.party)", client.isEnabled ? "enabled" : "disabled since \(client.disabledAt!)"]
-        if let key = client.assertionKey, let raw = Data(base64Encoded: key) { parts.append("key \(SHA256.hash(data: raw).lowercaseHex.prefix(16))") }
+        var parts = [
+            "role \(client.role.rawValue)", "party \(client.party)", client.isEnabled ? "enabled" : "disabled since \(client.disabledAt!)",
+        ]
+        if let key = client.assertionKey, let raw = Data(base64Encoded: key) {
+            parts.append("key \(SHA256.hash(data: raw).lowercaseHex.prefix(16))")
+        }
         if let fingerprint = client.certificateFingerprint { parts.append("certificate \(fingerprint.prefix(16))") }
         if let sources = client.sources { parts.append("sources \(sources.joined(separator: ","))") }
         return parts.joined(separator: ", ")
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the registered clients with their state and credentials (fingerprints, never secrets).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the registered clients with their state and credentials (fingerprints, never secrets).")
 
         @OptionGroup var options: RegisterOptions
 

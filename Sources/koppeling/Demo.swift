@@ -86,13 +86,17 @@ struct Demo: AsyncParsableCommand {
             print("  \(insz.formatted)  \(status.status.rawValue)\(since): \(status.reasons.last?.text(in: .nl) ?? "")")
         }
         if let example {
-            print("\nAsk the register on the command line:\n  koppeling status --database \(configuration.redactedDatabase) --insz \(example.digits) --json")
+            print(
+                "\nAsk the register on the command line:\n  koppeling status --database \(configuration.redactedDatabase) --insz \(example.digits) --json"
+            )
         }
         var protocolPurpose: String?
         if FileManager.default.fileExists(atPath: protocolFile) {
-            let record = try await DemoProtocolSetup.run(services: services, documentPath: protocolFile, keysFolder: "koppeling-demo/keys", today: today)
+            let record = try await DemoProtocolSetup.run(
+                services: services, documentPath: protocolFile, keysFolder: "koppeling-demo/keys", today: today)
             protocolPurpose = record.document.purposes.first?.code
-            print("""
+            print(
+                """
 
                 The shipped protocol \(record.document.id) version \(record.document.version) is \(record.state.rawValue)\(record.publishedOn.map { " since \($0)" } ?? ""), \
                 signed with demo keys (koppeling-demo/keys) after demo DPO advices; valid \(record.document.validFrom) to \(record.document.validUntil).
@@ -115,9 +119,11 @@ struct Demo: AsyncParsableCommand {
                 listener.clientCAPath = demo.caCertificatePath
                 extraListeners.append(listener)
             }
-            let body = #"{"insz":"\#(example.digits)","purpose":"\#(protocolPurpose)","caseReference":"DEMO-2026-0001","referenceDate":"\#(today)"}"#
+            let body =
+                #"{"insz":"\#(example.digits)","purpose":"\#(protocolPurpose)","caseReference":"DEMO-2026-0001","referenceDate":"\#(today)"}"#
             let c = credentials
-            print("""
+            print(
+                """
 
                 A demo recipient client \(demo.client.id) (party \(demo.client.party)) is registered; its credentials are in \(c)/
                 (client.json, the token-flow key client-assertion-key.pem, the mutual-TLS certificate client.pem and client-key.pem, ca.pem).

@@ -12,7 +12,8 @@ struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "kbi",
             abstract: "Import MAGDA GeefDossierKBI answers (XML), each file atomically.",
-            discussion: "A file that fails stores nothing and is named with the reason; the others are imported. Exits 1 if any file failed.")
+            discussion:
+                "A file that fails stores nothing and is named with the reason; the others are imported. Exits 1 if any file failed.")
 
         @OptionGroup var options: RegisterOptions
 
@@ -37,16 +38,20 @@ struct Import: AsyncParsableCommand {
                         let object: JSONValue = .object([
                             "file": .string(file), "version": .string(report.version),
                             "eventsInDossier": .integer(Int64(report.eventsInDossier)), "stored": .integer(Int64(report.summary.stored)),
-                            "unmapped": .array(report.unmapped.map {
-                                .object(["path": .string($0.path), "value": .string($0.value), "note": .string($0.note)])
-                            }),
-                            "warnings": .array(report.warnings.map {
-                                .object(["path": .string($0.path), "line": .integer(Int64($0.line)), "message": .string($0.message)])
-                            }),
+                            "unmapped": .array(
+                                report.unmapped.map {
+                                    .object(["path": .string($0.path), "value": .string($0.value), "note": .string($0.note)])
+                                }),
+                            "warnings": .array(
+                                report.warnings.map {
+                                    .object(["path": .string($0.path), "line": .integer(Int64($0.line)), "message": .string($0.message)])
+                                }),
                         ])
                         print(object.canonicalText)
                     } else {
-                        print("\(file): \(report.eventsInDossier) events in the dossier, \(report.summary.stored) stored, \(report.unmapped.count) items not mapped, \(report.warnings.count) warnings")
+                        print(
+                            "\(file): \(report.eventsInDossier) events in the dossier, \(report.summary.stored) stored, \(report.unmapped.count) items not mapped, \(report.warnings.count) warnings"
+                        )
                         for warning in report.warnings {
                             print("  warning: \(warning.path) (line \(warning.line)): \(warning.message)")
                         }
@@ -100,7 +105,9 @@ struct Import: AsyncParsableCommand {
                 if standardErrorIsTerminal { printError("") }
                 let seconds = stopwatch.seconds
                 let total = summary.stored + summary.alreadyPresent
-                print("\(file): \(total) events, \(summary.stored) stored, \(summary.alreadyPresent) already present, in \(String(format: "%.1f", seconds)) s (\(Int(Double(total) / max(seconds, 0.001))) events/s)")
+                print(
+                    "\(file): \(total) events, \(summary.stored) stored, \(summary.alreadyPresent) already present, in \(String(format: "%.1f", seconds)) s (\(Int(Double(total) / max(seconds, 0.001))) events/s)"
+                )
             } catch let error as NDJSONEventReader.LineError {
                 if standardErrorIsTerminal { printError("") }
                 printError("\(file): \(error.description); nothing was stored")
@@ -108,7 +115,9 @@ struct Import: AsyncParsableCommand {
             } catch let error as StoreError {
                 if standardErrorIsTerminal { printError("") }
                 if let conflict = error.conflict {
-                    printError("\(file): event \(conflict.index + 1) (\(conflict.eventId.lowercasedString)) is already stored with other content; nothing was stored")
+                    printError(
+                        "\(file): event \(conflict.index + 1) (\(conflict.eventId.lowercasedString)) is already stored with other content; nothing was stored"
+                    )
                 } else {
                     printError("\(file): \(error.description); nothing was stored")
                 }
@@ -156,7 +165,8 @@ extension Import {
                 throw ExitCode(1)
             }
             let register = try await KoppelingApp.openRegister(configuration)
-            let summary = try await register.appendStreaming(from: ArrayBatchSource(events: events), by: operatorProvenance().importing(data))
+            let summary = try await register.appendStreaming(
+                from: ArrayBatchSource(events: events), by: operatorProvenance().importing(data))
             print("\(file): \(events.count) residences, \(summary.stored) stored, \(summary.alreadyPresent) already present")
         }
     }

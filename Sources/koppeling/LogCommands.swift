@@ -1,15 +1,17 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KoppelingApp
 import KoppelingCore
 import KoppelingStore
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "The transparency log of the disclosures.", subcommands: [Verify.self, IssueCheckpoint.self, Synthesize.self, Benchmark.self])
+        commandName: "log", abstract: "The transparency log of the disclosures.",
+        subcommands: [Verify.self, IssueCheckpoint.self, Synthesize.self, Benchmark.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -30,7 +32,8 @@ struct Log: AsyncParsableCommand {
         @Option(help: "A signed checkpoint held earlier (with --remote).")
         var checkpoint: String?
 
-        @Option(help: "The log's verifier key (NAME+ID+KEY) or a file holding it (with --remote; default: the server's /v1/transparency/key).")
+        @Option(
+            help: "The log's verifier key (NAME+ID+KEY) or a file holding it (with --remote; default: the server's /v1/transparency/key).")
         var key: String?
 
         func run() async throws {
@@ -48,7 +51,9 @@ struct Log: AsyncParsableCommand {
             let rate = seconds > 0 ? Int(Double(result.entries) / seconds) : 0
             if let problem = result.problem {
                 print("FAIL at index \(problem.index): \(problem.message)")
-                printError("\(result.entries) entries and \(result.checkpoints) checkpoints verified before it, in \(String(format: "%.2f", seconds)) s")
+                printError(
+                    "\(result.entries) entries and \(result.checkpoints) checkpoints verified before it, in \(String(format: "%.2f", seconds)) s"
+                )
                 throw ExitCode(1)
             }
             print("OK \(result.entries) entries, \(result.checkpoints) checkpoints, origin \(services.transparency.origin)")
@@ -81,25 +86,28 @@ struct Log: AsyncParsableCommand {
                 try fail("the held checkpoint \(heldFile) does not verify with the keys of \(name)")
             }
             let (status, body) = try await fetch(base.appendingPathComponent("v1/transparency/checkpoint"))
-            guard status == 200, let currentText = open(String(decoding: body, as: UTF8.self)), let current = Checkpoint(text: currentText) else {
+            guard status == 200, let currentText = open(String(decoding: body, as: UTF8.self)), let current = Checkpoint(text: currentText)
+            else {
                 try fail("the server's current checkpoint does not verify with the keys of \(name)")
             }
             guard current.origin == held.origin else { try fail("the origins differ: \(held.origin) and \(current.origin)") }
             guard current.size >= held.size else { try fail("the log shrank from \(held.size) to \(current.size) entries") }
-            var components = URLComponents(url: base.appendingPathComponent("v1/transparency/proofs/consistency"), resolvingAgainstBaseURL: false)!
+            var components = URLComponents(
+                url: base.appendingPathComponent("v1/transparency/proofs/consistency"), resolvingAgainstBaseURL: false)!
             components.queryItems = [.init(name: "from", value: "\(held.size)"), .init(name: "to", value: "\(current.size)")]
             let (proofStatus, proofBody) = try await fetch(components.url!)
             guard proofStatus == 200, case .object(let members)? = try? JSONValue.parse(String(decoding: proofBody, as: UTF8.self)),
-                  case .array(let items)? = members["proof"]
+                case .array(let items)? = members["proof"]
             else { try fail("the server gave no consistency proof from \(held.size) to \(current.size)") }
             let proof = items.compactMap { item -> [UInt8]? in
                 if case .string(let text) = item, let data = Data(base64Encoded: text) { return Array(data) }
                 return nil
             }
             guard proof.count == items.count,
-                  Merkle.verifyConsistency(from: held.size, to: current.size, proof: proof, firstRoot: held.root, secondRoot: current.root)
+                Merkle.verifyConsistency(from: held.size, to: current.size, proof: proof, firstRoot: held.root, secondRoot: current.root)
             else { try fail("the current checkpoint (size \(current.size)) is NOT consistent with the held one (size \(held.size))") }
-            print("OK the checkpoint of size \(current.size) is consistent with the held one of size \(held.size) (origin \(current.origin))")
+            print(
+                "OK the checkpoint of size \(current.size) is consistent with the held one of size \(held.size) (origin \(current.origin))")
         }
     }
 
@@ -140,23 +148,28 @@ extension Log {
                 let count = min(10_000, entries - written)
                 let records = (written..<(written + count)).map { n in
                     DisclosureRecord(
-                        disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: start.microsecondsSinceEpoch + Int64(n) * 1000), clientId: "synthetic-client",
+                        disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: start.microsecondsSinceEpoch + Int64(n) * 1000),
+                        clientId: "synthetic-client",
                         party: "synthetic", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "SYN-\(n)",
                         protocolId: "kbi-dvz-integration-efforts", protocolVersion: 1, fields: DisclosureField.allCases, outcome: .allowed,
-                        referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(format: "%064x", n), requestId: "syn-\(n)", traceparent: nil)
+                        referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(format: "%064x", n), requestId: "syn-\(n)",
+                        traceparent: nil)
                 }
                 try await services.exchange.store.appendDisclosures(records)
                 written += count
                 if written % 1_000_000 == 0 { try await services.transparency.issueCheckpoint() }
             }
             try await services.transparency.issueCheckpoint()
-            printError("appended \(written) entries in \(String(format: "%.1f", stopwatch.seconds)) s (\(Int(Double(written) / stopwatch.seconds)) entries/s, batches of 10,000)")
+            printError(
+                "appended \(written) entries in \(String(format: "%.1f", stopwatch.seconds)) s (\(Int(Double(written) / stopwatch.seconds)) entries/s, batches of 10,000)"
+            )
         }
     }
 
     /// For benchmarks only: times proof generation on a register's log.
     struct Benchmark: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Benchmarks only: time inclusion and consistency proofs.", shouldDisplay: false)
+        static let configuration = CommandConfiguration(
+            abstract: "Benchmarks only: time inclusion and consistency proofs.", shouldDisplay: false)
 
         @OptionGroup var options: RegisterOptions
 
@@ -170,7 +183,8 @@ extension Log {
             guard size > 1 else { throw ValidationError("the log has fewer than 2 entries") }
             func percentiles(_ micros: [Double]) -> String {
                 let sorted = micros.sorted()
-                return String(format: "p50 %.0f µs, p99 %.0f µs", sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+                return String(
+                    format: "p50 %.0f µs, p99 %.0f µs", sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
             }
             func micros(_ duration: Duration) -> Double {
                 Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
@@ -201,7 +215,9 @@ struct Audit: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export disclosure records as CSV (RFC 4180): index, instant, client, party, purpose, channel, case reference, protocol, fields, outcome, reference date, pseudonym, request id.")
+            abstract:
+                "Export disclosure records as CSV (RFC 4180): index, instant, client, party, purpose, channel, case reference, protocol, fields, outcome, reference date, pseudonym, request id."
+        )
 
         @OptionGroup var options: RegisterOptions
 
@@ -222,17 +238,21 @@ struct Audit: AsyncParsableCommand {
             }
             let filter = DisclosureFilter(from: try instant(from, "from", plusDay: false), to: try instant(to, "to", plusDay: true))
             let services = try await KoppelingApp.open(options.configuration())
-            var output = "index,at,client,party,purpose,channel,caseReference,protocol,fields,outcome,referenceDate,subjectPseudonym,requestId\r\n"
+            var output =
+                "index,at,client,party,purpose,channel,caseReference,protocol,fields,outcome,referenceDate,subjectPseudonym,requestId\r\n"
             var after: Int?
             var count = 0
             while true {
                 let page = try await services.transparency.store.searchDisclosures(filter, after: after, limit: 1000)
                 for (index, r) in page {
                     let protocolText = r.protocolId.map { "\($0) v\(r.protocolVersion ?? 0)" } ?? ""
-                    output += [
-                        String(index), r.at.description, r.clientId, r.party, r.purpose, r.channel.rawValue, r.caseReference, protocolText,
-                        r.fields.map(\.rawValue).joined(separator: " "), r.outcome.rawValue, r.referenceDate.description, r.subjectPseudonym, r.requestId,
-                    ].map(CSV.field).joined(separator: ",") + "\r\n"
+                    output +=
+                        [
+                            String(index), r.at.description, r.clientId, r.party, r.purpose, r.channel.rawValue, r.caseReference,
+                            protocolText,
+                            r.fields.map(\.rawValue).joined(separator: " "), r.outcome.rawValue, r.referenceDate.description,
+                            r.subjectPseudonym, r.requestId,
+                        ].map(CSV.field).joined(separator: ",") + "\r\n"
                 }
                 count += page.count
                 guard page.count == 1000, let last = page.last else { break }

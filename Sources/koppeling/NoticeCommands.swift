@@ -1,16 +1,20 @@
 import ArgumentParser
+import Foundation
 import KoppelingApp
 import KoppelingCore
 import KoppelingStore
-import Foundation
 
 struct Notices: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Change notices for the followed persons.", subcommands: [Sweep.self, BenchmarkFollows.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Change notices for the followed persons.", subcommands: [Sweep.self, BenchmarkFollows.self])
 
     struct Sweep: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Notify the followers of persons whose allowed fields changed with time alone on a day (a window closed, an exemption ended).",
-            discussion: "The server runs this pass every hour by itself. Without --as-of every day not swept yet up to today is swept, in order (a day missed while the server was down is caught up); a day is swept once.")
+            abstract:
+                "Notify the followers of persons whose allowed fields changed with time alone on a day (a window closed, an exemption ended).",
+            discussion:
+                "The server runs this pass every hour by itself. Without --as-of every day not swept yet up to today is swept, in order (a day missed while the server was down is caught up); a day is swept once."
+        )
 
         @OptionGroup var options: RegisterOptions
 
@@ -28,7 +32,8 @@ struct Notices: AsyncParsableCommand {
                 return
             }
             guard let day = LocalDate(asOf) else { throw ValidationError("--as-of must be YYYY-MM-DD") }
-            guard let count = try await register.store.sweepNotices(on: day, planner: register.notices, at: services.exchange.clock()) else {
+            guard let count = try await register.store.sweepNotices(on: day, planner: register.notices, at: services.exchange.clock())
+            else {
                 print("\(day) was swept already")
                 return
             }
@@ -39,7 +44,8 @@ struct Notices: AsyncParsableCommand {
     /// For benchmarks only: enrols the synthetic population on a client's follow list at once.
     struct BenchmarkFollows: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "benchmark-follows", abstract: "Benchmarks only: follow the first N synthetic persons for a client.", shouldDisplay: false)
+            commandName: "benchmark-follows", abstract: "Benchmarks only: follow the first N synthetic persons for a client.",
+            shouldDisplay: false)
 
         @OptionGroup var options: RegisterOptions
 
@@ -54,8 +60,9 @@ struct Notices: AsyncParsableCommand {
             guard let registered = try await services.exchange.store.client(id: client) else { throw ExitCode(1) }
             let policy = try await services.protocols.policy()
             let today = services.exchange.today()
-            guard case .allowed(let protocolId, let version, _) = policy.decide(
-                party: registered.party, purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .follow, fields: nil, on: today)
+            guard
+                case .allowed(let protocolId, let version, _) = policy.decide(
+                    party: registered.party, purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .follow, fields: nil, on: today)
             else { throw ValidationError("no protocol in force with the follow channel") }
             let generator = PopulationGenerator(seed: seed, persons: persons)
             let now = services.exchange.clock()
@@ -64,11 +71,15 @@ struct Notices: AsyncParsableCommand {
                 let insz = generator.nationalNumber(of: index)
                 let subject = services.exchange.pseudonymizer.pseudonym(of: insz)
                 let follow = Follow(
-                    id: UUID(), clientId: registered.id, party: registered.party, purpose: "ART_1_2_INTEGRATION_EFFORTS", caseReference: "BENCH-\(index)",
-                    insz: insz.digits, subjectPseudonym: subject, protocolId: protocolId, protocolVersion: version, createdAt: now, until: today.adding(days: 365))
+                    id: UUID(), clientId: registered.id, party: registered.party, purpose: "ART_1_2_INTEGRATION_EFFORTS",
+                    caseReference: "BENCH-\(index)",
+                    insz: insz.digits, subjectPseudonym: subject, protocolId: protocolId, protocolVersion: version, createdAt: now,
+                    until: today.adding(days: 365))
                 let record = DisclosureRecord(
-                    disclosureId: UUID(), at: now, clientId: registered.id, party: registered.party, purpose: follow.purpose, channel: .follow,
-                    caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: [], outcome: .enrolled, referenceDate: today,
+                    disclosureId: UUID(), at: now, clientId: registered.id, party: registered.party, purpose: follow.purpose,
+                    channel: .follow,
+                    caseReference: follow.caseReference, protocolId: protocolId, protocolVersion: version, fields: [], outcome: .enrolled,
+                    referenceDate: today,
                     subjectPseudonym: subject, requestId: "benchmark", traceparent: nil)
                 batch.append((follow, record))
                 if batch.count == 10_000 {

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Crypto
 import Foundation
 import KoppelingApp
@@ -33,7 +33,9 @@ struct Keys: ParsableCommand {
             case .batch: print("new batch key: \(publicKey.rawRepresentation.base64EncodedString())")
             case .token:
                 print("new token key: \(publicKey.rawRepresentation.base64EncodedString())")
-                print("running instances sign with it within a second; tokens signed by the retired key stay valid until they expire (at most 5 minutes)")
+                print(
+                    "running instances sign with it within a second; tokens signed by the retired key stay valid until they expire (at most 5 minutes)"
+                )
                 return
             }
             print("the retired key stays published for verification; restart every server instance to sign with the new key")
@@ -43,7 +45,9 @@ struct Keys: ParsableCommand {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate an Ed25519 key pair.",
-            discussion: "Writes the private key to FILE (mode 0600) and the public key to FILE.pub, both base64 of the raw 32 bytes, and prints the public half.")
+            discussion:
+                "Writes the private key to FILE (mode 0600) and the public key to FILE.pub, both base64 of the raw 32 bytes, and prints the public half."
+        )
 
         @Option(help: "The private key file to write.")
         var out: String
@@ -66,7 +70,9 @@ struct Party: AsyncParsableCommand {
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a party with the public keys its controller signs protocols with and its DPO signs advice with (adds keys to a registered party).")
+            abstract:
+                "Register a party with the public keys its controller signs protocols with and its DPO signs advice with (adds keys to a registered party)."
+        )
 
         @OptionGroup var options: RegisterOptions
 
@@ -79,22 +85,29 @@ struct Party: AsyncParsableCommand {
         @Option(name: .customLong("key"), help: "A public key of the controller: a .pub file or its base64 text. Repeatable.")
         var keys: [String] = []
 
-        @Option(name: .customLong("dpo-key"), help: "A public key of the party's DPO, who signs advice with it: a .pub file or its base64 text. Repeatable.")
+        @Option(
+            name: .customLong("dpo-key"),
+            help: "A public key of the party's DPO, who signs advice with it: a .pub file or its base64 text. Repeatable.")
         var dpoKeys: [String] = []
 
         func run() async throws {
             let publicKeys = try keys.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0).rawRepresentation.base64EncodedString() }
             let dpoPublicKeys = try dpoKeys.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0).rawRepresentation.base64EncodedString() }
             // One key, one role: a DPO's advice must not be signable with the controller's key.
-            guard Set(publicKeys).isDisjoint(with: dpoPublicKeys) else { throw ValidationError("a key cannot be both the controller's and the DPO's") }
-            let services = try await KoppelingApp.open(options.configuration())
-            if let existing = try await services.protocols.store.party(id: id),
-               !Set(existing.publicKeys).isDisjoint(with: dpoPublicKeys) || !Set(existing.dpoKeys).isDisjoint(with: publicKeys) {
+            guard Set(publicKeys).isDisjoint(with: dpoPublicKeys) else {
                 throw ValidationError("a key cannot be both the controller's and the DPO's")
             }
-            try await services.protocols.store.registerParty(RegisteredParty(id: id, name: name, publicKeys: publicKeys, dpoKeys: dpoPublicKeys))
+            let services = try await KoppelingApp.open(options.configuration())
+            if let existing = try await services.protocols.store.party(id: id),
+                !Set(existing.publicKeys).isDisjoint(with: dpoPublicKeys) || !Set(existing.dpoKeys).isDisjoint(with: publicKeys)
+            {
+                throw ValidationError("a key cannot be both the controller's and the DPO's")
+            }
+            try await services.protocols.store.registerParty(
+                RegisteredParty(id: id, name: name, publicKeys: publicKeys, dpoKeys: dpoPublicKeys))
             let party = try await services.protocols.store.party(id: id)
-            print("party \(id) registered with \(party?.publicKeys.count ?? 0) controller key(s) and \(party?.dpoKeys.count ?? 0) DPO key(s)")
+            print(
+                "party \(id) registered with \(party?.publicKeys.count ?? 0) controller key(s) and \(party?.dpoKeys.count ?? 0) DPO key(s)")
         }
     }
 }
@@ -103,7 +116,8 @@ struct ProtocolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protocol", abstract: "Data-exchange protocols: validate, submit, advise, sign, publish, suspend, revoke, show.",
         subcommands: [
-            Validate.self, Submit.self, Advise.self, Sign.self, Publish.self, Suspend.self, Reinstate.self, ReinstatementStatement.self, Revoke.self, Show.self,
+            Validate.self, Submit.self, Advise.self, Sign.self, Publish.self, Suspend.self, Reinstate.self, ReinstatementStatement.self,
+            Revoke.self, Show.self,
         ])
 
     /// The actor recorded with a transition.
@@ -113,7 +127,9 @@ struct ProtocolCommand: AsyncParsableCommand {
     static func step(_ body: () async throws -> ProtocolRecord) async throws {
         do {
             let record = try await body()
-            print("\(record.document.id) version \(record.document.version): \(record.state.rawValue); next: \(record.allowedActions.isEmpty ? "none" : record.allowedActions.joined(separator: ", "))")
+            print(
+                "\(record.document.id) version \(record.document.version): \(record.state.rawValue); next: \(record.allowedActions.isEmpty ? "none" : record.allowedActions.joined(separator: ", "))"
+            )
         } catch let error as ProtocolTransitionError {
             printError("refused: \(error.description)")
             throw ExitCode(1)
@@ -149,7 +165,8 @@ struct ProtocolCommand: AsyncParsableCommand {
     }
 
     struct Submit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Store a protocol document as a new version and submit it for DPO advice.")
+        static let configuration = CommandConfiguration(
+            abstract: "Store a protocol document as a new version and submit it for DPO advice.")
         @OptionGroup var options: RegisterOptions
         @Option(help: "Who submits (recorded).") var actor = ProtocolCommand.defaultActor
         @Argument(help: "The YAML file.") var file: String
@@ -176,7 +193,8 @@ struct ProtocolCommand: AsyncParsableCommand {
         @Option(help: "The advice's text.") var text: String
         @Option(help: "The advice's author.") var author: String
         @Option(help: "The advice's date (default: today).") var date: String?
-        @Option(help: "The DPO's private key file: the advice is signed with it, and must verify with a DPO key registered for the party.") var key: String
+        @Option(help: "The DPO's private key file: the advice is signed with it, and must verify with a DPO key registered for the party.")
+        var key: String
 
         func run() async throws {
             let opinionValue: DPOAdvice.Opinion
@@ -194,14 +212,19 @@ struct ProtocolCommand: AsyncParsableCommand {
                 printError(ProtocolStoreError.notFound(id: version.id, version: version.version).description)
                 throw ExitCode(1)
             }
-            let advice = try DPOAdvice(party: party, opinion: opinionValue, text: text, date: day, author: author).signed(with: dpoKey, for: record.document)
-            try await ProtocolCommand.step { try await services.protocols.advise(id: version.id, version: version.version, advice: advice, actor: author) }
+            let advice = try DPOAdvice(party: party, opinion: opinionValue, text: text, date: day, author: author).signed(
+                with: dpoKey, for: record.document)
+            try await ProtocolCommand.step {
+                try await services.protocols.advise(id: version.id, version: version.version, advice: advice, actor: author)
+            }
         }
     }
 
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign a protocol version for a party: Ed25519 over the SHA-256 of its canonical form, verified against the party's registered keys.")
+            abstract:
+                "Sign a protocol version for a party: Ed25519 over the SHA-256 of its canonical form, verified against the party's registered keys."
+        )
         @OptionGroup var options: RegisterOptions
         @OptionGroup var version: VersionArguments
         @Option(help: "The signing party.") var party: String
@@ -216,7 +239,9 @@ struct ProtocolCommand: AsyncParsableCommand {
             }
             let signature = try privateKey.signature(for: Data(record.document.digest))
             try await ProtocolCommand.step {
-                try await services.protocols.sign(id: version.id, version: version.version, party: party, publicKey: privateKey.publicKey, signature: signature, actor: party)
+                try await services.protocols.sign(
+                    id: version.id, version: version.version, party: party, publicKey: privateKey.publicKey, signature: signature,
+                    actor: party)
             }
         }
     }
@@ -232,7 +257,9 @@ struct ProtocolCommand: AsyncParsableCommand {
             let configuration = try options.configuration()
             guard let day = on.map({ LocalDate($0) }) ?? configuration.today() else { throw ValidationError("--on must be YYYY-MM-DD") }
             let services = try await KoppelingApp.open(configuration)
-            try await ProtocolCommand.step { try await services.protocols.publish(id: version.id, version: version.version, on: day, actor: actor) }
+            try await ProtocolCommand.step {
+                try await services.protocols.publish(id: version.id, version: version.version, on: day, actor: actor)
+            }
         }
     }
 
@@ -284,18 +311,22 @@ struct ProtocolCommand: AsyncParsableCommand {
             for text in given {
                 let parts = text.split(separator: ":").map(String.init)
                 guard parts.count == 3 else { throw ValidationError("--signature must be PARTY:PUBLICKEY:SIGNATURE") }
-                signatures.append(ProtocolSignature(party: parts[0], publicKey: parts[1], signature: parts[2], signedAt: services.exchange.clock()))
+                signatures.append(
+                    ProtocolSignature(party: parts[0], publicKey: parts[1], signature: parts[2], signedAt: services.exchange.clock()))
             }
             for file in keys {
                 let key = try Ed25519KeyFile.privateKey(at: file)
                 let publicKey = key.publicKey.rawRepresentation.base64EncodedString()
                 var owner: String?
-                for party in record.document.parties where try await services.protocols.store.party(id: party.id)?.publicKeys.contains(publicKey) == true {
+                for party in record.document.parties
+                where try await services.protocols.store.party(id: party.id)?.publicKeys.contains(publicKey) == true {
                     owner = party.id
                 }
                 guard let owner else { throw ValidationError("\(file) is no registered controller key of a party to this protocol") }
-                signatures.append(ProtocolSignature(
-                    party: owner, publicKey: publicKey, signature: try key.signature(for: Data(statement)).base64EncodedString(), signedAt: services.exchange.clock()))
+                signatures.append(
+                    ProtocolSignature(
+                        party: owner, publicKey: publicKey, signature: try key.signature(for: Data(statement)).base64EncodedString(),
+                        signedAt: services.exchange.clock()))
             }
             try await ProtocolCommand.step {
                 try await services.protocols.reinstate(
@@ -315,7 +346,7 @@ struct ProtocolCommand: AsyncParsableCommand {
         func run() async throws {
             let services = try await KoppelingApp.open(options.configuration())
             guard let record = try await services.protocols.store.protocolRecord(id: version.id, version: version.version),
-                  let statement = record.reinstatementStatement(reason: reason)
+                let statement = record.reinstatementStatement(reason: reason)
             else {
                 printError("no suspended version \(version.id) \(version.version)")
                 throw ExitCode(1)
@@ -334,27 +365,38 @@ struct ProtocolCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a protocol's versions, or one version with its advices, signatures and history.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a protocol's versions, or one version with its advices, signatures and history.")
         @OptionGroup var options: RegisterOptions
         @Argument(help: "The protocol id.") var id: String
         @Argument(help: "The version.") var version: Int?
 
         func run() async throws {
             let services = try await KoppelingApp.open(options.configuration())
-            let records = try await services.protocols.store.protocolRecords().filter { $0.document.id == id && (version == nil || $0.document.version == version) }
+            let records = try await services.protocols.store.protocolRecords().filter {
+                $0.document.id == id && (version == nil || $0.document.version == version)
+            }
             guard !records.isEmpty else {
                 printError("no protocol \(id)\(version.map { " version \($0)" } ?? "")")
                 throw ExitCode(1)
             }
             for record in records {
                 let d = record.document
-                print("\(d.id) version \(d.version): \(record.state.rawValue)\(record.publishedOn.map { ", published \($0)" } ?? ""); valid \(d.validFrom) to \(d.validUntil)")
+                print(
+                    "\(d.id) version \(d.version): \(record.state.rawValue)\(record.publishedOn.map { ", published \($0)" } ?? ""); valid \(d.validFrom) to \(d.validUntil)"
+                )
                 print("  SHA-256 \(d.digestHex)")
                 guard version != nil else { continue }
-                for advice in record.advices { print("  advice \(advice.party): \(advice.opinion.rawValue), \(advice.date), \(advice.author)") }
-                for signature in record.signatures { print("  signed by \(signature.party) at \(signature.signedAt), key \(signature.keyFingerprint)") }
+                for advice in record.advices {
+                    print("  advice \(advice.party): \(advice.opinion.rawValue), \(advice.date), \(advice.author)")
+                }
+                for signature in record.signatures {
+                    print("  signed by \(signature.party) at \(signature.signedAt), key \(signature.keyFingerprint)")
+                }
                 for transition in record.history {
-                    print("  \(transition.at) \(transition.actor): \(transition.from?.rawValue ?? "-") -> \(transition.to.rawValue)\(transition.reason.map { " (\($0))" } ?? "")")
+                    print(
+                        "  \(transition.at) \(transition.actor): \(transition.from?.rawValue ?? "-") -> \(transition.to.rawValue)\(transition.reason.map { " (\($0))" } ?? "")"
+                    )
                 }
             }
         }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Hummingbird
 import KoppelingApp
 import KoppelingStore
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the register over HTTP.")
@@ -61,10 +62,15 @@ func serve(services: KoppelingServices, configuration: KoppelingConfiguration, e
     }
     for listener in [configuration] + extraListeners {
         let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(listener.host)
-        let mode = listener.tlsCertificatePath == nil ? "plain HTTP" : (listener.clientCAPath == nil ? "TLS" : "TLS with required client certificates (mutual TLS)")
+        let mode =
+            listener.tlsCertificatePath == nil
+            ? "plain HTTP" : (listener.clientCAPath == nil ? "TLS" : "TLS with required client certificates (mutual TLS)")
         var note = "every endpoint but health, /openapi.json, /oauth/token and published protocols needs an authenticated client"
         if listener.tlsCertificatePath == nil {
-            note += isLoopback ? "; plain HTTP is for loopback, demos and tests" : "; WARNING: plain HTTP on a non-loopback address, tokens and answers travel unencrypted (use --tls-cert)"
+            note +=
+                isLoopback
+                ? "; plain HTTP is for loopback, demos and tests"
+                : "; WARNING: plain HTTP on a non-loopback address, tokens and answers travel unencrypted (use --tls-cert)"
         }
         logger.info(
             "serving \(mode)",

@@ -7,7 +7,9 @@ import KoppelingStore
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The integration status of a person for a reference date, or a count of all statuses.",
-        discussion: "A person without events is status unknown (exit code 0). --all computes every person's status and prints the count per status; its timing goes to standard error.")
+        discussion:
+            "A person without events is status unknown (exit code 0). --all computes every person's status and prints the count per status; its timing goes to standard error."
+    )
 
     @OptionGroup var options: RegisterOptions
 
@@ -20,10 +22,14 @@ struct Status: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: "The reference date YYYY-MM-DD (default: today).")
     var asOf: String?
 
-    @Option(name: .customLong("known-at"), help: "Only count events recorded on or before this ISO 8601 instant, such as 2026-11-29T10:15:00Z.")
+    @Option(
+        name: .customLong("known-at"), help: "Only count events recorded on or before this ISO 8601 instant, such as 2026-11-29T10:15:00Z.")
     var knownAt: String?
 
-    @Option(help: "With --all: write each person's status code to this file, one line per person in national-number order (no national numbers), to compare two runs.")
+    @Option(
+        help:
+            "With --all: write each person's status code to this file, one line per person in national-number order (no national numbers), to compare two runs."
+    )
     var each: String?
 
     @Flag(help: "Print one JSON object, the shape of the HTTP status answer.")
@@ -58,16 +64,19 @@ struct Status: AsyncParsableCommand {
         if json {
             print(StatusAnswer(insz: number, referenceDate: referenceDate, status: status).jsonText)
         } else {
-            print("\(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.term.nl) / \(status.status.term.fr))\(status.since.map { " since \($0)" } ?? "")")
+            print(
+                "\(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.term.nl) / \(status.status.term.fr))\(status.since.map { " since \($0)" } ?? "")"
+            )
             for reason in status.reasons {
                 print("  - \(reason.text(in: .nl)) [\(reason.legalReference)]")
             }
             let flags = status.flags
             func yesNo(_ value: Bool?) -> String { value.map { $0 ? "yes" : "no" } ?? "unknown" }
-            print("  flags: open infringement \(yesNo(flags.openInfringement)), fines decided \(flags.finesDecided.map(String.init) ?? "unknown"), "
-                + "closed without follow-up \(yesNo(flags.infringementClosedWithoutFollowUp)), term for a fine passed \(yesNo(flags.infringementTermExpired)), "
-                + "reported to another authority \(yesNo(flags.infringementOtherAuthority)), postponed \(yesNo(flags.postponed)), "
-                + "open-ended postponement to review \(yesNo(flags.postponementOpenEndedReview))")
+            print(
+                "  flags: open infringement \(yesNo(flags.openInfringement)), fines decided \(flags.finesDecided.map(String.init) ?? "unknown"), "
+                    + "closed without follow-up \(yesNo(flags.infringementClosedWithoutFollowUp)), term for a fine passed \(yesNo(flags.infringementTermExpired)), "
+                    + "reported to another authority \(yesNo(flags.infringementOtherAuthority)), postponed \(yesNo(flags.postponed)), "
+                    + "open-ended postponement to review \(yesNo(flags.postponementOpenEndedReview))")
         }
     }
 

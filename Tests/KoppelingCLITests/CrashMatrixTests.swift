@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KoppelingCore
 import KoppelingStore
 import KoppelingTestSupport
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The crash matrix of issue 13: the real `koppeling` process is killed with SIGKILL in the middle
 /// of each kind of write, and afterwards nothing acknowledged is lost, nothing is doubled, and the
@@ -13,7 +14,9 @@ import Testing
 @Suite("Crash matrix (kill -9)", .serialized)
 struct CrashMatrixTests {
     /// Starts a command and kills it with SIGKILL after `delay` unless it ended first; whether it ended by itself.
-    static func killed(_ arguments: [String], in folder: URL, after delay: Duration, environment: [String: String] = [:]) async throws -> Bool {
+    static func killed(
+        _ arguments: [String], in folder: URL, after delay: Duration, environment: [String: String] = [:]
+    ) async throws -> Bool {
         let process = Process()
         process.executableURL = TestEnvironment.koppelingExecutable
         process.arguments = arguments
@@ -38,17 +41,23 @@ struct CrashMatrixTests {
     func lookupBurst() async throws {
         let folder = try TestEnvironment.temporaryFolder()
         let file = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml").path
-        #expect(try koppeling(["demo", "--persons", "40", "--no-serve", "--tls-port", "0", "--protocol-file", file], in: folder).status == 0)
+        #expect(
+            try koppeling(["demo", "--persons", "40", "--no-serve", "--tls-port", "0", "--protocol-file", file], in: folder).status == 0)
         let environment = ["KOPPELING_TOKEN_AUDIENCE": "http://127.0.0.1:8080/oauth/token", "KOPPELING_ALLOW_TEST_NUMBERS": "1"]
-        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite"], environment: environment)
+        let (server, base) = try await startServer(
+            in: folder, arguments: ["--database", "koppeling-demo.sqlite"], environment: environment)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let assertion = try koppeling(["client", "assertion", "--credentials", "koppeling-demo/credentials"], in: folder).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let assertion = try koppeling(["client", "assertion", "--credentials", "koppeling-demo/credentials"], in: folder).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         var tokenRequest = URLRequest(url: base.appendingPathComponent("oauth/token"))
         tokenRequest.httpMethod = "POST"
         tokenRequest.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "content-type")
         tokenRequest.httpBody = Data(
-            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)".utf8)
-        let token = try #require((try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: tokenRequest).0) as? [String: Any])?["access_token"] as? String)
+            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
+                .utf8)
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: tokenRequest).0) as? [String: Any])?[
+                "access_token"] as? String)
         let generator = PopulationGenerator(seed: 1, persons: 40)
         let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
         let session = URLSession(configuration: .ephemeral)
@@ -70,8 +79,11 @@ struct CrashMatrixTests {
                     request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
                     request.setValue("burst-\(index)", forHTTPHeaderField: "x-request-id")
                     let insz = generator.nationalNumber(of: index % 40).digits
-                    request.httpBody = Data(#"{"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"K-\#(index)","referenceDate":"\#(today)"}"#.utf8)
-                    guard let (_, response) = try? await session.data(for: request), (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
+                    request.httpBody = Data(
+                        #"{"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"K-\#(index)","referenceDate":"\#(today)"}"#
+                            .utf8)
+                    guard let (_, response) = try? await session.data(for: request), (response as? HTTPURLResponse)?.statusCode == 200
+                    else { return nil }
                     return "burst-\(index)"
                 }
             }
@@ -100,7 +112,8 @@ struct CrashMatrixTests {
         for round in 0..<8 {
             // Appends in batches of 10,000 (a commit about every 2 s in a debug build) and a
             // checkpoint, killed after 0.3 to 5.2 s: before, between and after the commits.
-            _ = try await Self.killed(["log", "synthesize", "--entries", "20000"] + db, in: folder, after: .milliseconds(300 + round * 700))
+            _ = try await Self.killed(
+                ["log", "synthesize", "--entries", "20000"] + db, in: folder, after: .milliseconds(300 + round * 700))
             let size = try koppeling(["log", "verify"] + db, in: folder).out
             sizes.insert(Int(size.split(separator: " ").dropFirst().first ?? "") ?? -1)
             #expect(try Self.verifies("r.sqlite", in: folder), "after the kill in round \(round)")
@@ -121,7 +134,8 @@ struct CrashMatrixTests {
         #expect(try koppeling(["log", "synthesize", "--entries", "50000", "--database", "r.sqlite"], in: folder).status == 0)
         var sawPartial = false
         for delay in [20, 40, 80, 160] {
-            let ended = try await Self.killed(["backup", "--database", "r.sqlite", "--to", "b.sqlite"], in: folder, after: .milliseconds(delay))
+            let ended = try await Self.killed(
+                ["backup", "--database", "r.sqlite", "--to", "b.sqlite"], in: folder, after: .milliseconds(delay))
             let exists = FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.sqlite").path)
             if !ended {
                 sawPartial = sawPartial || FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.sqlite.partial").path)
@@ -140,7 +154,9 @@ struct CrashMatrixTests {
 
     @Test(
         "a copy to PostgreSQL killed half-way leaves the target empty; run again, it completes and verifies",
-        .enabled(if: TestStores.postgresURL != nil || TestEnvironment.requireAll, "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL); scripts/test starts one"))
+        .enabled(
+            if: TestStores.postgresURL != nil || TestEnvironment.requireAll,
+            "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL); scripts/test starts one"))
     func copy() async throws {
         let folder = try TestEnvironment.temporaryFolder()
         #expect(try koppeling(["log", "synthesize", "--entries", "30000", "--database", "r.sqlite"], in: folder).status == 0)

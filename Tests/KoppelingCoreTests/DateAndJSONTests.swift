@@ -65,12 +65,15 @@ struct EventJSONTests {
     func parse(_ text: String) throws(EventValidationError) -> Event {
         var text = text
         let result: Result<Event, EventValidationError> = text.withUTF8 { bytes in
-            do throws(EventValidationError) { return .success(try Event.parse(json: bytes, policy: policy)) } catch { return .failure(error) }
+            do throws(EventValidationError) { return .success(try Event.parse(json: bytes, policy: policy)) } catch {
+                return .failure(error)
+            }
         }
         return try result.get()
     }
 
-    static let line = #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"contract_signed","effectiveDate":"2023-04-02","source":"agii","data":{"agency":"agii","components":["social_orientation","dutch"]}}"#
+    static let line =
+        #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"contract_signed","effectiveDate":"2023-04-02","source":"agii","data":{"agency":"agii","components":["social_orientation","dutch"]}}"#
 
     @Test("the documented form parses and is written back byte for byte")
     func roundTrip() throws {
@@ -115,12 +118,17 @@ struct EventJSONTests {
 
     @Test("what senders meant before a member existed is kept: no authority is ABB, no tested is untested")
     func defaults() throws {
-        let infringement = try parse(Self.line(type: "infringement_recorded", data: #"{"infringementId":"I","kind":"other","noticeOfDefaultOn":null}"#))
-        #expect(infringement.payload == .infringementRecorded(.init(infringementId: "I", kind: .other, noticeOfDefaultOn: nil, authority: .abb)))
+        let infringement = try parse(
+            Self.line(type: "infringement_recorded", data: #"{"infringementId":"I","kind":"other","noticeOfDefaultOn":null}"#))
+        #expect(
+            infringement.payload == .infringementRecorded(.init(infringementId: "I", kind: .other, noticeOfDefaultOn: nil, authority: .abb))
+        )
         #expect(!infringement.canonicalData.contains("authority"))
         let level = try parse(Self.line(type: "dutch_level_reached", data: #"{"level":"A2"}"#))
         #expect(level.payload == .dutchLevelReached(.init(level: .a2, tested: false)))
-        #expect(try parse(Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"72043"}"#)).payload == .residenceChanged(.init(region: .flanders, nisCode: "72043")))
+        #expect(
+            try parse(Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"72043"}"#)).payload
+                == .residenceChanged(.init(region: .flanders, nisCode: "72043")))
     }
 
     static func line(
@@ -130,28 +138,37 @@ struct EventJSONTests {
         #"{"eventId":"\#(id)","insz":"\#(insz)","type":"\#(type)","effectiveDate":"\#(date)","source":"agii","data":\#(data)}"#
     }
 
-    @Test("invalid events name the member and the rule", arguments: [
-        (line(type: "unknown_type"), "type"),
-        (line(insz: "90122500158"), "insz"),
-        (line(insz: "90.12.25-001.59"), "insz"),
-        (line(date: "2023-02-30"), "effectiveDate"),
-        (line(data: #"{"agency":"agii","components":["cooking"]}"#), "data.components[0]"),
-        (line(data: #"{"agency":"agii","components":[],"extra":1}"#), "data.extra"),
-        (line(data: #"{"components":[]}"#), "data.agency"),
-        (line(id: "not-a-uuid"), "eventId"),
-        (line(type: "postponement", data: #"{"kind":"signing","from":"2023-05-01","until":"2023-04-01","reasonCode":"X"}"#), "data.until"),
-        (line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"21004"}"#), "data.region"),
-        (line(type: "residence_changed", data: #"{"region":"wallonia","nisCode":"20001"}"#), "data.nisCode"),
-        (line(type: "residence_changed", data: #"{"region":"abroad","country":"BE"}"#), "data.country"),
-        (line(type: "residence_changed", data: #"{"region":"abroad","country":"XX"}"#), "data.country"),
-        (line(type: "residence_changed", data: #"{"region":"brussels","country":"FR"}"#), "data.country"),
-        (line(type: "component_result", data: #"{"component":"work","decision":"met","level":"A2"}"#), "data.level"),
-        (line(type: "infringement_recorded", data: #"{"infringementId":"I","kind":"other","noticeOfDefaultOn":null,"authority":"police"}"#), "data.authority"),
-        (line(type: "infringement_decided", data: #"{"infringementId":"I","decision":"rectified","amountEUR":50}"#), "data.amountEUR"),
-        (line(type: "dutch_level_reached", data: #"{"level":"A2","tested":"yes"}"#), "data.tested"),
-        (line(type: "waiting_list", data: #"{"until":null,"course":""}"#), "data.course"),
-        (line(type: "agency_assigned", data: #"{"until":null}"#), "data.agency"),
-    ])
+    @Test(
+        "invalid events name the member and the rule",
+        arguments: [
+            (line(type: "unknown_type"), "type"),
+            (line(insz: "90122500158"), "insz"),
+            (line(insz: "90.12.25-001.59"), "insz"),
+            (line(date: "2023-02-30"), "effectiveDate"),
+            (line(data: #"{"agency":"agii","components":["cooking"]}"#), "data.components[0]"),
+            (line(data: #"{"agency":"agii","components":[],"extra":1}"#), "data.extra"),
+            (line(data: #"{"components":[]}"#), "data.agency"),
+            (line(id: "not-a-uuid"), "eventId"),
+            (
+                line(type: "postponement", data: #"{"kind":"signing","from":"2023-05-01","until":"2023-04-01","reasonCode":"X"}"#),
+                "data.until"
+            ),
+            (line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"21004"}"#), "data.region"),
+            (line(type: "residence_changed", data: #"{"region":"wallonia","nisCode":"20001"}"#), "data.nisCode"),
+            (line(type: "residence_changed", data: #"{"region":"abroad","country":"BE"}"#), "data.country"),
+            (line(type: "residence_changed", data: #"{"region":"abroad","country":"XX"}"#), "data.country"),
+            (line(type: "residence_changed", data: #"{"region":"brussels","country":"FR"}"#), "data.country"),
+            (line(type: "component_result", data: #"{"component":"work","decision":"met","level":"A2"}"#), "data.level"),
+            (
+                line(
+                    type: "infringement_recorded",
+                    data: #"{"infringementId":"I","kind":"other","noticeOfDefaultOn":null,"authority":"police"}"#), "data.authority"
+            ),
+            (line(type: "infringement_decided", data: #"{"infringementId":"I","decision":"rectified","amountEUR":50}"#), "data.amountEUR"),
+            (line(type: "dutch_level_reached", data: #"{"level":"A2","tested":"yes"}"#), "data.tested"),
+            (line(type: "waiting_list", data: #"{"until":null,"course":""}"#), "data.course"),
+            (line(type: "agency_assigned", data: #"{"until":null}"#), "data.agency"),
+        ])
     func invalid(text: String, path: String) {
         #expect { try parse(text) } throws: { error in (error as? EventValidationError)?.path == path }
     }
@@ -163,15 +180,20 @@ struct EventJSONTests {
         let stored = try Event(json: JSONValue.parse(text), policy: TestEnvironment.policy, stored: true)
         #expect(stored.payload == .residenceChanged(.init(region: .flanders, nisCode: "21004")))
         #expect(throws: EventValidationError.self) {
-            try Event(json: JSONValue.parse(Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"2100"}"#)), policy: TestEnvironment.policy, stored: true)
+            try Event(
+                json: JSONValue.parse(Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"2100"}"#)),
+                policy: TestEnvironment.policy, stored: true)
         }
     }
 
     @Test("a fine needs an amount within the legal range")
     func fineAmount() {
-        let base = #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"infringement_decided","effectiveDate":"2023-04-02","source":"abb","data":"#
+        let base =
+            #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"infringement_decided","effectiveDate":"2023-04-02","source":"abb","data":"#
         #expect(throws: EventValidationError.self) { try parse(base + #"{"infringementId":"I","decision":"fine","amountEUR":5001}}"#) }
-        #expect(throws: EventValidationError.self) { try parse(base + #"{"infringementId":"I","decision":"no_follow_up","amountEUR":50}}"#) }
+        #expect(throws: EventValidationError.self) {
+            try parse(base + #"{"infringementId":"I","decision":"no_follow_up","amountEUR":50}}"#)
+        }
         #expect(throws: Never.self) { try parse(base + #"{"infringementId":"I","decision":"fine","amountEUR":50}}"#) }
     }
 }

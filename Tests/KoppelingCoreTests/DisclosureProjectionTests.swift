@@ -9,13 +9,18 @@ struct DisclosureProjectionTests {
     let projection = DisclosureProjection(engine: StatusEngine())
 
     func values(_ events: [Event], _ date: String, _ fields: [DisclosureField] = DisclosureField.allCases) -> [DisclosureField: JSONValue] {
-        Dictionary(uniqueKeysWithValues: projection.project(events, insz: f.insz, on: LocalDate(date)!, fields: fields).map { ($0.field, $0.value) })
+        Dictionary(
+            uniqueKeysWithValues: projection.project(events, insz: f.insz, on: LocalDate(date)!, fields: fields).map {
+                ($0.field, $0.value)
+            })
     }
 
     @Test("a person in trajectory: every field from the events, under the status engine's counting rules")
     mutating func inTrajectory() {
         let events = [
-            f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))),
+            f.make(
+                "2024-01-01",
+                .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))),
             f.make("2024-01-10", .registered(.init(kind: .first, agency: "atlas"))),
             f.make("2024-02-01", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .dutch]))),
             f.make("2024-05-01", .componentResult(.init(component: .socialOrientation, decision: .passed))),
@@ -46,10 +51,13 @@ struct DisclosureProjectionTests {
     @Test("only the granted fields, in a fixed order; a medical exemption is disclosed as other")
     mutating func grantedAndMedical() {
         let events = [
-            f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))),
+            f.make(
+                "2024-01-01",
+                .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))),
             f.make("2024-01-20", .exemptionGranted(.init(category: .medical, until: nil))),
         ]
-        let projected = projection.project(events, insz: f.insz, on: LocalDate("2024-06-01")!, fields: [.exemptionCategory, .status, .exempt])
+        let projected = projection.project(
+            events, insz: f.insz, on: LocalDate("2024-06-01")!, fields: [.exemptionCategory, .status, .exempt])
         #expect(projected.map(\.field) == [.status, .exempt, .exemptionCategory])
         #expect(projected.map(\.value) == [.string("exempt"), .bool(true), .string("other")])
     }
@@ -58,10 +66,15 @@ struct DisclosureProjectionTests {
 @Suite("Disclosure items from the events")
 struct DisclosureItemTests {
     var f = EventFactory()
-    let projection = DisclosureProjection(engine: StatusEngine(), agencies: try! AgencyDirectory.standard.adding(csv: "0421.722.346,Atlas, integratie & inburgering Antwerpen"))
+    let projection = DisclosureProjection(
+        engine: StatusEngine(),
+        agencies: try! AgencyDirectory.standard.adding(csv: "0421.722.346,Atlas, integratie & inburgering Antwerpen"))
 
     func values(_ events: [Event], _ date: String) -> [DisclosureField: JSONValue] {
-        Dictionary(uniqueKeysWithValues: projection.project(events, insz: f.insz, on: LocalDate(date)!, fields: DisclosureField.allCases).map { ($0.field, $0.value) })
+        Dictionary(
+            uniqueKeysWithValues: projection.project(events, insz: f.insz, on: LocalDate(date)!, fields: DisclosureField.allCases).map {
+                ($0.field, $0.value)
+            })
     }
 
     static func obliged(_ start: String) -> EventPayload {
@@ -83,47 +96,73 @@ struct DisclosureItemTests {
         let contract2022 = f.make("2023-01-10", .contractSigned(.init(agency: "agii", components: [.dutch])))
         let obliged = f.make("2023-01-01", Self.obliged("2023-01-01"))
         // A2 without a test is not enough under the 2022 regime: not yet, so null.
-        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a2)))], "2024-06-01")[.dutchMet] == .null)
-        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a2, tested: true)))], "2024-06-01")[.dutchMet] == .bool(true))
-        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .b1, tested: true)))], "2024-06-01")[.dutchMet] == .bool(true))
-        #expect(values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a1, tested: true)))], "2024-06-01")[.dutchMet] == .null)
+        #expect(
+            values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a2)))], "2024-06-01")[.dutchMet] == .null)
+        #expect(
+            values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a2, tested: true)))], "2024-06-01")[
+                .dutchMet] == .bool(true))
+        #expect(
+            values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .b1, tested: true)))], "2024-06-01")[
+                .dutchMet] == .bool(true))
+        #expect(
+            values([obliged, contract2022, f.make("2024-01-01", .dutchLevelReached(.init(level: .a1, tested: true)))], "2024-06-01")[
+                .dutchMet] == .null)
         // The regime named by the sender wins over the signing date.
         let namedEarlier = f.make("2023-01-10", .contractSigned(.init(agency: "agii", components: [.dutch], regime: .earlier)))
-        #expect(values([obliged, namedEarlier, f.make("2024-01-01", .dutchLevelReached(.init(level: .a1)))], "2024-06-01")[.dutchMet] == .bool(true))
+        #expect(
+            values([obliged, namedEarlier, f.make("2024-01-01", .dutchLevelReached(.init(level: .a1)))], "2024-06-01")[.dutchMet]
+                == .bool(true))
         // Before 2022, A1 without a test meets it.
-        let old = [f.make("2019-01-01", Self.obliged("2019-01-01")), f.make("2019-02-01", .contractSigned(.init(agency: "agii", components: [.dutch])))]
+        let old = [
+            f.make("2019-01-01", Self.obliged("2019-01-01")),
+            f.make("2019-02-01", .contractSigned(.init(agency: "agii", components: [.dutch]))),
+        ]
         #expect(values(old + [f.make("2019-06-01", .dutchLevelReached(.init(level: .a1)))], "2020-01-01")[.dutchMet] == .bool(true))
         // A failed module at the target says no; a later level below the target says "not yet".
         let failed = old + [f.make("2019-06-01", .componentResult(.init(component: .dutch, decision: .notMet, level: .a1)))]
         #expect(values(failed, "2020-01-01")[.dutchMet] == .bool(false))
         #expect(values(failed + [f.make("2019-09-01", .dutchLevelReached(.init(level: .a1)))], "2020-01-01")[.dutchMet] == .bool(true))
         // A failed module above the target says nothing.
-        #expect(values(old + [f.make("2019-06-01", .componentResult(.init(component: .dutch, decision: .failed, level: .b2)))], "2020-01-01")[.dutchMet] == .null)
+        #expect(
+            values(old + [f.make("2019-06-01", .componentResult(.init(component: .dutch, decision: .failed, level: .b2)))], "2020-01-01")[
+                .dutchMet] == .null)
         // Without a contract the obligation's start tells the regime.
         let noContract = [f.make("2023-01-01", Self.obliged("2023-01-01")), f.make("2023-05-01", .dutchLevelReached(.init(level: .a2)))]
         #expect(values(noContract, "2024-01-01")[.dutchMet] == .null)
         let noContractOld = [f.make("2020-01-01", Self.obliged("2020-01-01")), f.make("2020-05-01", .dutchLevelReached(.init(level: .a1)))]
         #expect(values(noContractOld, "2024-01-01")[.dutchMet] == .bool(true))
         // The agency's decision on the component as a whole counts.
-        #expect(values([obliged, contract2022, f.make("2024-02-01", .componentResult(.init(component: .dutch, decision: .met)))], "2024-06-01")[.dutchMet] == .bool(true))
+        #expect(
+            values(
+                [obliged, contract2022, f.make("2024-02-01", .componentResult(.init(component: .dutch, decision: .met)))], "2024-06-01")[
+                    .dutchMet] == .bool(true))
     }
 
     @Test("a component is met once any result says so; otherwise the latest result decides, not applicable is null")
     mutating func componentsKeepTheirKinds() {
-        let base = [f.make("2023-01-01", Self.obliged("2023-01-01")), f.make("2023-01-10", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .work, .participation])))]
-        #expect(values(base, "2024-01-01")[.socialOrientationMet] == .null)
-        let failedThenPassed = base + [
-            f.make("2023-03-01", .componentResult(.init(component: .socialOrientation, decision: .failed))),
-            f.make("2023-05-01", .componentResult(.init(component: .socialOrientation, decision: .passed))),
+        let base = [
+            f.make("2023-01-01", Self.obliged("2023-01-01")),
+            f.make("2023-01-10", .contractSigned(.init(agency: "agii", components: [.socialOrientation, .work, .participation]))),
         ]
+        #expect(values(base, "2024-01-01")[.socialOrientationMet] == .null)
+        let failedThenPassed =
+            base + [
+                f.make("2023-03-01", .componentResult(.init(component: .socialOrientation, decision: .failed))),
+                f.make("2023-05-01", .componentResult(.init(component: .socialOrientation, decision: .passed))),
+            ]
         #expect(values(failedThenPassed, "2023-04-01")[.socialOrientationMet] == .bool(false))
         #expect(values(failedThenPassed, "2023-06-01")[.socialOrientationMet] == .bool(true))
         let work = base + [f.make("2023-03-01", .componentResult(.init(component: .work, decision: .notMet)))]
         #expect(values(work, "2023-04-01")[.routeToWorkMet] == .bool(false))
-        #expect(values(work + [f.make("2023-05-01", .componentResult(.init(component: .work, decision: .notApplicable)))], "2023-06-01")[.routeToWorkMet] == .null)
+        #expect(
+            values(work + [f.make("2023-05-01", .componentResult(.init(component: .work, decision: .notApplicable)))], "2023-06-01")[
+                .routeToWorkMet] == .null)
         let participation = base + [f.make("2023-08-01", .componentResult(.init(component: .participation, decision: .met)))]
         #expect(values(participation, "2023-09-01")[.participationMet] == .bool(true))
-        #expect(values(participation + [f.make("2023-10-01", .componentResult(.init(component: .participation, decision: .notApplicable)))], "2023-11-01")[.participationMet] == .bool(true))
+        #expect(
+            values(
+                participation + [f.make("2023-10-01", .componentResult(.init(component: .participation, decision: .notApplicable)))],
+                "2023-11-01")[.participationMet] == .bool(true))
     }
 
     @Test("waiting list, following agency by name, and certificate dates")

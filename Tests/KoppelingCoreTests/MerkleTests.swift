@@ -20,8 +20,9 @@ struct MemoryTree {
 
     func perfect(_ level: Int, _ index: Int) -> [UInt8] { levels[level][index] }
     func root(_ size: Int) -> [UInt8] { Merkle.root(size: size, perfect: perfect) }
-    func inclusion(_ index: Int, _ size: Int) -> [[UInt8]] { Merkle.inclusionProof(index: index, size: size, perfect: perfect) }
-    func consistency(_ from: Int, _ to: Int) -> [[UInt8]] { Merkle.consistencyProof(from: from, to: to, perfect: perfect) }
+    // Only asked for positions in the tree; out-of-range requests are tested on their own.
+    func inclusion(_ index: Int, _ size: Int) -> [[UInt8]] { try! Merkle.inclusionProof(index: index, size: size, perfect: perfect) }
+    func consistency(_ from: Int, _ to: Int) -> [[UInt8]] { try! Merkle.consistencyProof(from: from, to: to, perfect: perfect) }
 }
 
 func hex(_ text: String) -> [UInt8] {
@@ -73,27 +74,67 @@ struct MerkleTests {
     func publishedProofs() {
         let tree = Self.reference
         let inclusion: [(Int, Int, [String])] = [
-            (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7", "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-            (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b", "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            (
+                0, 8,
+                [
+                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ]
+            ),
+            (
+                5, 8,
+                [
+                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ]
+            ),
         ]
         for (index, size, proof) in inclusion {
             #expect(tree.inclusion(index, size) == proof.map(hex))
-            #expect(Merkle.verifyInclusion(leafHash: Merkle.leafHash(Self.leaves[index]), index: index, size: size, proof: proof.map(hex), root: Self.roots[size]))
+            #expect(
+                Merkle.verifyInclusion(
+                    leafHash: Merkle.leafHash(Self.leaves[index]), index: index, size: size, proof: proof.map(hex), root: Self.roots[size]))
         }
         let consistency: [(Int, Int, [String])] = [
-            (2, 8, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e", "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-            (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a", "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            (
+                2, 8,
+                [
+                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+                ]
+            ),
+            (
+                6, 8,
+                [
+                    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                ]
+            ),
         ]
         for (from, to, proof) in consistency {
             #expect(tree.consistency(from, to) == proof.map(hex))
-            #expect(Merkle.verifyConsistency(from: from, to: to, proof: proof.map(hex), firstRoot: Self.roots[from], secondRoot: Self.roots[to]))
+            #expect(
+                Merkle.verifyConsistency(from: from, to: to, proof: proof.map(hex), firstRoot: Self.roots[from], secondRoot: Self.roots[to])
+            )
         }
         #expect(Merkle.verifyConsistency(from: 0, to: 8, proof: [], firstRoot: Merkle.emptyRoot, secondRoot: Self.roots[8]))
         #expect(Merkle.verifyConsistency(from: 8, to: 8, proof: [], firstRoot: Self.roots[8], secondRoot: Self.roots[8]))
         #expect(!Merkle.verifyConsistency(from: 8, to: 8, proof: [], firstRoot: Self.roots[8], secondRoot: Self.roots[7]))
+    }
+
+    @Test("proofs for positions outside the tree are errors, not traps: the numbers come from requests")
+    func outOfRange() {
+        let tree = Self.reference
+        for (index, size) in [(-1, 8), (8, 8), (0, 0), (Int.max, 8), (Int.min, Int.max)] {
+            #expect(throws: Merkle.ProofRangeError.self) { try Merkle.inclusionProof(index: index, size: size, perfect: tree.perfect) }
+        }
+        for (from, to) in [(-1, 8), (9, 8), (Int.max, 8), (Int.min, 0)] {
+            #expect(throws: Merkle.ProofRangeError.self) { try Merkle.consistencyProof(from: from, to: to, perfect: tree.perfect) }
+        }
+        #expect(tree.inclusion(7, 8).count == 3)
     }
 
     @Test("random trees up to 70 leaves: every proof verifies, and any changed byte, any other index or size fails")
@@ -123,20 +164,24 @@ struct MerkleTests {
                 entry.append(0)
                 #expect(!Merkle.verifyInclusion(leafHash: Merkle.leafHash(entry), index: index, size: size, proof: proof, root: root))
                 if size > 1 {
-                    #expect(!Merkle.verifyInclusion(leafHash: leaf, index: (index + 1) % size, size: size, proof: proof, root: root)
-                        || Merkle.leafHash(entries[(index + 1) % size]) == leaf)
+                    #expect(
+                        !Merkle.verifyInclusion(leafHash: leaf, index: (index + 1) % size, size: size, proof: proof, root: root)
+                            || Merkle.leafHash(entries[(index + 1) % size]) == leaf)
                 }
             }
             for from in 0...size {
                 let proof = tree.consistency(from, size)
-                #expect(Merkle.verifyConsistency(from: from, to: size, proof: proof, firstRoot: tree.root(from), secondRoot: root), "\(from) → \(size)")
+                #expect(
+                    Merkle.verifyConsistency(from: from, to: size, proof: proof, firstRoot: tree.root(from), secondRoot: root),
+                    "\(from) → \(size)")
                 if !proof.isEmpty {
                     var changed = proof
                     changed[Int.random(in: 0..<proof.count)][Int.random(in: 0..<32)] ^= 0x80
                     #expect(!Merkle.verifyConsistency(from: from, to: size, proof: changed, firstRoot: tree.root(from), secondRoot: root))
                     var otherRoot = root
                     otherRoot[0] ^= 1
-                    #expect(!Merkle.verifyConsistency(from: from, to: size, proof: proof, firstRoot: tree.root(from), secondRoot: otherRoot))
+                    #expect(
+                        !Merkle.verifyConsistency(from: from, to: size, proof: proof, firstRoot: tree.root(from), secondRoot: otherRoot))
                 }
             }
         }

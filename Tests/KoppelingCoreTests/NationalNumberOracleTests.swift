@@ -16,9 +16,12 @@ struct NationalNumberOracleTests {
 
     @Test(
         "120,000 numbers agree with stdnum",
-        .enabled(if: oracleAvailable, "skipped: no Python with python-stdnum (.venv/bin/python or KOPPELING_PYTHON); scripts/test creates it"))
+        .enabled(
+            if: oracleAvailable, "skipped: no Python with python-stdnum (.venv/bin/python or KOPPELING_PYTHON); scripts/test creates it"))
     func oracle() throws {
-        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with python-stdnum (run scripts/test, or set KOPPELING_PYTHON)")
+        let python = try #require(
+            TestEnvironment.pythonWithStdnum,
+            "KOPPELING_REQUIRE_ALL=1 but no Python with python-stdnum (run scripts/test, or set KOPPELING_PYTHON)")
         let currentYear = Calendar(identifier: .gregorian).component(.year, from: Date())
         let policy = NationalNumber.Policy(allowsTestNumbers: false, currentYear: currentYear)
         let numbers = Self.sample(count: 120_000, currentYear: currentYear)
@@ -60,12 +63,20 @@ struct NationalNumberOracleTests {
             } catch .impossibleDay {
                 impossibleDays += 1
                 // stdnum accepts it and reads the day as unknown.
-                if (nnValid || bisValid) && fields[4] == "-" { agreed += 1 } else { mismatches.append("\(number): impossible day, stdnum \(line)") }
+                if (nnValid || bisValid) && fields[4] == "-" {
+                    agreed += 1
+                } else {
+                    mismatches.append("\(number): impossible day, stdnum \(line)")
+                }
                 continue
             } catch {
                 mine = "0\t0\t-\t-\t-\t-"
             }
-            if mine == String(line) { agreed += 1 } else if mismatches.count < 10 { mismatches.append("\(number): ours \(mine) stdnum \(line)") }
+            if mine == String(line) {
+                agreed += 1
+            } else if mismatches.count < 10 {
+                mismatches.append("\(number): ours \(mine) stdnum \(line)")
+            }
         }
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
         #expect(agreed == numbers.count)
@@ -78,7 +89,7 @@ struct NationalNumberOracleTests {
     /// Random digit strings, valid numbers of both centuries and both BIS kinds, mutated check
     /// digits, and the edges of months and days.
     static func sample(count: Int, currentYear: Int) -> [String] {
-        var random = SplitMix64(seed: 20261129)
+        var random = SplitMix64(seed: 20_261_129)
         var numbers: [String] = []
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
@@ -109,9 +120,13 @@ struct NationalNumberOracleTests {
             case 6:
                 // Years around the current one, where stdnum's century rule bites.
                 let year = currentYear % 100 + Int(random.next() % 5) - 2
-                numbers.append(valid(yy: (year + 100) % 100, mm: Int(random.next() % 12) + 1, dd: Int(random.next() % 28) + 1, counter: counter, in2000s: true))
+                numbers.append(
+                    valid(
+                        yy: (year + 100) % 100, mm: Int(random.next() % 12) + 1, dd: Int(random.next() % 28) + 1, counter: counter,
+                        in2000s: true))
             case 7:
-                var text = Array(valid(yy: yy, mm: Int(random.next() % 12) + 1, dd: Int(random.next() % 28) + 1, counter: counter, in2000s: in2000s))
+                var text = Array(
+                    valid(yy: yy, mm: Int(random.next() % 12) + 1, dd: Int(random.next() % 28) + 1, counter: counter, in2000s: in2000s))
                 let position = 9 + Int(random.next() % 2)
                 text[position] = Character(String((Int(String(text[position]))! + 1 + Int(random.next() % 9)) % 10))
                 numbers.append(String(text))

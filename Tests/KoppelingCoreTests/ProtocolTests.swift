@@ -17,14 +17,19 @@ struct ProtocolTests {
     static let dpoAgii = Curve25519.Signing.PrivateKey()
     static let dpoDvz = Curve25519.Signing.PrivateKey()
 
-    static func advise(_ record: ProtocolRecord, provider: DPOAdvice.Opinion = .favourable, recipient: DPOAdvice.Opinion = .favourable) throws -> ProtocolRecord {
+    static func advise(
+        _ record: ProtocolRecord, provider: DPOAdvice.Opinion = .favourable, recipient: DPOAdvice.Opinion = .favourable
+    ) throws -> ProtocolRecord {
         let document = record.document
         return try record.submitted(actor: "staff", at: t0)
             .advised(
-                DPOAdvice(party: "agii", opinion: provider, text: "Gunstig.", date: LocalDate("2026-11-02")!, author: "DPO AgII").signed(with: dpoAgii, for: document),
-                dpoKeys: [dpoAgii.publicKey], actor: "dpo-agii", at: t0)
+                DPOAdvice(party: "agii", opinion: provider, text: "Gunstig.", date: LocalDate("2026-11-02")!, author: "DPO AgII").signed(
+                    with: dpoAgii, for: document),
+                dpoKeys: [dpoAgii.publicKey], actor: "dpo-agii", at: t0
+            )
             .advised(
-                DPOAdvice(party: "dvz", opinion: recipient, text: "Gunstig.", date: LocalDate("2026-11-03")!, author: "DPO DVZ").signed(with: dpoDvz, for: document),
+                DPOAdvice(party: "dvz", opinion: recipient, text: "Gunstig.", date: LocalDate("2026-11-03")!, author: "DPO DVZ").signed(
+                    with: dpoDvz, for: document),
                 dpoKeys: [dpoDvz.publicKey], actor: "dpo-dvz", at: t0)
     }
 
@@ -33,7 +38,8 @@ struct ProtocolTests {
         let statement = Data(try #require(record.reinstatementStatement(reason: reason)))
         return try [("agii", keys.agii), ("dvz", keys.dvz)].map { party, key in
             ProtocolSignature(
-                party: party, publicKey: key.publicKey.rawRepresentation.base64EncodedString(), signature: try key.signature(for: statement).base64EncodedString(), signedAt: t0)
+                party: party, publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
+                signature: try key.signature(for: statement).base64EncodedString(), signedAt: t0)
         }
     }
 
@@ -44,9 +50,15 @@ struct ProtocolTests {
 
     static func sign(_ record: ProtocolRecord, _ keys: Keys) throws -> ProtocolRecord {
         let digest = Data(record.document.digest)
-        return try record
-            .signed(party: "agii", publicKey: keys.agii.publicKey, signature: keys.agii.signature(for: digest), registeredKeys: [keys.agii.publicKey], actor: "agii", at: t0)
-            .signed(party: "dvz", publicKey: keys.dvz.publicKey, signature: keys.dvz.signature(for: digest), registeredKeys: [keys.dvz.publicKey], actor: "dvz", at: t0)
+        return
+            try record
+            .signed(
+                party: "agii", publicKey: keys.agii.publicKey, signature: keys.agii.signature(for: digest),
+                registeredKeys: [keys.agii.publicKey], actor: "agii", at: t0
+            )
+            .signed(
+                party: "dvz", publicKey: keys.dvz.publicKey, signature: keys.dvz.signature(for: digest),
+                registeredKeys: [keys.dvz.publicKey], actor: "dvz", at: t0)
     }
 
     static func published(_ keys: Keys = Keys()) throws -> ProtocolRecord {
@@ -73,17 +85,19 @@ struct ProtocolTests {
         #expect(!withoutNotes.canonicalJSON.contains("fieldNotes"))
     }
 
-    @Test("validation names the line and the rule broken", arguments: [
-        ("version: 2", "version: one", 8, "version", "type"),
-        ("  - insz\n", "  - insz\n  - medicalReason\n", 42, "fields[1]", "enum"),
-        ("    maxFollowDays: 730\n", "", 72, "channels[1].maxFollowDays", "required"),
-        ("validUntil: 2030-12-31", "validUntil: 2025-12-31", 89, "validUntil", "range"),
-        ("enterpriseNumber: \"0308.357.753\"", "enterpriseNumber: \"0308.357.754\"", 24, "parties[1].enterpriseNumber", "format"),
-        ("dataSubjects:", "colour: blue\ndataSubjects:", 39, "colour", "unknown-member"),
-        ("      email: dpo@dvz.example", "      email: dpo-at-dvz", 30, "parties[1].dpo.email", "format"),
-        ("periodicity: dagelijks", "periodicity: tweemaal per jaar", 76, "channels[2].periodicity", "schedule"),
-        ("  waitingForCourse: De persoon", "  medicalReason: De persoon", 67, "fieldNotes.medicalReason", "unknown-member"),
-    ])
+    @Test(
+        "validation names the line and the rule broken",
+        arguments: [
+            ("version: 2", "version: one", 8, "version", "type"),
+            ("  - insz\n", "  - insz\n  - medicalReason\n", 42, "fields[1]", "enum"),
+            ("    maxFollowDays: 730\n", "", 72, "channels[1].maxFollowDays", "required"),
+            ("validUntil: 2030-12-31", "validUntil: 2025-12-31", 89, "validUntil", "range"),
+            ("enterpriseNumber: \"0308.357.753\"", "enterpriseNumber: \"0308.357.754\"", 24, "parties[1].enterpriseNumber", "format"),
+            ("dataSubjects:", "colour: blue\ndataSubjects:", 39, "colour", "unknown-member"),
+            ("      email: dpo@dvz.example", "      email: dpo-at-dvz", 30, "parties[1].dpo.email", "format"),
+            ("periodicity: dagelijks", "periodicity: tweemaal per jaar", 76, "channels[2].periodicity", "schedule"),
+            ("  waitingForCourse: De persoon", "  medicalReason: De persoon", 67, "fieldNotes.medicalReason", "unknown-member"),
+        ])
     func validation(original: String, replacement: String, line: Int, path: String, rule: String) throws {
         let text = try String(contentsOf: Self.shipped, encoding: .utf8)
         #expect(text.contains(original))
@@ -136,10 +150,14 @@ struct ProtocolTests {
         #expect(throws: ProtocolTransitionError.self) { try advised.submitted(actor: "s", at: Self.t0) }
         #expect(throws: ProtocolTransitionError.self) { try advised.published(on: LocalDate("2026-11-10")!, actor: "s", at: Self.t0) }
         let revoked = try Self.published().revoked(reason: "x", actor: "s", at: Self.t0)
-        #expect(throws: ProtocolTransitionError.self) { try revoked.reinstated(reason: "x", signatures: [], registeredKeys: [:], actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) {
+            try revoked.reinstated(reason: "x", signatures: [], registeredKeys: [:], actor: "s", at: Self.t0)
+        }
     }
 
-    @Test("10: an advice counts only when signed by a DPO key registered for its party; reinstating needs every party's signature over the statement of that suspension")
+    @Test(
+        "10: an advice counts only when signed by a DPO key registered for its party; reinstating needs every party's signature over the statement of that suspension"
+    )
     func signedAdviceAndReinstatement() throws {
         let inReview = try ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0).submitted(actor: "staff", at: Self.t0)
         let advice = DPOAdvice(party: "dvz", opinion: .favourable, text: "Gunstig.", date: LocalDate("2026-11-03")!, author: "DPO DVZ")
@@ -147,7 +165,8 @@ struct ProtocolTests {
         // Unsigned (as staff alone would post it), signed by another key, or altered after signing: refused.
         #expect(throws: ProtocolTransitionError.self) { try inReview.advised(advice, dpoKeys: dvzKeys, actor: "staff", at: Self.t0) }
         #expect(throws: ProtocolTransitionError.self) {
-            try inReview.advised(advice.signed(with: Curve25519.Signing.PrivateKey(), for: inReview.document), dpoKeys: dvzKeys, actor: "staff", at: Self.t0)
+            try inReview.advised(
+                advice.signed(with: Curve25519.Signing.PrivateKey(), for: inReview.document), dpoKeys: dvzKeys, actor: "staff", at: Self.t0)
         }
         var altered = try advice.signed(with: Self.dpoDvz, for: inReview.document)
         altered.opinion = .unfavourable
@@ -157,23 +176,30 @@ struct ProtocolTests {
         #expect(throws: ProtocolTransitionError.self) {
             try inReview.advised(advice.signed(with: keys.dvz, for: inReview.document), dpoKeys: dvzKeys, actor: "staff", at: Self.t0)
         }
-        let advised = try inReview.advised(advice.signed(with: Self.dpoDvz, for: inReview.document), dpoKeys: dvzKeys, actor: "dpo", at: Self.t0)
+        let advised = try inReview.advised(
+            advice.signed(with: Self.dpoDvz, for: inReview.document), dpoKeys: dvzKeys, actor: "dpo", at: Self.t0)
         #expect(advised.advices.first?.keyFingerprint != nil)
 
         let registered: [String: [Curve25519.Signing.PublicKey]] = ["agii": [keys.agii.publicKey], "dvz": [keys.dvz.publicKey]]
         let first = try Self.published(keys).suspended(reason: "audit", actor: "staff", at: Self.t0)
         let both = try Self.reinstatementSignatures(first, reason: "closed", keys)
         // Staff alone, one party alone, or signatures over another reason: refused.
-        #expect(throws: ProtocolTransitionError.self) { try first.reinstated(reason: "closed", signatures: [], registeredKeys: registered, actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) {
+            try first.reinstated(reason: "closed", signatures: [], registeredKeys: registered, actor: "s", at: Self.t0)
+        }
         #expect(throws: ProtocolTransitionError.self) {
             try first.reinstated(reason: "closed", signatures: Array(both.prefix(1)), registeredKeys: registered, actor: "s", at: Self.t0)
         }
-        #expect(throws: ProtocolTransitionError.self) { try first.reinstated(reason: "other", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) {
+            try first.reinstated(reason: "other", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0)
+        }
         let reinstated = try first.reinstated(reason: "closed", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0)
         #expect(reinstated.state == .published)
         // The same signatures do not lift a later suspension.
         let again = try reinstated.suspended(reason: "second audit", actor: "staff", at: Instant("2026-11-20T09:00:00Z")!)
-        #expect(throws: ProtocolTransitionError.self) { try again.reinstated(reason: "closed", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0) }
+        #expect(throws: ProtocolTransitionError.self) {
+            try again.reinstated(reason: "closed", signatures: both, registeredKeys: registered, actor: "s", at: Self.t0)
+        }
     }
 
     @Test("an unfavourable advice blocks signing")
@@ -183,7 +209,9 @@ struct ProtocolTests {
         #expect(record.allowedActions.isEmpty)
         let key = Curve25519.Signing.PrivateKey()
         #expect(throws: ProtocolTransitionError.self) {
-            try record.signed(party: "agii", publicKey: key.publicKey, signature: key.signature(for: Data(record.document.digest)), registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+            try record.signed(
+                party: "agii", publicKey: key.publicKey, signature: key.signature(for: Data(record.document.digest)),
+                registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
         }
     }
 
@@ -195,16 +223,22 @@ struct ProtocolTests {
         changed.fields.removeLast()
         let overChanged = try key.signature(for: Data(changed.digest))
         #expect {
-            try record.signed(party: "agii", publicKey: key.publicKey, signature: overChanged, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+            try record.signed(
+                party: "agii", publicKey: key.publicKey, signature: overChanged, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0
+            )
         } throws: { error in (error as? ProtocolTransitionError)?.detail?.contains("does not verify") ?? false }
         let good = try key.signature(for: Data(record.document.digest))
         #expect {
-            try record.signed(party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [Curve25519.Signing.PrivateKey().publicKey], actor: "agii", at: Self.t0)
+            try record.signed(
+                party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [Curve25519.Signing.PrivateKey().publicKey],
+                actor: "agii", at: Self.t0)
         } throws: { error in (error as? ProtocolTransitionError)?.detail?.contains("not registered") ?? false }
-        let once = try record.signed(party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+        let once = try record.signed(
+            party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
         #expect(once.state == .advised)
         #expect(throws: ProtocolTransitionError.self) {
-            try once.signed(party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
+            try once.signed(
+                party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
         }
     }
 
@@ -214,7 +248,10 @@ struct ProtocolTests {
         let policy = DisclosurePolicy(protocols: [record])
         let purpose = "ART_1_2_INTEGRATION_EFFORTS"
         let inForce = LocalDate("2027-03-01")!
-        guard case .allowed(let id, let version, let fields) = policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) else {
+        guard
+            case .allowed(let id, let version, let fields) = policy.decide(
+                party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce)
+        else {
             Issue.record("expected allowed")
             return
         }
@@ -224,21 +261,33 @@ struct ProtocolTests {
         var narrower = record
         narrower.document.fields = [.insz, .status]
         let narrow = DisclosurePolicy(protocols: [narrower])
-        #expect(narrow.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: [.status, .finesDecided], on: inForce)
-            == .allowed(protocolId: "kbi-dvz-integration-efforts", version: 2, fields: [.status]))
+        #expect(
+            narrow.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: [.status, .finesDecided], on: inForce)
+                == .allowed(protocolId: "kbi-dvz-integration-efforts", version: 2, fields: [.status]))
         #expect(policy.decide(party: "agii", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.noProtocol))
         #expect(policy.decide(party: "dvz", purpose: "OTHER", channel: .lookup, fields: nil, on: inForce) == .denied(.noProtocol))
-        #expect(policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: LocalDate("2025-12-31")!) == .denied(.notYetInForce))
-        #expect(policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: LocalDate("2031-01-01")!) == .denied(.expired))
+        #expect(
+            policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: LocalDate("2025-12-31")!)
+                == .denied(.notYetInForce))
+        #expect(
+            policy.decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: LocalDate("2031-01-01")!) == .denied(.expired))
         var lookupOnly = record
         lookupOnly.document.channels = [.init(channel: .lookup, periodicity: "op vraag", maxFollowDays: nil)]
-        #expect(DisclosurePolicy(protocols: [lookupOnly]).decide(party: "dvz", purpose: purpose, channel: .batch, fields: nil, on: inForce) == .denied(.channelNotAllowed))
+        #expect(
+            DisclosurePolicy(protocols: [lookupOnly]).decide(party: "dvz", purpose: purpose, channel: .batch, fields: nil, on: inForce)
+                == .denied(.channelNotAllowed))
         let suspended = try record.suspended(reason: "audit", actor: "s", at: Self.t0)
-        #expect(DisclosurePolicy(protocols: [suspended]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.suspended))
+        #expect(
+            DisclosurePolicy(protocols: [suspended]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce)
+                == .denied(.suspended))
         let revoked = try record.revoked(reason: "x", actor: "s", at: Self.t0)
-        #expect(DisclosurePolicy(protocols: [revoked]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.revoked))
+        #expect(
+            DisclosurePolicy(protocols: [revoked]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce)
+                == .denied(.revoked))
         let unsigned = try Self.advise(ProtocolRecord(draft: Self.document(), actor: "s", at: Self.t0))
-        #expect(DisclosurePolicy(protocols: [unsigned]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce) == .denied(.notPublished))
+        #expect(
+            DisclosurePolicy(protocols: [unsigned]).decide(party: "dvz", purpose: purpose, channel: .lookup, fields: nil, on: inForce)
+                == .denied(.notPublished))
     }
 }
 
@@ -249,34 +298,49 @@ struct NoticeDeliveryTests {
 
     static func notice(_ sequence: Int, fields: [String], version: Int = 2) -> (sequence: Int, body: String) {
         let current = fields.map { "\"\($0)\":null" }.joined(separator: ",")
-        return (sequence, #"{"sequence":\#(sequence),"protocol":{"id":"kbi-dvz-integration-efforts","version":\#(version)},"changed":[],"current":{\#(current)}}"#)
+        return (
+            sequence,
+            #"{"sequence":\#(sequence),"protocol":{"id":"kbi-dvz-integration-efforts","version":\#(version)},"changed":[],"current":{\#(current)}}"#
+        )
     }
 
-    @Test("delivered while in force; held while suspended (and all after it); a version that narrows the fields drops the notices carrying more; a disabled client gets nothing")
+    @Test(
+        "delivered while in force; held while suspended (and all after it); a version that narrows the fields drops the notices carrying more; a disabled client gets nothing"
+    )
     func verdicts() throws {
         let v2 = try ProtocolTests.published()
         let all = DisclosureField.allCases.map(\.rawValue)
         let notices = [Self.notice(1, fields: all), Self.notice(2, fields: ["status"])]
-        let inForce = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day)
+        let inForce = NoticeDelivery.plan(
+            notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day)
         #expect(inForce.deliver == [0, 1] && inForce.lastSettled == 2 && inForce.held == nil)
-        #expect(NoticeDelivery.plan(notices, party: "ibz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day).dropped.map(\.reason) == ["no_protocol", "no_protocol"])
+        #expect(
+            NoticeDelivery.plan(
+                notices, party: "ibz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day
+            ).dropped.map(\.reason) == ["no_protocol", "no_protocol"])
 
         let suspended = try v2.suspended(reason: "inquiry", actor: "staff", at: ProtocolTests.t0)
-        let held = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [suspended]), on: Self.day)
+        let held = NoticeDelivery.plan(
+            notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [suspended]), on: Self.day)
         #expect(held.deliver.isEmpty && held.lastSettled == nil && held.held?.sequence == 1 && held.held?.reason == "suspended")
 
         var narrower = try ProtocolTests.document()
         narrower.version = 3
         narrower.fields = [.status, .statusSince]
         narrower.fieldNotes = nil
-        let v3 = try ProtocolTests.sign(ProtocolTests.advise(ProtocolRecord(draft: narrower, actor: "staff", at: ProtocolTests.t0)), ProtocolTests.Keys())
-            .published(on: Self.day, actor: "staff", at: ProtocolTests.t0)
+        let v3 = try ProtocolTests.sign(
+            ProtocolTests.advise(ProtocolRecord(draft: narrower, actor: "staff", at: ProtocolTests.t0)), ProtocolTests.Keys()
+        )
+        .published(on: Self.day, actor: "staff", at: ProtocolTests.t0)
         let superseded = try v2.superseded(by: 3, actor: "staff", at: ProtocolTests.t0)
-        let narrowed = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [superseded, v3]), on: Self.day)
+        let narrowed = NoticeDelivery.plan(
+            notices, party: "dvz", clientEnabled: true, channel: .follow, policy: DisclosurePolicy(protocols: [superseded, v3]),
+            on: Self.day)
         #expect(narrowed.dropped.map(\.sequence) == [1] && narrowed.dropped.first?.reason == "fields_no_longer_granted")
         #expect(narrowed.deliver == [1] && narrowed.lastSettled == 2)
 
-        let disabled = NoticeDelivery.plan(notices, party: "dvz", clientEnabled: false, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day)
+        let disabled = NoticeDelivery.plan(
+            notices, party: "dvz", clientEnabled: false, channel: .follow, policy: DisclosurePolicy(protocols: [v2]), on: Self.day)
         #expect(disabled.deliver.isEmpty && disabled.held?.reason == "client_disabled")
     }
 }
@@ -286,7 +350,9 @@ struct NoticeDeliveryTests {
 struct ProtocolSchemaTests {
     @Test(
         "jsonschema accepts the shipped protocol and refuses what the validator refuses",
-        .enabled(if: NationalNumberOracleTests.oracleAvailable, "skipped: no Python with jsonschema and PyYAML (.venv/bin/python); scripts/test creates it"))
+        .enabled(
+            if: NationalNumberOracleTests.oracleAvailable,
+            "skipped: no Python with jsonschema and PyYAML (.venv/bin/python); scripts/test creates it"))
     func schema() throws {
         let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with jsonschema and PyYAML")
         let folder = try TestEnvironment.temporaryFolder()

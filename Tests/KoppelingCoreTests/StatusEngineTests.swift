@@ -57,7 +57,9 @@ struct StatusEngineTests {
 
     @Test("4 entitled, never obliged; an earlier obligation excludes the rule")
     mutating func rule4Entitled() {
-        let entitled = f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .entitled, periodStart: LocalDate("2024-01-01"), periodEnd: nil)))
+        let entitled = f.make(
+            "2024-01-01",
+            .targetGroupDetermined(.init(code: .ja, targetType: .entitled, periodStart: LocalDate("2024-01-01"), periodEnd: nil)))
         #expect(status([entitled, f.make("2024-02-01", Self.registered)], "2024-06-01").status == .entitledNotObliged)
         let wasObliged = f.make("2023-01-01", Self.obliged("2023-01-01"))
         let answer = status([wasObliged, entitled], "2024-06-01")
@@ -133,7 +135,10 @@ struct StatusEngineTests {
     mutating func rule8Suspended() {
         let events = [
             f.make("2024-01-01", Self.obliged("2024-01-01")),
-            f.make("2024-01-10", .postponement(.init(kind: .registration, from: LocalDate("2024-01-10")!, until: LocalDate("2024-07-09")!, reasonCode: "MED"))),
+            f.make(
+                "2024-01-10",
+                .postponement(
+                    .init(kind: .registration, from: LocalDate("2024-01-10")!, until: LocalDate("2024-07-09")!, reasonCode: "MED"))),
         ]
         let during = status(events, "2024-07-09")
         #expect(during.status == .suspended)
@@ -188,7 +193,9 @@ struct StatusEngineTests {
     mutating func rule10Fined() {
         let events = [
             f.make("2023-01-01", Self.obliged("2023-01-01")),
-            f.make("2023-06-01", .infringementRecorded(.init(infringementId: "I1", kind: .lateRegistration, noticeOfDefaultOn: LocalDate("2023-06-05")))),
+            f.make(
+                "2023-06-01",
+                .infringementRecorded(.init(infringementId: "I1", kind: .lateRegistration, noticeOfDefaultOn: LocalDate("2023-06-05")))),
             f.make("2023-09-01", .infringementDecided(.init(infringementId: "I1", decision: .fine, amountEUR: 100))),
             f.make("2024-01-01", .infringementRecorded(.init(infringementId: "I2", kind: .lateRegistration, noticeOfDefaultOn: nil))),
         ]
@@ -263,7 +270,11 @@ struct StatusEngineTests {
 
     @Test("14 undetermined: a file no rule places is not unknown; it says why")
     mutating func rule14Undetermined() {
-        let toBeDetermined = [f.make("2024-01-01", .targetGroupDetermined(.init(code: .toBeDetermined, targetType: .toBeDetermined, periodStart: nil, periodEnd: nil)))]
+        let toBeDetermined = [
+            f.make(
+                "2024-01-01",
+                .targetGroupDetermined(.init(code: .toBeDetermined, targetType: .toBeDetermined, periodStart: nil, periodEnd: nil)))
+        ]
         let answer = status(toBeDetermined, "2024-02-01")
         #expect(answer.status == .undetermined)
         #expect(answer.since == nil)
@@ -271,7 +282,11 @@ struct StatusEngineTests {
         #expect(answer.reasons[0].detail == "NADER_TE_BEPALEN")
         // Flags are told for a file: the register knows there is no infringement.
         #expect(answer.flags.openInfringement == false && answer.flags.finesDecided == 0)
-        let minor = [f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .minor, periodStart: LocalDate("2024-01-01"), periodEnd: nil)))]
+        let minor = [
+            f.make(
+                "2024-01-01",
+                .targetGroupDetermined(.init(code: .ja, targetType: .minor, periodStart: LocalDate("2024-01-01"), periodEnd: nil)))
+        ]
         #expect(status(minor, "2024-02-01").status == .undetermined)
         #expect(status(minor, "2024-02-01").reasons[0].detail == "MINDERJARIG")
         // No determination at all, only a residence.
@@ -279,7 +294,9 @@ struct StatusEngineTests {
         #expect(status(residenceOnly, "2024-02-01").status == .undetermined)
         #expect(status(residenceOnly, "2024-02-01").reasons[0].detail == nil)
         // Obliged, but the obligation's start is unknown: no window is guessed.
-        let noStart = [f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: nil, periodEnd: nil)))]
+        let noStart = [
+            f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: nil, periodEnd: nil)))
+        ]
         let unknownStart = status(noStart, "2026-01-01")
         #expect(unknownStart.status == .undetermined)
         #expect(unknownStart.reasons.map(\.code) == ["obligation_start_unknown"])
@@ -298,14 +315,18 @@ struct StatusEngineTests {
         #expect(!json.contains("false") && !json.contains(":0"))
         // Only retracted events: no file either, from the retraction on.
         let obliged = f.make("2024-01-01", Self.obliged("2024-01-01"), recordedAt: Instant("2024-01-02T00:00:00Z")!)
-        let retraction = f.make("2024-01-01", .eventRetracted(.init(retractedEventId: obliged.eventId, reason: "wrong person")), recordedAt: Instant("2024-02-01T00:00:00Z")!)
+        let retraction = f.make(
+            "2024-01-01", .eventRetracted(.init(retractedEventId: obliged.eventId, reason: "wrong person")),
+            recordedAt: Instant("2024-02-01T00:00:00Z")!)
         #expect(status([obliged, retraction], "2024-06-01").status == .unknown)
         #expect(status([obliged, retraction], "2024-06-01", knownAt: Instant("2024-01-15T00:00:00Z")!).status == .registrationOverdue)
     }
 
     @Test("4 an entitled person who signs a contract is bound by it; a certificate ends rule 4 too")
     mutating func entitledWhoSigns() {
-        let entitled = f.make("2024-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .entitled, periodStart: LocalDate("2024-01-01"), periodEnd: nil)))
+        let entitled = f.make(
+            "2024-01-01",
+            .targetGroupDetermined(.init(code: .ja, targetType: .entitled, periodStart: LocalDate("2024-01-01"), periodEnd: nil)))
         let registered = f.make("2024-02-01", Self.registered)
         let signed = f.make("2024-03-01", Self.contract)
         #expect(status([entitled, registered, signed], "2024-02-29").status == .entitledNotObliged)
@@ -313,11 +334,14 @@ struct StatusEngineTests {
         #expect(bound.status == .inTrajectory)
         #expect(bound.since == LocalDate("2024-02-01"))
         // Bound by the contract, the later rules apply: an infringement, then a fine.
-        let infringement = f.make("2024-06-01", .infringementRecorded(.init(infringementId: "I1", kind: .irregularParticipation, noticeOfDefaultOn: nil)))
+        let infringement = f.make(
+            "2024-06-01", .infringementRecorded(.init(infringementId: "I1", kind: .irregularParticipation, noticeOfDefaultOn: nil)))
         let fine = f.make("2024-09-01", .infringementDecided(.init(infringementId: "I1", decision: .fine, amountEUR: 150)))
         #expect(status([entitled, registered, signed, infringement], "2024-07-01").status == .infringementPending)
         #expect(status([entitled, registered, signed, infringement, fine], "2024-10-01").status == .nonCompliantFined)
-        let suspension = f.make("2024-04-01", .postponement(.init(kind: .suspension, from: LocalDate("2024-04-01")!, until: LocalDate("2024-05-01")!, reasonCode: "ZIEKTE")))
+        let suspension = f.make(
+            "2024-04-01",
+            .postponement(.init(kind: .suspension, from: LocalDate("2024-04-01")!, until: LocalDate("2024-05-01")!, reasonCode: "ZIEKTE")))
         #expect(status([entitled, registered, signed, suspension], "2024-04-15").status == .suspended)
         let certified = status([entitled, f.make("2024-05-01", Self.certificate)], "2024-06-01")
         #expect(certified.status == .fulfilledCertificate)
@@ -346,7 +370,8 @@ struct StatusEngineTests {
         #expect(shortTerm.status(of: base, on: LocalDate("2021-06-10")!).status == .infringementPending)
         #expect(shortTerm.status(of: base, on: LocalDate("2021-06-11")!).status == .inTrajectory)
         // A rectification closes it, from its date.
-        let rectified = base + [f.make("2020-09-01", .infringementDecided(.init(infringementId: "I1", decision: .rectified, amountEUR: nil)))]
+        let rectified =
+            base + [f.make("2020-09-01", .infringementDecided(.init(infringementId: "I1", decision: .rectified, amountEUR: nil)))]
         #expect(status(rectified, "2020-08-31").status == .infringementPending)
         let after = status(rectified, "2020-09-01")
         #expect(after.status == .inTrajectory)
@@ -361,15 +386,25 @@ struct StatusEngineTests {
     mutating func infringementAuthorities() {
         let base = [f.make("2023-01-01", Self.obliged("2023-01-01")), f.make("2023-02-01", Self.registered)]
         for authority in [EventPayload.InfringementRecorded.Authority.vdab, .ocmw, .vmsw] {
-            let events = base + [f.make("2023-06-01", .infringementRecorded(.init(infringementId: "X", kind: .other, noticeOfDefaultOn: nil, authority: authority)))]
+            let events =
+                base + [
+                    f.make(
+                        "2023-06-01",
+                        .infringementRecorded(.init(infringementId: "X", kind: .other, noticeOfDefaultOn: nil, authority: authority)))
+                ]
             let answer = status(events, "2023-07-01")
             #expect(answer.status == .inTrajectory, "\(authority)")
             #expect(answer.flags.openInfringement == false)
             #expect(answer.flags.infringementOtherAuthority == true)
-            let decided = events + [f.make("2023-08-01", .infringementDecided(.init(infringementId: "X", decision: .noFollowUp, amountEUR: nil)))]
+            let decided =
+                events + [f.make("2023-08-01", .infringementDecided(.init(infringementId: "X", decision: .noFollowUp, amountEUR: nil)))]
             #expect(status(decided, "2023-09-01").flags.infringementOtherAuthority == false)
         }
-        let abb = base + [f.make("2023-06-01", .infringementRecorded(.init(infringementId: "A", kind: .other, noticeOfDefaultOn: nil, authority: .abb)))]
+        let abb =
+            base + [
+                f.make(
+                    "2023-06-01", .infringementRecorded(.init(infringementId: "A", kind: .other, noticeOfDefaultOn: nil, authority: .abb)))
+            ]
         #expect(status(abb, "2023-07-01").status == .infringementPending)
         #expect(status(abb, "2023-07-01").flags.infringementOtherAuthority == false)
     }
@@ -394,8 +429,14 @@ struct StatusEngineTests {
         #expect(signed.status == .inTrajectory)
         #expect(signed.flags.postponed == false)
         // A suspension of the contract matters while it runs, registered or not.
-        let suspended = signingPostponed + [f.make("2024-07-01", Self.contract),
-            f.make("2024-08-01", .postponement(.init(kind: .suspension, from: LocalDate("2024-08-01")!, until: LocalDate("2024-08-31")!, reasonCode: "ZIEKTE")))]
+        let suspended =
+            signingPostponed + [
+                f.make("2024-07-01", Self.contract),
+                f.make(
+                    "2024-08-01",
+                    .postponement(
+                        .init(kind: .suspension, from: LocalDate("2024-08-01")!, until: LocalDate("2024-08-31")!, reasonCode: "ZIEKTE"))),
+            ]
         #expect(status(suspended, "2024-08-31").status == .suspended)
         #expect(status(suspended, "2024-09-01").status == .inTrajectory)
     }
@@ -446,12 +487,18 @@ struct StatusEngineTests {
             #expect(answer.reasons.map(\.code) == ["in_target_group", code])
             #expect(answer.reasons[1].detail == detail)
             #expect(answer.since == LocalDate("2024-03-01"))
-            #expect(!answer.reasons[1].text.nl.isEmpty && !answer.reasons[1].text.fr.isEmpty && answer.reasons[1].text.nl != answer.reasons[1].text.fr)
+            #expect(
+                !answer.reasons[1].text.nl.isEmpty && !answer.reasons[1].text.fr.isEmpty
+                    && answer.reasons[1].text.nl != answer.reasons[1].text.fr)
         }
-        #expect(status([obliged, f.make("2024-03-01", .residenceChanged(.init(region: .brussels, nisCode: "21004")))], "2024-06-01").reasons[1].legalReference.contains("Gemeenschappelijke Gemeenschapscommissie"))
+        #expect(
+            status([obliged, f.make("2024-03-01", .residenceChanged(.init(region: .brussels, nisCode: "21004")))], "2024-06-01").reasons[1]
+                .legalReference.contains("Gemeenschappelijke Gemeenschapscommissie"))
         // Not in the target group: rule 2 comes first, wherever the person lives.
         let nee = f.make("2024-01-10", .targetGroupDetermined(.init(code: .nee, targetType: .none, periodStart: nil, periodEnd: nil)))
-        #expect(status([nee, f.make("2024-03-01", .residenceChanged(.init(region: .abroad, country: "FR")))], "2024-06-01").status == .notInTargetGroup)
+        #expect(
+            status([nee, f.make("2024-03-01", .residenceChanged(.init(region: .abroad, country: "FR")))], "2024-06-01").status
+                == .notInTargetGroup)
     }
 
     @Test("every status and every reason has a Dutch and a French text")
@@ -461,18 +508,25 @@ struct StatusEngineTests {
         }
         #expect(StatusCode.undetermined.term.nl == "doelgroep niet bepaald")
         #expect(StatusCode.outsideFlemishObligation.term.nl == "buiten Vlaamse inburgeringsplicht")
-        let codes = ["no_file", "not_in_target_group", "in_target_group", "brussels_resident", "wallonia_resident", "abroad_resident",
-                     "outside_flanders_resident", "entitled", "exemption_in_force", "exemption_certificate", "certificate_issued",
-                     "effort_statement_issued", "postponement_in_force", "postponement_open_ended_review", "obligation_started",
-                     "obligation_start_unknown", "registration_window_open", "registration_window_extended", "fine_decided",
-                     "infringement_recorded", "registration_overdue", "in_trajectory", "target_group_undetermined"]
+        let codes = [
+            "no_file", "not_in_target_group", "in_target_group", "brussels_resident", "wallonia_resident", "abroad_resident",
+            "outside_flanders_resident", "entitled", "exemption_in_force", "exemption_certificate", "certificate_issued",
+            "effort_statement_issued", "postponement_in_force", "postponement_open_ended_review", "obligation_started",
+            "obligation_start_unknown", "registration_window_open", "registration_window_extended", "fine_decided",
+            "infringement_recorded", "registration_overdue", "in_trajectory", "target_group_undetermined",
+        ]
         for code in codes {
-            let reason = StatusReason(code: code, legalReference: "x", on: LocalDate("2024-07-01"), until: LocalDate("2024-08-01"), count: 2)
+            let reason = StatusReason(
+                code: code, legalReference: "x", on: LocalDate("2024-07-01"), until: LocalDate("2024-08-01"), count: 2)
             // A code without a sentence would come back as the code itself.
             #expect(reason.text.nl != code && reason.text.fr != code && reason.text.nl != reason.text.fr, "\(code)")
         }
-        #expect(StatusReason(code: "obligation_started", legalReference: "x", on: LocalDate("2024-07-01")).text(in: .fr) == "Soumis à l'obligation d'intégration civique depuis le 1er juillet 2024.")
-        #expect(StatusReason(code: "obligation_started", legalReference: "x", on: LocalDate("2024-07-01")).text(in: .nl) == "Inburgeringsplichtig sinds 1 juli 2024.")
+        #expect(
+            StatusReason(code: "obligation_started", legalReference: "x", on: LocalDate("2024-07-01")).text(in: .fr)
+                == "Soumis à l'obligation d'intégration civique depuis le 1er juillet 2024.")
+        #expect(
+            StatusReason(code: "obligation_started", legalReference: "x", on: LocalDate("2024-07-01")).text(in: .nl)
+                == "Inburgeringsplichtig sinds 1 juli 2024.")
     }
 }
 
@@ -482,12 +536,17 @@ struct StatusAnswerTests {
     func order() throws {
         var f = EventFactory()
         let events = [
-            f.make("2023-01-01", .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2023-01-01"), periodEnd: nil))),
+            f.make(
+                "2023-01-01",
+                .targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2023-01-01"), periodEnd: nil))),
             f.make("2023-06-01", .infringementDecided(.init(infringementId: "I", decision: .fine, amountEUR: 100))),
         ]
-        let answer = StatusAnswer(insz: f.insz, referenceDate: LocalDate("2024-01-01")!, status: StatusEngine().status(of: events, on: LocalDate("2024-01-01")!))
+        let answer = StatusAnswer(
+            insz: f.insz, referenceDate: LocalDate("2024-01-01")!, status: StatusEngine().status(of: events, on: LocalDate("2024-01-01")!))
         let text = answer.jsonText
-        let keys = ["\"insz\"", "\"referenceDate\"", "\"status\"", "\"statusTerm\"", "\"since\"", "\"reasons\"", "\"flags\""].map { text.range(of: $0)!.lowerBound }
+        let keys = ["\"insz\"", "\"referenceDate\"", "\"status\"", "\"statusTerm\"", "\"since\"", "\"reasons\"", "\"flags\""].map {
+            text.range(of: $0)!.lowerBound
+        }
         #expect(keys == keys.sorted())
         let ordered = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(answer)) as? NSDictionary
@@ -499,7 +558,9 @@ struct StatusAnswerTests {
 
     @Test("for a person without a file every flag is null")
     func unknownIsNull() throws {
-        let answer = StatusAnswer(insz: EventFactory().insz, referenceDate: LocalDate("2024-01-01")!, status: StatusEngine().status(of: [], on: LocalDate("2024-01-01")!))
+        let answer = StatusAnswer(
+            insz: EventFactory().insz, referenceDate: LocalDate("2024-01-01")!,
+            status: StatusEngine().status(of: [], on: LocalDate("2024-01-01")!))
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(answer.jsonText.utf8)) as? [String: Any])
         let flags = try #require(parsed["flags"] as? [String: Any])
         #expect(flags.count == 8)

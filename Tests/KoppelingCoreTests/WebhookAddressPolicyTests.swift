@@ -7,20 +7,28 @@ struct WebhookAddressPolicyTests {
     static let strict = WebhookAddressPolicy(allowsLocal: false)
     static let local = WebhookAddressPolicy(allowsLocal: true)
 
-    @Test("refused before DNS: plain http, user info, local names and every internal literal address", arguments: [
-        "http://dvz.example/hook", "https://user:pw@dvz.example/hook", "https://localhost/hook", "https://printer.local/x", "https://127.0.0.1/hook",
-        "https://10.1.2.3/hook", "https://172.16.0.9/hook", "https://192.168.1.1/hook", "https://169.254.169.254/latest/meta-data", "https://100.64.0.1/",
-        "https://0.0.0.0/", "https://[::1]/hook", "https://[fe80::1]/hook", "https://[fd00::5]/hook", "https://[::ffff:127.0.0.1]/hook",
-        "https://[64:ff9b::a00:1]/hook", "https://[2001:db8::1]/", "https://224.0.0.1/", "ftp://dvz.example/", "dvz.example/hook", "https:///hook",
-    ])
+    @Test(
+        "refused before DNS: plain http, user info, local names and every internal literal address",
+        arguments: [
+            "http://dvz.example/hook", "https://user:pw@dvz.example/hook", "https://localhost/hook", "https://printer.local/x",
+            "https://127.0.0.1/hook",
+            "https://10.1.2.3/hook", "https://172.16.0.9/hook", "https://192.168.1.1/hook", "https://169.254.169.254/latest/meta-data",
+            "https://100.64.0.1/",
+            "https://0.0.0.0/", "https://[::1]/hook", "https://[fe80::1]/hook", "https://[fd00::5]/hook", "https://[::ffff:127.0.0.1]/hook",
+            "https://[64:ff9b::a00:1]/hook", "https://[2001:db8::1]/", "https://224.0.0.1/", "ftp://dvz.example/", "dvz.example/hook",
+            "https:///hook",
+        ])
     func refused(url: String) {
         #expect(Self.strict.problem(url: url) != nil, "\(url)")
     }
 
-    @Test("accepted: https to a name or a public address", arguments: [
-        "https://dvz.example/hook", "https://hooks.dvz.fgov.be:8443/v1/notices?x=1", "https://93.184.216.34/hook", "https://[2a00:1450:4001::1]/hook",
-        "https://172.32.0.1/", "https://8.8.8.8/",
-    ])
+    @Test(
+        "accepted: https to a name or a public address",
+        arguments: [
+            "https://dvz.example/hook", "https://hooks.dvz.fgov.be:8443/v1/notices?x=1", "https://93.184.216.34/hook",
+            "https://[2a00:1450:4001::1]/hook",
+            "https://172.32.0.1/", "https://8.8.8.8/",
+        ])
     func accepted(url: String) {
         #expect(Self.strict.problem(url: url) == nil, "\(url)")
     }
@@ -35,7 +43,10 @@ struct WebhookAddressPolicyTests {
 
     @Test("addresses after DNS: public unicast only, IPv4-mapped judged by their IPv4 part")
     func addresses() throws {
-        for text in ["127.0.0.1", "10.0.0.1", "169.254.1.1", "192.168.0.1", "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "ff02::1", "::ffff:10.0.0.1", "2001:db8::1"] {
+        for text in [
+            "127.0.0.1", "10.0.0.1", "169.254.1.1", "192.168.0.1", "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "ff02::1",
+            "::ffff:10.0.0.1", "2001:db8::1",
+        ] {
             #expect(!Self.strict.allows(address: try #require(WebhookAddressPolicy.address(literal: text), "\(text)")), "\(text)")
         }
         for text in ["93.184.216.34", "1.1.1.1", "2a00:1450:4001:82a::200e", "::ffff:93.184.216.34"] {

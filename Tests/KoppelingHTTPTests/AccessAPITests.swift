@@ -53,14 +53,16 @@ struct AccessAPITests {
     /// The routes of the router as `METHOD /path/{param}`.
     static func routes(_ router: Router<KoppelingRequestContext>) -> [String] {
         router.routes.map { route in
-            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(
+                separator: "/")
             return "\(route.method) /\(path)"
         }
     }
 
     static func uri(_ route: String) -> (HTTPRequest.Method, String) {
         let parts = route.split(separator: " ", maxSplits: 1)
-        let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "kbi-dvz-integration-efforts").replacingOccurrences(of: "{version}", with: "1")
+        let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "kbi-dvz-integration-efforts").replacingOccurrences(
+            of: "{version}", with: "1")
         return (HTTPRequest.Method(String(parts[0]))!, path)
     }
 
@@ -72,18 +74,26 @@ struct AccessAPITests {
         try await Application(router: router).test(.router) { client in try await body(client, services, routes) }
     }
 
-    @Test("every answer, problems included, carries the request id (the client's if valid, else a new one) and a valid traceparent; a malformed one is dropped")
+    @Test(
+        "every answer, problems included, carries the request id (the client's if valid, else a new one) and a valid traceparent; a malformed one is dropped"
+    )
     func requestIdsAndTraceparent() async throws {
         try await withApp { client, _, _ in
             let trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
             for uri in ["/health/live", "/v1/exchange/changes"] {
-                try await client.execute(uri: uri, method: .get, headers: [.init("X-Request-Id")!: "req-42", .init("traceparent")!: trace]) { response in
+                try await client.execute(uri: uri, method: .get, headers: [.init("X-Request-Id")!: "req-42", .init("traceparent")!: trace])
+                { response in
                     #expect(response.headers[.init("X-Request-Id")!] == "req-42", "\(uri)")
                     #expect(response.headers[.init("traceparent")!] == trace, "\(uri)")
                 }
             }
-            for bad in ["01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "bogus"] {
-                try await client.execute(uri: "/health/live", method: .get, headers: [.init("X-Request-Id")!: "has space", .init("traceparent")!: bad]) { response in
+            for bad in [
+                "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+                "bogus",
+            ] {
+                try await client.execute(
+                    uri: "/health/live", method: .get, headers: [.init("X-Request-Id")!: "has space", .init("traceparent")!: bad]
+                ) { response in
                     #expect(response.headers[.init("traceparent")!] == nil, "\(bad)")
                     let id = response.headers[.init("X-Request-Id")!]
                     #expect(id != nil && id != "has space" && UUID(uuidString: id ?? "") != nil)
@@ -138,9 +148,12 @@ struct AccessAPITests {
             for route in routes where !Self.publicRoutes.contains(route) {
                 let allowed = try #require(Self.allowedRoles[route]).contains(role)
                 let (method, path) = Self.uri(route)
-                try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: "{}")) { response in
+                try await client.execute(
+                    uri: path, method: method, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: "{}")
+                ) { response in
                     if allowed {
-                        #expect(response.status != .unauthorized && response.status != .forbidden, "\(role) on \(route): \(response.status)")
+                        #expect(
+                            response.status != .unauthorized && response.status != .forbidden, "\(role) on \(route): \(response.status)")
                     } else {
                         #expect(response.status == .forbidden, "\(role) on \(route)")
                         #expect(String(buffer: response.body).contains("urn:koppeling:problem:role-not-allowed"), "\(role) on \(route)")
@@ -170,7 +183,8 @@ struct AccessAPITests {
                         let operation = try #require(value as? [String: Any])
                         let security = operation["security"] as? [Any]
                         let isPublic = Self.publicRoutes.contains("\(method.uppercased()) \(path)")
-                        #expect((security?.isEmpty == true) == isPublic, "\(method) \(path): security must be empty exactly for public routes")
+                        #expect(
+                            (security?.isEmpty == true) == isPublic, "\(method) \(path): security must be empty exactly for public routes")
                         let responses = try #require(operation["responses"] as? [String: Any])
                         if !isPublic {
                             #expect(responses["401"] != nil && responses["403"] != nil, "\(method) \(path) documents 401 and 403")
@@ -181,11 +195,42 @@ struct AccessAPITests {
         }
     }
 
+    @Test(
+        "the served document is the repository's openapi.yaml, and openapi-spec-validator finds it valid OpenAPI 3.1",
+        .enabled(
+            if: TestEnvironment.pythonWithStdnum != nil || TestEnvironment.requireAll,
+            "skipped: no .venv with openapi-spec-validator; scripts/test creates it"))
+    func openAPIFile() async throws {
+        let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with openapi-spec-validator")
+        let served = try TestEnvironment.temporaryFolder().appendingPathComponent("served.json")
+        try await withApp { client, _, _ in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                try Data(response.body.readableBytesView).write(to: served)
+            }
+        }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [
+            TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/check_openapi.py").path,
+            TestEnvironment.packageRoot.appendingPathComponent("openapi.yaml").path, served.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && report == "ok\n", "\(report)")
+    }
+
     @Test("the protocol history names the authenticated staff client as the actor")
     func actorIsTheClient() async throws {
         try await withApp { client, services, _ in
             let token = try await accessToken(role: .staff, services: services)
-            let yaml = try String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
+            let yaml = try String(
+                contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"),
+                encoding: .utf8)
             try await client.execute(
                 uri: "/v1/protocols", method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "application/yaml"],
                 body: ByteBuffer(string: yaml)

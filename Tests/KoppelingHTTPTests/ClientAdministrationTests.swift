@@ -34,9 +34,10 @@ struct ClientAdministrationTests {
 
     func register(_ store: any KoppelingStorage, key: Curve25519.Signing.PrivateKey) async throws -> String {
         let id = "agii-\(UUID().uuidString.prefix(8).lowercased())"
-        try await store.registerClient(RegisteredClient(
-            id: id, party: "agii", name: "intake", role: .agency, assertionKey: key.publicKey.rawRepresentation.base64EncodedString(),
-            certificateFingerprint: nil, ratePerMinute: 600, sources: ["agii"]))
+        try await store.registerClient(
+            RegisteredClient(
+                id: id, party: "agii", name: "intake", role: .agency, assertionKey: key.publicKey.rawRepresentation.base64EncodedString(),
+                certificateFingerprint: nil, ratePerMinute: 600, sources: ["agii"]))
         return id
     }
 
@@ -54,7 +55,9 @@ struct ClientAdministrationTests {
         (try? await services.tokens.authenticate(bearer: token)) != nil
     }
 
-    @Test("a disabled client is refused on every instance within a second, gets no token, and after enabling needs a new one", arguments: TestStores.backends)
+    @Test(
+        "a disabled client is refused on every instance within a second, gets no token, and after enabling needs a new one",
+        arguments: TestStores.backends)
     func disableAndEnable(backend: Backend) async throws {
         let both = try await instances(backend)
         let key = Curve25519.Signing.PrivateKey()
@@ -77,7 +80,9 @@ struct ClientAdministrationTests {
         #expect(history.allSatisfy { $0.by == "operator:tests" })
     }
 
-    @Test("after a key rotation the old key's assertions and the tokens issued before are refused; the new key works", arguments: TestStores.backends)
+    @Test(
+        "after a key rotation the old key's assertions and the tokens issued before are refused; the new key works",
+        arguments: TestStores.backends)
     func rotateKey(backend: Backend) async throws {
         let both = try await instances(backend)
         let old = Curve25519.Signing.PrivateKey()
@@ -91,14 +96,18 @@ struct ClientAdministrationTests {
         #expect(await accepted(both.b, try await token(both.a, id, new)))
     }
 
-    @Test("rotating the token key: every instance signs with the new key within a second and accepts the old key's tokens for the overlap", arguments: TestStores.backends)
+    @Test(
+        "rotating the token key: every instance signs with the new key within a second and accepts the old key's tokens for the overlap",
+        arguments: TestStores.backends)
     func rotateTokenKey(backend: Backend) async throws {
         let both = try await instances(backend)
         let key = Curve25519.Signing.PrivateKey()
         let id = try await register(both.store, key: key)
         let before = try await token(both.a, id, key)
         #expect(await accepted(both.b, before))
-        let retired = try Curve25519.Signing.PrivateKey(rawRepresentation: try await both.store.serverSecret(named: TokenService.secretName)).publicKey
+        let retired = try Curve25519.Signing.PrivateKey(
+            rawRepresentation: try await both.store.serverSecret(named: TokenService.secretName)
+        ).publicKey
         let newKey = try await SigningKey.token.rotate(in: both.store)
         #expect(newKey.rawRepresentation != retired.rawRepresentation)
         try await Task.sleep(for: .milliseconds(1100))

@@ -7,8 +7,8 @@ import KoppelingApp
 import KoppelingCore
 import KoppelingHTTP
 import KoppelingStore
-import KoppelingStoreSQLite
 import KoppelingStorePostgres
+import KoppelingStoreSQLite
 import KoppelingTestSupport
 import Testing
 
@@ -30,19 +30,26 @@ struct HardeningTests {
 
     static func record(_ n: Int, purpose: String) -> DisclosureRecord {
         DisclosureRecord(
-            disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: 1_790_000_000_000_000 + Int64(n)), clientId: "c", party: "dvz", purpose: purpose,
+            disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: 1_790_000_000_000_000 + Int64(n)), clientId: "c", party: "dvz",
+            purpose: purpose,
             channel: .lookup, caseReference: "C-\(n)", protocolId: nil, protocolVersion: nil, fields: [], outcome: .denied(.noProtocol),
-            referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(repeating: "a", count: 64), requestId: "r-\(n)", traceparent: nil)
+            referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: String(repeating: "a", count: 64), requestId: "r-\(n)",
+            traceparent: nil)
     }
 
-    @Test("6: an audit search after the largest index answers an empty page instead of killing the server; the purpose filter fills a page", arguments: TestStores.backends)
+    @Test(
+        "6: an audit search after the largest index answers an empty page instead of killing the server; the purpose filter fills a page",
+        arguments: TestStores.backends)
     func searchBounds(backend: Backend) async throws {
         try await withApp(backend: backend) { client, services in
             let records = (0..<30).map { Self.record($0, purpose: $0 % 3 == 0 ? "A" : "B") }
             _ = try await services.exchange.store.appendDisclosures(records)
             let token = try await accessToken(role: .staff, services: services)
             func search(_ body: String) async throws -> (Int, [String: Any]) {
-                try await client.execute(uri: "/v1/audit/disclosures/search", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) {
+                try await client.execute(
+                    uri: "/v1/audit/disclosures/search", method: .post, headers: [.authorization: "Bearer \(token)"],
+                    body: ByteBuffer(string: body)
+                ) {
                     ($0.status.code, (try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any]) ?? [:])
                 }
             }
@@ -64,18 +71,29 @@ struct HardeningTests {
     func tokenErrorsTellNothing() async throws {
         try await withApp { client, services in
             let key = Curve25519.Signing.PrivateKey()
-            try await services.exchange.store.registerClient(.init(
-                id: "dvz-known", party: "dvz", name: "known", role: .recipient, assertionKey: key.publicKey.rawRepresentation.base64EncodedString(),
-                certificateFingerprint: nil, ratePerMinute: 60))
+            try await services.exchange.store.registerClient(
+                .init(
+                    id: "dvz-known", party: "dvz", name: "known", role: .recipient,
+                    assertionKey: key.publicKey.rawRepresentation.base64EncodedString(),
+                    certificateFingerprint: nil, ratePerMinute: 60))
             func detail(_ assertion: String) async throws -> (Int, String?) {
-                let body = "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
-                return try await client.execute(uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)) {
-                    ($0.status.code, (try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any])?["detail"] as? String)
+                let body =
+                    "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
+                return try await client.execute(
+                    uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: body)
+                ) {
+                    (
+                        $0.status.code,
+                        (try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any])?["detail"]
+                            as? String
+                    )
                 }
             }
             let audience = KoppelingConfiguration.forTests.tokenAudience
             let unknown = try await detail(try await ClientAssertion.sign(key: key, clientId: "dvz-nobody", audience: audience))
-            let wrongKey = try await detail(try await ClientAssertion.sign(key: Curve25519.Signing.PrivateKey(), clientId: "dvz-known", audience: audience))
+            let wrongKey = try await detail(
+                try await ClientAssertion.sign(key: Curve25519.Signing.PrivateKey(), clientId: "dvz-known", audience: audience))
             #expect(unknown.0 == 401 && wrongKey.0 == 401)
             #expect(unknown.1 != nil && unknown.1 == wrongKey.1)
             #expect(try await detail(try await ClientAssertion.sign(key: key, clientId: "dvz-known", audience: audience)).0 == 200)
@@ -123,25 +141,30 @@ struct HardeningTests {
             // A broken line far past the limit does not matter: those lines are not parsed.
             lines.append("{not json")
             let (status, text) = try await client.execute(
-                uri: "/v1/register/events", method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "application/x-ndjson"],
-                body: ByteBuffer(string: lines.joined(separator: "\n"))) { ($0.status.code, String(buffer: $0.body)) }
+                uri: "/v1/register/events", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: lines.joined(separator: "\n"))
+            ) { ($0.status.code, String(buffer: $0.body)) }
             #expect(status == 413)
             #expect(text.contains("got \(lines.count)"))
             #expect(try await services.register.store.counts().events == 0)
         }
     }
 
-    @Test("11: the audit export neutralises what a spreadsheet would run", arguments: [
-        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"), ("a,b", "\"a,b\""), ("plain", "plain"), ("DVZ-2026-1", "DVZ-2026-1"), ("line\r\nbreak", "\"line\r\nbreak\""),
-    ])
+    @Test(
+        "11: the audit export neutralises what a spreadsheet would run",
+        arguments: [
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"), ("a,b", "\"a,b\""), ("plain", "plain"), ("DVZ-2026-1", "DVZ-2026-1"), ("line\r\nbreak", "\"line\r\nbreak\""),
+        ])
     func csvInjection(value: String, field: String) {
         #expect(CSV.field(value) == field)
     }
 
     @Test("11: protocol YAML nested too deep, too large or with aliases is refused before parsing, naming the line")
     func yamlShape() throws {
-        let shipped = try String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
+        let shipped = try String(
+            contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
         #expect(throws: Never.self) { try ProtocolDocument.parse(yaml: shipped) }
         func rule(_ text: String) -> String? {
             do {
@@ -190,18 +213,23 @@ struct HardeningTests {
 extension HardeningTests {
     /// Publishes a version of the shipped protocol with the fields given.
     static func publish(version: Int, fields: [DisclosureField], services: KoppelingServices, keys: TestParties) async throws {
-        var document = try ProtocolDocument.parse(yaml: String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8))
+        var document = try ProtocolDocument.parse(
+            yaml: String(
+                contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"),
+                encoding: .utf8))
         document.version = version
         document.fields = fields
         document.fieldNotes = document.fieldNotes?.filter { note in fields.contains { $0.rawValue == note.key } }
         _ = try await services.protocols.submit(document, actor: "test")
         for party in ["agii", "dvz"] {
-            _ = try await services.protocols.advise(id: document.id, version: version, advice: keys.advice(party, for: document, date: today), actor: "dpo")
+            _ = try await services.protocols.advise(
+                id: document.id, version: version, advice: keys.advice(party, for: document, date: today), actor: "dpo")
         }
         for party in ["agii", "dvz"] {
             let key = keys.controllers[party]!
             _ = try await services.protocols.sign(
-                id: document.id, version: version, party: party, publicKey: key.publicKey, signature: key.signature(for: Data(document.digest)), actor: party)
+                id: document.id, version: version, party: party, publicKey: key.publicKey,
+                signature: key.signature(for: Data(document.digest)), actor: party)
         }
         _ = try await services.protocols.publish(id: document.id, version: version, on: today, actor: "test")
     }
@@ -210,14 +238,20 @@ extension HardeningTests {
         try await TestParties.register(in: services.protocols.store)
     }
 
-    static func lookup(_ client: some TestClientProtocol, token: String, purpose: String = "ART_1_2_INTEGRATION_EFFORTS") async throws -> (Int, [String: Any]) {
+    static func lookup(
+        _ client: some TestClientProtocol, token: String, purpose: String = "ART_1_2_INTEGRATION_EFFORTS"
+    ) async throws -> (Int, [String: Any]) {
         let body = #"{"insz":"85073003328","purpose":"\#(purpose)","caseReference":"DVZ-1","referenceDate":"2026-11-01"}"#
-        return try await client.execute(uri: "/v1/exchange/lookups", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) {
+        return try await client.execute(
+            uri: "/v1/exchange/lookups", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)
+        ) {
             (Int($0.status.code), (try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any]) ?? [:])
         }
     }
 
-    @Test("4: a newer version supersedes the older; suspending the newer never revives the older, with its wider fields", arguments: TestStores.backends)
+    @Test(
+        "4: a newer version supersedes the older; suspending the newer never revives the older, with its wider fields",
+        arguments: TestStores.backends)
     func newestVersionGoverns(backend: Backend) async throws {
         try await withApp(backend: backend) { client, services in
             let keys = try await Self.registerParties(services)
@@ -240,7 +274,9 @@ extension HardeningTests {
         }
     }
 
-    @Test("2: a purpose no protocol names is refused without a log entry, counted by party only; an oversized one is a bad request", arguments: TestStores.backends)
+    @Test(
+        "2: a purpose no protocol names is refused without a log entry, counted by party only; an oversized one is a bad request",
+        arguments: TestStores.backends)
     func unknownPurposes(backend: Backend) async throws {
         try await withApp(backend: backend) { client, services in
             let keys = try await Self.registerParties(services)
@@ -255,10 +291,19 @@ extension HardeningTests {
             let lowercase = try await Self.lookup(client, token: token, purpose: "art_1_2")
             #expect(lowercase.0 == 400)
             let follow = #"{"insz":"85073003328","purpose":"NOT_A_PURPOSE","caseReference":"DVZ-1","until":"2027-01-01"}"#
-            #expect(try await client.execute(uri: "/v1/exchange/follows", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: follow)) { $0.status } == .forbidden)
-            let batch = #"{"lookups":[{"insz":"85073003328","purpose":"NOT_A_PURPOSE","caseReference":"DVZ-1"},{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"DVZ-2"}]}"#
-            let statuses = try await client.execute(uri: "/v1/exchange/lookups/batch", method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: batch)) {
-                ((try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any])?["answers"] as? [[String: Any]])?.compactMap { $0["status"] as? Int }
+            #expect(
+                try await client.execute(
+                    uri: "/v1/exchange/follows", method: .post, headers: [.authorization: "Bearer \(token)"],
+                    body: ByteBuffer(string: follow)
+                ) { $0.status } == .forbidden)
+            let batch =
+                #"{"lookups":[{"insz":"85073003328","purpose":"NOT_A_PURPOSE","caseReference":"DVZ-1"},{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"DVZ-2"}]}"#
+            let statuses = try await client.execute(
+                uri: "/v1/exchange/lookups/batch", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: batch)
+            ) {
+                ((try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any])?["answers"]
+                    as? [[String: Any]])?.compactMap { $0["status"] as? Int }
             }
             #expect(statuses == [403, 200])
             // A known purpose asked by a party no protocol names is a refusal on record.
@@ -278,43 +323,65 @@ extension HardeningTests {
     func requestBudgets() async throws {
         var configuration = KoppelingConfiguration.forTests
         configuration.requestsPerMinute[.citizenPortal] = 2
-        let services = try await KoppelingApp.services(store: try SQLiteRegisterStore(), configuration: configuration, today: { Self.today })
+        let services = try await KoppelingApp.services(
+            store: try SQLiteRegisterStore(), configuration: configuration, today: { Self.today })
         let router = KoppelingApp.buildRouter(services: services, today: { Self.today })
         try await Application(router: router).test(.router) { client in
             let portal = try await accessToken(role: .citizenPortal, services: services)
             let other = try await accessToken(role: .citizenPortal, services: services)
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<3 {
-                statuses.append(try await client.execute(uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(portal)"], body: ByteBuffer(string: #"{"insz":"85073003328"}"#)) { response in
-                    if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] != nil) }
-                    return response.status
-                })
+                statuses.append(
+                    try await client.execute(
+                        uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(portal)"],
+                        body: ByteBuffer(string: #"{"insz":"85073003328"}"#)
+                    ) { response in
+                        if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] != nil) }
+                        return response.status
+                    })
             }
             #expect(statuses == [.ok, .ok, .tooManyRequests])
             // Another client has its own budget.
-            #expect(try await client.execute(uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(other)"], body: ByteBuffer(string: #"{"insz":"85073003328"}"#)) { $0.status } == .ok)
+            #expect(
+                try await client.execute(
+                    uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(other)"],
+                    body: ByteBuffer(string: #"{"insz":"85073003328"}"#)
+                ) { $0.status } == .ok)
         }
     }
 
-    @Test("1 and 7: a register read and a citizen report are each a record in the log, named in the person's report; a read without a purpose reveals nothing", arguments: TestStores.backends)
+    @Test(
+        "1 and 7: a register read and a citizen report are each a record in the log, named in the person's report; a read without a purpose reveals nothing",
+        arguments: TestStores.backends)
     func readsAreRecorded(backend: Backend) async throws {
         try await withApp(backend: backend) { client, services in
             let agency = try await accessToken(role: .agency, services: services, party: "agii")
             let portal = try await accessToken(role: .citizenPortal, services: services, party: "vlaanderen")
             let subject = services.exchange.pseudonymizer.pseudonym(of: try NationalNumber("85073003328", policy: services.register.policy))
             func read(_ path: String, _ body: String) async throws -> Int {
-                try await client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(agency)"], body: ByteBuffer(string: body)) { response in Int(response.status.code) }
+                try await client.execute(
+                    uri: path, method: .post, headers: [.authorization: "Bearer \(agency)"], body: ByteBuffer(string: body)
+                ) { response in Int(response.status.code) }
             }
             // Refused before anything is read: no purpose, a purpose outside the list.
             #expect(try await read("/v1/register/persons/status", #"{"insz":"85073003328"}"#) == 400)
-            #expect(try await read("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"CURIOSITY","caseReference":"x"}"#) == 400)
+            #expect(
+                try await read("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"CURIOSITY","caseReference":"x"}"#) == 400)
             #expect(try await services.transparency.store.disclosures(subject: subject).isEmpty)
-            #expect(try await read("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":"ABB-2026-7"}"#) == 200)
-            #expect(try await read("/v1/register/persons/dossier", #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"ABB-2026-7"}"#) == 200)
+            #expect(
+                try await read(
+                    "/v1/register/persons/status", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":"ABB-2026-7"}"#) == 200)
+            #expect(
+                try await read(
+                    "/v1/register/persons/dossier", #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"ABB-2026-7"}"#) == 200
+            )
             let reads = try await services.transparency.store.disclosures(subject: subject).map(\.record)
             #expect(reads.map(\.channel) == [.register, .register])
             #expect(reads.map(\.purpose) == ["ENFORCEMENT", "DATA_QUALITY"])
-            #expect(reads.allSatisfy { $0.outcome == .read && $0.party == "agii" && $0.clientId.hasPrefix("test-agency") && $0.caseReference == "ABB-2026-7" })
+            #expect(
+                reads.allSatisfy {
+                    $0.outcome == .read && $0.party == "agii" && $0.clientId.hasPrefix("test-agency") && $0.caseReference == "ABB-2026-7"
+                })
             // The person's own report lists both reads, and is itself recorded.
             let report = try await client.execute(
                 uri: "/v1/citizen/disclosures", method: .post, headers: [.authorization: "Bearer \(portal)"],
@@ -337,17 +404,26 @@ extension HardeningTests {
         }
     }
 
-    @Test("1: an agency client writes only the sources it is registered for, KBI answers only with kbi; every stored row names the client, an import its file's SHA-256", arguments: TestStores.backends)
+    @Test(
+        "1: an agency client writes only the sources it is registered for, KBI answers only with kbi; every stored row names the client, an import its file's SHA-256",
+        arguments: TestStores.backends)
     func provenanceAndSources(backend: Backend) async throws {
         try await withApp(backend: backend) { client, services in
             let intake = try await accessToken(role: .agency, services: services, party: "agii", sources: ["agii"])
             func post(_ path: String, _ token: String, _ body: String) async throws -> (Int, [String: Any]) {
-                try await client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)) { response in
-                    (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
+                try await client.execute(
+                    uri: path, method: .post, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: body)
+                ) { response in
+                    (
+                        Int(response.status.code),
+                        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:]
+                    )
                 }
             }
-            let agii = #"{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"registered","effectiveDate":"2026-10-01","source":"agii","data":{"kind":"first","agency":"agii"}}"#
-            let forged = #"{"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"registered","effectiveDate":"2026-10-02","source":"kbi","data":{"kind":"first","agency":"agii"}}"#
+            let agii =
+                #"{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"registered","effectiveDate":"2026-10-01","source":"agii","data":{"kind":"first","agency":"agii"}}"#
+            let forged =
+                #"{"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"registered","effectiveDate":"2026-10-02","source":"kbi","data":{"kind":"first","agency":"agii"}}"#
             // A batch with one event of a source the client may not write is refused whole.
             let refused = try await post("/v1/register/events", intake, "[\(agii),\(forged)]")
             #expect(refused.0 == 403)
@@ -361,7 +437,8 @@ extension HardeningTests {
             #expect(try await services.register.store.counts().events == 0)
 
             #expect(try await post("/v1/register/events", intake, "[\(agii)]").0 == 200)
-            let dossier = try await post("/v1/register/persons/dossier", intake, #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"t"}"#)
+            let dossier = try await post(
+                "/v1/register/persons/dossier", intake, #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"t"}"#)
             let events = try #require(dossier.1["events"] as? [[String: Any]])
             let writer = try #require(events.first?["recordedBy"] as? String)
             #expect(writer.hasPrefix("client:test-agency-"))
@@ -375,7 +452,10 @@ extension HardeningTests {
             let digest = SHA256.hash(data: kbi).map { String(format: "%02x", $0) }.joined()
             let fromImport = stored.filter { $0.source == "kbi" }
             #expect(fromImport.count == 8)
-            #expect(fromImport.allSatisfy { $0.provenance?.importDigest == digest && $0.provenance?.recordedBy.hasPrefix("client:test-agency-") == true })
+            #expect(
+                fromImport.allSatisfy {
+                    $0.provenance?.importDigest == digest && $0.provenance?.recordedBy.hasPrefix("client:test-agency-") == true
+                })
             #expect(fromImport.allSatisfy { $0.provenance?.recordedBy != writer })
             #expect(stored.count == 9)
         }
@@ -385,15 +465,20 @@ extension HardeningTests {
     func webhookRegistration() async throws {
         try await withApp { client, services in
             let staff = try await accessToken(role: .staff, services: services, party: "abb")
-            try await services.exchange.store.registerClient(.init(
-                id: "dvz-files", party: "dvz", name: "DVZ", role: .recipient, assertionKey: nil, certificateFingerprint: nil, ratePerMinute: 60))
+            try await services.exchange.store.registerClient(
+                .init(
+                    id: "dvz-files", party: "dvz", name: "DVZ", role: .recipient, assertionKey: nil, certificateFingerprint: nil,
+                    ratePerMinute: 60))
             func register(_ url: String) async throws -> (Int, String) {
                 try await client.execute(
                     uri: "/v1/staff/clients/dvz-files/webhook", method: .post, headers: [.authorization: "Bearer \(staff)"],
                     body: ByteBuffer(string: #"{"url":"\#(url)"}"#)
                 ) { (Int($0.status.code), String(buffer: $0.body)) }
             }
-            for url in ["http://dvz.example/hook", "https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://[::1]/hook", "https://localhost/hook"] {
+            for url in [
+                "http://dvz.example/hook", "https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://[::1]/hook",
+                "https://localhost/hook",
+            ] {
                 let (status, body) = try await register(url)
                 #expect(status == 422, "\(url)")
                 #expect(body.contains("urn:koppeling:problem:invalid-webhook-url"), "\(url)")
@@ -401,7 +486,8 @@ extension HardeningTests {
             #expect(try await services.webhooks.store.webhook(clientId: "dvz-files") == nil)
             #expect(try await register("https://hooks.dvz.example/notices").0 == 201)
             #expect(try await register("https://hooks2.dvz.example/notices").0 == 201)
-            let records = try await services.exchange.store.disclosures(client: try #require(try await services.exchange.store.clients().first { $0.role == .staff }?.id))
+            let records = try await services.exchange.store.disclosures(
+                client: try #require(try await services.exchange.store.clients().first { $0.role == .staff }?.id))
             #expect(records.map(\.outcome) == [.webhookSet, .webhookSet])
             #expect(records.allSatisfy { $0.channel == .administration && $0.caseReference == "webhook:dvz-files" && $0.party == "abb" })
         }

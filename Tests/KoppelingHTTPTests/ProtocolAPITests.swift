@@ -12,7 +12,8 @@ import Testing
 @Suite("Protocol HTTP API")
 struct ProtocolAPITests {
     static let today = LocalDate("2026-11-29")!
-    static let yaml = try! String(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
+    static let yaml = try! String(
+        contentsOf: TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml"), encoding: .utf8)
     static let base = "/v1/protocols/kbi-dvz-integration-efforts/versions/2"
 
     func withApp(_ body: @Sendable (any TestClientProtocol, ProtocolRegistry) async throws -> Void) async throws {
@@ -29,7 +30,9 @@ struct ProtocolAPITests {
 
     static func post(_ client: some TestClientProtocol, _ path: String, _ body: [String: Any]) async throws -> (Int, [String: Any]) {
         let data = try JSONSerialization.data(withJSONObject: body)
-        return try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: data)) { response in
+        return try await client.execute(
+            uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: data)
+        ) { response in
             (Int(response.status.code), try Self.json(response.body))
         }
     }
@@ -40,14 +43,20 @@ struct ProtocolAPITests {
             let parties = try await TestParties.register(names: ["agii": "AgII", "dvz": "DVZ"], in: protocols.store)
             let (agii, dvz) = (parties.controllers["agii"]!, parties.controllers["dvz"]!)
             let document = try ProtocolDocument.parse(yaml: Self.yaml)
-            func adviceBody(_ party: String, _ opinion: DPOAdvice.Opinion, _ text: String, _ author: String, key: Curve25519.Signing.PrivateKey? = nil) throws -> [String: Any] {
+            func adviceBody(
+                _ party: String, _ opinion: DPOAdvice.Opinion, _ text: String, _ author: String, key: Curve25519.Signing.PrivateKey? = nil
+            ) throws -> [String: Any] {
                 let advice = try DPOAdvice(party: party, opinion: opinion, text: text, date: LocalDate("2026-11-20")!, author: author)
                     .signed(with: key ?? parties.dpos[party]!, for: document)
-                return ["party": party, "opinion": opinion.rawValue, "text": text, "author": author, "date": "2026-11-20",
-                        "publicKey": advice.publicKey!, "signature": advice.signature!]
+                return [
+                    "party": party, "opinion": opinion.rawValue, "text": text, "author": author, "date": "2026-11-20",
+                    "publicKey": advice.publicKey!, "signature": advice.signature!,
+                ]
             }
 
-            try await client.execute(uri: "/v1/protocols", method: .post, headers: [.contentType: "application/yaml"], body: ByteBuffer(string: Self.yaml)) { response in
+            try await client.execute(
+                uri: "/v1/protocols", method: .post, headers: [.contentType: "application/yaml"], body: ByteBuffer(string: Self.yaml)
+            ) { response in
                 #expect(response.status == .created)
                 let parsed = try Self.json(response.body)
                 #expect(parsed["state"] as? String == "in_review")
@@ -63,22 +72,39 @@ struct ProtocolAPITests {
             #expect((early.1["detail"] as? String)?.contains("in_review") == true)
 
             // Hole 10: staff cannot post a DPO's advice: unsigned, signed by the controller, or signed by another party's DPO.
-            #expect(try await Self.post(client, Self.base + "/advices", ["party": "agii", "opinion": "favourable", "text": "Gunstig advies.", "author": "DPO AgII", "date": "2026-11-20"]).0 == 400)
-            #expect(try await Self.post(client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII", key: agii)).0 == 409)
-            #expect(try await Self.post(client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII", key: parties.dpos["dvz"]!)).0 == 409)
-            #expect(try await Self.post(client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII")).0 == 200)
-            let advised = try await Self.post(client, Self.base + "/advices", try adviceBody("dvz", .conditional, "Gunstig mits jaarlijkse audit.", "DPO DVZ"))
+            #expect(
+                try await Self.post(
+                    client, Self.base + "/advices",
+                    ["party": "agii", "opinion": "favourable", "text": "Gunstig advies.", "author": "DPO AgII", "date": "2026-11-20"]
+                ).0 == 400)
+            #expect(
+                try await Self.post(
+                    client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII", key: agii)
+                ).0 == 409)
+            #expect(
+                try await Self.post(
+                    client, Self.base + "/advices",
+                    try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII", key: parties.dpos["dvz"]!)
+                ).0 == 409)
+            #expect(
+                try await Self.post(client, Self.base + "/advices", try adviceBody("agii", .favourable, "Gunstig advies.", "DPO AgII")).0
+                    == 200)
+            let advised = try await Self.post(
+                client, Self.base + "/advices", try adviceBody("dvz", .conditional, "Gunstig mits jaarlijkse audit.", "DPO DVZ"))
             #expect(advised.1["state"] as? String == "advised")
             let digest = try #require(advised.1["digest"] as? String)
-            let digestBytes = Data(stride(from: 0, to: digest.count, by: 2).map { offset -> UInt8 in
-                let start = digest.index(digest.startIndex, offsetBy: offset)
-                return UInt8(digest[start..<digest.index(start, offsetBy: 2)], radix: 16)!
-            })
+            let digestBytes = Data(
+                stride(from: 0, to: digest.count, by: 2).map { offset -> UInt8 in
+                    let start = digest.index(digest.startIndex, offsetBy: offset)
+                    return UInt8(digest[start..<digest.index(start, offsetBy: 2)], radix: 16)!
+                })
             for (party, key) in [("agii", agii), ("dvz", dvz)] {
-                let answer = try await Self.post(client, Self.base + "/signatures", [
-                    "party": party, "publicKey": key.publicKey.rawRepresentation.base64EncodedString(),
-                    "signature": try key.signature(for: digestBytes).base64EncodedString(),
-                ])
+                let answer = try await Self.post(
+                    client, Self.base + "/signatures",
+                    [
+                        "party": party, "publicKey": key.publicKey.rawRepresentation.base64EncodedString(),
+                        "signature": try key.signature(for: digestBytes).base64EncodedString(),
+                    ])
                 #expect(answer.0 == 200)
             }
             let published = try await Self.post(client, Self.base + "/publish", ["date": "2026-11-29"])
@@ -120,7 +146,9 @@ struct ProtocolAPITests {
                 #expect(response.headers[.vary] == "Accept-Language")
             }
             // French for a reader who prefers it; the protocol's own text stays Dutch (authoritative).
-            try await client.execute(uri: Self.base + "/document", method: .get, headers: [.acceptLanguage: "fr-BE,fr;q=0.9,nl;q=0.8,en;q=0.5"]) { response in
+            try await client.execute(
+                uri: Self.base + "/document", method: .get, headers: [.acceptLanguage: "fr-BE,fr;q=0.9,nl;q=0.8,en;q=0.5"]
+            ) { response in
                 let html = String(buffer: response.body)
                 #expect(response.headers[.contentLanguage] == "fr")
                 #expect(html.contains("<html lang=\"fr\">"))
@@ -141,12 +169,20 @@ struct ProtocolAPITests {
             }
             let suspended = try await Self.post(client, Self.base + "/suspend", ["reason": "audit"])
             #expect(suspended.1["inForce"] as? Bool == false)
-            #expect(try await protocols.policy().decide(party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, fields: nil, on: Self.today) == .denied(.suspended))
+            #expect(
+                try await protocols.policy().decide(
+                    party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, fields: nil, on: Self.today)
+                    == .denied(.suspended))
             // Reinstating needs both controllers' signatures over the statement, as publishing does.
             #expect(try await Self.post(client, Self.base + "/reinstate", ["reason": "audit closed"]).0 == 400)
             let record = try #require(try await protocols.store.protocolRecord(id: "kbi-dvz-integration-efforts", version: 2))
-            let signatures = try parties.reinstatementSignatures(record, reason: "audit closed").map { ["party": $0.party, "publicKey": $0.publicKey, "signature": $0.signature] }
-            #expect(try await Self.post(client, Self.base + "/reinstate", ["reason": "audit closed", "signatures": Array(signatures.prefix(1))]).0 == 409)
+            let signatures = try parties.reinstatementSignatures(record, reason: "audit closed").map {
+                ["party": $0.party, "publicKey": $0.publicKey, "signature": $0.signature]
+            }
+            #expect(
+                try await Self.post(
+                    client, Self.base + "/reinstate", ["reason": "audit closed", "signatures": Array(signatures.prefix(1))]
+                ).0 == 409)
             let reinstated = try await Self.post(client, Self.base + "/reinstate", ["reason": "audit closed", "signatures": signatures])
             #expect(reinstated.0 == 200 && reinstated.1["state"] as? String == "published")
         }
@@ -157,15 +193,21 @@ struct ProtocolAPITests {
         try await withApp { client, protocols in
             let parties = try await TestParties.register(in: protocols.store)
             let key = parties.controllers["agii"]!
-            try await client.execute(uri: "/v1/protocols", method: .post, body: ByteBuffer(string: Self.yaml)) { #expect($0.status == .created) }
+            try await client.execute(uri: "/v1/protocols", method: .post, body: ByteBuffer(string: Self.yaml)) {
+                #expect($0.status == .created)
+            }
             let document = try ProtocolDocument.parse(yaml: Self.yaml)
             for party in ["agii", "dvz"] {
-                _ = try await protocols.advise(id: document.id, version: document.version, advice: parties.advice(party, for: document, date: Self.today), actor: "dpo")
+                _ = try await protocols.advise(
+                    id: document.id, version: document.version, advice: parties.advice(party, for: document, date: Self.today), actor: "dpo"
+                )
             }
-            let answer = try await Self.post(client, Self.base + "/signatures", [
-                "party": "agii", "publicKey": key.publicKey.rawRepresentation.base64EncodedString(),
-                "signature": try key.signature(for: Data("another document".utf8)).base64EncodedString(),
-            ])
+            let answer = try await Self.post(
+                client, Self.base + "/signatures",
+                [
+                    "party": "agii", "publicKey": key.publicKey.rawRepresentation.base64EncodedString(),
+                    "signature": try key.signature(for: Data("another document".utf8)).base64EncodedString(),
+                ])
             #expect(answer.0 == 409)
             #expect((answer.1["detail"] as? String)?.contains("does not verify") == true)
         }
@@ -174,7 +216,8 @@ struct ProtocolAPITests {
     @Test("an invalid document is refused with its lines and rules")
     func invalidDocument() async throws {
         try await withApp { client, _ in
-            let broken = Self.yaml.replacingOccurrences(of: "version: 2", with: "version: one").replacingOccurrences(of: "  - insz\n", with: "  - insz\n  - medicalReason\n")
+            let broken = Self.yaml.replacingOccurrences(of: "version: 2", with: "version: one").replacingOccurrences(
+                of: "  - insz\n", with: "  - insz\n  - medicalReason\n")
             try await client.execute(uri: "/v1/protocols", method: .post, body: ByteBuffer(string: broken)) { response in
                 #expect(response.status == .unprocessableContent)
                 let body = try Self.json(response.body)

@@ -33,16 +33,25 @@ struct RegisterAPITests {
     @Test("events in, status and dossier out; national numbers only in bodies")
     func roundTrip() async throws {
         try await withApp { client, _ in
-            try await client.execute(uri: "/v1/register/events", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: Self.events)) { response in
+            try await client.execute(
+                uri: "/v1/register/events", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: Self.events)
+            ) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response.body)
                 #expect(body["stored"] as? Int == 2)
             }
-            try await client.execute(uri: "/v1/register/events", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: Self.events)) { response in
+            try await client.execute(
+                uri: "/v1/register/events", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: Self.events)
+            ) { response in
                 let parsed = try Self.json(response.body)
                 #expect(parsed["alreadyPresent"] as? Int == 2)
             }
-            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1"}"#)) { response in
+            try await client.execute(
+                uri: "/v1/register/persons/status", method: .post,
+                body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1"}"#)
+            ) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response.body)
                 #expect(body["status"] as? String == "registration_window_open")
@@ -51,15 +60,27 @@ struct RegisterAPITests {
                 #expect((body["reasons"] as? [[String: Any]])?.first?["legalReference"] is String)
                 #expect((body["flags"] as? [String: Any])?["finesDecided"] as? Int == 0)
             }
-            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1","referenceDate":"2027-01-02"}"#)) { response in
+            try await client.execute(
+                uri: "/v1/register/persons/status", method: .post,
+                body: ByteBuffer(
+                    string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1","referenceDate":"2027-01-02"}"#
+                )
+            ) { response in
                 let parsed = try Self.json(response.body)
                 #expect(parsed["status"] as? String == "registration_overdue")
             }
-            try await client.execute(uri: "/v1/register/persons/status", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"AGII-1","knownAt":"2000-01-01T00:00:00Z"}"#)) { response in
+            try await client.execute(
+                uri: "/v1/register/persons/status", method: .post,
+                body: ByteBuffer(
+                    string: #"{"insz":"85073003328","purpose":"DATA_QUALITY","caseReference":"AGII-1","knownAt":"2000-01-01T00:00:00Z"}"#)
+            ) { response in
                 let parsed = try Self.json(response.body)
                 #expect(parsed["status"] as? String == "unknown")
             }
-            try await client.execute(uri: "/v1/register/persons/dossier", method: .post, body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1"}"#)) { response in
+            try await client.execute(
+                uri: "/v1/register/persons/dossier", method: .post,
+                body: ByteBuffer(string: #"{"insz":"85073003328","purpose":"TRAJECTORY_GUIDANCE","caseReference":"AGII-1"}"#)
+            ) { response in
                 let events = try #require(try Self.json(response.body)["events"] as? [[String: Any]])
                 #expect(events.count == 2)
                 #expect(events.allSatisfy { $0["recordedAt"] is String })
@@ -73,8 +94,13 @@ struct RegisterAPITests {
             let generator = PopulationGenerator(seed: 3, persons: 2)
             let lines = generator.events(ofPerson: 0).map(\.jsonLine)
             var bad = lines
-            bad.insert(#"{"eventId":"33333333-3333-4333-8333-333333333333","insz":"85073003328","type":"registered","effectiveDate":"2026-10-05","source":"agii","data":{"kind":"third","agency":"agii"}}"#, at: 1)
-            try await client.execute(uri: "/v1/register/events", method: .post, headers: [.contentType: "application/x-ndjson"], body: ByteBuffer(string: bad.joined(separator: "\n"))) { response in
+            bad.insert(
+                #"{"eventId":"33333333-3333-4333-8333-333333333333","insz":"85073003328","type":"registered","effectiveDate":"2026-10-05","source":"agii","data":{"kind":"third","agency":"agii"}}"#,
+                at: 1)
+            try await client.execute(
+                uri: "/v1/register/events", method: .post, headers: [.contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: bad.joined(separator: "\n"))
+            ) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let body = try Self.json(response.body)
@@ -86,7 +112,10 @@ struct RegisterAPITests {
                 #expect(!String(buffer: response.body).contains("85073003328"))
             }
             #expect(try await store.counts().events == 0)
-            try await client.execute(uri: "/v1/register/events", method: .post, headers: [.contentType: "application/x-ndjson"], body: ByteBuffer(string: lines.joined(separator: "\n") + "\n")) { response in
+            try await client.execute(
+                uri: "/v1/register/events", method: .post, headers: [.contentType: "application/x-ndjson"],
+                body: ByteBuffer(string: lines.joined(separator: "\n") + "\n")
+            ) { response in
                 #expect(response.status == .ok)
                 let parsed = try Self.json(response.body)
                 #expect(parsed["stored"] as? Int == lines.count)
@@ -123,7 +152,9 @@ struct RegisterAPITests {
                 lines += generator.events(ofPerson: index).map(\.jsonLine)
                 index += 1
             }
-            try await client.execute(uri: "/v1/register/events", method: .post, body: ByteBuffer(string: "[" + lines.joined(separator: ",") + "]")) { response in
+            try await client.execute(
+                uri: "/v1/register/events", method: .post, body: ByteBuffer(string: "[" + lines.joined(separator: ",") + "]")
+            ) { response in
                 #expect(response.status == .contentTooLarge)
                 let parsed = try Self.json(response.body)
                 #expect(parsed["type"] as? String == "urn:koppeling:problem:batch-too-large")
@@ -131,20 +162,29 @@ struct RegisterAPITests {
         }
     }
 
-    @Test("errors are problem documents with stable types", arguments: [
-        ("/v1/register/persons/status", #"{"insz":"85073003329","purpose":"ENFORCEMENT","caseReference":"c"}"#, 422, "invalid-national-number"),
-        ("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":"c","referenceDate":"29/11/2026"}"#, 400, "invalid-request"),
-        ("/v1/register/persons/status", #"{"insz":"85073003328"}"#, 400, "invalid-request"),
-        ("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"CURIOSITY","caseReference":"c"}"#, 400, "invalid-request"),
-        ("/v1/register/persons/dossier", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":""}"#, 400, "invalid-request"),
-        ("/v1/register/persons/status", #"not json"#, 400, "invalid-request"),
-        ("/v1/register/events", #"{"not":"an array"}"#, 400, "invalid-request"),
-        ("/v1/register/imports/kbi", "<unclosed>", 422, "kbi-malformed-xml"),
-        ("/v1/register/nowhere", "", 404, "not-found"),
-    ])
+    @Test(
+        "errors are problem documents with stable types",
+        arguments: [
+            (
+                "/v1/register/persons/status", #"{"insz":"85073003329","purpose":"ENFORCEMENT","caseReference":"c"}"#, 422,
+                "invalid-national-number"
+            ),
+            (
+                "/v1/register/persons/status",
+                #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":"c","referenceDate":"29/11/2026"}"#, 400, "invalid-request"
+            ),
+            ("/v1/register/persons/status", #"{"insz":"85073003328"}"#, 400, "invalid-request"),
+            ("/v1/register/persons/status", #"{"insz":"85073003328","purpose":"CURIOSITY","caseReference":"c"}"#, 400, "invalid-request"),
+            ("/v1/register/persons/dossier", #"{"insz":"85073003328","purpose":"ENFORCEMENT","caseReference":""}"#, 400, "invalid-request"),
+            ("/v1/register/persons/status", #"not json"#, 400, "invalid-request"),
+            ("/v1/register/events", #"{"not":"an array"}"#, 400, "invalid-request"),
+            ("/v1/register/imports/kbi", "<unclosed>", 422, "kbi-malformed-xml"),
+            ("/v1/register/nowhere", "", 404, "not-found"),
+        ])
     func problems(path: String, body: String, status: Int, type: String) async throws {
         try await withApp { client, _ in
-            try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)) { response in
+            try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+            { response in
                 #expect(Int(response.status.code) == status)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let document = try Self.json(response.body)
@@ -160,7 +200,10 @@ struct RegisterAPITests {
         try await withApp { client, store in
             let data = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent("infringement.xml"))
             for expected in [3, 0] {
-                try await client.execute(uri: "/v1/register/imports/kbi", method: .post, headers: [.contentType: "application/xml"], body: ByteBuffer(bytes: data)) { response in
+                try await client.execute(
+                    uri: "/v1/register/imports/kbi", method: .post, headers: [.contentType: "application/xml"],
+                    body: ByteBuffer(bytes: data)
+                ) { response in
                     #expect(response.status == .ok)
                     let body = try Self.json(response.body)
                     #expect(body["stored"] as? Int == expected)
@@ -168,6 +211,24 @@ struct RegisterAPITests {
                 }
             }
             #expect(try await store.counts().events == 3)
+        }
+    }
+
+    @Test("a KBI answer with a non-UTF-8 byte in a comment is refused with its position, and the server answers on (found by fuzzing)")
+    func kbiInvalidUTF8() async throws {
+        let crash = TestEnvironment.packageRoot.appendingPathComponent("Fuzz/crashes/kbi-invalid-utf8-in-comment")
+        try await withApp { client, store in
+            try await client.execute(
+                uri: "/v1/register/imports/kbi", method: .post, headers: [.contentType: "application/xml"],
+                body: ByteBuffer(bytes: try Data(contentsOf: crash))
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = try Self.json(response.body)
+                #expect(body["type"] as? String == "urn:koppeling:problem:kbi-malformed-xml")
+                #expect((body["detail"] as? String)?.contains("line 4") == true, "\(body)")
+            }
+            try await client.execute(uri: "/health/live", method: .get) { response in #expect(response.status == .ok) }
+            #expect(try await store.counts().events == 0)
         }
     }
 

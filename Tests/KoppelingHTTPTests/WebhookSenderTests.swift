@@ -35,7 +35,8 @@ struct WebhookSenderTests {
                 _ = try await strict.deliver(url: "https://hooks.dvz.example:\(port)/hook", headers: [:], body: "{}")
             }
             // One address inside among public ones is enough to refuse.
-            let mixed = WebhookSender(policy: WebhookAddressPolicy(allowsLocal: false), resolve: { _ in [[93, 184, 216, 34], [10, 0, 0, 1]] })
+            let mixed = WebhookSender(
+                policy: WebhookAddressPolicy(allowsLocal: false), resolve: { _ in [[93, 184, 216, 34], [10, 0, 0, 1]] })
             await #expect(throws: WebhookFailure.addressNotAllowed) {
                 _ = try await mixed.deliver(url: "https://hooks.dvz.example/hook", headers: [:], body: "{}")
             }

@@ -29,10 +29,11 @@ struct StatusScenarioTests {
         var batches: [Int: [Event]] = [:]
         for (index, item) in items.enumerated() {
             guard case .object(var members) = item else { throw Failure(description: "\(name): event \(index) is not an object") }
-            let batch = members.removeValue(forKey: "batch").flatMap { value -> Int? in
-                if case .integer(let number) = value { return Int(number) }
-                return nil
-            } ?? 1
+            let batch =
+                members.removeValue(forKey: "batch").flatMap { value -> Int? in
+                    if case .integer(let number) = value { return Int(number) }
+                    return nil
+                } ?? 1
             let label = members.removeValue(forKey: "ref")?.stringValue ?? "event-\(index)"
             if case .object(var data)? = members["data"], let reference = data["retractedEventId"]?.stringValue, reference.hasPrefix("@") {
                 data["retractedEventId"] = .string(id(String(reference.dropFirst())))
@@ -72,13 +73,15 @@ struct StatusScenarioTests {
     @Test("every person's status, flags and disclosure items are what the rules say", arguments: TestStores.backends)
     func scenarios(backend: Backend) async throws {
         let store = try await TestStores.open(backend)
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-12-01")! })
+        let register = Register(store: store, engine: StatusEngine(), allowsTestNumbers: true, today: { LocalDate("2026-12-01")! })
         let persons = try Self.persons()
         let generator = PopulationGenerator(seed: 2026, persons: persons.count)
         var batches: [Int: [Event]] = [:]
         var people: [(name: String, insz: NationalNumber, expectations: [JSONValue])] = []
         for (index, person) in persons.enumerated() {
-            guard case .object(let members) = person, let name = members["name"]?.stringValue, case .array(let expectations)? = members["expect"] else {
+            guard case .object(let members) = person, let name = members["name"]?.stringValue,
+                case .array(let expectations)? = members["expect"]
+            else {
                 throw Failure(description: "person \(index) has no name or expectations")
             }
             let insz = generator.nationalNumber(of: index)
@@ -119,7 +122,8 @@ struct StatusScenarioTests {
                     }
                 }
                 if case .object(let items)? = expectation["items"] {
-                    let projected = register.projection.project(events, insz: person.insz, on: on, knownAt: knownAt, fields: DisclosureField.allCases)
+                    let projected = register.projection.project(
+                        events, insz: person.insz, on: on, knownAt: knownAt, fields: DisclosureField.allCases)
                     let actual = Dictionary(uniqueKeysWithValues: projected.map { ($0.field.rawValue, $0.value) })
                     for (name, value) in items {
                         #expect(actual[name] != nil, "\(context): no item \(name)")

@@ -1,10 +1,10 @@
+import Crypto
 import Foundation
 import KoppelingCore
 import KoppelingStore
 import KoppelingStoreSQLite
 import KoppelingTestSupport
 import Testing
-import Crypto
 
 /// The storage contract, on every backend: SQLite (in memory, a file where durability matters)
 /// and PostgreSQL (a new database per test) when a server is available (always in CI).
@@ -12,7 +12,8 @@ import Crypto
 struct StoreContractTests {
     var f = EventFactory()
 
-    static let obliged = EventPayload.targetGroupDetermined(.init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))
+    static let obliged = EventPayload.targetGroupDetermined(
+        .init(code: .ja, targetType: .obliged, periodStart: LocalDate("2024-01-01"), periodEnd: nil))
 
     @Test("append stores, a repeat with the same content changes nothing", arguments: TestStores.backends)
     mutating func idempotentAppend(backend: Backend) async throws {
@@ -93,7 +94,7 @@ struct StoreContractTests {
     @Test("a KBI answer imported twice adds nothing; a changed answer retracts what disappeared", arguments: TestStores.backends)
     func kbiReimportAndReconciliation(backend: Backend) async throws {
         let store = try await TestStores.open(backend)
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
+        let register = Register(store: store, engine: StatusEngine(), allowsTestNumbers: true, today: { LocalDate("2026-11-29")! })
         let url = TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml")
         let data = try Data(contentsOf: url)
         let first = try await register.importKBI(data)
@@ -117,15 +118,18 @@ struct StoreContractTests {
         #expect(events.filter { $0.type == .eventRetracted }.count == 2)
         #expect(try await register.status(of: insz, on: LocalDate("2024-06-30")!).status == .inTrajectory)
         // What was known before the correction is still answerable.
-        #expect(try await register.status(of: insz, on: LocalDate("2024-06-30")!, knownAt: beforeCorrection).status == .fulfilledCertificate)
+        #expect(
+            try await register.status(of: insz, on: LocalDate("2024-06-30")!, knownAt: beforeCorrection).status == .fulfilledCertificate)
         // And importing the corrected answer again adds nothing.
         #expect(try await register.importKBI(Data(text.utf8)).summary.stored == 0)
     }
 
-    @Test("every stored row names its writer, and an import its file's SHA-256; a repeat keeps the first writer", arguments: TestStores.backends)
+    @Test(
+        "every stored row names its writer, and an import its file's SHA-256; a repeat keeps the first writer",
+        arguments: TestStores.backends)
     mutating func provenance(backend: Backend) async throws {
         let store = try await TestStores.open(backend)
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
+        let register = Register(store: store, engine: StatusEngine(), allowsTestNumbers: true, today: { LocalDate("2026-11-29")! })
         let event = f.make("2024-01-01", Self.obliged)
         _ = try await register.append([event], by: .client("agii-intake"))
         _ = try await register.append([event], by: .client("someone-else"))
@@ -148,7 +152,7 @@ struct StoreContractTests {
     @Test("a failed KBI file stores nothing", arguments: TestStores.backends)
     func failedKBIFileStoresNothing(backend: Backend) async throws {
         let store = try await TestStores.open(backend)
-        let register = Register(store: store, engine: StatusEngine(), policy: TestEnvironment.policy, today: { LocalDate("2026-11-29")! })
+        let register = Register(store: store, engine: StatusEngine(), allowsTestNumbers: true, today: { LocalDate("2026-11-29")! })
         for name in ["malformed.xml", "bad-date.xml"] {
             let data = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent(name))
             await #expect(throws: KBIImportError.self) { _ = try await register.importKBI(data) }
@@ -156,7 +160,9 @@ struct StoreContractTests {
         #expect(try await store.counts().events == 0)
     }
 
-    @Test("two instances on one database keep one log: concurrent appends and checkpoints, every checkpoint consistent with the one before, log verify passes", arguments: TestStores.backends)
+    @Test(
+        "two instances on one database keep one log: concurrent appends and checkpoints, every checkpoint consistent with the one before, log verify passes",
+        arguments: TestStores.backends)
     func twoInstancesOneLog(backend: Backend) async throws {
         let address = try await StoreAddress(backend)
         let key = Curve25519.Signing.PrivateKey()
@@ -167,7 +173,9 @@ struct StoreContractTests {
                 for worker in 0..<8 {
                     group.addTask {
                         for round in 0..<10 {
-                            let records = (0..<(round % 3 + 1)).map { TransparencyLogTests.record(number * 10_000 + worker * 100 + round * 5 + $0) }
+                            let records = (0..<(round % 3 + 1)).map {
+                                TransparencyLogTests.record(number * 10_000 + worker * 100 + round * 5 + $0)
+                            }
                             try await store.appendDisclosures(records)
                         }
                     }
@@ -193,7 +201,8 @@ struct StoreContractTests {
             let second = try #require(Checkpoint(text: secondText))
             #expect(first.size < second.size)
             let proof = try await instances[1].consistencyProof(from: first.size, to: second.size)
-            #expect(Merkle.verifyConsistency(from: first.size, to: second.size, proof: proof, firstRoot: first.root, secondRoot: second.root))
+            #expect(
+                Merkle.verifyConsistency(from: first.size, to: second.size, proof: proof, firstRoot: first.root, secondRoot: second.root))
         }
     }
 

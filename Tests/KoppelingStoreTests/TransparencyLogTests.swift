@@ -11,16 +11,20 @@ import Testing
 struct TransparencyLogTests {
     static func record(_ n: Int) -> DisclosureRecord {
         DisclosureRecord(
-            disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: 1_790_000_000_000_000 + Int64(n) * 1_000_000), clientId: "dvz-residence",
-            party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "C-\(n)", protocolId: "kbi-dvz-integration-efforts",
-            protocolVersion: 1, fields: [.insz, .status], outcome: n % 5 == 0 ? .denied(.noProtocol) : .allowed, referenceDate: LocalDate("2026-11-01")!,
+            disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: 1_790_000_000_000_000 + Int64(n) * 1_000_000),
+            clientId: "dvz-residence",
+            party: "dvz", purpose: "ART_1_2_INTEGRATION_EFFORTS", channel: .lookup, caseReference: "C-\(n)",
+            protocolId: "kbi-dvz-integration-efforts",
+            protocolVersion: 1, fields: [.insz, .status], outcome: n % 5 == 0 ? .denied(.noProtocol) : .allowed,
+            referenceDate: LocalDate("2026-11-01")!,
             subjectPseudonym: String(format: "%064x", n % 7), requestId: "r-\(n)", traceparent: nil)
     }
 
     /// A log of `count` entries appended in batches of varying size, with checkpoints along the way.
     static func makeLog(path: String, count: Int) async throws -> (SQLiteRegisterStore, TransparencyLog) {
         let store = try SQLiteRegisterStore(path: path)
-        let log = TransparencyLog(store: store, origin: "koppeling.test/log", key: Curve25519.Signing.PrivateKey(), clock: Instant.systemNow)
+        let log = TransparencyLog(
+            store: store, origin: "koppeling.test/log", key: Curve25519.Signing.PrivateKey(), clock: Instant.systemNow)
         var n = 0
         var batch = 1
         while n < count {
@@ -56,12 +60,16 @@ struct TransparencyLogTests {
             #expect(parsed.origin == "koppeling.test/log" && parsed.size == checkpoint.size)
             for index in stride(from: 0, to: checkpoint.size, by: 3) {
                 let proof = try await store.inclusionProof(index: index, size: checkpoint.size)
-                #expect(Merkle.verifyInclusion(leafHash: entries[index].leafHash, index: index, size: checkpoint.size, proof: proof, root: parsed.root))
+                #expect(
+                    Merkle.verifyInclusion(
+                        leafHash: entries[index].leafHash, index: index, size: checkpoint.size, proof: proof, root: parsed.root))
             }
             let latestText = try #require(log.verifier.open(checkpoints.last!.note))
             let latest = try #require(Checkpoint(text: latestText))
             let consistency = try await store.consistencyProof(from: checkpoint.size, to: latest.size)
-            #expect(Merkle.verifyConsistency(from: checkpoint.size, to: latest.size, proof: consistency, firstRoot: parsed.root, secondRoot: latest.root))
+            #expect(
+                Merkle.verifyConsistency(
+                    from: checkpoint.size, to: latest.size, proof: consistency, firstRoot: parsed.root, secondRoot: latest.root))
         }
         let result = try await log.verify()
         #expect(result.problem == nil)

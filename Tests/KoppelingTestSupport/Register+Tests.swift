@@ -1,6 +1,7 @@
 public import KoppelingCore
-public import struct Foundation.Data
 public import KoppelingStore
+
+public import struct Foundation.Data
 
 extension WriteProvenance {
     /// The writer of the events tests store directly (not through a client).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import KoppelingCore
 
 /// Where the tests find what lives outside the repository, and whether they may skip it.
@@ -49,12 +49,14 @@ public enum TestEnvironment {
     }
 
     /// The Python of the test environment, if it can import the oracles' packages
-    /// (python-stdnum, jsonschema, PyYAML, PyJWT with cryptography).
+    /// (python-stdnum, jsonschema, PyYAML, PyJWT with cryptography, standardwebhooks, openapi-spec-validator).
     public static let pythonWithStdnum: URL? = {
         guard let python else { return nil }
         let process = Process()
         process.executableURL = python
-        process.arguments = ["-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml, jwt, cryptography, standardwebhooks"]
+        process.arguments = [
+            "-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml, jwt, cryptography, standardwebhooks, openapi_spec_validator",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
@@ -64,7 +66,9 @@ public enum TestEnvironment {
 
     /// Debian's `xmllint` (libxml2-utils), to check answers against the MAGDA schemas.
     public static var xmllint: URL? {
-        ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].map(URL.init(fileURLWithPath:)).first {
+            FileManager.default.isExecutableFile(atPath: $0.path)
+        }
     }
 
     /// The built `koppeling` executable next to the test bundle.
@@ -81,7 +85,8 @@ public enum TestEnvironment {
     }
 
     /// A policy that accepts MAGDA test numbers, with the real current year.
-    public static let policy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: Calendar(identifier: .gregorian).component(.year, from: Date()))
+    public static let policy = NationalNumber.Policy(
+        allowsTestNumbers: true, currentYear: Calendar(identifier: .gregorian).component(.year, from: Date()))
 
     /// A fresh temporary folder.
     public static func temporaryFolder() throws -> URL {

@@ -24,12 +24,15 @@ public enum TestStores {
     /// absence fails the tests instead of skipping them.
     public static let backends: [Backend] = {
         if postgresURL != nil || TestEnvironment.requireAll { return [.sqlite, .postgres] }
-        FileHandle.standardError.write(Data("note: KOPPELING_TEST_POSTGRES_URL is not set (no PostgreSQL server): the storage contract runs on SQLite only\n".utf8))
+        FileHandle.standardError.write(
+            Data("note: KOPPELING_TEST_POSTGRES_URL is not set (no PostgreSQL server): the storage contract runs on SQLite only\n".utf8))
         return [.sqlite]
     }()
 
     /// A new, empty, migrated store: SQLite in memory, or a new PostgreSQL database.
-    public static func open(_ backend: Backend, clock: @escaping @Sendable () -> Instant = Instant.systemNow) async throws -> any KoppelingStorage {
+    public static func open(
+        _ backend: Backend, clock: @escaping @Sendable () -> Instant = Instant.systemNow
+    ) async throws -> any KoppelingStorage {
         switch backend {
         case .sqlite:
             return try SQLiteRegisterStore(clock: clock)
@@ -41,7 +44,9 @@ public enum TestStores {
     /// The address of a new, empty PostgreSQL database (for a test that opens it more than once).
     public static func newPostgresDatabase() async throws -> String {
         guard let url = postgresURL else {
-            throw TestStoreError("PostgreSQL is required (KOPPELING_REQUIRE_ALL=1) but KOPPELING_TEST_POSTGRES_URL is not set: run the tests with scripts/test or scripts/with-postgres")
+            throw TestStoreError(
+                "PostgreSQL is required (KOPPELING_REQUIRE_ALL=1) but KOPPELING_TEST_POSTGRES_URL is not set: run the tests with scripts/test or scripts/with-postgres"
+            )
         }
         let name = "koppeling_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         return try await PostgresRegisterStore.createDatabase(named: name, at: url)

@@ -57,7 +57,9 @@ public struct DisclosurePolicy: Sendable {
     ///   - channel: lookup, follow or batch.
     ///   - fields: the fields wanted; `nil` asks for every field the protocol allows.
     ///   - date: the day of the disclosure (the validity window is in days).
-    public func decide(party: String, purpose: String, channel: DisclosureChannel, fields: [DisclosureField]?, on date: LocalDate) -> DisclosureDecision {
+    public func decide(
+        party: String, purpose: String, channel: DisclosureChannel, fields: [DisclosureField]?, on date: LocalDate
+    ) -> DisclosureDecision {
         let candidates = protocols.filter { record in
             record.document.purposes.contains { $0.code == purpose }
                 && record.document.parties.contains { $0.id == party && $0.role == .recipient }
@@ -75,7 +77,8 @@ public struct DisclosurePolicy: Sendable {
     }
 
     /// The decision of one governing protocol version.
-    func decide(_ record: ProtocolRecord, channel: DisclosureChannel, fields: [DisclosureField]?, on date: LocalDate) -> DisclosureDecision {
+    func decide(_ record: ProtocolRecord, channel: DisclosureChannel, fields: [DisclosureField]?, on date: LocalDate) -> DisclosureDecision
+    {
         switch record.state {
         case .published:
             guard record.document.validFrom <= date else { return .denied(.notYetInForce) }

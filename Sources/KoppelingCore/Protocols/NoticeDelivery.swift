@@ -23,7 +23,7 @@ public enum NoticeDelivery {
         /// Reads the header of a notice body as ``ChangeNoticePlanner`` writes it; nil when the body is not one.
         public init?(body: String) {
             guard case .object(let members)? = try? JSONValue.parse(body), case .object(let proto)? = members["protocol"],
-                  case .string(let id)? = proto["id"], case .integer(let version)? = proto["version"]
+                case .string(let id)? = proto["id"], case .integer(let version)? = proto["version"]
             else { return nil }
             var fields: Set<String> = []
             if case .object(let current)? = members["current"] { fields.formUnion(current.keys) }
@@ -37,7 +37,9 @@ public enum NoticeDelivery {
     /// The verdict on one notice for a recipient party through a channel on a day: the newest
     /// published version of the protocol the notice was made under must be in force, grant the
     /// channel to the party, and grant every field the notice carries.
-    public static func verdict(_ header: Header, party: String, channel: DisclosureChannel, policy: DisclosurePolicy, on date: LocalDate) -> Verdict {
+    public static func verdict(
+        _ header: Header, party: String, channel: DisclosureChannel, policy: DisclosurePolicy, on date: LocalDate
+    ) -> Verdict {
         let versions = policy.protocols.filter { record in
             record.document.id == header.protocolId && record.publishedOn != nil
                 && record.document.parties.contains { $0.id == party && $0.role == .recipient }
@@ -71,14 +73,16 @@ public enum NoticeDelivery {
         public init() {}
 
         public static func == (a: Plan, b: Plan) -> Bool {
-            a.deliver == b.deliver && a.lastSettled == b.lastSettled && a.held?.sequence == b.held?.sequence && a.held?.reason == b.held?.reason
+            a.deliver == b.deliver && a.lastSettled == b.lastSettled && a.held?.sequence == b.held?.sequence
+                && a.held?.reason == b.held?.reason
                 && a.dropped.map(\.sequence) == b.dropped.map(\.sequence) && a.dropped.map(\.reason) == b.dropped.map(\.reason)
         }
     }
 
     /// The plan for a run of notices; with `clientEnabled` false, everything is held.
     public static func plan(
-        _ notices: [(sequence: Int, body: String)], party: String, clientEnabled: Bool, channel: DisclosureChannel, policy: DisclosurePolicy, on date: LocalDate
+        _ notices: [(sequence: Int, body: String)], party: String, clientEnabled: Bool, channel: DisclosureChannel,
+        policy: DisclosurePolicy, on date: LocalDate
     ) -> Plan {
         var plan = Plan()
         for (index, notice) in notices.enumerated() {

@@ -79,7 +79,9 @@ extension ProtocolDocument {
             if let place = anchor {
                 // An anchor or alias is the indicator followed by a name at once.
                 if byte != 0x20, byte != 0x0A, byte != 0x0D {
-                    return .init(line: place.line, column: place.column, path: "", rule: "anchors", message: "anchors and aliases (&name, *name) are not allowed")
+                    return .init(
+                        line: place.line, column: place.column, path: "", rule: "anchors",
+                        message: "anchors and aliases (&name, *name) are not allowed")
                 }
                 anchor = nil
             }
@@ -96,7 +98,8 @@ extension ProtocolDocument {
                 if byte == 0x20 {
                     indent += 1
                     if indent > maxIndent {
-                        return .init(line: line, column: column, path: "", rule: "nesting", message: "indented deeper than \(maxIndent) columns")
+                        return .init(
+                            line: line, column: column, path: "", rule: "nesting", message: "indented deeper than \(maxIndent) columns")
                     }
                     previous = byte
                     continue
@@ -110,17 +113,21 @@ extension ProtocolDocument {
                 quote = 0x0A
             } else if byte == UInt8(ascii: "\""), previous != UInt8(ascii: "\\") {
                 quote = byte
-            } else if byte == UInt8(ascii: "'"), [0x20, 0x0A, UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "-")].contains(previous) {
+            } else if byte == UInt8(ascii: "'"),
+                [0x20, 0x0A, UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "-")].contains(
+                    previous)
+            {
                 quote = byte
             } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
                 depth += 1
                 if depth > maxFlowDepth {
-                    return .init(line: line, column: column, path: "", rule: "nesting", message: "nested deeper than \(maxFlowDepth) brackets")
+                    return .init(
+                        line: line, column: column, path: "", rule: "nesting", message: "nested deeper than \(maxFlowDepth) brackets")
                 }
             } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
                 depth = max(0, depth - 1)
             } else if byte == UInt8(ascii: "&") || byte == UInt8(ascii: "*"),
-                      [0x20, 0x0A, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(previous)
+                [0x20, 0x0A, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(previous)
             {
                 // Only where a node begins, and only with a name after it: "Integratie & inburgering" is text.
                 anchor = (line, column)
@@ -168,7 +175,7 @@ struct ProtocolReader {
         guard let node else { return nil }
         let tag = node.tag.rawValue
         guard case .scalar(let scalar) = node,
-              tag == Tag.Name.str.rawValue || tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue
+            tag == Tag.Name.str.rawValue || tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue
         else {
             issue(node, path, "type", "expected a string")
             return nil
@@ -220,7 +227,8 @@ struct ProtocolReader {
         return Array(sequence)
     }
 
-    mutating func enumeration<T: RawRepresentable & CaseIterable>(_ node: Node?, _ path: String, _ type: T.Type) -> T? where T.RawValue == String {
+    mutating func enumeration<T: RawRepresentable & CaseIterable>(_ node: Node?, _ path: String, _ type: T.Type) -> T?
+    where T.RawValue == String {
         guard let text = string(node, path) else { return nil }
         guard let value = T(rawValue: text) else {
             issue(node, path, "enum", "\"\(text)\" is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -259,10 +267,14 @@ struct ProtocolReader {
     }
 
     mutating func document(_ root: Node) -> ProtocolDocument? {
-        guard let m = mapping(root, "", required: [
-            "id", "version", "title", "parties", "legalBasis", "purposes", "dataSubjects", "fields", "channels", "retention",
-            "securityMeasures", "dataSubjectRights", "prohibitedFurtherProcessing", "validFrom", "validUntil",
-        ], optional: ["sanctions", "fieldNotes"]) else { return nil }
+        guard
+            let m = mapping(
+                root, "",
+                required: [
+                    "id", "version", "title", "parties", "legalBasis", "purposes", "dataSubjects", "fields", "channels", "retention",
+                    "securityMeasures", "dataSubjectRights", "prohibitedFurtherProcessing", "validFrom", "validUntil",
+                ], optional: ["sanctions", "fieldNotes"])
+        else { return nil }
         let id = string(m["id"], "id", pattern: Self.isSlug, patternName: "lowercase letters, digits and hyphens")
         let version = integer(m["version"], "version", range: 1...10_000)
         let title = string(m["title"], "title")
@@ -271,11 +283,15 @@ struct ProtocolReader {
         if let nodes = sequence(m["parties"], "parties", minimum: 2) {
             for (index, node) in nodes.enumerated() {
                 let path = "parties[\(index)]"
-                guard let p = mapping(node, path, required: ["id", "role", "name", "enterpriseNumber", "controller", "dpo"]) else { continue }
+                guard let p = mapping(node, path, required: ["id", "role", "name", "enterpriseNumber", "controller", "dpo"]) else {
+                    continue
+                }
                 let partyId = string(p["id"], "\(path).id", pattern: Self.isSlug, patternName: "lowercase letters, digits and hyphens")
                 let role = enumeration(p["role"], "\(path).role", ProtocolDocument.Party.Role.self)
                 let name = string(p["name"], "\(path).name")
-                let kbo = string(p["enterpriseNumber"], "\(path).enterpriseNumber", pattern: Self.isEnterpriseNumber, patternName: "a valid enterprise number (KBO)")
+                let kbo = string(
+                    p["enterpriseNumber"], "\(path).enterpriseNumber", pattern: Self.isEnterpriseNumber,
+                    patternName: "a valid enterprise number (KBO)")
                 let controller = contact(p["controller"], "\(path).controller")
                 let dpo = contact(p["dpo"], "\(path).dpo")
                 if let partyId, let role, let name, let kbo, let controller, let dpo {
@@ -321,7 +337,9 @@ struct ProtocolReader {
         }
 
         var fieldNotes: [String: String]?
-        if let node = m["fieldNotes"], let notes = mapping(node, "fieldNotes", required: [], optional: DisclosureField.allCases.map(\.rawValue)) {
+        if let node = m["fieldNotes"],
+            let notes = mapping(node, "fieldNotes", required: [], optional: DisclosureField.allCases.map(\.rawValue))
+        {
             fieldNotes = [:]
             for (name, value) in notes.sorted(by: { $0.key < $1.key }) {
                 if let field = DisclosureField(rawValue: name), !fields.contains(field) {
@@ -346,8 +364,12 @@ struct ProtocolReader {
             if channel == .follow, c["maxFollowDays"] == nil {
                 issue(node, "\(path).maxFollowDays", "required", "the follow channel needs maxFollowDays")
             }
-            if channel == .batch, let periodicity, ProtocolDocument.Channel(channel: .batch, periodicity: periodicity).batchIntervalDays == nil {
-                issue(c["periodicity"], "\(path).periodicity", "schedule", "the batch channel's periodicity must say dagelijks, wekelijks or maandelijks (daily, weekly, monthly)")
+            if channel == .batch, let periodicity,
+                ProtocolDocument.Channel(channel: .batch, periodicity: periodicity).batchIntervalDays == nil
+            {
+                issue(
+                    c["periodicity"], "\(path).periodicity", "schedule",
+                    "the batch channel's periodicity must say dagelijks, wekelijks or maandelijks (daily, weekly, monthly)")
             }
             if let channel, channels.contains(where: { $0.channel == channel }) {
                 issue(c["channel"], "\(path).channel", "unique", "channel \(channel.rawValue) is listed twice")
@@ -376,7 +398,7 @@ struct ProtocolReader {
             issue(m["validUntil"], "validUntil", "range", "validUntil is before validFrom")
         }
         guard issues.isEmpty, let id, let version, let title, let dataSubjects, let retention, let rights, let prohibited,
-              let validFrom, let validUntil
+            let validFrom, let validUntil
         else { return nil }
         return ProtocolDocument(
             id: id, version: version, title: title, parties: parties, legalBasis: legalBasis, purposes: purposes,

@@ -113,7 +113,8 @@ public struct ProtocolDocument: Sendable, Hashable, Codable {
     public init(
         id: String, version: Int, title: String, parties: [Party], legalBasis: [String], purposes: [Purpose], dataSubjects: String,
         fields: [DisclosureField], channels: [Channel], retention: Retention, securityMeasures: [String], dataSubjectRights: String,
-        prohibitedFurtherProcessing: String, sanctions: String?, validFrom: LocalDate, validUntil: LocalDate, fieldNotes: [String: String]? = nil
+        prohibitedFurtherProcessing: String, sanctions: String?, validFrom: LocalDate, validUntil: LocalDate,
+        fieldNotes: [String: String]? = nil
     ) {
         self.fieldNotes = fieldNotes
         self.id = id
@@ -163,21 +164,25 @@ public struct ProtocolDocument: Sendable, Hashable, Codable {
         }
         var members: [String: JSONValue] = [
             "id": .string(id), "version": .integer(Int64(version)), "title": .string(title),
-            "parties": .array(parties.map {
-                .object([
-                    "id": .string($0.id), "role": .string($0.role.rawValue), "name": .string($0.name),
-                    "enterpriseNumber": .string($0.enterpriseNumber), "controller": contact($0.controller), "dpo": contact($0.dpo),
-                ])
-            }),
+            "parties": .array(
+                parties.map {
+                    .object([
+                        "id": .string($0.id), "role": .string($0.role.rawValue), "name": .string($0.name),
+                        "enterpriseNumber": .string($0.enterpriseNumber), "controller": contact($0.controller), "dpo": contact($0.dpo),
+                    ])
+                }),
             "legalBasis": .array(legalBasis.map { .string($0) }),
             "purposes": .array(purposes.map { .object(["code": .string($0.code), "description": .string($0.description)]) }),
             "dataSubjects": .string(dataSubjects),
             "fields": .array(fields.map { .string($0.rawValue) }),
-            "channels": .array(channels.map { channel in
-                var object: [String: JSONValue] = ["channel": .string(channel.channel.rawValue), "periodicity": .string(channel.periodicity)]
-                if let days = channel.maxFollowDays { object["maxFollowDays"] = .integer(Int64(days)) }
-                return .object(object)
-            }),
+            "channels": .array(
+                channels.map { channel in
+                    var object: [String: JSONValue] = [
+                        "channel": .string(channel.channel.rawValue), "periodicity": .string(channel.periodicity),
+                    ]
+                    if let days = channel.maxFollowDays { object["maxFollowDays"] = .integer(Int64(days)) }
+                    return .object(object)
+                }),
             "retention": .object(["recipient": .string(retention.recipient), "accessLog": .string(retention.accessLog)]),
             "securityMeasures": .array(securityMeasures.map { .string($0) }),
             "dataSubjectRights": .string(dataSubjectRights),

@@ -1,5 +1,6 @@
-import Crypto
-import struct Foundation.Data
+public import Crypto
+
+public import struct Foundation.Data
 
 /// Where a protocol version is in its life.
 public enum ProtocolState: String, Sendable, Hashable, Codable, CaseIterable {
@@ -32,7 +33,9 @@ public struct DPOAdvice: Sendable, Hashable, Codable {
     /// The DPO's signature over ``statement(for:)``, base64.
     public var signature: String?
 
-    public init(party: String, opinion: Opinion, text: String, date: LocalDate, author: String, publicKey: String? = nil, signature: String? = nil) {
+    public init(
+        party: String, opinion: Opinion, text: String, date: LocalDate, author: String, publicKey: String? = nil, signature: String? = nil
+    ) {
         self.party = party
         self.opinion = opinion
         self.text = text
@@ -45,11 +48,13 @@ public struct DPOAdvice: Sendable, Hashable, Codable {
     /// What the DPO signs: the advice and the version it is about (id, version, SHA-256 of the
     /// canonical form), as canonical JSON bytes.
     public func statement(for document: ProtocolDocument) -> [UInt8] {
-        Array(JSONValue.object([
-            "statement": .string("koppeling-dpo-advice"), "protocol": .string(document.id), "version": .integer(Int64(document.version)),
-            "digest": .string(document.digestHex), "party": .string(party), "opinion": .string(opinion.rawValue), "text": .string(text),
-            "date": .string(date.description), "author": .string(author),
-        ]).canonicalText.utf8)
+        Array(
+            JSONValue.object([
+                "statement": .string("koppeling-dpo-advice"), "protocol": .string(document.id),
+                "version": .integer(Int64(document.version)),
+                "digest": .string(document.digestHex), "party": .string(party), "opinion": .string(opinion.rawValue), "text": .string(text),
+                "date": .string(date.description), "author": .string(author),
+            ]).canonicalText.utf8)
     }
 
     /// This advice signed with a DPO's key.
@@ -63,7 +68,7 @@ public struct DPOAdvice: Sendable, Hashable, Codable {
     /// Whether the advice carries a signature that verifies with one of `keys` (the party's DPO keys).
     public func isSigned(for document: ProtocolDocument, by keys: [Curve25519.Signing.PublicKey]) -> Bool {
         guard let publicKey, let signature, let raw = Data(base64Encoded: publicKey), let signed = Data(base64Encoded: signature),
-              let key = keys.first(where: { $0.rawRepresentation == raw })
+            let key = keys.first(where: { $0.rawRepresentation == raw })
         else { return false }
         return key.isValidSignature(signed, for: Data(statement(for: document)))
     }
@@ -190,7 +195,9 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
     /// Records one DPO's advice; with one advice from each party the version is `advised`.
     /// Records a DPO's advice, which must be signed with one of `dpoKeys`, the keys registered for
     /// the party's DPO: staff cannot post an advice in a DPO's name.
-    public func advised(_ advice: DPOAdvice, dpoKeys: [Curve25519.Signing.PublicKey], actor: String, at: Instant) throws(ProtocolTransitionError) -> ProtocolRecord {
+    public func advised(
+        _ advice: DPOAdvice, dpoKeys: [Curve25519.Signing.PublicKey], actor: String, at: Instant
+    ) throws(ProtocolTransitionError) -> ProtocolRecord {
         guard state == .inReview else { throw refuse("advise") }
         guard document.parties.contains(where: { $0.id == advice.party }) else {
             throw refuse("advise", "\(advice.party) is not a party to this protocol")
@@ -203,9 +210,13 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
         }
         var next = self
         next.advices.append(advice)
-        next.history.append(ProtocolTransition(from: state, to: state, actor: actor, at: at, reason: "advice of the DPO of \(advice.party): \(advice.opinion.rawValue)"))
+        next.history.append(
+            ProtocolTransition(
+                from: state, to: state, actor: actor, at: at, reason: "advice of the DPO of \(advice.party): \(advice.opinion.rawValue)"))
         if document.parties.allSatisfy({ party in next.advices.contains { $0.party == party.id } }) {
-            next.move(to: .advised, actor: actor, at: at, reason: next.hasUnfavourableAdvice ? "advised; an unfavourable advice blocks signing" : "advised")
+            next.move(
+                to: .advised, actor: actor, at: at,
+                reason: next.hasUnfavourableAdvice ? "advised; an unfavourable advice blocks signing" : "advised")
         }
         return next
     }
@@ -227,8 +238,10 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
             throw refuse("sign", "the signature does not verify against the SHA-256 of this version's canonical form")
         }
         var next = self
-        next.signatures.append(ProtocolSignature(
-            party: party, publicKey: publicKey.rawRepresentation.base64EncodedString(), signature: signature.base64EncodedString(), signedAt: at))
+        next.signatures.append(
+            ProtocolSignature(
+                party: party, publicKey: publicKey.rawRepresentation.base64EncodedString(), signature: signature.base64EncodedString(),
+                signedAt: at))
         if next.isSignedByAll {
             next.move(to: .signed, actor: actor, at: at, reason: "signed by \(party); signed by every party")
         } else {
@@ -260,27 +273,32 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
     /// later one) and the reason, as canonical JSON bytes.
     public func reinstatementStatement(reason: String) -> [UInt8]? {
         guard state == .suspended, let suspendedAt = history.last(where: { $0.to == .suspended })?.at else { return nil }
-        return Array(JSONValue.object([
-            "statement": .string("koppeling-reinstate"), "protocol": .string(document.id), "version": .integer(Int64(document.version)),
-            "digest": .string(document.digestHex), "suspendedAt": .string(suspendedAt.description), "reason": .string(reason),
-        ]).canonicalText.utf8)
+        return Array(
+            JSONValue.object([
+                "statement": .string("koppeling-reinstate"), "protocol": .string(document.id), "version": .integer(Int64(document.version)),
+                "digest": .string(document.digestHex), "suspendedAt": .string(suspendedAt.description), "reason": .string(reason),
+            ]).canonicalText.utf8)
     }
 
     /// suspended → published, with the same signatures as publishing: every party's controller
     /// signs ``reinstatementStatement(reason:)`` with a key registered for the party
     /// (`registeredKeys` by party id).
     public func reinstated(
-        reason: String, signatures: [ProtocolSignature], registeredKeys: [String: [Curve25519.Signing.PublicKey]], actor: String, at: Instant
+        reason: String, signatures: [ProtocolSignature], registeredKeys: [String: [Curve25519.Signing.PublicKey]], actor: String,
+        at: Instant
     ) throws(ProtocolTransitionError) -> ProtocolRecord {
         guard state == .suspended, let statement = reinstatementStatement(reason: reason) else { throw refuse("reinstate") }
         for party in document.parties {
             let valid = signatures.contains { signature in
-                guard signature.party == party.id, let raw = Data(base64Encoded: signature.publicKey), let signed = Data(base64Encoded: signature.signature),
-                      let key = registeredKeys[party.id]?.first(where: { $0.rawRepresentation == raw })
+                guard signature.party == party.id, let raw = Data(base64Encoded: signature.publicKey),
+                    let signed = Data(base64Encoded: signature.signature),
+                    let key = registeredKeys[party.id]?.first(where: { $0.rawRepresentation == raw })
                 else { return false }
                 return key.isValidSignature(signed, for: Data(statement))
             }
-            guard valid else { throw refuse("reinstate", "no valid signature of \(party.id) over the reinstatement statement with a registered key") }
+            guard valid else {
+                throw refuse("reinstate", "no valid signature of \(party.id) over the reinstatement statement with a registered key")
+            }
         }
         var next = self
         next.move(to: .published, actor: actor, at: at, reason: reason)

@@ -13,6 +13,12 @@ public enum Merkle {
     /// `index << level ..< (index + 1) << level`.
     public typealias PerfectHash = (_ level: Int, _ index: Int) throws -> [UInt8]
 
+    /// A proof asked for positions the tree does not have: an index outside it, or a consistency
+    /// proof from a larger tree to a smaller one. Thrown, not trapped: the numbers come from requests.
+    public struct ProofRangeError: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
     /// The root of the empty tree: SHA-256 of nothing.
     public static let emptyRoot: [UInt8] = Array(SHA256.hash(data: [UInt8]()))
 
@@ -56,7 +62,8 @@ public enum Merkle {
             return try perfect(level, start >> level)
         }
         let k = split(size)
-        return nodeHash(try subtreeHash(start: start, size: k, perfect: perfect), try subtreeHash(start: start + k, size: size - k, perfect: perfect))
+        return nodeHash(
+            try subtreeHash(start: start, size: k, perfect: perfect), try subtreeHash(start: start + k, size: size - k, perfect: perfect))
     }
 
     /// The root (MTH) of the first `size` leaves.
@@ -65,8 +72,8 @@ public enum Merkle {
     }
 
     /// The audit path PATH(index, D[0:size]) of RFC 9162 section 2.1.3.1.
-    public static func inclusionProof(index: Int, size: Int, perfect: PerfectHash) rethrows -> [[UInt8]] {
-        precondition(index >= 0 && index < size)
+    public static func inclusionProof(index: Int, size: Int, perfect: PerfectHash) throws -> [[UInt8]] {
+        guard index >= 0, index < size else { throw ProofRangeError(description: "index \(index) is not in a tree of \(size) entries") }
         func path(_ m: Int, _ start: Int, _ n: Int) throws -> [[UInt8]] {
             guard n > 1 else { return [] }
             let k = split(n)
@@ -80,8 +87,8 @@ public enum Merkle {
 
     /// The consistency proof PROOF(from, D[0:to]) of RFC 9162 section 2.1.4.1 (empty when
     /// `from` is 0 or equals `to`).
-    public static func consistencyProof(from m: Int, to n: Int, perfect: PerfectHash) rethrows -> [[UInt8]] {
-        precondition(0 <= m && m <= n)
+    public static func consistencyProof(from m: Int, to n: Int, perfect: PerfectHash) throws -> [[UInt8]] {
+        guard 0 <= m, m <= n else { throw ProofRangeError(description: "no consistency proof from \(m) to \(n) entries") }
         guard m > 0, m < n else { return [] }
         func subproof(_ m: Int, _ start: Int, _ n: Int, _ complete: Bool) throws -> [[UInt8]] {
             if m == n {
@@ -126,8 +133,11 @@ public enum Merkle {
 
     /// Verifies a consistency proof between two tree sizes (RFC 9162 section 2.1.4.2). Any tree
     /// is consistent with the empty one (with an empty proof).
-    public static func verifyConsistency(from first: Int, to second: Int, proof: [[UInt8]], firstRoot: [UInt8], secondRoot: [UInt8]) -> Bool {
-        guard 0 <= first, first <= second, firstRoot.count == 32, secondRoot.count == 32, proof.allSatisfy({ $0.count == 32 }) else { return false }
+    public static func verifyConsistency(from first: Int, to second: Int, proof: [[UInt8]], firstRoot: [UInt8], secondRoot: [UInt8]) -> Bool
+    {
+        guard 0 <= first, first <= second, firstRoot.count == 32, secondRoot.count == 32, proof.allSatisfy({ $0.count == 32 }) else {
+            return false
+        }
         if first == 0 { return proof.isEmpty && firstRoot == emptyRoot }
         if first == second { return proof.isEmpty && firstRoot == secondRoot }
         guard !proof.isEmpty else { return false }

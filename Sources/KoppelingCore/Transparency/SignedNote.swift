@@ -56,9 +56,10 @@ public struct NoteVerifier: Sendable, Hashable {
 
     /// Parses a verifier key text.
     public init?(verifierKey: String) {
-        let parts = verifierKey.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        let parts = verifierKey.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == 0x01,
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
         else { return nil }
         self.init(name: String(parts[0]), publicKey: key)
         guard keyID.lowercaseHex == parts[1].lowercased() else { return nil }
@@ -72,7 +73,7 @@ public struct NoteVerifier: Sendable, Hashable {
         for line in signatures {
             let prefix = "\u{2014} \(name) "
             guard line.hasPrefix(prefix), let blob = Data(base64Encoded: String(line.dropFirst(prefix.count))), blob.count == 68,
-                  Array(blob.prefix(4)) == keyID
+                Array(blob.prefix(4)) == keyID
             else { continue }
             return publicKey.isValidSignature(blob.dropFirst(4), for: Array(text.utf8)) ? text : nil
         }
@@ -101,7 +102,7 @@ public struct Checkpoint: Sendable, Hashable {
     public init?(text: String) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 4, !lines[0].isEmpty, let size = Int(lines[1]), size >= 0, String(size) == lines[1],
-              let root = Data(base64Encoded: String(lines[2])), root.count == 32
+            let root = Data(base64Encoded: String(lines[2])), root.count == 32
         else { return nil }
         self.init(origin: String(lines[0]), size: size, root: Array(root))
     }
