@@ -108,22 +108,27 @@ public struct ExchangeController: Sendable {
                 status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
                 detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
         }
-        var referenceDate = exchange.today()
+        var requested: LocalDate?
         if let text = input.referenceDate {
             guard let date = LocalDate(text) else {
                 throw Problem(
                     status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "The reference date is not valid",
                     errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
             }
-            // The register answers what is true on a day that has come, not what it expects.
-            guard date <= exchange.today() else {
+            requested = date
+        }
+        let referenceDate: LocalDate
+        do throws(ReferenceDate.Refusal) {
+            referenceDate = try ReferenceDate.resolve(requested, today: exchange.today(), allowsFuture: false)
+        } catch {
+            switch error {
+            case .inFuture(let date, let today):
                 throw Problem(
                     status: .unprocessableContent, type: Problem.typeURI("reference-date-in-future"),
                     title: "The reference date lies in the future",
-                    detail: "A status can only be disclosed for today or an earlier day; \(date) is after today, \(exchange.today()).",
+                    detail: "A status can only be disclosed for today or an earlier day; \(date) is after today, \(today).",
                     errors: [.init(pointer: "referenceDate", reason: "after today")])
             }
-            referenceDate = date
         }
         guard Self.isPurposeCode(input.purpose) else {
             throw Problem.badRequest(

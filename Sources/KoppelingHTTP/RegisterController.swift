@@ -194,14 +194,16 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
 
     @Sendable func status(_ request: Request, context: Context) async throws -> Response {
         let (insz, purpose, person) = try await decodePerson(request)
-        var referenceDate = today()
+        var requested: LocalDate?
         if let text = person.referenceDate {
             guard let date = LocalDate(text) else {
                 throw Problem.badRequest(
                     "referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
             }
-            referenceDate = date
+            requested = date
         }
+        // The register's own readers may ask about a day to come.
+        let referenceDate = try ReferenceDate.resolve(requested, today: today(), allowsFuture: true)
         var knownAt: Instant?
         if let text = person.knownAt {
             guard let instant = Instant(text) else {

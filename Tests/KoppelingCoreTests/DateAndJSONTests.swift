@@ -216,3 +216,18 @@ struct CanonicalDataTests {
         }
     }
 }
+
+@Suite("Reference dates")
+struct ReferenceDateTests {
+    @Test("today without a day; a day that has come as asked; a day to come only where looking ahead is allowed")
+    func resolve() throws {
+        let today = LocalDate("2026-12-01")!
+        #expect(try ReferenceDate.resolve(nil, today: today, allowsFuture: false) == today)
+        #expect(try ReferenceDate.resolve(LocalDate("2026-11-30"), today: today, allowsFuture: false) == LocalDate("2026-11-30"))
+        #expect(try ReferenceDate.resolve(today, today: today, allowsFuture: false) == today)
+        #expect(throws: ReferenceDate.Refusal.inFuture(requested: LocalDate("2026-12-02")!, today: today)) {
+            try ReferenceDate.resolve(LocalDate("2026-12-02"), today: today, allowsFuture: false)
+        }
+        #expect(try ReferenceDate.resolve(LocalDate("2027-06-01"), today: today, allowsFuture: true) == LocalDate("2027-06-01"))
+    }
+}
