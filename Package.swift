@@ -46,9 +46,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The MAGDA GeefDossierKBI adapter: XML in, events out (the only user of FoundationXML).
+        .target(
+            name: "KoppelingKBI",
+            dependencies: ["KoppelingCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The synthetic population for the demo, the benchmarks and the tests.
+        .target(
+            name: "KoppelingDemoData",
+            dependencies: ["KoppelingCore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KoppelingStore",
             dependencies: [
+                "KoppelingKBI",
                 "KoppelingCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -77,6 +90,7 @@ let package = Package(
         .target(
             name: "KoppelingHTTP",
             dependencies: [
+                "KoppelingKBI",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "KoppelingCore", "KoppelingStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -113,6 +127,7 @@ let package = Package(
         .executableTarget(
             name: "koppeling",
             dependencies: [
+                "KoppelingKBI", "KoppelingDemoData",
                 "KoppelingApp", "KoppelingCore", "KoppelingStore", "KoppelingHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -121,7 +136,9 @@ let package = Package(
         ),
         .target(
             name: "KoppelingTestSupport",
-            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres"],
+            dependencies: [
+                "KoppelingKBI", "KoppelingDemoData", "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres",
+            ],
             path: "Tests/KoppelingTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -130,6 +147,7 @@ let package = Package(
         .target(
             name: "KoppelingFuzzTargets",
             dependencies: [
+                "KoppelingKBI",
                 "KoppelingCore", "KoppelingHTTP", .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -146,12 +164,13 @@ let package = Package(
         ),
         .testTarget(
             name: "KoppelingCoreTests",
-            dependencies: ["KoppelingCore", "KoppelingTestSupport"],
+            dependencies: ["KoppelingKBI", "KoppelingDemoData", "KoppelingCore", "KoppelingTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KoppelingStoreTests",
             dependencies: [
+                "KoppelingKBI", "KoppelingDemoData",
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -162,6 +181,7 @@ let package = Package(
         .testTarget(
             name: "KoppelingHTTPTests",
             dependencies: [
+                "KoppelingDemoData",
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres", "KoppelingHTTP", "KoppelingApp",
                 "KoppelingTestSupport",
                 "KoppelingFuzzTargets",
@@ -174,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KoppelingCLITests",
-            dependencies: ["KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport"],
+            dependencies: ["KoppelingDemoData", "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

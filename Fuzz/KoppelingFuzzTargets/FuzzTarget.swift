@@ -3,6 +3,7 @@ public import Foundation
 import JWTKit
 import KoppelingCore
 import KoppelingHTTP
+import KoppelingKBI
 
 /// The parsers of untrusted input, each as a fuzz target: libFuzzer feeds them bytes
 /// (`scripts/fuzz`), and the tests replay every committed corpus file and every crash found

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 public import KoppelingCore
+import KoppelingKBI
 public import KoppelingStore
 
 /// The register's endpoints for agencies and staff: ingestion, status, dossier and KBI import.

@@ -1,4 +1,5 @@
 public import KoppelingCore
+public import KoppelingKBI
 
 public import struct Foundation.Data
 

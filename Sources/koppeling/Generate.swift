@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KoppelingCore
+import KoppelingDemoData
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(

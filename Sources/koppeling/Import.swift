@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KoppelingApp
 import KoppelingCore
+import KoppelingKBI
 import KoppelingStore
 
 struct Import: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KoppelingApp
 import KoppelingCore
+import KoppelingDemoData
 import KoppelingStore
 
 struct Notices: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import KoppelingCore
+import KoppelingDemoData
 import KoppelingStore
 import KoppelingStoreSQLite
 import KoppelingTestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import KoppelingCore
+import KoppelingDemoData
 import KoppelingStore
 import KoppelingTestSupport
 import Testing
@@ -132,20 +133,37 @@ struct CrashMatrixTests {
     func backup() async throws {
         let folder = try TestEnvironment.temporaryFolder()
         #expect(try koppeling(["log", "synthesize", "--entries", "50000", "--database", "r.sqlite"], in: folder).status == 0)
-        var sawPartial = false
-        for delay in [20, 40, 80, 160] {
-            let ended = try await Self.killed(
-                ["backup", "--database", "r.sqlite", "--to", "b.sqlite"], in: folder, after: .milliseconds(delay))
-            let exists = FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.sqlite").path)
-            if !ended {
-                sawPartial = sawPartial || FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.sqlite.partial").path)
-                // Killed before the rename: nothing at the backup's name, or a complete backup.
+        let backupFile = folder.appendingPathComponent("b.sqlite").path
+        let partialFile = backupFile + ".partial"
+        var killedWhileWriting = 0
+        // Each round kills the backup once its partial file has appeared, then 0 to 60 ms later:
+        // while the copy is written, whatever the machine's load makes the start-up take.
+        for extra in [0, 5, 20, 60] {
+            let process = Process()
+            process.executableURL = TestEnvironment.koppelingExecutable
+            process.arguments = ["backup", "--database", "r.sqlite", "--to", "b.sqlite"]
+            process.currentDirectoryURL = folder
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = ContinuousClock.now + .seconds(30)
+            while process.isRunning, !FileManager.default.fileExists(atPath: partialFile), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            try await Task.sleep(for: .milliseconds(extra))
+            let killed = process.isRunning
+            if killed { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            let exists = FileManager.default.fileExists(atPath: backupFile)
+            if killed {
+                if FileManager.default.fileExists(atPath: partialFile), !exists { killedWhileWriting += 1 }
+                // Killed before the link: nothing at the backup's name; after it, a complete backup.
                 if exists { #expect(try Self.verifies("b.sqlite", in: folder)) }
             }
-            if exists { try FileManager.default.removeItem(at: folder.appendingPathComponent("b.sqlite")) }
+            if exists { try FileManager.default.removeItem(atPath: backupFile) }
             #expect(try Self.verifies("r.sqlite", in: folder))
         }
-        #expect(sawPartial, "a kill came while the backup was being written")
+        #expect(killedWhileWriting > 0, "a kill came while the backup was being written")
         let complete = try koppeling(["backup", "--database", "r.sqlite", "--to", "b.sqlite"], in: folder)
         #expect(complete.status == 0, "\(complete.err)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.sqlite.partial").path))

@@ -1,5 +1,7 @@
 import Foundation
 import KoppelingCore
+import KoppelingDemoData
+import KoppelingKBI
 import KoppelingTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import KoppelingCore
+import KoppelingKBI
 import KoppelingTestSupport
 import Testing
 

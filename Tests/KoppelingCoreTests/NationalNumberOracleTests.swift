@@ -1,5 +1,6 @@
 import Foundation
 import KoppelingCore
+import KoppelingDemoData
 import KoppelingTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import KoppelingCore
+import KoppelingDemoData
 import Testing
 
 @Suite("Synthetic population")

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import KoppelingApp
 import KoppelingCore
+import KoppelingDemoData
 import KoppelingHTTP
 import KoppelingStore
 import KoppelingStorePostgres

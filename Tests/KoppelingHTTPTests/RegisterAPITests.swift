@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import KoppelingApp
 import KoppelingCore
+import KoppelingDemoData
 import KoppelingStore
 import KoppelingStoreSQLite
 import KoppelingTestSupport

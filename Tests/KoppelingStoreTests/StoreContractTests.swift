@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import KoppelingCore
+import KoppelingDemoData
+import KoppelingKBI
 import KoppelingStore
 import KoppelingStoreSQLite
 import KoppelingTestSupport

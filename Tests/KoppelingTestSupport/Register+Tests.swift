@@ -1,4 +1,5 @@
 public import KoppelingCore
+import KoppelingKBI
 public import KoppelingStore
 
 public import struct Foundation.Data

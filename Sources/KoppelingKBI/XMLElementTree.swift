@@ -1,4 +1,5 @@
 public import Foundation
+public import KoppelingCore
 
 public import struct Foundation.Data
 

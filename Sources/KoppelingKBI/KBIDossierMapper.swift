@@ -1,3 +1,5 @@
+public import KoppelingCore
+
 public import struct Foundation.Data
 public import struct Foundation.UUID
 public import typealias Foundation.uuid_t

@@ -1,3 +1,5 @@
+public import KoppelingCore
+
 import struct Foundation.UUID
 
 /// A deterministic pseudo-random generator (SplitMix64): the same seed always gives the same
