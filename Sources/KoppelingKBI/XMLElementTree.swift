@@ -110,7 +110,8 @@ extension XMLElementNode {
                 line += 1
                 lineStart = index + 1
             } else if byte == UInt8(ascii: "<"), index + 1 < bytes.count {
-                let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
+                // Counted only for a refusal: a long single-line document has many `<`.
+                var column: Int { String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1 }
                 if bytes[index + 1] == UInt8(ascii: "?") {
                     let end = start + declaration.count
                     let isDeclaration =

@@ -87,6 +87,29 @@ func startServer(in folder: URL, arguments: [String], log: URL? = nil, environme
     throw CancellationError()
 }
 
+/// Starts `koppeling serve ARGUMENTS --port P` with TLS and waits until `curl` with `curlOptions`
+/// (the CA, and a client certificate where one is required) gets `/health/live`; the server and its https URL.
+func startTLSServer(
+    in folder: URL, arguments: [String], curlOptions: String, environment: [String: String] = [:]
+) async throws -> (Process, String) {
+    let port = Int.random(in: 20_000...40_000)
+    let server = Process()
+    server.executableURL = TestEnvironment.koppelingExecutable
+    server.arguments = ["serve", "--port", "\(port)"] + arguments
+    server.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    server.currentDirectoryURL = folder
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    let url = "https://127.0.0.1:\(port)"
+    for _ in 0..<100 where server.isRunning {
+        if (try? shell("curl -sf \(curlOptions) \(url)/health/live", in: folder)) != nil { return (server, url) }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+    throw CancellationError()
+}
+
 /// An access token for a registered client: an assertion made by `koppeling client assertion`,
 /// exchanged at the server's token endpoint.
 func accessToken(base: URL, client: String, key: String, in folder: URL) async throws -> String {
@@ -493,25 +516,14 @@ struct CommandLineTests {
                     "--certificate-fingerprint", fingerprint,
                 ], in: folder
             ).status == 0)
-        let port = Int.random(in: 20_000...40_000)
-        let server = Process()
-        server.executableURL = TestEnvironment.koppelingExecutable
-        server.arguments = [
-            "serve", "--database", "koppeling-demo.sqlite", "--port", "\(port)", "--tls-cert", "server.pem", "--tls-key", "server.key",
-            "--client-ca", "ca.pem", "--allow-test-numbers",
-        ]
-        server.currentDirectoryURL = folder
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let (server, url) = try await startTLSServer(
+            in: folder,
+            arguments: [
+                "--database", "koppeling-demo.sqlite", "--tls-cert", "server.pem", "--tls-key", "server.key", "--client-ca", "ca.pem",
+                "--allow-test-numbers",
+            ],
+            curlOptions: "--cacert ca.pem --cert client.pem --key client.key")
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let url = "https://127.0.0.1:\(port)"
-        var ready = false
-        for _ in 0..<100 where !ready && server.isRunning {
-            ready = (try? shell("curl -sf --cacert ca.pem --cert client.pem --key client.key \(url)/health/live", in: folder)) != nil
-            if !ready { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        try #require(ready, "the TLS server did not start")
         let body = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"M-1","referenceDate":"2026-11-01"}"#
         let lookup =
             "curl -s -o answer.json -w '%{http_code}' --cacert ca.pem -H 'content-type: application/json' -d '\(body)' \(url)/v1/exchange/lookups"

@@ -104,23 +104,11 @@ struct ConnectionLimitTests {
             """
             openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.pem -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
             """, in: folder)
-        let port = Int.random(in: 20_000...40_000)
-        let server = Process()
-        server.executableURL = TestEnvironment.koppelingExecutable
-        server.arguments = ["serve", "--database", "t.sqlite", "--port", "\(port)", "--tls-cert", "server.pem", "--tls-key", "server.key"]
-        server.environment = ProcessInfo.processInfo.environment.merging(["KOPPELING_IDLE_TIMEOUT_SECONDS": "2"]) { $1 }
-        server.currentDirectoryURL = folder
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let (server, url) = try await startTLSServer(
+            in: folder, arguments: ["--database", "t.sqlite", "--tls-cert", "server.pem", "--tls-key", "server.key"],
+            curlOptions: "--cacert server.pem", environment: ["KOPPELING_IDLE_TIMEOUT_SECONDS": "2"])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let url = "https://127.0.0.1:\(port)"
-        var ready = false
-        for _ in 0..<100 where !ready && server.isRunning {
-            ready = (try? shell("curl -sf --cacert server.pem \(url)/health/live", in: folder)) != nil
-            if !ready { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        try #require(ready, "the TLS server did not start")
+        let port = try #require(URL(string: url)?.port)
         let silent = try #require(Self.connect(port))
         defer { close(silent) }
         let started = ContinuousClock.now

@@ -14,10 +14,8 @@ import Testing
 /// transparency log verifies. OPERATIONS.md lists each case with its test.
 @Suite("Crash matrix (kill -9)", .serialized)
 struct CrashMatrixTests {
-    /// Starts a command and kills it with SIGKILL after `delay` unless it ended first; whether it ended by itself.
-    static func killed(
-        _ arguments: [String], in folder: URL, after delay: Duration, environment: [String: String] = [:]
-    ) async throws -> Bool {
+    /// Starts `koppeling ARGUMENTS` in `folder`, its output discarded.
+    static func launch(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = TestEnvironment.koppelingExecutable
         process.arguments = arguments
@@ -26,6 +24,14 @@ struct CrashMatrixTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return process
+    }
+
+    /// Starts a command and kills it with SIGKILL after `delay` unless it ended first; whether it ended by itself.
+    static func killed(
+        _ arguments: [String], in folder: URL, after delay: Duration, environment: [String: String] = [:]
+    ) async throws -> Bool {
+        let process = try launch(arguments, in: folder, environment: environment)
         try await Task.sleep(for: delay)
         let endedByItself = !process.isRunning
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -139,13 +145,7 @@ struct CrashMatrixTests {
         // Each round kills the backup once its partial file has appeared, then 0 to 60 ms later:
         // while the copy is written, whatever the machine's load makes the start-up take.
         for extra in [0, 5, 20, 60] {
-            let process = Process()
-            process.executableURL = TestEnvironment.koppelingExecutable
-            process.arguments = ["backup", "--database", "r.sqlite", "--to", "b.sqlite"]
-            process.currentDirectoryURL = folder
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try Self.launch(["backup", "--database", "r.sqlite", "--to", "b.sqlite"], in: folder)
             let deadline = ContinuousClock.now + .seconds(30)
             while process.isRunning, !FileManager.default.fileExists(atPath: partialFile), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(1))
