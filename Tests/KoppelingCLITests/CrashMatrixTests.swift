@@ -32,11 +32,23 @@ struct CrashMatrixTests {
         _ arguments: [String], in folder: URL, after delay: Duration, environment: [String: String] = [:]
     ) async throws -> Bool {
         let process = try launch(arguments, in: folder, environment: environment)
-        try await Task.sleep(for: delay)
-        let endedByItself = !process.isRunning
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let milliseconds = delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000
+        let endedByItself = await onThread {
+            usleep(UInt32(milliseconds) * 1_000)
+            guard process.isRunning else { return true }
+            kill(process.processIdentifier, SIGKILL)
+            return false
+        }
         process.waitUntilExit()
         return endedByItself
+    }
+
+    /// Runs `work` on a thread of its own and waits for its result without holding a thread of
+    /// the cooperative pool, for a watcher whose timing matters.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: work()) }
+        }
     }
 
     static func verifies(_ database: String, in folder: URL) throws -> Bool {
@@ -143,16 +155,21 @@ struct CrashMatrixTests {
         let partialFile = backupFile + ".partial"
         var killedWhileWriting = 0
         // Each round kills the backup once its partial file has appeared, then 0 to 60 ms later:
-        // while the copy is written, whatever the machine's load makes the start-up take.
+        // while the copy is written, whatever the machine's load makes the start-up take. The
+        // watching runs on a thread of its own: on the cooperative pool, other tests that wait for
+        // a process can hold every thread past the copy's few hundred milliseconds (seen in CI).
         for extra in [0, 5, 20, 60] {
             let process = try Self.launch(["backup", "--database", "r.sqlite", "--to", "b.sqlite"], in: folder)
-            let deadline = ContinuousClock.now + .seconds(30)
-            while process.isRunning, !FileManager.default.fileExists(atPath: partialFile), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(1))
+            let killed = await Self.onThread {
+                let deadline = ContinuousClock.now + .seconds(30)
+                while process.isRunning, !FileManager.default.fileExists(atPath: partialFile), ContinuousClock.now < deadline {
+                    usleep(200)
+                }
+                usleep(UInt32(extra) * 1_000)
+                guard process.isRunning else { return false }
+                kill(process.processIdentifier, SIGKILL)
+                return true
             }
-            try await Task.sleep(for: .milliseconds(extra))
-            let killed = process.isRunning
-            if killed { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             let exists = FileManager.default.fileExists(atPath: backupFile)
             if killed {
