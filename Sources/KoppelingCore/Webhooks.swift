@@ -76,6 +76,54 @@ public struct WebhookEndpoint: Sendable, Hashable, Codable {
         disabled = other.disabled
     }
 
+    /// Registered again (a new URL or a rotated secret): the new secret signs from now on, the
+    /// old ones also until `overlapUntil` (none without it), and a disabled endpoint tries again
+    /// at once. Where its deliveries stand is kept.
+    public mutating func reregister(url: String, secret: String, overlapUntil: Instant?) {
+        self.url = url
+        let kept = overlapUntil.map { until in secrets.map { Secret(secret: $0.secret, validUntil: until) } } ?? []
+        secrets = [Secret(secret: secret, validUntil: nil)] + kept
+        disabled = false
+        nextAttemptAt = nil
+    }
+
+    /// The endpoint for a registration: an existing one registered again, or a new one that
+    /// receives the notices after `lastSequence` (older ones stay in the feed).
+    public static func registering(
+        _ existing: WebhookEndpoint?, clientId: String, url: String, secret: String, overlapUntil: Instant?, lastSequence: Int
+    ) -> WebhookEndpoint {
+        guard var endpoint = existing else {
+            return WebhookEndpoint(
+                clientId: clientId, url: url, secrets: [Secret(secret: secret, validUntil: nil)], deliveredSequence: lastSequence)
+        }
+        endpoint.reregister(url: url, secret: secret, overlapUntil: overlapUntil)
+        return endpoint
+    }
+
+    /// Delivers again from notice `sequence` on, as a fresh start: no failures remembered.
+    public mutating func replay(from sequence: Int) {
+        deliveredSequence = max(0, sequence - 1)
+        disabled = false
+        clearFailures()
+    }
+
+    /// Notice `sequence` was delivered (or passed over for good).
+    public mutating func delivered(_ sequence: Int) {
+        deliveredSequence = sequence
+        clearFailures()
+    }
+
+    private mutating func clearFailures() {
+        attempts = 0
+        nextAttemptAt = nil
+        failingSince = nil
+    }
+
+    /// Whether the dispatcher should try it at `now`: enabled, and not waiting after a failure.
+    public func isDue(at now: Instant) -> Bool {
+        !disabled && (nextAttemptAt.map { $0 <= now } ?? true)
+    }
+
     /// The secrets valid at an instant.
     public func validSecrets(at now: Instant) -> [String] {
         secrets.filter { $0.validUntil.map { now < $0 } ?? true }.map(\.secret)

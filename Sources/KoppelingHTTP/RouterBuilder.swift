@@ -63,6 +63,7 @@ public enum KoppelingRouter {
         let router = Router(context: Context.self)
         router.add(middleware: RequestTracingMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware())
         router.get("/health/live") { _, _ in
             Response.json(#"{"status":"live"}"#)
         }

@@ -30,6 +30,12 @@ public struct NewBatch: Sendable {
     public var batch: StoredBatch
     public var file: String
     public var record: DisclosureRecord
+
+    public init(batch: StoredBatch, file: String, record: DisclosureRecord) {
+        self.batch = batch
+        self.file = file
+        self.record = record
+    }
 }
 
 /// Where batch files are kept.

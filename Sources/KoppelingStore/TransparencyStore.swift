@@ -70,14 +70,9 @@ public protocol TransparencyStore: Sendable {
     /// Entries `start ..< end`.
     func logEntries(start: Int, end: Int) async throws -> [LogEntry]
 
-    /// The root of the first `size` entries.
-    func logRoot(size: Int) async throws -> [UInt8]
-
-    /// The inclusion proof of entry `index` in the tree of `size` entries.
-    func inclusionProof(index: Int, size: Int) async throws -> [[UInt8]]
-
-    /// The consistency proof between the trees of `from` and `to` entries.
-    func consistencyProof(from: Int, to: Int) async throws -> [[UInt8]]
+    /// Runs a Merkle computation over the stored tree in one read: `compute` is given the log's
+    /// size and the stored perfect subtrees. The queries below are written once on top of it.
+    func readTree<T: Sendable>(_ compute: @escaping @Sendable (_ logSize: Int, _ perfect: Merkle.PerfectHash) throws -> T) async throws -> T
 
     /// Issues a checkpoint over every entry if the latest one does not cover them all; returns the
     /// latest checkpoint either way (nil for an empty log). `sign` makes the signed note.
@@ -107,4 +102,50 @@ public protocol TransparencyStore: Sendable {
     func walkLog(
         _ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool)
         async throws
+}
+
+extension TransparencyStore {
+    /// Runs a computation over the first `size` entries, refusing sizes beyond the log.
+    func withTree<T: Sendable>(size: Int, _ compute: @escaping @Sendable (Merkle.PerfectHash) throws -> T) async throws -> T {
+        try await readTree { logSize, perfect in
+            guard size <= logSize else { throw StoreError.notFound("the log has fewer than \(size) entries") }
+            return try compute(perfect)
+        }
+    }
+
+    /// The root of the first `size` entries.
+    public func logRoot(size: Int) async throws -> [UInt8] {
+        try await withTree(size: size) { perfect in try Merkle.root(size: size, perfect: perfect) }
+    }
+
+    /// The inclusion proof of entry `index` in the tree of `size` entries.
+    public func inclusionProof(index: Int, size: Int) async throws -> [[UInt8]] {
+        guard index >= 0, index < size else { throw StoreError.notFound("index \(index) is not in a tree of \(size) entries") }
+        return try await withTree(size: size) { perfect in try Merkle.inclusionProof(index: index, size: size, perfect: perfect) }
+    }
+
+    /// The consistency proof between the trees of `from` and `to` entries.
+    public func consistencyProof(from: Int, to: Int) async throws -> [[UInt8]] {
+        guard from >= 0, from <= to else { throw StoreError.notFound("no consistency proof from \(from) to \(to)") }
+        return try await withTree(size: to) { perfect in try Merkle.consistencyProof(from: from, to: to, perfect: perfect) }
+    }
+}
+
+/// What issuing a checkpoint does, decided from the latest one and the log's size: a checkpoint
+/// covers every entry, each is larger than the one before, and an empty log has none.
+public enum CheckpointPlan: Sendable, Hashable {
+    /// No new checkpoint: the latest (nil for an empty log) already covers the log.
+    case current(StoredCheckpoint?)
+    /// A new checkpoint over `size` entries.
+    case issue(size: Int)
+
+    public init(latest: StoredCheckpoint?, logSize size: Int) {
+        if let latest, latest.size >= size {
+            self = .current(latest)
+        } else if size == 0 {
+            self = .current(nil)
+        } else {
+            self = .issue(size: size)
+        }
+    }
 }

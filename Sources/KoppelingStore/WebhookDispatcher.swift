@@ -137,10 +137,7 @@ public struct WebhookDispatcher: Sendable {
                 recordFailure(failure, of: &endpoint, at: now)
                 break
             }
-            endpoint.deliveredSequence = sequence
-            endpoint.attempts = 0
-            endpoint.nextAttemptAt = nil
-            endpoint.failingSince = nil
+            endpoint.delivered(sequence)
             delivered += 1
             if Task.isCancelled { break }
             if now.seconds(since: lastSave) >= saveEverySeconds {

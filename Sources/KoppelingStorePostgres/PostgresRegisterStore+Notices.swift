@@ -9,18 +9,15 @@ extension PostgresRegisterStore {
         try await transaction { connection in
             // Under the log lock, so that two instances do not sweep one day twice.
             try await self.lockLog(connection)
-            guard try await Self.int(connection, "SELECT COUNT(*) FROM notice_sweep WHERE day = \(day.description)", self.logger) == 0
-            else { return nil }
-            let follows = try await Self.strings(
-                connection, "SELECT record FROM follow WHERE ended_at IS NULL AND until >= \(day.description)", self.logger
-            ).map { try Self.decode(Follow.self, $0) }
+            guard try await Self.int(connection, StoreSQL.sweepCount(day: day).query, self.logger) == 0 else { return nil }
+            let follows = try await Self.strings(connection, StoreSQL.followsActive(on: day).query, self.logger).map {
+                try Self.decode(Follow.self, $0)
+            }
             let protocols = try await self.protocolRecords(connection)
             let events = try await self.events(connection, of: Set(follows.map(\.insz)))
             let planned = planner.sweep(follows: follows, events: events, protocols: protocols, on: day, at: at)
             try await self.insertNotices(connection, planned)
-            try await connection.query(
-                "INSERT INTO notice_sweep (day, at, notices) VALUES (\(day.description), \(at.microsecondsSinceEpoch), \(planned.count))",
-                logger: self.logger)
+            try await connection.query(StoreSQL.insertSweep(day: day, at: at, notices: planned.count).query, logger: self.logger)
             return planned.count
         }
     }
@@ -81,57 +78,34 @@ extension PostgresRegisterStore {
     func insertNotices(_ connection: PostgresConnection, _ planned: [PlannedNotice]) async throws {
         guard !planned.isEmpty else { return }
         try await self.lockLog(connection)
-        var next: [String: Int] = [:]
-        var clients: [String] = []
-        var seqs: [Int64] = []
-        var follows: [String] = []
-        var ats: [Int64] = []
-        var bodies: [String] = []
-        for notice in planned {
-            let client = notice.follow.clientId
-            let sequence: Int
-            if let known = next[client] {
-                sequence = known
-            } else {
-                sequence = try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(client)", logger) + 1
-            }
-            next[client] = sequence + 1
-            clients.append(client)
-            seqs.append(Int64(sequence))
-            follows.append(notice.follow.id.lowercasedString)
-            ats.append(notice.recordedAt.microsecondsSinceEpoch)
-            bodies.append(notice.body(sequence: sequence))
+        var last: [String: Int] = [:]
+        for client in NoticeRow.clients(of: planned) {
+            last[client] = try await Self.int(connection, StoreSQL.lastNoticeSequence(client: client).query, logger)
         }
+        let rows = NoticeRow.numbering(planned, after: last)
         try await connection.query(
             """
             INSERT INTO notice (client, seq, follow_id, at, body)
-            SELECT * FROM unnest(\(clients)::text[], \(seqs)::bigint[], \(follows)::text[], \(ats)::bigint[], \(bodies)::text[])
+            SELECT * FROM unnest(\(rows.map(\.client))::text[], \(rows.map { Int64($0.sequence) })::bigint[],
+                                 \(rows.map(\.followId))::text[], \(rows.map(\.at))::bigint[], \(rows.map(\.body))::text[])
             """, logger: logger)
         try await appendDisclosures(connection, planned.map(\.record))
     }
 
     public func lastSweptDay() async throws -> LocalDate? {
         try await read { connection in
-            try await Self.strings(connection, "SELECT MAX(day) FROM notice_sweep WHERE day IS NOT NULL HAVING COUNT(*) > 0", self.logger)
-                .first.flatMap { LocalDate($0) }
+            try await Self.rows(connection, StoreSQL.lastSweptDay.query, self.logger).first
+                .flatMap { try $0.decode(String?.self) }.flatMap { LocalDate($0) }
         }
     }
 
     public func lastNoticeSequence(clientId: String) async throws -> Int {
-        try await read { connection in try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(clientId)", self.logger)
-        }
+        try await read { connection in try await Self.int(connection, StoreSQL.lastNoticeSequence(client: clientId).query, self.logger) }
     }
 
     public func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)] {
         try await read { connection in
-            try await Self.rows(
-                connection, "SELECT seq, body FROM notice WHERE client = \(clientId) AND seq > \(sequence) ORDER BY seq LIMIT \(limit)",
-                self.logger
-            )
-            .map { row in
-                let (seq, body) = try row.decode((Int64, String).self)
-                return (Int(seq), body)
-            }
+            try await Self.notices(connection, StoreSQL.notices(client: clientId, after: sequence, limit: limit), self.logger)
         }
     }
 }
@@ -139,35 +113,19 @@ extension PostgresRegisterStore {
 extension PostgresRegisterStore: WebhookStore {
     public func setWebhook(clientId: String, url: String, secret: String, overlapUntil: Instant?) async throws {
         try await transaction { connection in
-            var endpoint: WebhookEndpoint
-            if let text = try await Self.strings(
-                connection, "SELECT record FROM webhook WHERE client = \(clientId) FOR UPDATE", self.logger
-            ).first {
-                endpoint = try Self.decode(WebhookEndpoint.self, text)
-                endpoint.url = url
-                let keep =
-                    overlapUntil.map { until in endpoint.secrets.map { WebhookEndpoint.Secret(secret: $0.secret, validUntil: until) } }
-                    ?? []
-                endpoint.secrets = [.init(secret: secret, validUntil: nil)] + keep
-                endpoint.disabled = false
-                endpoint.nextAttemptAt = nil
-            } else {
-                // A new endpoint receives the notices from now on; older ones stay in the feed.
-                let last = try await Self.int(connection, "SELECT MAX(seq) FROM notice WHERE client = \(clientId)", self.logger)
-                endpoint = WebhookEndpoint(
-                    clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
-            }
+            let existing = try await Self.strings(connection, StoreSQL.webhook(client: clientId).appending("FOR UPDATE").query, self.logger)
+                .first.map { try Self.decode(WebhookEndpoint.self, $0) }
+            let last = try await Self.int(connection, StoreSQL.lastNoticeSequence(client: clientId).query, self.logger)
+            let endpoint = WebhookEndpoint.registering(
+                existing, clientId: clientId, url: url, secret: secret, overlapUntil: overlapUntil, lastSequence: last)
             try await connection.query(
-                """
-                INSERT INTO webhook (client, record) VALUES (\(clientId), \(try Self.jsonText(endpoint)))
-                ON CONFLICT (client) DO UPDATE SET record = excluded.record, lease_owner = NULL, lease_until = NULL
-                """, logger: self.logger)
+                StoreSQL.upsertWebhook(client: clientId, record: try Self.jsonText(endpoint)).query, logger: self.logger)
         }
     }
 
     public func webhook(clientId: String) async throws -> WebhookEndpoint? {
         try await read { connection in
-            try await Self.strings(connection, "SELECT record FROM webhook WHERE client = \(clientId)", self.logger).first.map {
+            try await Self.strings(connection, StoreSQL.webhook(client: clientId).query, self.logger).first.map {
                 try Self.decode(WebhookEndpoint.self, $0)
             }
         }
@@ -175,7 +133,7 @@ extension PostgresRegisterStore: WebhookStore {
 
     public func webhooks() async throws -> [WebhookEndpoint] {
         try await read { connection in
-            try await Self.strings(connection, "SELECT record FROM webhook ORDER BY client", self.logger).map {
+            try await Self.strings(connection, StoreSQL.webhooks.query, self.logger).map {
                 try Self.decode(WebhookEndpoint.self, $0)
             }
         }
@@ -184,30 +142,17 @@ extension PostgresRegisterStore: WebhookStore {
     public func claimDueWebhooks(at now: Instant, owner: String, leaseUntil: Instant, limit: Int) async throws -> [WebhookLease] {
         try await transaction { connection in
             // Rows another instance is claiming right now are skipped, not waited for.
-            let rows = try await Self.rows(
-                connection,
-                """
-                SELECT record, lease_owner, lease_until FROM webhook
-                WHERE lease_owner IS NULL OR lease_owner = \(owner) OR lease_until <= \(now.microsecondsSinceEpoch)
-                ORDER BY client FOR UPDATE SKIP LOCKED
-                """, self.logger)
+            let records = try await Self.strings(
+                connection, StoreSQL.claimableWebhooks(owner: owner, now: now).appending("FOR UPDATE SKIP LOCKED").query, self.logger)
             var leases: [WebhookLease] = []
-            for row in rows {
-                let endpoint = try Self.decode(WebhookEndpoint.self, try row.decode(String.self, context: .default))
-                guard !endpoint.disabled, endpoint.nextAttemptAt.map({ $0 <= now }) ?? true else { continue }
-                let notices = try await Self.rows(
-                    connection,
-                    """
-                    SELECT seq, body FROM notice WHERE client = \(endpoint.clientId) AND seq > \(endpoint.deliveredSequence) ORDER BY seq LIMIT \(limit)
-                    """, self.logger
-                ).map { row in
-                    let (seq, body) = try row.decode((Int64, String).self)
-                    return (sequence: Int(seq), body: body)
-                }
+            for record in records {
+                let endpoint = try Self.decode(WebhookEndpoint.self, record)
+                guard endpoint.isDue(at: now) else { continue }
+                let notices = try await Self.notices(
+                    connection, StoreSQL.notices(client: endpoint.clientId, after: endpoint.deliveredSequence, limit: limit), self.logger)
                 guard !notices.isEmpty else { continue }
                 try await connection.query(
-                    "UPDATE webhook SET lease_owner = \(owner), lease_until = \(leaseUntil.microsecondsSinceEpoch) WHERE client = \(endpoint.clientId)",
-                    logger: self.logger)
+                    StoreSQL.leaseWebhook(client: endpoint.clientId, owner: owner, until: leaseUntil).query, logger: self.logger)
                 leases.append(WebhookLease(endpoint: endpoint, notices: notices))
             }
             return leases
@@ -218,7 +163,7 @@ extension PostgresRegisterStore: WebhookStore {
         try await transaction { connection in
             guard
                 let row = try await Self.rows(
-                    connection, "SELECT record, lease_owner FROM webhook WHERE client = \(endpoint.clientId) FOR UPDATE", self.logger
+                    connection, StoreSQL.webhookWithLease(client: endpoint.clientId).appending("FOR UPDATE").query, self.logger
                 ).first
             else { return false }
             let (text, holder) = try row.decode((String, String?).self)
@@ -226,10 +171,9 @@ extension PostgresRegisterStore: WebhookStore {
             var stored = try Self.decode(WebhookEndpoint.self, text)
             stored.takeDeliveryState(of: endpoint)
             try await connection.query(
-                """
-                UPDATE webhook SET record = \(try Self.jsonText(stored)), lease_owner = \(leaseUntil == nil ? nil : owner),
-                    lease_until = \(leaseUntil?.microsecondsSinceEpoch) WHERE client = \(endpoint.clientId)
-                """, logger: self.logger)
+                StoreSQL.saveWebhook(client: endpoint.clientId, record: try Self.jsonText(stored), lease: leaseUntil.map { (owner, $0) })
+                    .query,
+                logger: self.logger)
             return true
         }
     }
@@ -238,19 +182,14 @@ extension PostgresRegisterStore: WebhookStore {
         try await transaction { connection in
             guard
                 let text = try await Self.strings(
-                    connection, "SELECT record FROM webhook WHERE client = \(clientId) FOR UPDATE", self.logger
+                    connection, StoreSQL.webhook(client: clientId).appending("FOR UPDATE").query, self.logger
                 ).first
             else { return false }
             var endpoint = try Self.decode(WebhookEndpoint.self, text)
-            endpoint.deliveredSequence = max(0, sequence - 1)
-            endpoint.disabled = false
-            endpoint.attempts = 0
-            endpoint.nextAttemptAt = nil
-            endpoint.failingSince = nil
+            endpoint.replay(from: sequence)
             // Breaking the lease stops a dispatcher in the middle of a run from saving over this.
             try await connection.query(
-                "UPDATE webhook SET record = \(try Self.jsonText(endpoint)), lease_owner = NULL, lease_until = NULL WHERE client = \(clientId)",
-                logger: self.logger)
+                StoreSQL.saveWebhook(client: clientId, record: try Self.jsonText(endpoint), lease: nil).query, logger: self.logger)
             return true
         }
     }
@@ -272,49 +211,28 @@ extension PostgresRegisterStore: BatchStore {
         try await transaction { connection in
             // Under the log lock: two instances never write overlapping batches for a client.
             try await self.lockLog(connection)
-            let previous = try await Self.rows(
-                connection, "SELECT last_seq, created_at FROM batch WHERE client = \(clientId) ORDER BY created_at DESC LIMIT 1",
-                self.logger
-            ).first.map { try $0.decode((Int64, Int64).self) }
+            let previous = try await Self.rows(connection, StoreSQL.previousBatch(client: clientId).query, self.logger).first.map {
+                try $0.decode((Int64, Int64).self)
+            }
             let after = previous?.0 ?? 0
             let previousAt = previous.map { Instant(microsecondsSinceEpoch: $0.1) }
-            let notices = try await Self.rows(
-                connection, "SELECT seq, body FROM notice WHERE client = \(clientId) AND seq > \(after) ORDER BY seq", self.logger
-            )
-            .map { row in
-                let (seq, body) = try row.decode((Int64, String).self)
-                return (sequence: Int(seq), body: body)
-            }
+            let notices = try await Self.notices(connection, StoreSQL.notices(client: clientId, after: Int(after)), self.logger)
             guard let new = try make(notices, previousAt) else { return nil }
-            let b = new.batch
-            try await connection.query(
-                """
-                INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest)
-                VALUES (\(b.id), \(b.clientId), \(b.createdAt.microsecondsSinceEpoch), \(b.firstSequence), \(b.lastSequence), \(b.recordCount), \(new.file), \(b.signedManifest))
-                """, logger: self.logger)
+            try await connection.query(StoreSQL.insertBatch(new.batch, file: new.file).query, logger: self.logger)
             try await self.appendDisclosures(connection, [new.record])
-            return b
+            return new.batch
         }
     }
 
     public func batches(clientId: String) async throws -> [StoredBatch] {
         try await read { connection in
-            try await Self.rows(
-                connection,
-                "SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE client = \(clientId) ORDER BY created_at",
-                self.logger
-            ).map(Self.storedBatch)
+            try await Self.rows(connection, StoreSQL.batches(client: clientId).query, self.logger).map(Self.storedBatch)
         }
     }
 
     public func batch(id: String, clientId: String) async throws -> (batch: StoredBatch, file: String)? {
         try await read { connection in
-            try await Self.rows(
-                connection,
-                """
-                SELECT id, client, created_at, first_seq, last_seq, count, manifest, file FROM batch WHERE id = \(id) AND client = \(clientId)
-                """, self.logger
-            ).first.map { row in
+            try await Self.rows(connection, StoreSQL.batch(id: id, client: clientId).query, self.logger).first.map { row in
                 (try Self.storedBatch(row), try row.decode((String, String, Int64, Int64, Int64, Int64, String, String).self).7)
             }
         }
@@ -322,14 +240,7 @@ extension PostgresRegisterStore: BatchStore {
 
     public func clientsWithPendingNotices() async throws -> [(clientId: String, since: Instant)] {
         try await read { connection in
-            try await Self.rows(
-                connection,
-                """
-                SELECT n.client, COALESCE((SELECT MAX(created_at) FROM batch b WHERE b.client = n.client), MIN(n.at)) AS since
-                FROM notice n GROUP BY n.client
-                HAVING MAX(n.seq) > COALESCE((SELECT MAX(last_seq) FROM batch b WHERE b.client = n.client), 0)
-                """, self.logger
-            ).map { row in
+            try await Self.rows(connection, StoreSQL.clientsWithPendingNotices.query, self.logger).map { row in
                 let (client, since) = try row.decode((String, Int64).self)
                 return (client, Instant(microsecondsSinceEpoch: since))
             }

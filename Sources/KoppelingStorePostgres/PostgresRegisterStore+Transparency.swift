@@ -13,38 +13,26 @@ extension PostgresRegisterStore: TransparencyStore {
         try await lockLog(connection)
         let size = try await logSize(connection)
         var frontier = try await withNodes(connection) { perfect in try MerkleFrontier(size: size, perfect: perfect) }
-        let texts = records.map(\.canonicalJSON)
-        var lastLeaves: [Int64] = []
-        var levels: [Int64] = []
-        var hashes: [ByteBuffer] = []
-        for (offset, text) in texts.enumerated() {
-            let index = Int64(size + offset)
-            let leaf = Merkle.leafHash(Array(text.utf8))
-            lastLeaves.append(index)
-            levels.append(0)
-            hashes.append(ByteBuffer(bytes: leaf))
-            for node in frontier.append(leafHash: leaf) {
-                lastLeaves.append(index)
-                levels.append(Int64(node.level))
-                hashes.append(ByteBuffer(bytes: node.hash))
-            }
-        }
-        let seqs = records.indices.map { Int64(size + $0 + 1) }
+        let plan = LogAppendPlan(appending: records, toSize: size, frontier: &frontier)
+        let entries = plan.entries
         try await connection.query(
             """
             INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record)
-            SELECT * FROM unnest(\(seqs)::bigint[], \(records.map { $0.disclosureId.lowercasedString })::text[],
-                                 \(records.map { $0.at.microsecondsSinceEpoch })::bigint[], \(records.map(\.clientId))::text[],
-                                 \(records.map(\.party))::text[], \(records.map(\.outcome.rawValue))::text[], \(records.map(\.subjectPseudonym))::text[],
-                                 \(texts)::text[])
+            SELECT * FROM unnest(\(entries.map(\.sequence))::bigint[], \(entries.map { $0.record.disclosureId.lowercasedString })::text[],
+                                 \(entries.map { $0.record.at.microsecondsSinceEpoch })::bigint[], \(entries.map(\.record.clientId))::text[],
+                                 \(entries.map(\.record.party))::text[], \(entries.map(\.record.outcome.rawValue))::text[],
+                                 \(entries.map(\.record.subjectPseudonym))::text[], \(entries.map(\.text))::text[])
             """, logger: logger)
+        let nodes = plan.nodes
         try await connection.query(
-            "INSERT INTO log_node (last_leaf, level, hash) SELECT * FROM unnest(\(lastLeaves)::bigint[], \(levels)::int8[], \(hashes)::bytea[])",
-            logger: logger)
+            """
+            INSERT INTO log_node (last_leaf, level, hash)
+            SELECT * FROM unnest(\(nodes.map(\.lastLeaf))::bigint[], \(nodes.map(\.level))::int8[], \(nodes.map { ByteBuffer(bytes: $0.hash) })::bytea[])
+            """, logger: logger)
     }
 
     func logSize(_ connection: PostgresConnection) async throws -> Int {
-        try await Self.int(connection, "SELECT MAX(seq) FROM disclosure", logger)
+        try await Self.int(connection, StoreSQL.logSize.query, logger)
     }
 
     /// Runs a Merkle computation over stored perfect subtrees with one query: the nodes a
@@ -84,39 +72,18 @@ extension PostgresRegisterStore: TransparencyStore {
 
     public func logEntries(start: Int, end: Int) async throws -> [LogEntry] {
         try await read { connection in
-            try await Self.rows(
-                connection,
-                """
-                SELECT d.seq, d.record, n.hash FROM disclosure d JOIN log_node n ON n.last_leaf = d.seq - 1 AND n.level = 0
-                WHERE d.seq > \(start) AND d.seq <= \(end) ORDER BY d.seq
-                """, self.logger
-            ).map { row in
+            try await Self.rows(connection, StoreSQL.logEntries(start: start, end: end).query, self.logger).map { row in
                 let (seq, entry, hash) = try row.decode((Int64, String, ByteBuffer).self)
                 return LogEntry(index: Int(seq) - 1, entry: entry, leafHash: Self.bytes(hash))
             }
         }
     }
 
-    /// Runs a computation over the stored tree, refusing sizes beyond the log.
-    private func withTree<T: Sendable>(size: Int, _ compute: @escaping @Sendable (Merkle.PerfectHash) throws -> T) async throws -> T {
+    public func readTree<T: Sendable>(_ compute: @escaping @Sendable (Int, Merkle.PerfectHash) throws -> T) async throws -> T {
         try await read { connection in
-            guard size <= (try await self.logSize(connection)) else { throw StoreError.notFound("the log has fewer than \(size) entries") }
-            return try await self.withNodes(connection, compute)
+            let size = try await self.logSize(connection)
+            return try await self.withNodes(connection) { perfect in try compute(size, perfect) }
         }
-    }
-
-    public func logRoot(size: Int) async throws -> [UInt8] {
-        try await withTree(size: size) { perfect in try Merkle.root(size: size, perfect: perfect) }
-    }
-
-    public func inclusionProof(index: Int, size: Int) async throws -> [[UInt8]] {
-        guard index >= 0, index < size else { throw StoreError.notFound("index \(index) is not in a tree of \(size) entries") }
-        return try await withTree(size: size) { perfect in try Merkle.inclusionProof(index: index, size: size, perfect: perfect) }
-    }
-
-    public func consistencyProof(from: Int, to: Int) async throws -> [[UInt8]] {
-        guard from >= 0, from <= to else { throw StoreError.notFound("no consistency proof from \(from) to \(to)") }
-        return try await withTree(size: to) { perfect in try Merkle.consistencyProof(from: from, to: to, perfect: perfect) }
     }
 
     public func issueCheckpoint(
@@ -127,13 +94,15 @@ extension PostgresRegisterStore: TransparencyStore {
             // as the one before.
             try await self.lockLog(connection)
             let size = try await self.logSize(connection)
-            if let latest = try await self.latestCheckpoint(connection), latest.size >= size { return latest }
-            guard size > 0 else { return nil }
-            let root = try await self.withNodes(connection) { perfect in try Merkle.root(size: size, perfect: perfect) }
-            let note = try sign(size, root)
-            try await connection.query(
-                "INSERT INTO log_checkpoint (size, at, note) VALUES (\(size), \(at.microsecondsSinceEpoch), \(note))", logger: self.logger)
-            return StoredCheckpoint(size: size, at: at, note: note)
+            switch CheckpointPlan(latest: try await self.latestCheckpoint(connection), logSize: size) {
+            case .current(let latest):
+                return latest
+            case .issue(let size):
+                let root = try await self.withNodes(connection) { perfect in try Merkle.root(size: size, perfect: perfect) }
+                let checkpoint = StoredCheckpoint(size: size, at: at, note: try sign(size, root))
+                try await connection.query(StoreSQL.insertCheckpoint(checkpoint).query, logger: self.logger)
+                return checkpoint
+            }
         }
     }
 
@@ -143,8 +112,7 @@ extension PostgresRegisterStore: TransparencyStore {
     }
 
     func latestCheckpoint(_ connection: PostgresConnection) async throws -> StoredCheckpoint? {
-        try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint ORDER BY size DESC LIMIT 1", logger).first.map(
-            Self.checkpoint)
+        try await Self.rows(connection, StoreSQL.latestCheckpoint.query, logger).first.map(Self.checkpoint)
     }
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
@@ -153,20 +121,19 @@ extension PostgresRegisterStore: TransparencyStore {
 
     public func checkpoint(size: Int) async throws -> StoredCheckpoint? {
         try await read { connection in
-            try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint WHERE size = \(size)", self.logger).first.map(
-                Self.checkpoint)
+            try await Self.rows(connection, StoreSQL.checkpoint(size: size).query, self.logger).first.map(Self.checkpoint)
         }
     }
 
     public func checkpoints() async throws -> [StoredCheckpoint] {
         try await read { connection in
-            try await Self.rows(connection, "SELECT size, at, note FROM log_checkpoint ORDER BY size", self.logger).map(Self.checkpoint)
+            try await Self.rows(connection, StoreSQL.checkpoints.query, self.logger).map(Self.checkpoint)
         }
     }
 
     public func disclosures(subject: String) async throws -> [(index: Int, record: DisclosureRecord, entry: String)] {
         try await read { connection in
-            try await Self.rows(connection, "SELECT seq, record FROM disclosure WHERE subject = \(subject) ORDER BY seq", self.logger).map {
+            try await Self.rows(connection, StoreSQL.disclosures(subject: subject).query, self.logger).map {
                 row in
                 let (seq, text) = try row.decode((Int64, String).self)
                 return (Int(seq) - 1, try Self.decode(DisclosureRecord.self, text), text)
@@ -177,25 +144,8 @@ extension PostgresRegisterStore: TransparencyStore {
     public func searchDisclosures(
         _ filter: DisclosureFilter, after: Int?, limit: Int
     ) async throws -> [(index: Int, record: DisclosureRecord)] {
-        var bindings = PostgresBindings()
-        var conditions: [String] = []
-        func condition(_ sql: String, _ value: some PostgresNonThrowingEncodable) {
-            bindings.append(value)
-            conditions.append("\(sql) $\(bindings.count)")
-        }
-        condition("seq >", DisclosureFilter.sequence(after: after))
-        if let value = filter.clientId { condition("client =", value) }
-        if let value = filter.party { condition("party =", value) }
-        if let value = filter.outcome { condition("outcome =", value) }
-        if let value = filter.from { condition("at >=", value.microsecondsSinceEpoch) }
-        if let value = filter.to { condition("at <", value.microsecondsSinceEpoch) }
         // The purpose is inside the record.
-        if let value = filter.purpose { condition("(record::jsonb ->> 'purpose') =", value) }
-        bindings.append(Int64(limit))
-        let query = PostgresQuery(
-            unsafeSQL:
-                "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT $\(bindings.count)",
-            binds: bindings)
+        let query = StoreSQL.searchDisclosures(filter, after: after, limit: limit, purposeExpression: "(record::jsonb ->> 'purpose')").query
         return try await read { connection in
             var found: [(index: Int, record: DisclosureRecord)] = []
             for try await row in try await connection.query(query, logger: self.logger) {

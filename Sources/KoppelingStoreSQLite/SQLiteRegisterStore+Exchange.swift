@@ -93,24 +93,22 @@ extension SQLiteRegisterStore: ExchangeStore {
     }
 
     /// Appends records to the log within a transaction.
+    static let insertDisclosureSQL =
+        "INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+
     static func appendDisclosures(_ db: Database, _ records: [DisclosureRecord]) throws {
-        let texts = records.map(\.canonicalJSON)
-        do {
-            let size = try Self.logSize(db)
-            var frontier = try Self.frontier(db, size: size)
-            let statement = try db.cachedStatement(
-                sql:
-                    "INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            )
-            for (offset, (record, text)) in zip(records, texts).enumerated() {
-                try statement.execute(arguments: [
-                    size + offset + 1, record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId,
-                    record.party,
-                    record.outcome.rawValue, record.subjectPseudonym, text,
-                ])
-                try Self.insertNodes(db, index: size + offset, entry: Array(text.utf8), frontier: &frontier)
-            }
+        let size = try Self.logSize(db)
+        var frontier = try Self.frontier(db, size: size)
+        let plan = LogAppendPlan(appending: records, toSize: size, frontier: &frontier)
+        let statement = try db.cachedStatement(sql: Self.insertDisclosureSQL)
+        for entry in plan.entries {
+            let record = entry.record
+            try statement.execute(arguments: [
+                entry.sequence, record.disclosureId.lowercasedString, record.at.microsecondsSinceEpoch, record.clientId, record.party,
+                record.outcome.rawValue, record.subjectPseudonym, entry.text,
+            ])
         }
+        try insertNodes(db, plan.nodes)
     }
 
     static func registerFollowMigrations(_ migrator: inout DatabaseMigrator) {

@@ -27,20 +27,15 @@ extension SQLiteRegisterStore {
 
     public func sweepNotices(on day: LocalDate, planner: ChangeNoticePlanner, at: Instant) async throws -> Int? {
         try await write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice_sweep WHERE day = ?", arguments: [day.description]) == 0 else {
-                return nil
+            guard try Self.int(db, StoreSQL.sweepCount(day: day)) == 0 else { return nil }
+            let follows = try Self.strings(db, StoreSQL.followsActive(on: day)).map {
+                try JSONDecoder().decode(Follow.self, from: Data($0.utf8))
             }
-            let follows = try String.fetchAll(
-                db, sql: "SELECT record FROM follow WHERE ended_at IS NULL AND until >= ?", arguments: [day.description]
-            )
-            .map { try JSONDecoder().decode(Follow.self, from: Data($0.utf8)) }
             let protocols = try Self.protocolRecords(db)
             let events = try Self.events(db, of: Set(follows.map(\.insz)))
             let planned = planner.sweep(follows: follows, events: events, protocols: protocols, on: day, at: at)
             try Self.insertNotices(db, planned)
-            try db.execute(
-                sql: "INSERT INTO notice_sweep (day, at, notices) VALUES (?, ?, ?)",
-                arguments: [day.description, at.microsecondsSinceEpoch, planned.count])
+            try Self.execute(db, StoreSQL.insertSweep(day: day, at: at, notices: planned.count))
             return planned.count
         }
     }
@@ -98,40 +93,27 @@ extension SQLiteRegisterStore {
     /// Stores planned notices with the next sequence numbers of their clients, and their records.
     static func insertNotices(_ db: Database, _ planned: [PlannedNotice]) throws {
         guard !planned.isEmpty else { return }
-        var next: [String: Int] = [:]
+        var last: [String: Int] = [:]
+        for client in NoticeRow.clients(of: planned) {
+            last[client] = try int(db, StoreSQL.lastNoticeSequence(client: client))
+        }
         let insert = try db.cachedStatement(sql: "INSERT INTO notice (client, seq, follow_id, at, body) VALUES (?, ?, ?, ?, ?)")
-        for notice in planned {
-            let client = notice.follow.clientId
-            let sequence =
-                try next[client]
-                ?? ((Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [client]) ?? 0) + 1)
-            next[client] = sequence + 1
-            try insert.execute(arguments: [
-                client, sequence, notice.follow.id.lowercasedString, notice.recordedAt.microsecondsSinceEpoch,
-                notice.body(sequence: sequence),
-            ])
+        for row in NoticeRow.numbering(planned, after: last) {
+            try insert.execute(arguments: [row.client, row.sequence, row.followId, row.at, row.body])
         }
         try appendDisclosures(db, planned.map(\.record))
     }
 
     public func lastSweptDay() async throws -> LocalDate? {
-        try await read { db in try String.fetchOne(db, sql: "SELECT MAX(day) FROM notice_sweep").flatMap { LocalDate($0) } }
+        try await read { db in try Self.rows(db, StoreSQL.lastSweptDay).first.flatMap { $0[0] as String? }.flatMap { LocalDate($0) } }
     }
 
     public func lastNoticeSequence(clientId: String) async throws -> Int {
-        try await read { db in
-            try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0
-        }
+        try await read { db in try Self.int(db, StoreSQL.lastNoticeSequence(client: clientId)) }
     }
 
     public func notices(clientId: String, after sequence: Int, limit: Int) async throws -> [(sequence: Int, body: String)] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?",
-                arguments: [clientId, sequence, limit]
-            )
-            .map { (Int($0[0] as Int64), $0[1] as String) }
-        }
+        try await read { db in try Self.notices(db, StoreSQL.notices(client: clientId, after: sequence, limit: limit)) }
     }
 }
 
@@ -157,59 +139,33 @@ extension SQLiteRegisterStore: WebhookStore {
 
     public func setWebhook(clientId: String, url: String, secret: String, overlapUntil: Instant?) async throws {
         try await write { db in
-            var endpoint: WebhookEndpoint
-            if let text = try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]) {
-                endpoint = try Self.decodeWebhook(text)
-                endpoint.url = url
-                let keep =
-                    overlapUntil.map { until in endpoint.secrets.map { WebhookEndpoint.Secret(secret: $0.secret, validUntil: until) } }
-                    ?? []
-                endpoint.secrets = [.init(secret: secret, validUntil: nil)] + keep
-                endpoint.disabled = false
-                endpoint.nextAttemptAt = nil
-            } else {
-                // A new endpoint receives the notices from now on; older ones stay in the feed.
-                let last =
-                    try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE client = ?", arguments: [clientId]) ?? 0
-                endpoint = WebhookEndpoint(
-                    clientId: clientId, url: url, secrets: [.init(secret: secret, validUntil: nil)], deliveredSequence: last)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO webhook (client, record) VALUES (?, ?)
-                    ON CONFLICT(client) DO UPDATE SET record = excluded.record, lease_owner = NULL, lease_until = NULL
-                    """,
-                arguments: [clientId, try Self.jsonText(endpoint)])
+            let existing = try Self.strings(db, StoreSQL.webhook(client: clientId)).first.map(Self.decodeWebhook)
+            let last = try Self.int(db, StoreSQL.lastNoticeSequence(client: clientId))
+            let endpoint = WebhookEndpoint.registering(
+                existing, clientId: clientId, url: url, secret: secret, overlapUntil: overlapUntil, lastSequence: last)
+            try Self.execute(db, StoreSQL.upsertWebhook(client: clientId, record: try Self.jsonText(endpoint)))
         }
     }
 
     public func webhook(clientId: String) async throws -> WebhookEndpoint? {
-        try await read { db in
-            try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]).map(Self.decodeWebhook)
-        }
+        try await read { db in try Self.strings(db, StoreSQL.webhook(client: clientId)).first.map(Self.decodeWebhook) }
     }
 
     public func webhooks() async throws -> [WebhookEndpoint] {
-        try await read { db in try String.fetchAll(db, sql: "SELECT record FROM webhook ORDER BY client").map(Self.decodeWebhook) }
+        try await read { db in try Self.strings(db, StoreSQL.webhooks).map(Self.decodeWebhook) }
     }
 
     public func claimDueWebhooks(at now: Instant, owner: String, leaseUntil: Instant, limit: Int) async throws -> [WebhookLease] {
         try await write { db in
             var leases: [WebhookLease] = []
-            let free = try String.fetchAll(
-                db, sql: "SELECT record FROM webhook WHERE lease_owner IS NULL OR lease_owner = ? OR lease_until <= ? ORDER BY client",
-                arguments: [owner, now.microsecondsSinceEpoch])
+            let free = try Self.strings(db, StoreSQL.claimableWebhooks(owner: owner, now: now))
             for text in free {
                 let endpoint = try Self.decodeWebhook(text)
-                guard !endpoint.disabled, endpoint.nextAttemptAt.map({ $0 <= now }) ?? true else { continue }
-                let notices = try Row.fetchAll(
-                    db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?",
-                    arguments: [endpoint.clientId, endpoint.deliveredSequence, limit]
-                ).map { (sequence: Int($0[0] as Int64), body: $0[1] as String) }
+                guard endpoint.isDue(at: now) else { continue }
+                let notices = try Self.notices(
+                    db, StoreSQL.notices(client: endpoint.clientId, after: endpoint.deliveredSequence, limit: limit))
                 guard !notices.isEmpty else { continue }
-                try db.execute(
-                    sql: "UPDATE webhook SET lease_owner = ?, lease_until = ? WHERE client = ?",
-                    arguments: [owner, leaseUntil.microsecondsSinceEpoch, endpoint.clientId])
+                try Self.execute(db, StoreSQL.leaseWebhook(client: endpoint.clientId, owner: owner, until: leaseUntil))
                 leases.append(WebhookLease(endpoint: endpoint, notices: notices))
             }
             return leases
@@ -219,36 +175,25 @@ extension SQLiteRegisterStore: WebhookStore {
     public func saveDelivery(_ endpoint: WebhookEndpoint, owner: String, leaseUntil: Instant?) async throws -> Bool {
         try await write { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT record, lease_owner FROM webhook WHERE client = ?", arguments: [endpoint.clientId]),
+                let row = try Self.rows(db, StoreSQL.webhookWithLease(client: endpoint.clientId)).first,
                 row[1] as String? == owner
             else { return false }
             var stored = try Self.decodeWebhook(row[0])
             stored.takeDeliveryState(of: endpoint)
-            try db.execute(
-                sql: "UPDATE webhook SET record = ?, lease_owner = ?, lease_until = ? WHERE client = ?",
-                arguments: [
-                    try Self.jsonText(stored), leaseUntil == nil ? nil : owner, leaseUntil?.microsecondsSinceEpoch, endpoint.clientId,
-                ])
+            try Self.execute(
+                db,
+                StoreSQL.saveWebhook(client: endpoint.clientId, record: try Self.jsonText(stored), lease: leaseUntil.map { (owner, $0) }))
             return true
         }
     }
 
     public func replayWebhook(clientId: String, from sequence: Int) async throws -> Bool {
         try await write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT record FROM webhook WHERE client = ?", arguments: [clientId]) else {
-                return false
-            }
+            guard let text = try Self.strings(db, StoreSQL.webhook(client: clientId)).first else { return false }
             var endpoint = try Self.decodeWebhook(text)
-            endpoint.deliveredSequence = max(0, sequence - 1)
-            endpoint.disabled = false
-            endpoint.attempts = 0
-            endpoint.nextAttemptAt = nil
-            endpoint.failingSince = nil
+            endpoint.replay(from: sequence)
             // Breaking the lease stops a dispatcher in the middle of a run from saving over this.
-            try db.execute(
-                sql: "UPDATE webhook SET record = ?, lease_owner = NULL, lease_until = NULL WHERE client = ?",
-                arguments: [try Self.jsonText(endpoint), clientId])
+            try Self.execute(db, StoreSQL.saveWebhook(client: clientId, record: try Self.jsonText(endpoint), lease: nil))
             return true
         }
     }
@@ -285,59 +230,32 @@ extension SQLiteRegisterStore: BatchStore {
         clientId: String, make: @escaping @Sendable (_ notices: [(sequence: Int, body: String)], _ previousAt: Instant?) throws -> NewBatch?
     ) async throws -> StoredBatch? {
         try await write { db in
-            let previous = try Row.fetchOne(
-                db, sql: "SELECT last_seq, created_at FROM batch WHERE client = ? ORDER BY created_at DESC LIMIT 1", arguments: [clientId])
+            let previous = try Self.rows(db, StoreSQL.previousBatch(client: clientId)).first
             let after: Int64 = previous?["last_seq"] ?? 0
             let previousAt = previous.map { Instant(microsecondsSinceEpoch: $0["created_at"]) }
-            let notices = try Row.fetchAll(
-                db, sql: "SELECT seq, body FROM notice WHERE client = ? AND seq > ? ORDER BY seq", arguments: [clientId, after]
-            )
-            .map { (sequence: Int($0[0] as Int64), body: $0[1] as String) }
+            let notices = try Self.notices(db, StoreSQL.notices(client: clientId, after: Int(after)))
             guard let new = try make(notices, previousAt) else { return nil }
-            let b = new.batch
-            try db.execute(
-                sql:
-                    "INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    b.id, b.clientId, b.createdAt.microsecondsSinceEpoch, b.firstSequence, b.lastSequence, b.recordCount, new.file,
-                    b.signedManifest,
-                ])
+            try Self.execute(db, StoreSQL.insertBatch(new.batch, file: new.file))
             try Self.appendDisclosures(db, [new.record])
-            return b
+            return new.batch
         }
     }
 
     public func batches(clientId: String) async throws -> [StoredBatch] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest FROM batch WHERE client = ? ORDER BY created_at",
-                arguments: [clientId]
-            )
-            .map(Self.storedBatch)
+            try Self.rows(db, StoreSQL.batches(client: clientId)).map(Self.storedBatch)
         }
     }
 
     public func batch(id: String, clientId: String) async throws -> (batch: StoredBatch, file: String)? {
         try await read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT id, client, created_at, first_seq, last_seq, count, manifest, file FROM batch WHERE id = ? AND client = ?",
-                arguments: [id, clientId]
-            )
-            .map { (Self.storedBatch($0), $0["file"] as String) }
+            try Self.rows(db, StoreSQL.batch(id: id, client: clientId)).first.map { (Self.storedBatch($0), $0["file"] as String) }
         }
     }
 
     public func clientsWithPendingNotices() async throws -> [(clientId: String, since: Instant)] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT n.client, COALESCE((SELECT MAX(created_at) FROM batch b WHERE b.client = n.client), MIN(n.at)) AS since
-                    FROM notice n GROUP BY n.client
-                    HAVING MAX(n.seq) > COALESCE((SELECT MAX(last_seq) FROM batch b WHERE b.client = n.client), 0)
-                    """
-            ).map { row in (row[0] as String, Instant(microsecondsSinceEpoch: row[1])) }
+            try Self.rows(db, StoreSQL.clientsWithPendingNotices).map { row in (row[0] as String, Instant(microsecondsSinceEpoch: row[1])) }
         }
     }
 }

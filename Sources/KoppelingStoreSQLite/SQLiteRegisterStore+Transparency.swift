@@ -33,7 +33,7 @@ extension SQLiteRegisterStore: TransparencyStore {
                 let text: String = row[1]
                 let record = try JSONDecoder().decode(DisclosureRecord.self, from: Data(text.utf8))
                 renumber.append((seq, Int64(frontier.size + 1), record.subjectPseudonym))
-                try insertNodes(db, index: frontier.size, entry: Array(text.utf8), frontier: &frontier)
+                try insertNodes(db, LogAppendPlan.nodes(index: frontier.size, entry: Array(text.utf8), frontier: &frontier))
             }
             for (old, new, subject) in renumber {
                 try db.execute(sql: "UPDATE disclosure SET seq = ?, subject = ? WHERE seq = ?", arguments: [new, subject, old])
@@ -41,13 +41,11 @@ extension SQLiteRegisterStore: TransparencyStore {
         }
     }
 
-    /// Stores the leaf hash of entry `index` and every perfect subtree it completes.
-    static func insertNodes(_ db: Database, index: Int, entry: [UInt8], frontier: inout MerkleFrontier) throws {
+    /// Stores planned log nodes.
+    static func insertNodes(_ db: Database, _ nodes: [LogAppendPlan.Node]) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO log_node (last_leaf, level, hash) VALUES (?, ?, ?)")
-        let leaf = Merkle.leafHash(entry)
-        try statement.execute(arguments: [index, 0, Data(leaf)])
-        for node in frontier.append(leafHash: leaf) {
-            try statement.execute(arguments: [index, node.level, Data(node.hash)])
+        for node in nodes {
+            try statement.execute(arguments: [node.lastLeaf, node.level, Data(node.hash)])
         }
     }
 
@@ -62,7 +60,7 @@ extension SQLiteRegisterStore: TransparencyStore {
     }
 
     static func logSize(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM disclosure") ?? 0
+        try int(db, StoreSQL.logSize)
     }
 
     /// The frontier of a tree of `size` entries, from its stored perfect subtrees.
@@ -76,50 +74,29 @@ extension SQLiteRegisterStore: TransparencyStore {
 
     public func logEntries(start: Int, end: Int) async throws -> [LogEntry] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT d.seq, d.record, n.hash FROM disclosure d JOIN log_node n ON n.last_leaf = d.seq - 1 AND n.level = 0 WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
-                arguments: [start, end]
-            ).map { row in LogEntry(index: Int(row[0] as Int64) - 1, entry: row[1], leafHash: Array(row[2] as Data)) }
+            try Self.rows(db, StoreSQL.logEntries(start: start, end: end)).map { row in
+                LogEntry(index: Int(row[0] as Int64) - 1, entry: row[1], leafHash: Array(row[2] as Data))
+            }
         }
     }
 
-    /// Runs a computation over the stored tree, refusing sizes beyond the log.
-    private func withTree<T: Sendable>(size: Int, _ body: @escaping @Sendable (Database, Merkle.PerfectHash) throws -> T) async throws -> T
-    {
-        try await read { db in
-            guard size <= (try Self.logSize(db)) else { throw StoreError.notFound("the log has fewer than \(size) entries") }
-            return try body(db) { level, index in try Self.perfectHash(db, level: level, index: index) }
-        }
-    }
-
-    public func logRoot(size: Int) async throws -> [UInt8] {
-        try await withTree(size: size) { _, perfect in try Merkle.root(size: size, perfect: perfect) }
-    }
-
-    public func inclusionProof(index: Int, size: Int) async throws -> [[UInt8]] {
-        guard index >= 0, index < size else { throw StoreError.notFound("index \(index) is not in a tree of \(size) entries") }
-        return try await withTree(size: size) { _, perfect in try Merkle.inclusionProof(index: index, size: size, perfect: perfect) }
-    }
-
-    public func consistencyProof(from: Int, to: Int) async throws -> [[UInt8]] {
-        guard from >= 0, from <= to else { throw StoreError.notFound("no consistency proof from \(from) to \(to)") }
-        return try await withTree(size: to) { _, perfect in try Merkle.consistencyProof(from: from, to: to, perfect: perfect) }
+    public func readTree<T: Sendable>(_ compute: @escaping @Sendable (Int, Merkle.PerfectHash) throws -> T) async throws -> T {
+        try await read { db in try compute(try Self.logSize(db)) { level, index in try Self.perfectHash(db, level: level, index: index) } }
     }
 
     public func issueCheckpoint(
         at: Instant, sign: @escaping @Sendable (_ size: Int, _ root: [UInt8]) throws -> String
     ) async throws -> StoredCheckpoint? {
         try await write { db in
-            let size = try Self.logSize(db)
-            if let latest = try Self.latestCheckpoint(db), latest.size >= size { return latest }
-            guard size > 0 else { return nil }
-            let root = try Merkle.root(size: size) { level, index in try Self.perfectHash(db, level: level, index: index) }
-            let note = try sign(size, root)
-            try db.execute(
-                sql: "INSERT INTO log_checkpoint (size, at, note) VALUES (?, ?, ?)", arguments: [size, at.microsecondsSinceEpoch, note])
-            return StoredCheckpoint(size: size, at: at, note: note)
+            switch CheckpointPlan(latest: try Self.latestCheckpoint(db), logSize: try Self.logSize(db)) {
+            case .current(let latest):
+                return latest
+            case .issue(let size):
+                let root = try Merkle.root(size: size) { level, index in try Self.perfectHash(db, level: level, index: index) }
+                let checkpoint = StoredCheckpoint(size: size, at: at, note: try sign(size, root))
+                try Self.execute(db, StoreSQL.insertCheckpoint(checkpoint))
+                return checkpoint
+            }
         }
     }
 
@@ -128,7 +105,7 @@ extension SQLiteRegisterStore: TransparencyStore {
     }
 
     static func latestCheckpoint(_ db: Database) throws -> StoredCheckpoint? {
-        try Row.fetchOne(db, sql: "SELECT size, at, note FROM log_checkpoint ORDER BY size DESC LIMIT 1").map(checkpoint)
+        try rows(db, StoreSQL.latestCheckpoint).first.map(checkpoint)
     }
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
@@ -137,17 +114,17 @@ extension SQLiteRegisterStore: TransparencyStore {
 
     public func checkpoint(size: Int) async throws -> StoredCheckpoint? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT size, at, note FROM log_checkpoint WHERE size = ?", arguments: [size]).map(Self.checkpoint)
+            try Self.rows(db, StoreSQL.checkpoint(size: size)).first.map(Self.checkpoint)
         }
     }
 
     public func checkpoints() async throws -> [StoredCheckpoint] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT size, at, note FROM log_checkpoint ORDER BY size").map(Self.checkpoint) }
+        try await read { db in try Self.rows(db, StoreSQL.checkpoints).map(Self.checkpoint) }
     }
 
     public func disclosures(subject: String) async throws -> [(index: Int, record: DisclosureRecord, entry: String)] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, record FROM disclosure WHERE subject = ? ORDER BY seq", arguments: [subject]).map {
+            try Self.rows(db, StoreSQL.disclosures(subject: subject)).map {
                 row in
                 let text: String = row[1]
                 return (Int(row[0] as Int64) - 1, try JSONDecoder().decode(DisclosureRecord.self, from: Data(text.utf8)), text)
@@ -158,38 +135,11 @@ extension SQLiteRegisterStore: TransparencyStore {
     public func searchDisclosures(
         _ filter: DisclosureFilter, after: Int?, limit: Int
     ) async throws -> [(index: Int, record: DisclosureRecord)] {
-        var conditions = ["seq > ?"]
-        var arguments: [any DatabaseValueConvertible] = [DisclosureFilter.sequence(after: after)]
-        if let value = filter.clientId {
-            conditions.append("client = ?")
-            arguments.append(value)
-        }
-        if let value = filter.party {
-            conditions.append("party = ?")
-            arguments.append(value)
-        }
-        if let value = filter.outcome {
-            conditions.append("outcome = ?")
-            arguments.append(value)
-        }
-        if let value = filter.from {
-            conditions.append("at >= ?")
-            arguments.append(value.microsecondsSinceEpoch)
-        }
-        if let value = filter.to {
-            conditions.append("at < ?")
-            arguments.append(value.microsecondsSinceEpoch)
-        }
         // The purpose is inside the record.
-        if let value = filter.purpose {
-            conditions.append("json_extract(record, '$.purpose') = ?")
-            arguments.append(value)
-        }
-        arguments.append(limit)
-        let sql = "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
-        let statementArguments = StatementArguments(arguments.map { $0 as (any DatabaseValueConvertible)? })
+        let statement = StoreSQL.searchDisclosures(
+            filter, after: after, limit: limit, purposeExpression: "json_extract(record, '$.purpose')")
         return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { row in
+            try Self.rows(db, statement).map { row in
                 (Int(row[0] as Int64) - 1, try JSONDecoder().decode(DisclosureRecord.self, from: Data((row[1] as String).utf8)))
             }
         }

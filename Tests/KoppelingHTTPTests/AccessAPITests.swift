@@ -163,6 +163,31 @@ struct AccessAPITests {
         }
     }
 
+    @Test("a method a served path does not declare (TRACE, PUT) is answered 405 with Allow naming its methods; an unknown path 404")
+    func methodNotAllowed() async throws {
+        try await withApp { client, _, routes in
+            var methods: [String: Set<String>] = [:]
+            for route in routes {
+                let (method, path) = Self.uri(route)
+                methods[path, default: []].insert(method.rawValue)
+            }
+            #expect(methods.count > 20)
+            for (path, allowed) in methods {
+                for method in [HTTPRequest.Method("TRACE")!, .put] where !allowed.contains(method.rawValue) {
+                    try await client.execute(uri: path, method: method) { response in
+                        #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                        #expect(response.headers[.allow] == allowed.sorted().joined(separator: ", "), "\(path)")
+                        #expect(response.headers[.contentType] == "application/problem+json")
+                    }
+                }
+            }
+            try await client.execute(uri: "/v1/nothing-here", method: HTTPRequest.Method("TRACE")!) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/health/live", method: .get) { response in #expect(response.status == .ok) }
+        }
+    }
+
     @Test("the OpenAPI document is served, is OpenAPI 3.1, and lists exactly the router's routes")
     func openAPI() async throws {
         try await withApp { client, _, routes in
