@@ -208,6 +208,22 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "each backend's live schema is the one description (StoreSchema): its tables, columns, kinds, nullability and primary keys",
+        arguments: TestStores.backends)
+    func schema(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
+        let live = try await #require(store as? any SchemaDescribing).describeSchema()
+        #expect(live.map(\.name).sorted() == StoreSchema.tables.map(\.name).sorted())
+        for table in StoreSchema.tables {
+            let found = try #require(live.first { $0.name == table.name }, "\(table.name)")
+            // A row number is the backend's own: SQLite's rowid (a column only where it is the key), PostgreSQL's identity.
+            #expect(Set(found.columns.filter { $0.name != table.rowNumber }) == Set(table.columns), "\(table.name)")
+            #expect(found.columns.filter { $0.name == table.rowNumber }.allSatisfy { $0.kind == .integer && !$0.nullable })
+            #expect(found.primaryKey == table.primaryKey, "\(table.name)")
+        }
+    }
+
     @Test("rotating a server secret replaces it and keeps the retired public keys in order", arguments: TestStores.backends)
     func secretRotation(backend: Backend) async throws {
         let store = try await TestStores.open(backend)
