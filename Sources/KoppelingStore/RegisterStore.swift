@@ -104,6 +104,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// An event id is already stored with other content.
     public static func conflict(index: Int, eventId: EventID) -> StoreError { StoreError(base: .conflict(index: index, eventId: eventId)) }
+
+    /// This error for a batch that starts at `offset` in a longer input: a conflict's index
+    /// counts from the input's start; any other error is itself.
+    public func shifted(by offset: Int) -> StoreError {
+        guard let conflict else { return self }
+        return .conflict(index: offset + conflict.index, eventId: conflict.eventId)
+    }
     /// A stored row cannot be read back as an event.
     public static func corrupt(_ message: String) -> StoreError { StoreError(base: .corrupt(message)) }
     /// The database cannot be reached or written.

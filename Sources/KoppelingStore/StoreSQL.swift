@@ -3,6 +3,11 @@ public import KoppelingCore
 /// The statements both backends run with the same text. A backend writes its own SQL only where
 /// the dialects differ (bulk inserts, JSON operators, locks) or where it reads its own schema.
 public enum StoreSQL {
+    // MARK: - Events
+
+    /// Every event, person by person, each person's in recording order.
+    public static let eventsByPerson = SharedStatement("SELECT \(EventRow.selectedColumns) FROM event ORDER BY insz, seq")
+
     // MARK: - Change notices
 
     /// The last sequence number of a client's notices (0 before the first).

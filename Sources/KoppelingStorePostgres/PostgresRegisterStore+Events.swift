@@ -32,10 +32,7 @@ extension PostgresRegisterStore: RegisterStore {
                         try await insert(batch.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored))
                     try await keepFollowed(connection, &stored)
                 } catch let error as StoreError {
-                    if let conflict = error.conflict {
-                        throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId)
-                    }
-                    throw error
+                    throw error.shifted(by: offset)
                 }
                 offset += batch.count
             }
@@ -68,20 +65,11 @@ extension PostgresRegisterStore: RegisterStore {
 
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
         try await read { connection in
-            let rows = try await connection.query(
-                "SELECT \(unescaped: EventRow.selectedColumns) FROM event ORDER BY insz, seq", logger: logger)
-            var current: NationalNumber?
-            var events: [Event] = []
-            for try await row in rows {
-                let event = try Self.event(from: row)
-                if event.insz != current {
-                    if let current { try body(current, events) }
-                    current = event.insz
-                    events.removeAll(keepingCapacity: true)
-                }
-                events.append(event)
+            var grouping = PersonGrouping()
+            for try await row in try await connection.query(StoreSQL.eventsByPerson.query, logger: logger) {
+                try grouping.add(try Self.event(from: row), to: body)
             }
-            if let current { try body(current, events) }
+            try grouping.finish(to: body)
         }
     }
 

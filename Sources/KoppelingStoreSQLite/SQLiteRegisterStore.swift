@@ -114,10 +114,7 @@ public final class SQLiteRegisterStore: RegisterStore {
                         // Only followed persons' new events are kept for the notices, batch by batch.
                         try Self.keepFollowed(db, &stored)
                     } catch let error as StoreError {
-                        if let conflict = error.conflict {
-                            throw StoreError.conflict(index: offset + conflict.index, eventId: conflict.eventId)
-                        }
-                        throw error
+                        throw error.shifted(by: offset)
                     }
                     offset += batch.count
                 }
@@ -149,20 +146,12 @@ public final class SQLiteRegisterStore: RegisterStore {
 
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
         try blockingRead { db in
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT \(EventRow.selectedColumns) FROM event ORDER BY insz, seq")
-            var current: NationalNumber?
-            var events: [Event] = []
+            let cursor = try Row.fetchCursor(db, sql: StoreSQL.eventsByPerson.sql)
+            var grouping = PersonGrouping()
             while let row = try cursor.next() {
-                let event = try Self.event(from: row)
-                if event.insz != current {
-                    if let current { try body(current, events) }
-                    current = event.insz
-                    events.removeAll(keepingCapacity: true)
-                }
-                events.append(event)
+                try grouping.add(try Self.event(from: row), to: body)
             }
-            if let current { try body(current, events) }
+            try grouping.finish(to: body)
         }
     }
 
