@@ -45,7 +45,10 @@ extension KoppelingConfiguration {
         ("KOPPELING_REQUESTS_PER_MINUTE_CITIZEN_PORTAL", false, "requests a minute each citizen-portal client may make (default 120)"),
         (
             "KOPPELING_IDLE_TIMEOUT_SECONDS", false,
-            "seconds after which a connection that is idle, still sending its request head or still in its TLS handshake is closed (default 30)"
+            """
+            seconds after which a connection that is idle, still sending its request head or still in its TLS handshake is closed \
+            (default 30)
+            """
         ),
         ("KOPPELING_MAX_CONNECTIONS", false, "open connections per listener; beyond it new ones wait in the backlog (default 10000)"),
         ("KOPPELING_TLS_MIN_VERSION", false, "the least TLS version accepted: 1.2 (default) or 1.3"),

@@ -102,7 +102,8 @@ extension Event {
     }
 
     /// The JSON form on one line, members in the documented order:
-    /// `{"eventId":…,"insz":…,"type":…,"effectiveDate":…,["recordedAt":…,]["recordedBy":…,]["importDigest":…,]"source":…,"data":{…}}`.
+    /// `{"eventId":…,"insz":…,"type":…,"effectiveDate":…,["recordedAt":…,]["recordedBy":…,]["importDigest":…,]`
+    /// `"source":…,"data":{…}}`.
     public var jsonLine: String {
         var output =
             "{\"eventId\":\"" + eventId.lowercasedString + "\",\"insz\":\"" + insz.digits + "\",\"type\":\""

@@ -95,8 +95,14 @@ public struct StatusReason: Sendable, Hashable, Encodable {
                 : "Appartient au groupe cible de la politique d'intégration civique."
         case "brussels_resident":
             return nl
-                ? "Woont sinds \(on) in het Brussels Hoofdstedelijk Gewest: de Vlaamse inburgeringsplicht geldt er niet, het Brusselse stelsel wel."
-                : "Réside depuis le \(on) en Région de Bruxelles-Capitale : l'obligation flamande d'intégration civique ne s'y applique pas, le régime bruxellois bien."
+                ? """
+                Woont sinds \(on) in het Brussels Hoofdstedelijk Gewest: de Vlaamse inburgeringsplicht geldt er niet, het Brusselse \
+                stelsel wel.
+                """
+                : """
+                Réside depuis le \(on) en Région de Bruxelles-Capitale : l'obligation flamande d'intégration civique ne s'y applique \
+                pas, le régime bruxellois bien.
+                """
         case "wallonia_resident":
             return nl
                 ? "Woont sinds \(on) in het Waals Gewest: de Vlaamse inburgeringsplicht geldt er niet."
@@ -108,8 +114,14 @@ public struct StatusReason: Sendable, Hashable, Encodable {
                 : "Réside depuis le \(on) à l'étranger\(country) : l'obligation flamande d'intégration civique ne s'applique pas."
         case "outside_flanders_resident":
             return nl
-                ? "Woont sinds \(on) buiten het Vlaams en het Brussels Hoofdstedelijk Gewest (in het Waals Gewest of in het buitenland, niet nader bepaald): de Vlaamse inburgeringsplicht geldt niet."
-                : "Réside depuis le \(on) hors de la Région flamande et de la Région de Bruxelles-Capitale (en Région wallonne ou à l'étranger, sans précision) : l'obligation flamande d'intégration civique ne s'applique pas."
+                ? """
+                Woont sinds \(on) buiten het Vlaams en het Brussels Hoofdstedelijk Gewest (in het Waals Gewest of in het buitenland, \
+                niet nader bepaald): de Vlaamse inburgeringsplicht geldt niet.
+                """
+                : """
+                Réside depuis le \(on) hors de la Région flamande et de la Région de Bruxelles-Capitale (en Région wallonne ou à \
+                l'étranger, sans précision) : l'obligation flamande d'intégration civique ne s'applique pas.
+                """
         case "entitled":
             return nl
                 ? "Rechthebbende inburgeraar, nooit verplicht, zonder ondertekend inburgeringscontract of attest."
@@ -153,7 +165,10 @@ public struct StatusReason: Sendable, Hashable, Encodable {
         case "obligation_start_unknown":
             return nl
                 ? "Inburgeringsplichtig, maar het begin van de plicht is niet gekend: de aanmeldingstermijn kan niet worden berekend."
-                : "Soumis à l'obligation d'intégration civique, mais le début de l'obligation n'est pas connu : le délai d'inscription ne peut être calculé."
+                : """
+                Soumis à l'obligation d'intégration civique, mais le début de l'obligation n'est pas connu : le délai d'inscription \
+                ne peut être calculé.
+                """
         case "registration_window_open":
             return nl
                 ? "Nog niet aangemeld; de aanmeldingstermijn loopt tot en met \(until)."
@@ -165,11 +180,20 @@ public struct StatusReason: Sendable, Hashable, Encodable {
         case "fine_decided":
             return nl
                 ? "\(count) administratieve geldboete(s) beslist, de laatste op \(on); de inburgeringsplicht is niet vervuld."
-                : "\(count) amende(s) administrative(s) décidée(s), la dernière le \(on) ; l'obligation d'intégration civique n'est pas remplie."
+                : """
+                \(count) amende(s) administrative(s) décidée(s), la dernière le \(on) ; l'obligation d'intégration civique n'est pas \
+                remplie.
+                """
         case "infringement_recorded":
             return nl
-                ? "Inbreuk vastgesteld op \(on) en gemeld aan het Agentschap Binnenlands Bestuur, nog zonder beslissing; een geldboete kan worden opgelegd tot en met \(until)."
-                : "Infraction constatée le \(on) et signalée à l'Agence de l'Administration intérieure (ABB), sans décision à ce jour ; une amende peut être infligée jusqu'au \(until) inclus."
+                ? """
+                Inbreuk vastgesteld op \(on) en gemeld aan het Agentschap Binnenlands Bestuur, nog zonder beslissing; een geldboete \
+                kan worden opgelegd tot en met \(until).
+                """
+                : """
+                Infraction constatée le \(on) et signalée à l'Agence de l'Administration intérieure (ABB), sans décision à ce jour ; \
+                une amende peut être infligée jusqu'au \(until) inclus.
+                """
         case "registration_overdue":
             return nl
                 ? "Niet aangemeld; de aanmeldingstermijn eindigde op \(until)."
@@ -271,11 +295,20 @@ public struct StatusFlags: Sendable, Hashable, Codable {
     public func writeJSON(to output: inout String) {
         func bool(_ value: Bool?) -> String { value.map { $0 ? "true" : "false" } ?? "null" }
         output +=
-            "{\"infringementClosedWithoutFollowUp\":\(bool(infringementClosedWithoutFollowUp)),\"openInfringement\":\(bool(openInfringement))"
+            """
+            {\"infringementClosedWithoutFollowUp\":\(bool(infringementClosedWithoutFollowUp)),\"openInfringement\":\
+            \(bool(openInfringement))
+            """
         output +=
-            ",\"infringementTermExpired\":\(bool(infringementTermExpired)),\"infringementOtherAuthority\":\(bool(infringementOtherAuthority))"
+            """
+            ,\"infringementTermExpired\":\(bool(infringementTermExpired)),\"infringementOtherAuthority\":\
+            \(bool(infringementOtherAuthority))
+            """
         output +=
-            ",\"finesDecided\":\(finesDecided.map(String.init) ?? "null"),\"lastFineDecidedOn\":\(lastFineDecidedOn.map { "\"\($0)\"" } ?? "null")"
+            """
+            ,\"finesDecided\":\(finesDecided.map(String.init) ?? "null"),\"lastFineDecidedOn\":\
+            \(lastFineDecidedOn.map { "\"\($0)\"" } ?? "null")
+            """
         output += ",\"postponed\":\(bool(postponed)),\"postponementOpenEndedReview\":\(bool(postponementOpenEndedReview))}"
     }
 
@@ -338,7 +371,10 @@ public struct LegalReferences: Sendable, Hashable, Codable {
     /// decree on administrative enforcement governs the procedure; the length of the term used by
     /// default (``StatusEngine/fineTermMonths``) is an assumption until ABB confirms it.
     public static let fineTerm =
-        "Kaderdecreet van 22 maart 2019 betreffende de bestuurlijke handhaving (termijn om een bestuurlijke geldboete op te leggen; de ingestelde duur is een aanname, te bevestigen door het Agentschap Binnenlands Bestuur)"
+        """
+        Kaderdecreet van 22 maart 2019 betreffende de bestuurlijke handhaving (termijn om een bestuurlijke geldboete op te leggen; de \
+        ingestelde duur is een aanname, te bevestigen door het Agentschap Binnenlands Bestuur)
+        """
 
     /// The instruments of BRIEF sections 1 and 2, without article numbers (open points).
     public static let standard: LegalReferences = {
@@ -348,7 +384,10 @@ public struct LegalReferences: Sendable, Hashable, Codable {
             references: [
                 "no_file": aliens,
                 "brussels_resident":
-                    "Ordonnantie van de Gemeenschappelijke Gemeenschapscommissie betreffende het inburgeringstraject (Brussels-Hoofdstedelijk Gewest)",
+                    """
+                Ordonnantie van de Gemeenschappelijke Gemeenschapscommissie betreffende het inburgeringstraject \
+                (Brussels-Hoofdstedelijk Gewest)
+                """,
                 "wallonia_resident": territory,
                 "abroad_resident": territory,
                 "outside_flanders_resident": territory,

@@ -23,7 +23,8 @@ public struct StatusAnswer: Sendable, Hashable, Encodable {
 
     /// The answer as JSON with its members in the documented order (JSONEncoder does not keep
     /// the order of keyed containers):
-    /// `{"insz","referenceDate","status","statusTerm":{"nl","fr"},"since","reasons":[{"code","text":{"nl","fr"},"legalReference"}],"flags"}`.
+    /// `{"insz","referenceDate","status","statusTerm":{"nl","fr"},"since",`
+    /// `"reasons":[{"code","text":{"nl","fr"},"legalReference"}],"flags"}`.
     public var jsonText: String {
         func date(_ value: LocalDate?) -> String { value.map { "\"\($0)\"" } ?? "null" }
         var output = "{\"insz\":\"\(insz)\",\"referenceDate\":\"\(referenceDate)\",\"status\":\"\(status.rawValue)\",\"statusTerm\":"

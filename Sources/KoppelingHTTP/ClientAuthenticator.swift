@@ -82,7 +82,10 @@ public struct ClientAccessMiddleware<Context: ClientRequestContext>: RouterMiddl
                 throw Problem(
                     status: .forbidden, type: Problem.typeURI("role-not-allowed"), title: "This client's role may not use this endpoint",
                     detail:
-                        "the client's role is \(client.role.rawValue); this endpoint needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))"
+                        """
+                        the client's role is \(client.role.rawValue); this endpoint needs \
+                        \(roles.map(\.rawValue).sorted().joined(separator: " or "))
+                        """
                 )
             }
             try await limits?.take(client)

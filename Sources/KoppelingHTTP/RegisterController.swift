@@ -157,7 +157,10 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
             person = try JSONDecoder().decode(PersonRequest.self, from: Data(body.readableBytesView))
         } catch {
             throw Problem.badRequest(
-                "expected a JSON object with insz, purpose, caseReference and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO 8601 instant)"
+                """
+                expected a JSON object with insz, purpose, caseReference and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO \
+                8601 instant)
+                """
             )
         }
         guard let purpose = RegisterReadPurpose(rawValue: person.purpose) else {

@@ -128,7 +128,10 @@ public struct TokenService: Sendable {
         // endpoint does not tell which client ids exist.
         let notVerified = Refusal(
             message:
-                "the client assertion could not be verified: unknown client, sub not iss, no registered key, or a signature that does not verify"
+                """
+                the client assertion could not be verified: unknown client, sub not iss, no registered key, or a signature that does \
+                not verify
+                """
         )
         guard let client = try await store.client(id: unverified.iss.value), client.isEnabled, unverified.sub.value == unverified.iss.value,
             let keyText = client.assertionKey, let raw = Data(base64Encoded: keyText),

@@ -321,7 +321,10 @@ extension KBIDossierMapper {
                 effective = answerDate
                 warn(
                     place, node.line,
-                    "Periode/Begin absent: the determination is dated with the answer's date \(answerDate); the start of any obligation is unknown"
+                    """
+                    Periode/Begin absent: the determination is dated with the answer's date \(answerDate); the start of any \
+                    obligation is unknown
+                    """
                 )
             } else {
                 warn(place, node.line, "Periode/Begin absent and the answer has no date: no target-group event")

@@ -97,7 +97,10 @@ public enum StoreSQL {
     /// Stores a batch with its file.
     public static func insertBatch(_ batch: StoredBatch, file: String) -> SharedStatement {
         SharedStatement(
-            "INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            """
+            INSERT INTO batch (id, client, created_at, first_seq, last_seq, count, file, manifest) VALUES ($1, $2, $3, $4, $5, $6, \
+            $7, $8)
+            """,
             [
                 batch.id, batch.clientId, batch.createdAt.microsecondsSinceEpoch, batch.firstSequence, batch.lastSequence,
                 batch.recordCount, file, batch.signedManifest,

@@ -94,7 +94,10 @@ extension PostgresRegisterStore {
                 connection, "SELECT COUNT(*) FROM server_secret WHERE name LIKE \(ServerSecretNames.retiredPattern(name)) ESCAPE '\\'",
                 self.logger)
             try await connection.query(
-                "INSERT INTO server_secret (name, secret) VALUES (\(ServerSecretNames.retiredName(name, retired + 1)), \(ByteBuffer(bytes: retiredPublicKey)))",
+                """
+                INSERT INTO server_secret (name, secret) VALUES (\(ServerSecretNames.retiredName(name, retired + 1)), \
+                \(ByteBuffer(bytes: retiredPublicKey)))
+                """,
                 logger: self.logger)
             try await connection.query(
                 """
@@ -132,7 +135,8 @@ extension PostgresRegisterStore: FollowStore {
             try await connection.query(
                 """
                 INSERT INTO follow (id, client, insz, until, record)
-                SELECT i, c, p, u, r FROM unnest(\(ids)::text[], \(clients)::text[], \(persons)::text[], \(untils)::text[], \(texts)::text[])
+                SELECT i, c, p, u, r FROM unnest(\(ids)::text[], \(clients)::text[], \(persons)::text[], \(untils)::text[], \
+                \(texts)::text[])
                      WITH ORDINALITY AS t(i, c, p, u, r, n)
                 ORDER BY n
                 """, logger: self.logger)
@@ -153,7 +157,10 @@ extension PostgresRegisterStore: FollowStore {
             guard follow.endedAt == nil else { return (follow, false) }
             follow.endedAt = at
             try await connection.query(
-                "UPDATE follow SET ended_at = \(at.microsecondsSinceEpoch), record = \(try Self.jsonText(follow)) WHERE id = \(id.lowercasedString)",
+                """
+                UPDATE follow SET ended_at = \(at.microsecondsSinceEpoch), record = \(try Self.jsonText(follow)) WHERE id = \
+                \(id.lowercasedString)
+                """,
                 logger: self.logger)
             try await self.appendDisclosures(connection, [record])
             return (follow, true)
@@ -173,7 +180,10 @@ extension PostgresRegisterStore: FollowStore {
         try await read { connection in
             try await Self.rows(
                 connection,
-                "SELECT position, record FROM follow WHERE client = \(clientId) AND position > \(cursor ?? 0) ORDER BY position LIMIT \(limit)",
+                """
+                SELECT position, record FROM follow WHERE client = \(clientId) AND position > \(cursor ?? 0) ORDER BY position LIMIT \
+                \(limit)
+                """,
                 self.logger
             ).map { row in
                 let (position, text) = try row.decode((Int64, String).self)
@@ -232,7 +242,10 @@ extension PostgresRegisterStore: ProtocolStore {
                 throw StoreError.corrupt("a transition tried to change the document of \(id) version \(version)")
             }
             try await connection.query(
-                "UPDATE protocol_version SET state = \(next.state.rawValue), record = \(try Self.jsonText(next)) WHERE id = \(id) AND version = \(version)",
+                """
+                UPDATE protocol_version SET state = \(next.state.rawValue), record = \(try Self.jsonText(next)) WHERE id = \(id) AND \
+                version = \(version)
+                """,
                 logger: self.logger)
             return next
         }

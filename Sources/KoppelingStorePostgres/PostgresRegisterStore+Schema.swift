@@ -26,7 +26,8 @@ extension PostgresRegisterStore: SchemaDescribing {
                 connection,
                 """
                 SELECT tc.table_name::text, kcu.column_name::text FROM information_schema.table_constraints tc
-                JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
+                JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = \
+                tc.table_schema
                 WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema() ORDER BY tc.table_name, kcu.ordinal_position
                 """, self.logger)
             {

@@ -19,7 +19,8 @@ extension PostgresRegisterStore: TransparencyStore {
             """
             INSERT INTO disclosure (seq, disclosure_id, at, client, party, outcome, subject, record)
             SELECT * FROM unnest(\(entries.map(\.sequence))::bigint[], \(entries.map { $0.record.disclosureId.lowercasedString })::text[],
-                                 \(entries.map { $0.record.at.microsecondsSinceEpoch })::bigint[], \(entries.map(\.record.clientId))::text[],
+                                 \(entries.map { $0.record.at.microsecondsSinceEpoch })::bigint[], \
+            \(entries.map(\.record.clientId))::text[],
                                  \(entries.map(\.record.party))::text[], \(entries.map(\.record.outcome.rawValue))::text[],
                                  \(entries.map(\.record.subjectPseudonym))::text[], \(entries.map(\.text))::text[])
             """, logger: logger)
@@ -27,7 +28,8 @@ extension PostgresRegisterStore: TransparencyStore {
         try await connection.query(
             """
             INSERT INTO log_node (last_leaf, level, hash)
-            SELECT * FROM unnest(\(nodes.map(\.lastLeaf))::bigint[], \(nodes.map(\.level))::int8[], \(nodes.map { ByteBuffer(bytes: $0.hash) })::bytea[])
+            SELECT * FROM unnest(\(nodes.map(\.lastLeaf))::bigint[], \(nodes.map(\.level))::int8[], \
+            \(nodes.map { ByteBuffer(bytes: $0.hash) })::bytea[])
             """, logger: logger)
     }
 
@@ -52,7 +54,8 @@ extension PostgresRegisterStore: TransparencyStore {
             connection,
             """
             SELECT n.last_leaf, n.level, n.hash FROM log_node n
-            JOIN unnest(\(lastLeaves)::bigint[], \(levels)::int8[]) AS w(last_leaf, level) ON n.last_leaf = w.last_leaf AND n.level = w.level
+            JOIN unnest(\(lastLeaves)::bigint[], \(levels)::int8[]) AS w(last_leaf, level) ON n.last_leaf = w.last_leaf AND n.level = \
+            w.level
             """, logger)
         {
             let (lastLeaf, level, hash) = try row.decode((Int64, Int, ByteBuffer).self)
@@ -173,7 +176,8 @@ extension PostgresRegisterStore: TransparencyStore {
                 for row in try await Self.rows(
                     connection,
                     """
-                    SELECT last_leaf, level, hash FROM log_node WHERE last_leaf >= \(after) AND last_leaf < \(last) ORDER BY last_leaf, level
+                    SELECT last_leaf, level, hash FROM log_node WHERE last_leaf >= \(after) AND last_leaf < \(last) ORDER BY last_leaf, \
+                    level
                     """, logger)
                 {
                     let (lastLeaf, level, hash) = try row.decode((Int64, Int, ByteBuffer).self)

@@ -128,7 +128,10 @@ public final class PostgresRegisterStore: Sendable {
                 )
                 """,
                 "CREATE INDEX event_by_person ON event (insz, seq)",
-                "CREATE TABLE protocol_version (id TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (id, version))",
+                """
+                CREATE TABLE protocol_version (id TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL, \
+                PRIMARY KEY (id, version))
+                """,
                 "CREATE TABLE party (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
                 """
                 CREATE TABLE party_key (
@@ -155,7 +158,10 @@ public final class PostgresRegisterStore: Sendable {
                 "CREATE INDEX disclosure_by_client ON disclosure (client, seq)",
                 "CREATE INDEX disclosure_by_subject ON disclosure (subject, seq)",
                 "CREATE TABLE server_secret (name TEXT PRIMARY KEY, secret BYTEA NOT NULL)",
-                "CREATE TABLE log_node (last_leaf BIGINT NOT NULL, level INTEGER NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (last_leaf, level))",
+                """
+                CREATE TABLE log_node (last_leaf BIGINT NOT NULL, level INTEGER NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY \
+                (last_leaf, level))
+                """,
                 "CREATE TABLE log_checkpoint (size BIGINT PRIMARY KEY, at BIGINT NOT NULL, note TEXT NOT NULL)",
                 """
                 CREATE TABLE follow (
@@ -170,7 +176,10 @@ public final class PostgresRegisterStore: Sendable {
                 """,
                 "CREATE INDEX follow_by_client ON follow (client, position)",
                 "CREATE INDEX follow_by_person ON follow (insz) WHERE ended_at IS NULL",
-                "CREATE TABLE notice (client TEXT NOT NULL, seq BIGINT NOT NULL, follow_id TEXT NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (client, seq))",
+                """
+                CREATE TABLE notice (client TEXT NOT NULL, seq BIGINT NOT NULL, follow_id TEXT NOT NULL, at BIGINT NOT NULL, body \
+                TEXT NOT NULL, PRIMARY KEY (client, seq))
+                """,
                 "CREATE TABLE notice_sweep (day TEXT PRIMARY KEY, at BIGINT NOT NULL, notices BIGINT NOT NULL)",
                 "CREATE TABLE webhook (client TEXT PRIMARY KEY, record TEXT NOT NULL, lease_owner TEXT, lease_until BIGINT)",
                 """
@@ -236,7 +245,10 @@ public final class PostgresRegisterStore: Sendable {
                 throw inner
             }
             throw StoreError.unavailable(
-                "the transaction could not be completed: \(String(describing: error.commitError ?? error.beginError ?? error.rollbackError))"
+                """
+                the transaction could not be completed: \
+                \(String(describing: error.commitError ?? error.beginError ?? error.rollbackError))
+                """
             )
         } catch let error as PSQLError {
             throw Self.unavailable(error)

@@ -6,7 +6,10 @@ import KoppelingStore
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Write an online backup of a SQLite register to a new file and verify the copy's transparency log (PostgreSQL: pg_dump, see OPERATIONS.md)."
+            """
+            Write an online backup of a SQLite register to a new file and verify the copy's transparency log (PostgreSQL: pg_dump, \
+            see OPERATIONS.md).
+            """
     )
 
     @OptionGroup var options: RegisterOptions
@@ -23,7 +26,10 @@ struct Backup: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             print(
-                "backup of \(configuration.redactedDatabase) written to \(to); its log verifies (\(verification.entries) entries, \(verification.checkpoints) checkpoints)"
+                """
+                backup of \(configuration.redactedDatabase) written to \(to); its log verifies (\(verification.entries) entries, \
+                \(verification.checkpoints) checkpoints)
+                """
             )
         } catch let error as KoppelingApp.BackupError {
             throw ValidationError(error.description)

@@ -45,7 +45,10 @@ struct Batch: AsyncParsableCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Check a batch file against its signed manifest offline: the signature, the SHA-256, the record count and the sequence numbers."
+                """
+                Check a batch file against its signed manifest offline: the signature, the SHA-256, the record count and the sequence \
+                numbers.
+                """
         )
 
         @Argument(help: "The batch file (NDJSON).")

@@ -133,7 +133,10 @@ struct Client: AsyncParsableCommand {
 
         @Option(
             help:
-                "The endpoint's URL: https to a public address (http and local addresses only with KOPPELING_WEBHOOK_ALLOW_LOCAL=1, for demos and tests)."
+                """
+                The endpoint's URL: https to a public address (http and local addresses only with KOPPELING_WEBHOOK_ALLOW_LOCAL=1, \
+                for demos and tests).
+                """
         )
         var url: String
 
@@ -143,9 +146,10 @@ struct Client: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.configuration()
             if let problem = configuration.webhookPolicy.problem(url: url) {
-                throw ValidationError(
-                    "--url is not allowed: \(problem)\(configuration.webhookAllowsLocal ? "" : " (KOPPELING_WEBHOOK_ALLOW_LOCAL=1 allows http and local addresses, for demos and tests)")"
-                )
+                let hint =
+                    configuration.webhookAllowsLocal
+                    ? "" : " (KOPPELING_WEBHOOK_ALLOW_LOCAL=1 allows http and local addresses, for demos and tests)"
+                throw ValidationError("--url is not allowed: \(problem)\(hint)")
             }
             let services = try await KoppelingApp.open(configuration)
             let registrar = WebhookRegistrar(

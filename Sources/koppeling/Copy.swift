@@ -7,7 +7,11 @@ struct Copy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy a SQLite register as it is into a new PostgreSQL database (one transaction), then verify the copy's log.",
         discussion:
-            "Everything moves: events with their recorded instants, protocols, parties, clients, server secrets and keys, disclosure records with the transparency log and its checkpoints, follows, notices, webhook endpoints, batches. Stop the servers on the source first."
+            """
+            Everything moves: events with their recorded instants, protocols, parties, clients, server secrets and keys, disclosure \
+            records with the transparency log and its checkpoints, follows, notices, webhook endpoints, batches. Stop the servers on \
+            the source first.
+            """
     )
 
     @Option(help: "The SQLite register: sqlite:PATH or PATH.")
@@ -23,12 +27,18 @@ struct Copy: AsyncParsableCommand {
             let report = try await KoppelingApp.copy(from: from, to: to, configuration: configuration)
             guard report.verification.problem == nil, report.sameRoot else {
                 printError(
-                    "copied, but the copy's log does not verify: \(report.verification.problem?.message ?? "its root differs from the source's")"
+                    """
+                    copied, but the copy's log does not verify: \
+                    \(report.verification.problem?.message ?? "its root differs from the source's")
+                    """
                 )
                 throw ExitCode(1)
             }
             print(
-                "copied \(report.events) events and \(report.logSize) log entries to \(configuration.redactedDatabase); the copy's log verifies (\(report.verification.checkpoints) checkpoints) and has the source's root"
+                """
+                copied \(report.events) events and \(report.logSize) log entries to \(configuration.redactedDatabase); the copy's log \
+                verifies (\(report.verification.checkpoints) checkpoints) and has the source's root
+                """
             )
         } catch let error as KoppelingApp.BackupError {
             throw ValidationError(error.description)

@@ -88,7 +88,10 @@ struct Demo: AsyncParsableCommand {
         }
         if let example {
             print(
-                "\nAsk the register on the command line:\n  koppeling status --database \(configuration.redactedDatabase) --insz \(example.digits) --json"
+                """
+                \nAsk the register on the command line:\n  koppeling status --database \(configuration.redactedDatabase) --insz \
+                \(example.digits) --json
+                """
             )
         }
         var protocolPurpose: String?
@@ -99,9 +102,12 @@ struct Demo: AsyncParsableCommand {
             print(
                 """
 
-                The shipped protocol \(record.document.id) version \(record.document.version) is \(record.state.rawValue)\(record.publishedOn.map { " since \($0)" } ?? ""), \
-                signed with demo keys (koppeling-demo/keys) after demo DPO advices; valid \(record.document.validFrom) to \(record.document.validUntil).
-                  its publication page: http://\(host):\(port)/v1/protocols/\(record.document.id)/versions/\(record.document.version)/document
+                The shipped protocol \(record.document.id) version \(record.document.version) is \
+                \(record.state.rawValue)\(record.publishedOn.map { " since \($0)" } ?? ""), \
+                signed with demo keys (koppeling-demo/keys) after demo DPO advices; valid \(record.document.validFrom) to \
+                \(record.document.validUntil).
+                  its publication page: http://\(host):\(port)/v1/protocols/\(record.document.id)/versions/\(record.document.version)/docu\
+                ment
                 """)
         } else {
             print("\nNo protocol set up: \(protocolFile) is not here (run the demo from the repository's folder, or pass --protocol).")
@@ -121,13 +127,17 @@ struct Demo: AsyncParsableCommand {
                 extraListeners.append(listener)
             }
             let body =
-                #"{"insz":"\#(example.digits)","purpose":"\#(protocolPurpose)","caseReference":"DEMO-2026-0001","referenceDate":"\#(today)"}"#
+                #"""
+                {"insz":"\#(example.digits)","purpose":"\#(protocolPurpose)","caseReference":"DEMO-2026-0001",\#
+                "referenceDate":"\#(today)"}
+                """#
             let c = credentials
             print(
                 """
 
                 A demo recipient client \(demo.client.id) (party \(demo.client.party)) is registered; its credentials are in \(c)/
-                (client.json, the token-flow key client-assertion-key.pem, the mutual-TLS certificate client.pem and client-key.pem, ca.pem).
+                (client.json, the token-flow key client-assertion-key.pem, the mutual-TLS certificate client.pem and client-key.pem, \
+                ca.pem).
                 Try a lookup with mutual TLS:
                   curl -s --cacert \(c)/ca.pem --cert \(c)/client.pem --key \(c)/client-key.pem \\
                     -H 'content-type: application/json' -d '\(body)' \(mutualTLSURL)/v1/exchange/lookups

@@ -51,7 +51,10 @@ struct Import: AsyncParsableCommand {
                         print(object.canonicalText)
                     } else {
                         print(
-                            "\(file): \(report.eventsInDossier) events in the dossier, \(report.summary.stored) stored, \(report.unmapped.count) items not mapped, \(report.warnings.count) warnings"
+                            """
+                            \(file): \(report.eventsInDossier) events in the dossier, \(report.summary.stored) stored, \
+                            \(report.unmapped.count) items not mapped, \(report.warnings.count) warnings
+                            """
                         )
                         for warning in report.warnings {
                             print("  warning: \(warning.path) (line \(warning.line)): \(warning.message)")
@@ -107,7 +110,10 @@ struct Import: AsyncParsableCommand {
                 let seconds = stopwatch.seconds
                 let total = summary.stored + summary.alreadyPresent
                 print(
-                    "\(file): \(total) events, \(summary.stored) stored, \(summary.alreadyPresent) already present, in \(String(format: "%.1f", seconds)) s (\(Int(Double(total) / max(seconds, 0.001))) events/s)"
+                    """
+                    \(file): \(total) events, \(summary.stored) stored, \(summary.alreadyPresent) already present, in \
+                    \(String(format: "%.1f", seconds)) s (\(Int(Double(total) / max(seconds, 0.001))) events/s)
+                    """
                 )
             } catch let error as NDJSONEventReader.LineError {
                 if standardErrorIsTerminal { printError("") }
@@ -117,7 +123,10 @@ struct Import: AsyncParsableCommand {
                 if standardErrorIsTerminal { printError("") }
                 if let conflict = error.conflict {
                     printError(
-                        "\(file): event \(conflict.index + 1) (\(conflict.eventId.lowercasedString)) is already stored with other content; nothing was stored"
+                        """
+                        \(file): event \(conflict.index + 1) (\(conflict.eventId.lowercasedString)) is already stored with other \
+                        content; nothing was stored
+                        """
                     )
                 } else {
                     printError("\(file): \(error.description); nothing was stored")

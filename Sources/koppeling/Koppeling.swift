@@ -16,7 +16,10 @@ struct Koppeling: AsyncParsableCommand {
 struct RegisterOptions: ParsableArguments {
     @Option(
         help:
-            "The register: a SQLite file, or postgres://user:password@host:port/database[?sslmode=disable|prefer|require] (default: $KOPPELING_DATABASE, else koppeling.sqlite in the working directory)."
+            """
+            The register: a SQLite file, or postgres://user:password@host:port/database[?sslmode=disable|prefer|require] (default: \
+            $KOPPELING_DATABASE, else koppeling.sqlite in the working directory).
+            """
     )
     var database: String?
 

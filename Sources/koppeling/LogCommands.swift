@@ -52,7 +52,10 @@ struct Log: AsyncParsableCommand {
             if let problem = result.problem {
                 print("FAIL at index \(problem.index): \(problem.message)")
                 printError(
-                    "\(result.entries) entries and \(result.checkpoints) checkpoints verified before it, in \(String(format: "%.2f", seconds)) s"
+                    """
+                    \(result.entries) entries and \(result.checkpoints) checkpoints verified before it, in \
+                    \(String(format: "%.2f", seconds)) s
+                    """
                 )
                 throw ExitCode(1)
             }
@@ -161,7 +164,10 @@ extension Log {
             }
             try await services.transparency.issueCheckpoint()
             printError(
-                "appended \(written) entries in \(String(format: "%.1f", stopwatch.seconds)) s (\(Int(Double(written) / stopwatch.seconds)) entries/s, batches of 10,000)"
+                """
+                appended \(written) entries in \(String(format: "%.1f", stopwatch.seconds)) s \
+                (\(Int(Double(written) / stopwatch.seconds)) entries/s, batches of 10,000)
+                """
             )
         }
     }
@@ -216,7 +222,10 @@ struct Audit: AsyncParsableCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Export disclosure records as CSV (RFC 4180): index, instant, client, party, purpose, channel, case reference, protocol, fields, outcome, reference date, pseudonym, request id."
+                """
+                Export disclosure records as CSV (RFC 4180): index, instant, client, party, purpose, channel, case reference, \
+                protocol, fields, outcome, reference date, pseudonym, request id.
+                """
         )
 
         @OptionGroup var options: RegisterOptions

@@ -12,9 +12,15 @@ struct Notices: AsyncParsableCommand {
     struct Sweep: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Notify the followers of persons whose allowed fields changed with time alone on a day (a window closed, an exemption ended).",
+                """
+                Notify the followers of persons whose allowed fields changed with time alone on a day (a window closed, an exemption \
+                ended).
+                """,
             discussion:
-                "The server runs this pass every hour by itself. Without --as-of every day not swept yet up to today is swept, in order (a day missed while the server was down is caught up); a day is swept once."
+                """
+                The server runs this pass every hour by itself. Without --as-of every day not swept yet up to today is swept, in \
+                order (a day missed while the server was down is caught up); a day is swept once.
+                """
         )
 
         @OptionGroup var options: RegisterOptions

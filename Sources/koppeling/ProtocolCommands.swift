@@ -34,7 +34,10 @@ struct Keys: ParsableCommand {
             case .token:
                 print("new token key: \(publicKey.rawRepresentation.base64EncodedString())")
                 print(
-                    "running instances sign with it within a second; tokens signed by the retired key stay valid until they expire (at most 5 minutes)"
+                    """
+                    running instances sign with it within a second; tokens signed by the retired key stay valid until they expire (at \
+                    most 5 minutes)
+                    """
                 )
                 return
             }
@@ -46,7 +49,10 @@ struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate an Ed25519 key pair.",
             discussion:
-                "Writes the private key to FILE (mode 0600) and the public key to FILE.pub, both base64 of the raw 32 bytes, and prints the public half."
+                """
+                Writes the private key to FILE (mode 0600) and the public key to FILE.pub, both base64 of the raw 32 bytes, and \
+                prints the public half.
+                """
         )
 
         @Option(help: "The private key file to write.")
@@ -71,7 +77,10 @@ struct Party: AsyncParsableCommand {
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Register a party with the public keys its controller signs protocols with and its DPO signs advice with (adds keys to a registered party)."
+                """
+                Register a party with the public keys its controller signs protocols with and its DPO signs advice with (adds keys to \
+                a registered party).
+                """
         )
 
         @OptionGroup var options: RegisterOptions
@@ -128,7 +137,10 @@ struct ProtocolCommand: AsyncParsableCommand {
         do {
             let record = try await body()
             print(
-                "\(record.document.id) version \(record.document.version): \(record.state.rawValue); next: \(record.allowedActions.isEmpty ? "none" : record.allowedActions.joined(separator: ", "))"
+                """
+                \(record.document.id) version \(record.document.version): \(record.state.rawValue); next: \
+                \(record.allowedActions.isEmpty ? "none" : record.allowedActions.joined(separator: ", "))
+                """
             )
         } catch let error as ProtocolTransitionError {
             printError("refused: \(error.description)")
@@ -223,7 +235,10 @@ struct ProtocolCommand: AsyncParsableCommand {
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Sign a protocol version for a party: Ed25519 over the SHA-256 of its canonical form, verified against the party's registered keys."
+                """
+                Sign a protocol version for a party: Ed25519 over the SHA-256 of its canonical form, verified against the party's \
+                registered keys.
+                """
         )
         @OptionGroup var options: RegisterOptions
         @OptionGroup var version: VersionArguments
@@ -383,7 +398,10 @@ struct ProtocolCommand: AsyncParsableCommand {
             for record in records {
                 let d = record.document
                 print(
-                    "\(d.id) version \(d.version): \(record.state.rawValue)\(record.publishedOn.map { ", published \($0)" } ?? ""); valid \(d.validFrom) to \(d.validUntil)"
+                    """
+                    \(d.id) version \(d.version): \(record.state.rawValue)\(record.publishedOn.map { ", published \($0)" } ?? ""); \
+                    valid \(d.validFrom) to \(d.validUntil)
+                    """
                 )
                 print("  SHA-256 \(d.digestHex)")
                 guard version != nil else { continue }
@@ -395,7 +413,10 @@ struct ProtocolCommand: AsyncParsableCommand {
                 }
                 for transition in record.history {
                     print(
-                        "  \(transition.at) \(transition.actor): \(transition.from?.rawValue ?? "-") -> \(transition.to.rawValue)\(transition.reason.map { " (\($0))" } ?? "")"
+                        """
+                          \(transition.at) \(transition.actor): \(transition.from?.rawValue ?? "-") -> \
+                        \(transition.to.rawValue)\(transition.reason.map { " (\($0))" } ?? "")
+                        """
                     )
                 }
             }

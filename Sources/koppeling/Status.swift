@@ -8,7 +8,10 @@ struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The integration status of a person for a reference date, or a count of all statuses.",
         discussion:
-            "A person without events is status unknown (exit code 0). --all computes every person's status and prints the count per status; its timing goes to standard error."
+            """
+            A person without events is status unknown (exit code 0). --all computes every person's status and prints the count per \
+            status; its timing goes to standard error.
+            """
     )
 
     @OptionGroup var options: RegisterOptions
@@ -28,7 +31,10 @@ struct Status: AsyncParsableCommand {
 
     @Option(
         help:
-            "With --all: write each person's status code to this file, one line per person in national-number order (no national numbers), to compare two runs."
+            """
+            With --all: write each person's status code to this file, one line per person in national-number order (no national \
+            numbers), to compare two runs.
+            """
     )
     var each: String?
 
@@ -65,7 +71,10 @@ struct Status: AsyncParsableCommand {
             print(StatusAnswer(insz: number, referenceDate: referenceDate, status: status).jsonText)
         } else {
             print(
-                "\(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.term.nl) / \(status.status.term.fr))\(status.since.map { " since \($0)" } ?? "")"
+                """
+                \(number.formatted) on \(referenceDate): \(status.status.rawValue) (\(status.status.term.nl) / \
+                \(status.status.term.fr))\(status.since.map { " since \($0)" } ?? "")
+                """
             )
             for reason in status.reasons {
                 print("  - \(reason.text(in: .nl)) [\(reason.legalReference)]")
@@ -73,8 +82,14 @@ struct Status: AsyncParsableCommand {
             let flags = status.flags
             func yesNo(_ value: Bool?) -> String { value.map { $0 ? "yes" : "no" } ?? "unknown" }
             print(
-                "  flags: open infringement \(yesNo(flags.openInfringement)), fines decided \(flags.finesDecided.map(String.init) ?? "unknown"), "
-                    + "closed without follow-up \(yesNo(flags.infringementClosedWithoutFollowUp)), term for a fine passed \(yesNo(flags.infringementTermExpired)), "
+                """
+                  flags: open infringement \(yesNo(flags.openInfringement)), fines decided \
+                \(flags.finesDecided.map(String.init) ?? "unknown"), 
+                """
+                    + """
+                    closed without follow-up \(yesNo(flags.infringementClosedWithoutFollowUp)), term for a fine passed \
+                    \(yesNo(flags.infringementTermExpired)), 
+                    """
                     + "reported to another authority \(yesNo(flags.infringementOtherAuthority)), postponed \(yesNo(flags.postponed)), "
                     + "open-ended postponement to review \(yesNo(flags.postponementOpenEndedReview))")
         }

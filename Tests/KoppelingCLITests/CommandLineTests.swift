@@ -121,7 +121,10 @@ func accessToken(base: URL, client: String, key: String, in folder: URL) async t
     request.httpMethod = "POST"
     request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "content-type")
     request.httpBody = Data(
-        ("grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion="
+        ("""
+        grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_as\
+        sertion=
+        """
             + assertion.out.trimmingCharacters(in: .whitespacesAndNewlines)).utf8)
     let (data, _) = try await URLSession.shared.data(for: request)
     let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -213,7 +216,11 @@ struct CommandLineTests {
     func importResidence() throws {
         let folder = try TestEnvironment.temporaryFolder()
         let obliged =
-            #"{"eventId":"7d2c1e5a-0000-4000-8000-000000000001","insz":"85073003328","type":"target_group_determined","effectiveDate":"2025-01-06","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2025-01-06","periodEnd":null}}"#
+            #"""
+            {"eventId":"7d2c1e5a-0000-4000-8000-000000000001","insz":"85073003328","type":"target_group_determined",\#
+            "effectiveDate":"2025-01-06","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2025-01-06",\#
+            "periodEnd":null}}
+            """#
         try (obliged + "\n").write(to: folder.appendingPathComponent("obliged.ndjson"), atomically: true, encoding: .utf8)
         #expect(try koppeling(["import", "events", "--database", "r.sqlite", "obliged.ndjson"], in: folder).status == 0)
         // Pajottegem (merged in 2025) in Flanders, then Brussels.
@@ -497,7 +504,8 @@ struct CommandLineTests {
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext
             openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key -out client.csr -subj "/CN=dvz-client"
             openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2
-            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -out rogue.pem -days 2 -subj "/CN=dvz-client"
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -out rogue.pem -days 2 -subj \
+            "/CN=dvz-client"
             openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout renewed.key -out renewed.csr -subj "/CN=dvz-client"
             openssl x509 -req -in renewed.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out renewed.pem -days 2
             openssl x509 -in renewed.pem -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr A-F a-f > renewed.fingerprint
@@ -526,7 +534,10 @@ struct CommandLineTests {
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let body = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"M-1","referenceDate":"2026-11-01"}"#
         let lookup =
-            "curl -s -o answer.json -w '%{http_code}' --cacert ca.pem -H 'content-type: application/json' -d '\(body)' \(url)/v1/exchange/lookups"
+            """
+            curl -s -o answer.json -w '%{http_code}' --cacert ca.pem -H 'content-type: application/json' -d '\(body)' \
+            \(url)/v1/exchange/lookups
+            """
         #expect(try shell(lookup + " --cert client.pem --key client.key", in: folder) == "200")
         let answer = try String(contentsOf: folder.appendingPathComponent("answer.json"), encoding: .utf8)
         #expect(answer.contains("\"protocol\":{\"id\":\"kbi-dvz-integration-efforts\""))
@@ -579,7 +590,10 @@ struct CommandLineTests {
             ready =
                 (try? shell(
                     "curl -sf http://127.0.0.1:\(port)/health/live && curl -sf --cacert koppeling-demo/credentials/ca.pem "
-                        + "--cert koppeling-demo/credentials/client.pem --key koppeling-demo/credentials/client-key.pem https://127.0.0.1:\(tlsPort)/health/live",
+                        + """
+                        --cert koppeling-demo/credentials/client.pem --key koppeling-demo/credentials/client-key.pem \
+                        https://127.0.0.1:\(tlsPort)/health/live
+                        """,
                     in: folder)) != nil
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
@@ -660,7 +674,10 @@ struct CommandLineTests {
                     "run", base.appendingPathComponent("openapi.json").absoluteString, "--include-tag", tag,
                     "--max-examples", String(examples), "--seed", String(seed),
                     "--checks",
-                    "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
+                    """
+                    not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_c\
+                    onformance
+                    """,
                 ]
                 if let role {
                     let token = try await accessToken(base: base, client: "dvz-schemathesis-\(role)", key: "\(role).key", in: folder)
@@ -699,7 +716,10 @@ struct CommandLineTests {
     }
 
     @Test(
-        "the transparency log end to end: an independent Python verifier, log verify local and remote, the citizen's view, the DPO's export",
+        """
+        the transparency log end to end: an independent Python verifier, log verify local and remote, the citizen's view, the DPO's \
+        export
+        """,
         .enabled(
             if: NationalNumberOracleTests_oracleAvailable,
             "skipped: no Python with cryptography (.venv/bin/python); scripts/test creates it"))
@@ -730,8 +750,11 @@ struct CommandLineTests {
                 request.setValue("Bearer \(recipient)", forHTTPHeaderField: "authorization")
                 // Every purpose is a protocol's (a purpose no protocol names leaves no record).
                 request.httpBody = Data(
-                    #"{"insz":"\#(generator.nationalNumber(of: n % 5).digits)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"T-\#(n)"}"#
-                        .utf8)
+                    #"""
+                    {"insz":"\#(generator.nationalNumber(of: n % 5).digits)","purpose":"ART_1_2_INTEGRATION_EFFORTS",\#
+                    "caseReference":"T-\#(n)"}
+                    """#
+                    .utf8)
                 _ = try await URLSession.shared.data(for: request)
             }
         }
@@ -805,7 +828,10 @@ struct CommandLineTests {
         #expect(csv.out.split(separator: "\r\n").filter { $0.contains(",citizen,") }.count == 3)
         // Change one stored entry behind the register's back: log verify names it and fails.
         try shell(
-            "python3 -c \"import sqlite3; c = sqlite3.connect('koppeling-demo.sqlite'); c.execute(\\\"UPDATE disclosure SET record = replace(record, 'T-7', 'T-8') WHERE seq = 8\\\"); c.commit()\"",
+            """
+            python3 -c \"import sqlite3; c = sqlite3.connect('koppeling-demo.sqlite'); c.execute(\\\"UPDATE disclosure SET record = \
+            replace(record, 'T-7', 'T-8') WHERE seq = 8\\\"); c.commit()\"
+            """,
             in: folder)
         let tampered = try koppeling(["log", "verify", "--database", "koppeling-demo.sqlite"], in: folder)
         #expect(tampered.status == 1)
@@ -823,7 +849,10 @@ struct CommandLineTests {
     }
 
     @Test(
-        "webhooks: a standardwebhooks receiver verifies every delivery; 500, 500, then 200 delivers once; after kill -9 mid-delivery every notice arrives",
+        """
+        webhooks: a standardwebhooks receiver verifies every delivery; 500, 500, then 200 delivers once; after kill -9 mid-delivery \
+        every notice arrives
+        """,
         .enabled(if: NationalNumberOracleTests_oracleAvailable, "skipped: no .venv with standardwebhooks; scripts/test creates it"))
     func webhooks() async throws {
         let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with standardwebhooks")
@@ -894,13 +923,21 @@ struct CommandLineTests {
                 "v1/exchange/follows", recipient,
                 #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"W-1","until":"2027-06-30"}"#) == 201)
         let first =
-            #"[{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"target_group_determined","effectiveDate":"2026-10-01","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2026-10-01","periodEnd":null}},{"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"residence_changed","effectiveDate":"2026-10-01","source":"agii","data":{"region":"flanders","nisCode":"44021"}}]"#
+            #"""
+            [{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"target_group_determined",\#
+            "effectiveDate":"2026-10-01","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2026-10-01",\#
+            "periodEnd":null}},{"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"residence_changed",\#
+            "effectiveDate":"2026-10-01","source":"agii","data":{"region":"flanders","nisCode":"44021"}}]
+            """#
         #expect(try await post("v1/register/events", agency, first) == 200)
         try await waitFor(1)
         #expect(try handled() == ["handled notice-demo-dvz-residence-1 1"])
         // The second notice: the server is killed while the receiver still refuses it, then restarted.
         let second =
-            #"[{"eventId":"33333333-3333-4333-8333-333333333333","insz":"85073003328","type":"registered","effectiveDate":"2026-11-02","source":"agii","data":{"kind":"first","agency":"agii"}}]"#
+            #"""
+            [{"eventId":"33333333-3333-4333-8333-333333333333","insz":"85073003328","type":"registered","effectiveDate":"2026-11-02",\#
+            "source":"agii","data":{"kind":"first","agency":"agii"}}]
+            """#
         #expect(try await post("v1/register/events", agency, second) == 200)
         try await Task.sleep(for: .milliseconds(300))
         kill(server.processIdentifier, SIGKILL)
@@ -945,7 +982,10 @@ struct CommandLineTests {
         ["/usr/bin/curl", "/usr/bin/openssl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
     @Test(
-        "two koppeling serve processes on one PostgreSQL database answer lookups under concurrent load, deliver every change notice once between them, and keep one log: log verify passes after both stop",
+        """
+        two koppeling serve processes on one PostgreSQL database answer lookups under concurrent load, deliver every change notice \
+        once between them, and keep one log: log verify passes after both stop
+        """,
         .enabled(
             if: (TestStores.postgresURL != nil && TestEnvironment.pythonWithStdnum != nil) || TestEnvironment.requireAll,
             "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL) or no Python with standardwebhooks"))
@@ -995,8 +1035,11 @@ struct CommandLineTests {
         tokenRequest.httpMethod = "POST"
         tokenRequest.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "content-type")
         tokenRequest.httpBody = Data(
-            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
-                .utf8)
+            """
+            grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&clien\
+            t_assertion=\(assertion)
+            """
+            .utf8)
         let tokenAnswer = try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: tokenRequest).0) as? [String: Any]
         let token = try #require(tokenAnswer?["access_token"] as? String)
         let generator = PopulationGenerator(seed: 1, persons: 40)
@@ -1015,8 +1058,11 @@ struct CommandLineTests {
                         request.setValue("Bearer \(token)", forHTTPHeaderField: "authorization")
                         let insz = generator.nationalNumber(of: index % 40).digits
                         request.httpBody = Data(
-                            #"{"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"TWO-\#(index)","referenceDate":"\#(today)"}"#
-                                .utf8)
+                            #"""
+                            {"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"TWO-\#(index)",\#
+                            "referenceDate":"\#(today)"}
+                            """#
+                            .utf8)
                         let (_, response) = try await URLSession.shared.data(for: request)
                         if (response as? HTTPURLResponse)?.statusCode == 200 { ok += 1 }
                     }
@@ -1041,7 +1087,11 @@ struct CommandLineTests {
         }
         #expect(enrolled == 40)
         let certificates = (0..<40).map { index in
-            #"{"eventId":"\#(UUID().uuidString.lowercased())","insz":"\#(generator.nationalNumber(of: index).digits)","type":"certificate_issued","effectiveDate":"\#(today)","source":"test","data":{"kind":"integration_certificate","documentId":"T-\#(index)"}}"#
+            #"""
+            {"eventId":"\#(UUID().uuidString.lowercased())","insz":"\#(generator.nationalNumber(of: index).digits)",\#
+            "type":"certificate_issued","effectiveDate":"\#(today)","source":"test","data":{"kind":"integration_certificate",\#
+            "documentId":"T-\#(index)"}}
+            """#
         }
         try certificates.joined(separator: "\n").write(
             to: folder.appendingPathComponent("certificates.ndjson"), atomically: true, encoding: .utf8)

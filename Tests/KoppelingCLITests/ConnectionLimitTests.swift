@@ -102,7 +102,8 @@ struct ConnectionLimitTests {
         let folder = try TestEnvironment.temporaryFolder()
         _ = try shell(
             """
-            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.pem -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.pem -days 2 -subj \
+            "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
             """, in: folder)
         let (server, url) = try await startTLSServer(
             in: folder, arguments: ["--database", "t.sqlite", "--tls-cert", "server.pem", "--tls-key", "server.key"],

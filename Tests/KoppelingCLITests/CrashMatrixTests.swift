@@ -72,8 +72,11 @@ struct CrashMatrixTests {
         tokenRequest.httpMethod = "POST"
         tokenRequest.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "content-type")
         tokenRequest.httpBody = Data(
-            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
-                .utf8)
+            """
+            grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&clien\
+            t_assertion=\(assertion)
+            """
+            .utf8)
         let token = try #require(
             (try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: tokenRequest).0) as? [String: Any])?[
                 "access_token"] as? String)
@@ -99,8 +102,11 @@ struct CrashMatrixTests {
                     request.setValue("burst-\(index)", forHTTPHeaderField: "x-request-id")
                     let insz = generator.nationalNumber(of: index % 40).digits
                     request.httpBody = Data(
-                        #"{"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"K-\#(index)","referenceDate":"\#(today)"}"#
-                            .utf8)
+                        #"""
+                        {"insz":"\#(insz)","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"K-\#(index)",\#
+                        "referenceDate":"\#(today)"}
+                        """#
+                        .utf8)
                     guard let (_, response) = try? await session.data(for: request), (response as? HTTPURLResponse)?.statusCode == 200
                     else { return nil }
                     return "burst-\(index)"

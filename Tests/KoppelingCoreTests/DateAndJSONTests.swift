@@ -75,7 +75,10 @@ struct EventJSONTests {
     }
 
     static let line =
-        #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"contract_signed","effectiveDate":"2023-04-02","source":"agii","data":{"agency":"agii","components":["social_orientation","dutch"]}}"#
+        #"""
+        {"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"contract_signed","effectiveDate":"2023-04-02",\#
+        "source":"agii","data":{"agency":"agii","components":["social_orientation","dutch"]}}
+        """#
 
     @Test("the documented form parses and is written back byte for byte")
     func roundTrip() throws {
@@ -191,7 +194,10 @@ struct EventJSONTests {
     @Test("a fine needs an amount within the legal range")
     func fineAmount() {
         let base =
-            #"{"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"infringement_decided","effectiveDate":"2023-04-02","source":"abb","data":"#
+            #"""
+            {"eventId":"0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11","insz":"90122500159","type":"infringement_decided",\#
+            "effectiveDate":"2023-04-02","source":"abb","data":
+            """#
         #expect(throws: EventValidationError.self) { try parse(base + #"{"infringementId":"I","decision":"fine","amountEUR":5001}}"#) }
         #expect(throws: EventValidationError.self) {
             try parse(base + #"{"infringementId":"I","decision":"no_follow_up","amountEUR":50}}"#)

@@ -377,7 +377,10 @@ struct KBIDossierMapperTests {
                     .replacingOccurrences(
                         of: "</Doelgroep>",
                         with:
-                            "</Doelgroep><Talenkennis><BehaaldNT2Niveau><HoogstBehaald>\(level)</HoogstBehaald></BehaaldNT2Niveau></Talenkennis>"
+                            """
+                            </Doelgroep><Talenkennis><BehaaldNT2Niveau><HoogstBehaald>\(level)</HoogstBehaald></BehaaldNT2Niveau></Tal\
+                            enkennis>
+                            """
                     ).utf8)
         }
         let first = try mapper.map(answer(date: "2024-06-30", level: "A2")).events.first { $0.type == .dutchLevelReached }

@@ -156,7 +156,10 @@ struct ProtocolTests {
     }
 
     @Test(
-        "10: an advice counts only when signed by a DPO key registered for its party; reinstating needs every party's signature over the statement of that suspension"
+        """
+        10: an advice counts only when signed by a DPO key registered for its party; reinstating needs every party's signature over \
+        the statement of that suspension
+        """
     )
     func signedAdviceAndReinstatement() throws {
         let inReview = try ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0).submitted(actor: "staff", at: Self.t0)
@@ -300,12 +303,18 @@ struct NoticeDeliveryTests {
         let current = fields.map { "\"\($0)\":null" }.joined(separator: ",")
         return (
             sequence,
-            #"{"sequence":\#(sequence),"protocol":{"id":"kbi-dvz-integration-efforts","version":\#(version)},"changed":[],"current":{\#(current)}}"#
+            #"""
+            {"sequence":\#(sequence),"protocol":{"id":"kbi-dvz-integration-efforts","version":\#(version)},"changed":[],\#
+            "current":{\#(current)}}
+            """#
         )
     }
 
     @Test(
-        "delivered while in force; held while suspended (and all after it); a version that narrows the fields drops the notices carrying more; a disabled client gets nothing"
+        """
+        delivered while in force; held while suspended (and all after it); a version that narrows the fields drops the notices \
+        carrying more; a disabled client gets nothing
+        """
     )
     func verdicts() throws {
         let v2 = try ProtocolTests.published()

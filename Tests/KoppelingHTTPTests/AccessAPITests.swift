@@ -75,7 +75,10 @@ struct AccessAPITests {
     }
 
     @Test(
-        "every answer, problems included, carries the request id (the client's if valid, else a new one) and a valid traceparent; a malformed one is dropped"
+        """
+        every answer, problems included, carries the request id (the client's if valid, else a new one) and a valid traceparent; a \
+        malformed one is dropped
+        """
     )
     func requestIdsAndTraceparent() async throws {
         try await withApp { client, _, _ in

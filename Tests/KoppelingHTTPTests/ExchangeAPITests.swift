@@ -130,7 +130,10 @@ struct ExchangeAPITests {
 
     static func requestToken(_ client: some TestClientProtocol, _ assertion: String) async throws -> (Int, [String: Any]) {
         let form =
-            "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
+            """
+            grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&clien\
+            t_assertion=\(assertion)
+            """
         return try await client.execute(
             uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
         ) { response in
@@ -212,7 +215,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "lookups are refused: 401 without or with a forged token, 403 for another role or without a protocol in force, 422 for a bad number",
+        """
+        lookups are refused: 401 without or with a forged token, 403 for another role or without a protocol in force, 422 for a bad \
+        number
+        """,
         arguments: TestStores.backends)
     func refusedLookups(backend: Backend) async throws {
         try await withApp(backend: backend, publish: false) { client, fixture in
@@ -261,7 +267,11 @@ struct ExchangeAPITests {
             let token = try #require(
                 try await Self.requestToken(client, try await Self.assertion(fixture.clientKey)).1["access_token"] as? String)
             let body =
-                #"{"lookups":[{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"B-1","referenceDate":"2026-11-01"},{"insz":"85073003329","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"B-2"},{"insz":"17073003384","purpose":"OTHER","caseReference":"B-3"}]}"#
+                #"""
+                {"lookups":[{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"B-1",\#
+                "referenceDate":"2026-11-01"},{"insz":"85073003329","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"B-2"},\#
+                {"insz":"17073003384","purpose":"OTHER","caseReference":"B-3"}]}
+                """#
             try await client.execute(
                 uri: "/v1/exchange/lookups/batch", method: .post,
                 headers: [.contentType: "application/json", .authorization: "Bearer \(token)"], body: ByteBuffer(string: body)
@@ -395,7 +405,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "a follow under a suspended protocol produces nothing: listed as protocol_not_in_force, and new enrolments are refused and recorded",
+        """
+        a follow under a suspended protocol produces nothing: listed as protocol_not_in_force, and new enrolments are refused and \
+        recorded
+        """,
         arguments: TestStores.backends)
     func followUnderSuspendedProtocol(backend: Backend) async throws {
         try await withApp(backend: backend) { client, fixture in
@@ -419,7 +432,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "change notices: stored events that change a followed person's allowed fields notify the follower, in gapless sequence, by every ingestion path",
+        """
+        change notices: stored events that change a followed person's allowed fields notify the follower, in gapless sequence, by \
+        every ingestion path
+        """,
         arguments: TestStores.backends)
     func changeNotices(backend: Backend) async throws {
         try await withApp(backend: backend) { client, fixture in
@@ -550,7 +566,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "staff register a recipient's webhook (secret shown once, rotation keeps the old one for the overlap) and see every endpoint's state",
+        """
+        staff register a recipient's webhook (secret shown once, rotation keeps the old one for the overlap) and see every endpoint's \
+        state
+        """,
         arguments: TestStores.backends)
     func staffWebhooks(backend: Backend) async throws {
         try await withApp(backend: backend) { client, fixture in
@@ -650,7 +669,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "/health/ready names its checks; /metrics counts requests by route pattern and disclosures by party and purpose, shows the log and the webhook backlog, and no national number",
+        """
+        /health/ready names its checks; /metrics counts requests by route pattern and disclosures by party and purpose, shows the log \
+        and the webhook backlog, and no national number
+        """,
         arguments: TestStores.backends)
     func readinessAndMetrics(backend: Backend) async throws {
         try await withApp(backend: backend) { client, fixture in
@@ -706,7 +728,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "rotating the log and batch keys: what the retired keys signed still verifies and they are published; a key never published still fails",
+        """
+        rotating the log and batch keys: what the retired keys signed still verifies and they are published; a key never published \
+        still fails
+        """,
         arguments: TestStores.backends)
     func keyRotation(backend: Backend) async throws {
         try await withApp(backend: backend) { _, fixture in
@@ -769,7 +794,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "copy: a SQLite register with every kind of record moves to PostgreSQL as it is; the copy's log verifies with the source's root; a non-empty target is refused",
+        """
+        copy: a SQLite register with every kind of record moves to PostgreSQL as it is; the copy's log verifies with the source's \
+        root; a non-empty target is refused
+        """,
         .enabled(
             if: TestStores.postgresURL != nil || TestEnvironment.requireAll, "skipped: no PostgreSQL server (KOPPELING_TEST_POSTGRES_URL)"))
     func copyToPostgres() async throws {
@@ -830,7 +858,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "shutdown during a delivery: the request in flight is not counted as a failure, what was delivered is saved, and the lease is released at once",
+        """
+        shutdown during a delivery: the request in flight is not counted as a failure, what was delivered is saved, and the lease is \
+        released at once
+        """,
         arguments: TestStores.backends)
     func shutdownReleasesDeliveries(backend: Backend) async throws {
         try await withApp(backend: backend) { _, fixture in
@@ -876,7 +907,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "webhook delivery backs off exponentially with jitter while the endpoint fails, then disables it after three days with its last error",
+        """
+        webhook delivery backs off exponentially with jitter while the endpoint fails, then disables it after three days with its \
+        last error
+        """,
         arguments: TestStores.backends)
     func webhookBackOff(backend: Backend) async throws {
         try await withApp(backend: backend) { client, fixture in
@@ -935,7 +969,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "batch files: the notices since the previous batch, served with a signed manifest that verifies; a changed byte does not; each batch is a log entry",
+        """
+        batch files: the notices since the previous batch, served with a signed manifest that verifies; a changed byte does not; each \
+        batch is a log entry
+        """,
         arguments: TestStores.backends)
     func batches(backend: Backend) async throws {
         try await withApp(backend: backend) { client, fixture in
@@ -997,7 +1034,10 @@ struct ExchangeAPITests {
     }
 
     @Test(
-        "4: every delivery path checks the protocol at that moment: suspended, the feed holds back, the webhook waits without failing, no batch is written or handed out; reinstated, all goes out; revoked, what is pending is passed over",
+        """
+        4: every delivery path checks the protocol at that moment: suspended, the feed holds back, the webhook waits without failing, \
+        no batch is written or handed out; reinstated, all goes out; revoked, what is pending is passed over
+        """,
         arguments: TestStores.backends)
     func deliveryChecksProtocol(backend: Backend) async throws {
         try await withApp(backend: backend) { client, fixture in

@@ -79,7 +79,10 @@ struct HardeningTests {
                     certificateFingerprint: nil, ratePerMinute: 60))
             func detail(_ assertion: String) async throws -> (Int, String?) {
                 let body =
-                    "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=\(assertion)"
+                    """
+                    grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bear\
+                    er&client_assertion=\(assertion)
+                    """
                 return try await client.execute(
                     uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                     body: ByteBuffer(string: body)
@@ -298,7 +301,10 @@ extension HardeningTests {
                     body: ByteBuffer(string: follow)
                 ) { $0.status } == .forbidden)
             let batch =
-                #"{"lookups":[{"insz":"85073003328","purpose":"NOT_A_PURPOSE","caseReference":"DVZ-1"},{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"DVZ-2"}]}"#
+                #"""
+                {"lookups":[{"insz":"85073003328","purpose":"NOT_A_PURPOSE","caseReference":"DVZ-1"},{"insz":"85073003328",\#
+                "purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"DVZ-2"}]}
+                """#
             let statuses = try await client.execute(
                 uri: "/v1/exchange/lookups/batch", method: .post, headers: [.authorization: "Bearer \(token)"],
                 body: ByteBuffer(string: batch)
@@ -352,7 +358,10 @@ extension HardeningTests {
     }
 
     @Test(
-        "1 and 7: a register read and a citizen report are each a record in the log, named in the person's report; a read without a purpose reveals nothing",
+        """
+        1 and 7: a register read and a citizen report are each a record in the log, named in the person's report; a read without a \
+        purpose reveals nothing
+        """,
         arguments: TestStores.backends)
     func readsAreRecorded(backend: Backend) async throws {
         try await withApp(backend: backend) { client, services in
@@ -406,7 +415,10 @@ extension HardeningTests {
     }
 
     @Test(
-        "1: an agency client writes only the sources it is registered for, KBI answers only with kbi; every stored row names the client, an import its file's SHA-256",
+        """
+        1: an agency client writes only the sources it is registered for, KBI answers only with kbi; every stored row names the \
+        client, an import its file's SHA-256
+        """,
         arguments: TestStores.backends)
     func provenanceAndSources(backend: Backend) async throws {
         try await withApp(backend: backend) { client, services in
@@ -422,9 +434,15 @@ extension HardeningTests {
                 }
             }
             let agii =
-                #"{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"registered","effectiveDate":"2026-10-01","source":"agii","data":{"kind":"first","agency":"agii"}}"#
+                #"""
+                {"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"registered",\#
+                "effectiveDate":"2026-10-01","source":"agii","data":{"kind":"first","agency":"agii"}}
+                """#
             let forged =
-                #"{"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"registered","effectiveDate":"2026-10-02","source":"kbi","data":{"kind":"first","agency":"agii"}}"#
+                #"""
+                {"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"registered",\#
+                "effectiveDate":"2026-10-02","source":"kbi","data":{"kind":"first","agency":"agii"}}
+                """#
             // A batch with one event of a source the client may not write is refused whole.
             let refused = try await post("/v1/register/events", intake, "[\(agii),\(forged)]")
             #expect(refused.0 == 403)

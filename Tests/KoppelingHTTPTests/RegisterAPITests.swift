@@ -27,8 +27,11 @@ struct RegisterAPITests {
     }
 
     static let events = """
-        [{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"target_group_determined","effectiveDate":"2026-10-01","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2026-10-01","periodEnd":null}},
-         {"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"residence_changed","effectiveDate":"2026-10-01","source":"agii","data":{"region":"flanders","nisCode":"44021"}}]
+        [{"eventId":"11111111-1111-4111-8111-111111111111","insz":"85073003328","type":"target_group_determined",\
+        "effectiveDate":"2026-10-01","source":"agii","data":{"code":"JA","targetType":"PLICHT","periodStart":"2026-10-01",\
+        "periodEnd":null}},
+         {"eventId":"22222222-2222-4222-8222-222222222222","insz":"85073003328","type":"residence_changed","effectiveDate":"2026-10-01",\
+        "source":"agii","data":{"region":"flanders","nisCode":"44021"}}]
         """
 
     @Test("events in, status and dossier out; national numbers only in bodies")
@@ -96,7 +99,10 @@ struct RegisterAPITests {
             let lines = generator.events(ofPerson: 0).map(\.jsonLine)
             var bad = lines
             bad.insert(
-                #"{"eventId":"33333333-3333-4333-8333-333333333333","insz":"85073003328","type":"registered","effectiveDate":"2026-10-05","source":"agii","data":{"kind":"third","agency":"agii"}}"#,
+                #"""
+                {"eventId":"33333333-3333-4333-8333-333333333333","insz":"85073003328","type":"registered",\#
+                "effectiveDate":"2026-10-05","source":"agii","data":{"kind":"third","agency":"agii"}}
+                """#,
                 at: 1)
             try await client.execute(
                 uri: "/v1/register/events", method: .post, headers: [.contentType: "application/x-ndjson"],

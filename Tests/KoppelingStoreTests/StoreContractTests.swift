@@ -163,7 +163,10 @@ struct StoreContractTests {
     }
 
     @Test(
-        "two instances on one database keep one log: concurrent appends and checkpoints, every checkpoint consistent with the one before, log verify passes",
+        """
+        two instances on one database keep one log: concurrent appends and checkpoints, every checkpoint consistent with the one \
+        before, log verify passes
+        """,
         arguments: TestStores.backends)
     func twoInstancesOneLog(backend: Backend) async throws {
         let address = try await StoreAddress(backend)

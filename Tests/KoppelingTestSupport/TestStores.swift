@@ -45,7 +45,10 @@ public enum TestStores {
     public static func newPostgresDatabase() async throws -> String {
         guard let url = postgresURL else {
             throw TestStoreError(
-                "PostgreSQL is required (KOPPELING_REQUIRE_ALL=1) but KOPPELING_TEST_POSTGRES_URL is not set: run the tests with scripts/test or scripts/with-postgres"
+                """
+                PostgreSQL is required (KOPPELING_REQUIRE_ALL=1) but KOPPELING_TEST_POSTGRES_URL is not set: run the tests with \
+                scripts/test or scripts/with-postgres
+                """
             )
         }
         let name = "koppeling_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()

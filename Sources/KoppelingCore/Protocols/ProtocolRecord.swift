@@ -130,7 +130,10 @@ public struct ProtocolTransitionError: Error, Sendable, Hashable, CustomStringCo
     }
 
     public var description: String {
-        "cannot \(action): the protocol is \(state.rawValue)\(detail.map { " (\($0))" } ?? ""); allowed: \(allowed.isEmpty ? "none" : allowed.joined(separator: ", "))"
+        """
+        cannot \(action): the protocol is \(state.rawValue)\(detail.map { " (\($0))" } ?? ""); allowed: \
+        \(allowed.isEmpty ? "none" : allowed.joined(separator: ", "))
+        """
     }
 }
 
