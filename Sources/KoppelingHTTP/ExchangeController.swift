@@ -8,6 +8,9 @@ public import KoppelingStore
 /// ``ClientAccessMiddleware`` with the `recipient` role.
 public struct ExchangeController: Sendable {
     public typealias Context = KoppelingRequestContext
+    /// The context of the routes behind the access middleware.
+    public typealias Authenticated = AuthenticatedRequestContext<Context>
+
     public let tokens: TokenService
     public let exchange: ExchangeService
     public let limiter: RateLimiter
@@ -29,7 +32,7 @@ public struct ExchangeController: Sendable {
 
     /// Adds the public `POST /oauth/token` to `public`, and `lookups` and `lookups/batch` to
     /// `recipients`, a group under `/v1/exchange` that only lets recipient clients through.
-    public func addRoutes(public router: Router<Context>, recipients: RouterGroup<Context>) {
+    public func addRoutes(public router: Router<Context>, recipients: RouterGroup<Authenticated>) {
         router.post("/oauth/token", use: token)
         recipients.post("lookups", use: lookup)
         recipients.post("lookups/batch", use: batch)
@@ -190,8 +193,8 @@ public struct ExchangeController: Sendable {
         }
     }
 
-    @Sendable func lookup(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func lookup(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         try await limit(client, count: 1)
         let body = try await request.body.collect(upTo: 64 * 1024)
         let input: LookupRequest
@@ -213,8 +216,8 @@ public struct ExchangeController: Sendable {
 
     /// Up to 500 lookups in one request, each answered and recorded as a single lookup; the
     /// answer lists, per index, the HTTP status a single lookup would have had and its body.
-    @Sendable func batch(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func batch(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
         let input: BatchRequest
         do {
@@ -282,8 +285,8 @@ public struct ExchangeController: Sendable {
     }
 
     /// `POST /v1/exchange/follows`: enrols a person; 201 with the follow (never the national number).
-    @Sendable func enrol(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func enrol(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         let body = try await request.body.collect(upTo: 64 * 1024)
         let input: FollowRequest
         do {
@@ -340,8 +343,8 @@ public struct ExchangeController: Sendable {
     }
 
     /// `GET /v1/exchange/follows?cursor=…&limit=…`: the client's follows with their state today.
-    @Sendable func listFollows(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func listFollows(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         var cursor: Int?
         if let text = request.uri.queryParameters["cursor"] {
             guard let value = Int(String(text)), value >= 0 else {
@@ -362,8 +365,8 @@ public struct ExchangeController: Sendable {
 
     /// `POST /v1/exchange/follows/{id}/end`: ends a follow; 404 for another client's or an unknown
     /// follow, 409 when it had ended already.
-    @Sendable func endFollow(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func endFollow(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         guard let id = UUID(uuidString: try context.parameters.require("id")) else {
             throw Problem(status: .notFound, type: Problem.typeURI("follow-not-found"), title: "No such follow for this client")
         }
@@ -379,8 +382,8 @@ public struct ExchangeController: Sendable {
 
     /// `GET /v1/exchange/changes?after=SEQ&limit=N`: the client's change notices in sequence order,
     /// resumable from the last sequence number seen.
-    @Sendable func changes(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func changes(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         var after = 0
         if let text = request.uri.queryParameters["after"] {
             guard let value = Int(String(text)), value >= 0 else { throw Problem.badRequest("after must be a sequence number ≥ 0") }
@@ -423,8 +426,8 @@ public struct ExchangeController: Sendable {
 
     /// `POST /v1/exchange/webhook/replay` with `{"from":N}`: delivers the client's notices again
     /// from sequence N on (and enables a disabled endpoint).
-    @Sendable func replayWebhook(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func replayWebhook(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         let body = try await request.body.collect(upTo: 4096)
         guard let input = try? JSONDecoder().decode(ReplayRequest.self, from: Data(body.readableBytesView)), input.from >= 1 else {
             throw Problem.badRequest("expected {\"from\": N} with N ≥ 1")
@@ -450,8 +453,8 @@ public struct ExchangeController: Sendable {
     // MARK: - Batch files
 
     /// `GET /v1/exchange/batches`: the client's batch files and the key that verifies their manifests.
-    @Sendable func listBatches(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func listBatches(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         let items: [JSONValue] = try await batches.store.batches(clientId: client.id).map { batch in
             .object([
                 "id": .string(batch.id), "createdAt": .string(batch.createdAt.description),
@@ -467,8 +470,8 @@ public struct ExchangeController: Sendable {
         return Response.json(answer.canonicalText, noStore: true)
     }
 
-    func ownBatch(_ context: Context) async throws -> (batch: StoredBatch, file: String) {
-        let client = try context.requireClient()
+    func ownBatch(_ context: Authenticated) async throws -> (batch: StoredBatch, file: String) {
+        let client = context.client
         guard let found = try await batches.store.batch(id: try context.parameters.require("id"), clientId: client.id) else {
             throw Problem(status: .notFound, type: Problem.typeURI("batch-not-found"), title: "No such batch for this client")
         }
@@ -477,8 +480,8 @@ public struct ExchangeController: Sendable {
 
     /// `GET /v1/exchange/batches/{id}`: the batch file (NDJSON, one change notice per line), when
     /// every notice in it may still go out through the batch channel now; each download is recorded.
-    @Sendable func batchFile(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func batchFile(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         let found = try await ownBatch(context)
         let lines = found.file.split(separator: "\n").enumerated().map { (sequence: $0.offset, body: String($0.element)) }
         let plan = try await exchange.noticeScreen.plan(clientId: client.id, notices: lines, channel: .batch)
@@ -503,7 +506,7 @@ public struct ExchangeController: Sendable {
     }
 
     /// `GET /v1/exchange/batches/{id}/manifest`: its signed manifest.
-    @Sendable func batchManifest(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func batchManifest(_ request: Request, context: Authenticated) async throws -> Response {
         Response.json(try await ownBatch(context).batch.signedManifest, noStore: true)
     }
 }

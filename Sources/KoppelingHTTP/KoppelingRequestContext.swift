@@ -15,14 +15,6 @@ public protocol ClientRequestContext: RequestContext {
     var traceparent: String? { get set }
 }
 
-extension ClientRequestContext {
-    /// The authenticated client of a route behind ``ClientAccessMiddleware`` with required roles.
-    public func requireClient() throws -> RegisteredClient {
-        guard let client else { throw Problem.unauthorized("this endpoint needs an authenticated client") }
-        return client
-    }
-}
-
 /// The request context of every route: the framework's storage, the connection (so that the
 /// exchange can read the client certificate of a mutual-TLS connection) and the authenticated client.
 public struct KoppelingRequestContext: ClientRequestContext {
@@ -36,5 +28,27 @@ public struct KoppelingRequestContext: ClientRequestContext {
         self.coreContext = .init(source: source)
         self.channel = source.channel
         self.client = nil
+    }
+}
+
+/// The context of a route behind ``ClientAccessMiddleware``: the client the middleware
+/// authenticated is always there, so a handler never checks for it. Made from the parent context
+/// when a request enters an authenticated route group; without a client it is a 401.
+public struct AuthenticatedRequestContext<Parent: ClientRequestContext>: ChildRequestContext {
+    public typealias ParentContext = Parent
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated client.
+    public let client: RegisteredClient
+    /// The request's id, set by the tracing middleware.
+    public let requestId: String
+    /// The request's W3C `traceparent`, when the client sent a valid one.
+    public let traceparent: String?
+
+    public init(context: Parent) throws {
+        guard let client = context.client else { throw Problem.unauthorized("this endpoint needs an authenticated client") }
+        self.coreContext = context.coreContext
+        self.client = client
+        self.requestId = context.requestId
+        self.traceparent = context.traceparent
     }
 }

@@ -6,6 +6,9 @@ public import KoppelingStore
 
 /// The protocol endpoints: public reading (the law wants publication) and the staff workflow.
 public struct ProtocolController<Context: ClientRequestContext>: Sendable {
+    /// The context of the routes behind the access middleware.
+    public typealias Authenticated = AuthenticatedRequestContext<Context>
+
     public let registry: ProtocolRegistry
     public let today: @Sendable () -> LocalDate
 
@@ -16,7 +19,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
 
     /// Adds the routes under `/v1/protocols`: public reading of published versions to `public`,
     /// the workflow to `staff`, two groups on that path with their own access rules.
-    public func addRoutes(public group: RouterGroup<Context>, staff: RouterGroup<Context>) {
+    public func addRoutes(public group: RouterGroup<Context>, staff: RouterGroup<Authenticated>) {
         group.get(use: list)
         group.get(":id/versions/:version", use: show)
         group.get(":id/versions/:version/document", use: document)
@@ -31,8 +34,8 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
 
     /// Who did a step, for the protocol's history: the authenticated client, and the person the
     /// request names, if any.
-    func actorName(_ named: String?, _ context: Context) throws -> String {
-        let client = try context.requireClient().id
+    func actorName(_ named: String?, _ context: Authenticated) throws -> String {
+        let client = context.client.id
         guard let named, !named.isEmpty else { return client }
         return "\(named) (via \(client))"
     }
@@ -158,7 +161,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    func versionKey(_ context: Context) throws -> (String, Int) {
+    func versionKey(_ context: some RequestContext) throws -> (String, Int) {
         (try context.parameters.require("id"), try context.parameters.require("version", as: Int.self))
     }
 
@@ -188,7 +191,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         return value
     }
 
-    @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func submit(_ request: Request, context: Authenticated) async throws -> Response {
         let body = try await request.body.collect(upTo: 1024 * 1024)
         let text = String(buffer: body)
         let document: ProtocolDocument
@@ -206,7 +209,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         return response
     }
 
-    @Sendable func advise(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func advise(_ request: Request, context: Authenticated) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let party = try required(input.party, "party")
@@ -235,7 +238,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func sign(_ request: Request, context: Authenticated) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let party = try required(input.party, "party")
@@ -254,14 +257,14 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    @Sendable func publish(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func publish(_ request: Request, context: Authenticated) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let date = input.date.flatMap { LocalDate($0) } ?? today()
         return try await step { try await registry.publish(id: id, version: version, on: date, actor: try actorName(input.actor, context)) }
     }
 
-    @Sendable func suspend(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func suspend(_ request: Request, context: Authenticated) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
@@ -270,7 +273,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    @Sendable func reinstate(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func reinstate(_ request: Request, context: Authenticated) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")
@@ -289,7 +292,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    @Sendable func revoke(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func revoke(_ request: Request, context: Authenticated) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
         let reason = try required(input.reason, "reason")

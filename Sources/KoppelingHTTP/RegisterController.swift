@@ -7,6 +7,9 @@ public import KoppelingStore
 /// The register's endpoints for agencies and staff: ingestion, status, dossier and KBI import.
 /// National numbers travel in request bodies only, never in paths or query strings.
 public struct RegisterController<Context: ClientRequestContext>: Sendable {
+    /// The context of the routes behind the access middleware.
+    public typealias Authenticated = AuthenticatedRequestContext<Context>
+
     /// The register.
     public let register: Register
     /// Records every read of a person's status or dossier in the transparency log.
@@ -24,7 +27,7 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
 
     /// Adds the routes under `/v1/register`: the writes (events, KBI imports) to `writes` and the
     /// reads (status, dossier) to `reads`, two groups on that path with their own access rules.
-    public func addRoutes(writes: RouterGroup<Context>, reads: RouterGroup<Context>) {
+    public func addRoutes(writes: RouterGroup<Authenticated>, reads: RouterGroup<Authenticated>) {
         writes.post("events", use: postEvents)
         writes.post("imports/kbi", use: importKBI)
         reads.post("persons/status", use: status)
@@ -58,7 +61,7 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
         var ignoredSections: [String]
     }
 
-    @Sendable func postEvents(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func postEvents(_ request: Request, context: Authenticated) async throws -> Response {
         let body = try await request.body.collect(upTo: 8 * 1024 * 1024)
         let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
         let events: [Event]
@@ -71,7 +74,7 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
                 status: .unsupportedMediaType, type: Problem.typeURI("unsupported-media-type"), title: "Unsupported media type",
                 detail: "Send a JSON array (application/json) or one event per line (application/x-ndjson).")
         }
-        let client = try context.requireClient()
+        let client = context.client
         let refused = events.indices.filter { !client.mayWrite(source: events[$0].source) }
         guard refused.isEmpty else {
             throw Problem(
@@ -183,10 +186,10 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
 
     /// Records the read in the transparency log before anything is answered; without the record
     /// nothing is shown.
-    func recordRead(of insz: NationalNumber, purpose: RegisterReadPurpose, caseReference: String, context: Context) async throws {
+    func recordRead(of insz: NationalNumber, purpose: RegisterReadPurpose, caseReference: String, context: Authenticated) async throws {
         do {
             _ = try await exchange.recordAccess(
-                client: try context.requireClient(), channel: .register, outcome: .read, purpose: purpose.rawValue,
+                client: context.client, channel: .register, outcome: .read, purpose: purpose.rawValue,
                 caseReference: caseReference,
                 subject: insz, requestId: context.requestId, traceparent: context.traceparent)
         } catch is ExchangeService.RecordNotStored {
@@ -196,7 +199,7 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    @Sendable func status(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func status(_ request: Request, context: Authenticated) async throws -> Response {
         let (insz, purpose, person) = try await decodePerson(request)
         var requested: LocalDate?
         if let text = person.referenceDate {
@@ -222,7 +225,7 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
         return Response.json(StatusAnswer(insz: insz, referenceDate: referenceDate, status: status).jsonText)
     }
 
-    @Sendable func dossier(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func dossier(_ request: Request, context: Authenticated) async throws -> Response {
         let (insz, purpose, person) = try await decodePerson(request)
         try await recordRead(of: insz, purpose: purpose, caseReference: person.caseReference, context: context)
         let events = try await register.store.events(of: insz)
@@ -235,8 +238,8 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
         return Response.json(output)
     }
 
-    @Sendable func importKBI(_ request: Request, context: Context) async throws -> Response {
-        let client = try context.requireClient()
+    @Sendable func importKBI(_ request: Request, context: Authenticated) async throws -> Response {
+        let client = context.client
         // A KBI answer replaces the person's KBI events (a snapshot), so only a client registered
         // for the source kbi may send one.
         guard client.mayWrite(source: KBIDossierMapper.sourceName) else {

@@ -61,6 +61,10 @@ public enum KoppelingRouter {
         }
 
         let router = Router(context: Context.self)
+        /// A group of routes that only clients of `roles` reach, whose handlers get the authenticated client.
+        func authenticated(_ path: RouterPath, _ roles: Set<ClientRole>) -> RouterGroup<AuthenticatedRequestContext<Context>> {
+            router.group(path).add(middleware: access(roles)).group(context: AuthenticatedRequestContext<Context>.self)
+        }
         router.add(middleware: RequestTracingMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware())
@@ -81,23 +85,23 @@ public enum KoppelingRouter {
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         RegisterController<Context>(register: services.register, exchange: services.exchange, today: today).addRoutes(
-            writes: router.group("v1/register").add(middleware: access(Access.registerWrites)),
-            reads: router.group("v1/register").add(middleware: access(Access.registerReads)))
+            writes: authenticated("v1/register", Access.registerWrites),
+            reads: authenticated("v1/register", Access.registerReads))
         ProtocolController<Context>(registry: services.protocols, today: today).addRoutes(
             public: router.group("v1/protocols"),
-            staff: router.group("v1/protocols").add(middleware: access(Access.protocolWorkflow)))
+            staff: authenticated("v1/protocols", Access.protocolWorkflow))
         ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks, batches: services.batches)
             .addRoutes(
-                public: router, recipients: router.group("v1/exchange").add(middleware: access(Access.exchange)))
+                public: router, recipients: authenticated("v1/exchange", Access.exchange))
         let transparency = TransparencyController<Context>(
             log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, exchange: services.exchange)
         transparency.addRoutes(
             public: router.group("v1/transparency"),
-            entries: router.group("v1/transparency").add(middleware: access(Access.logEntries)),
-            audit: router.group("v1/audit").add(middleware: access(Access.audit)),
-            citizen: router.group("v1/citizen").add(middleware: access(Access.citizen)))
+            entries: authenticated("v1/transparency", Access.logEntries),
+            audit: authenticated("v1/audit", Access.audit),
+            citizen: authenticated("v1/citizen", Access.citizen))
         StaffController<Context>(exchange: services.exchange, webhooks: services.webhooks, policy: services.webhookPolicy)
-            .addRoutes(to: router.group("v1/staff").add(middleware: access(Access.administration)))
+            .addRoutes(to: authenticated("v1/staff", Access.administration))
         return router
     }
 }

@@ -6,6 +6,9 @@ public import KoppelingStore
 /// Staff administration over HTTP: registering a recipient's webhook (the secret is shown once)
 /// and the operators' view of every endpoint's delivery state.
 public struct StaffController<Context: ClientRequestContext>: Sendable {
+    /// The context of the routes behind the access middleware.
+    public typealias Authenticated = AuthenticatedRequestContext<Context>
+
     public let webhooks: any WebhookStore
     public let registrar: WebhookRegistrar
 
@@ -15,7 +18,7 @@ public struct StaffController<Context: ClientRequestContext>: Sendable {
     }
 
     /// Adds `POST clients/:id/webhook` and `GET webhooks` to a staff-only group under `/v1/staff`.
-    public func addRoutes(to group: RouterGroup<Context>) {
+    public func addRoutes(to group: RouterGroup<Authenticated>) {
         group.post("clients/:id/webhook", use: registerWebhook)
         group.get("webhooks", use: listWebhooks)
     }
@@ -25,13 +28,13 @@ public struct StaffController<Context: ClientRequestContext>: Sendable {
         var overlapHours: Int?
     }
 
-    @Sendable func registerWebhook(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func registerWebhook(_ request: Request, context: Authenticated) async throws -> Response {
         let clientId = try context.parameters.require("id")
         let body = try await request.body.collect(upTo: 4096)
         guard let input = try? JSONDecoder().decode(WebhookRequest.self, from: Data(body.readableBytesView)) else {
             throw Problem.badRequest("expected {\"url\": …, \"overlapHours\": …}")
         }
-        let staff = try context.requireClient()
+        let staff = context.client
         let registered: WebhookRegistrar.Registered
         do {
             registered = try await registrar.register(
@@ -59,7 +62,7 @@ public struct StaffController<Context: ClientRequestContext>: Sendable {
         return Response.json(answer.canonicalText, status: .created, noStore: true)
     }
 
-    @Sendable func listWebhooks(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func listWebhooks(_ request: Request, context: Authenticated) async throws -> Response {
         let items: [JSONValue] = try await webhooks.webhooks().map { endpoint in
             .object([
                 "clientId": .string(endpoint.clientId), "url": .string(endpoint.url),

@@ -6,6 +6,9 @@ public import KoppelingStore
 /// The transparency log over HTTP: public checkpoints, proofs and key; entries for staff (DPOs,
 /// auditors); the disclosures about one person for a citizen portal; the DPO's search.
 public struct TransparencyController<Context: ClientRequestContext>: Sendable {
+    /// The context of the routes behind the access middleware.
+    public typealias Authenticated = AuthenticatedRequestContext<Context>
+
     public let log: TransparencyLog
     public let pseudonymizer: Pseudonymizer
     /// Records each citizen report as an access.
@@ -22,7 +25,8 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     /// Adds the routes: the public ones under `/v1/transparency`, the entries (a group with its
     /// access rule), the DPO's search under `/v1/audit` and the citizen portal's under `/v1/citizen`.
     public func addRoutes(
-        public group: RouterGroup<Context>, entries: RouterGroup<Context>, audit: RouterGroup<Context>, citizen: RouterGroup<Context>
+        public group: RouterGroup<Context>, entries: RouterGroup<Authenticated>, audit: RouterGroup<Authenticated>,
+        citizen: RouterGroup<Authenticated>
     ) {
         group.get("checkpoint", use: latestCheckpoint)
         group.get("checkpoints", use: checkpoint)
@@ -96,7 +100,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
             JSONValue.object(["from": .integer(Int64(from)), "to": .integer(Int64(to)), "proof": Self.base64(proof)]).canonicalText)
     }
 
-    @Sendable func listEntries(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func listEntries(_ request: Request, context: Authenticated) async throws -> Response {
         let start = try Self.integer(request, "start")
         let end = try Self.integer(request, "end")
         guard start <= end, end - start <= Self.maxPage else {
@@ -134,7 +138,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         return value
     }
 
-    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func search(_ request: Request, context: Authenticated) async throws -> Response {
         let body = try await request.body.collect(upTo: 64 * 1024)
         let input: SearchRequest
         do {
@@ -174,7 +178,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     /// The purpose recorded for a person's own report.
     static var citizenPurpose: String { "CITIZEN_TRANSPARENCY" }
 
-    @Sendable func citizenDisclosures(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func citizenDisclosures(_ request: Request, context: Authenticated) async throws -> Response {
         let body = try await request.body.collect(upTo: 16 * 1024)
         let input: CitizenRequest
         do {
@@ -199,7 +203,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         // before it is answered (it lists what came before it).
         do {
             _ = try await exchange.recordAccess(
-                client: try context.requireClient(), channel: .citizen, outcome: .read, purpose: Self.citizenPurpose,
+                client: context.client, channel: .citizen, outcome: .read, purpose: Self.citizenPurpose,
                 caseReference: reference,
                 subject: insz, requestId: context.requestId, traceparent: context.traceparent)
         } catch is ExchangeService.RecordNotStored {
