@@ -90,9 +90,13 @@ public enum KoppelingRouter {
         ProtocolController<Context>(registry: services.protocols, today: today).addRoutes(
             public: router.group("v1/protocols"),
             staff: authenticated("v1/protocols", Access.protocolWorkflow))
-        ExchangeController(tokens: services.tokens, exchange: services.exchange, webhooks: services.webhooks, batches: services.batches)
-            .addRoutes(
-                public: router, recipients: authenticated("v1/exchange", Access.exchange))
+        TokenController<Context>(tokens: services.tokens).addRoutes(to: router)
+        let recipients = authenticated("v1/exchange", Access.exchange)
+        let lookups = LookupController<Context>(exchange: services.exchange, limiter: RateLimiter())
+        lookups.addRoutes(to: recipients)
+        FollowController(exchange: services.exchange, lookups: lookups).addRoutes(to: recipients)
+        NoticeFeedController<Context>(exchange: services.exchange, webhooks: services.webhooks).addRoutes(to: recipients)
+        BatchFileController<Context>(exchange: services.exchange, batches: services.batches).addRoutes(to: recipients)
         let transparency = TransparencyController<Context>(
             log: services.transparency, pseudonymizer: services.exchange.pseudonymizer, exchange: services.exchange)
         transparency.addRoutes(
