@@ -46,13 +46,9 @@ public struct FollowController<Context: ClientRequestContext>: Sendable {
     /// `POST /v1/exchange/follows`: enrols a person; 201 with the follow (never the national number).
     @Sendable func enrol(_ request: Request, context: Authenticated) async throws -> Response {
         let client = context.client
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let input: FollowRequest
-        do {
-            input = try JSONDecoder().decode(FollowRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest("expected a JSON object with insz, purpose, caseReference and until (YYYY-MM-DD)")
-        }
+        let input = try await request.decodeJSON(
+            FollowRequest.self, upTo: 64 * 1024, expected: "expected a JSON object with insz, purpose, caseReference and until (YYYY-MM-DD)"
+        )
         let lookup = try lookups.validate(
             LookupController<Context>.LookupRequest(
                 insz: input.insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: nil))

@@ -132,13 +132,8 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
     @Sendable func lookup(_ request: Request, context: Authenticated) async throws -> Response {
         let client = context.client
         try await limit(client, count: 1)
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let input: LookupRequest
-        do {
-            input = try JSONDecoder().decode(LookupRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest("expected a JSON object with insz, purpose, caseReference and referenceDate")
-        }
+        let input = try await request.decodeJSON(
+            LookupRequest.self, upTo: 64 * 1024, expected: "expected a JSON object with insz, purpose, caseReference and referenceDate")
         let (requestId, traceparent) = (context.requestId, context.traceparent)
         let lookup = try validate(input)
         let outcome = try await decide([(lookup, requestId)], client: client, traceparent: traceparent)[0]
@@ -154,13 +149,8 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
     /// answer lists, per index, the HTTP status a single lookup would have had and its body.
     @Sendable func batch(_ request: Request, context: Authenticated) async throws -> Response {
         let client = context.client
-        let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
-        let input: BatchRequest
-        do {
-            input = try JSONDecoder().decode(BatchRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest("expected {\"lookups\":[…]} with at most \(Self.maxBatch) lookups")
-        }
+        let input = try await request.decodeJSON(
+            BatchRequest.self, upTo: 4 * 1024 * 1024, expected: "expected {\"lookups\":[…]} with at most \(Self.maxBatch) lookups")
         guard !input.lookups.isEmpty, input.lookups.count <= Self.maxBatch else {
             throw Problem(
                 status: .contentTooLarge, type: Problem.typeURI("batch-too-large"), title: "A batch holds 1 to \(Self.maxBatch) lookups",

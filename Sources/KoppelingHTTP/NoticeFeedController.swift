@@ -70,10 +70,9 @@ public struct NoticeFeedController<Context: ClientRequestContext>: Sendable {
     /// from sequence N on (and enables a disabled endpoint).
     @Sendable func replayWebhook(_ request: Request, context: Authenticated) async throws -> Response {
         let client = context.client
-        let body = try await request.body.collect(upTo: 4096)
-        guard let input = try? JSONDecoder().decode(ReplayRequest.self, from: Data(body.readableBytesView)), input.from >= 1 else {
-            throw Problem.badRequest("expected {\"from\": N} with N ≥ 1")
-        }
+        let expected = "expected {\"from\": N} with N ≥ 1"
+        let input = try await request.decodeJSON(ReplayRequest.self, upTo: 4096, expected: expected)
+        guard input.from >= 1 else { throw Problem.badRequest(expected) }
         guard try await webhooks.webhook(clientId: client.id) != nil else {
             throw Problem(status: .notFound, type: Problem.typeURI("webhook-not-found"), title: "This client has no webhook endpoint")
         }

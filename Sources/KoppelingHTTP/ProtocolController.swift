@@ -152,13 +152,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
     }
 
     func decode(_ request: Request) async throws -> ActionRequest {
-        let body = try await request.body.collect(upTo: 256 * 1024)
-        guard body.readableBytes > 0 else { return ActionRequest() }
-        do {
-            return try JSONDecoder().decode(ActionRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest("expected a JSON object")
-        }
+        try await request.decodeJSON(ActionRequest.self, upTo: 256 * 1024, expected: "expected a JSON object", empty: ActionRequest())
     }
 
     func versionKey(_ context: some RequestContext) throws -> (String, Int) {

@@ -154,18 +154,12 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
     }
 
     func decodePerson(_ request: Request) async throws -> (NationalNumber, RegisterReadPurpose, PersonRequest) {
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let person: PersonRequest
-        do {
-            person = try JSONDecoder().decode(PersonRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest(
-                """
+        let person = try await request.decodeJSON(
+            PersonRequest.self, upTo: 64 * 1024,
+            expected: """
                 expected a JSON object with insz, purpose, caseReference and optionally referenceDate (YYYY-MM-DD) and knownAt (ISO \
                 8601 instant)
-                """
-            )
-        }
+                """)
         guard let purpose = RegisterReadPurpose(rawValue: person.purpose) else {
             throw Problem.badRequest(
                 "purpose must be one of \(RegisterReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))",

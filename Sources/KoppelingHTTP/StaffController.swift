@@ -30,10 +30,8 @@ public struct StaffController<Context: ClientRequestContext>: Sendable {
 
     @Sendable func registerWebhook(_ request: Request, context: Authenticated) async throws -> Response {
         let clientId = try context.parameters.require("id")
-        let body = try await request.body.collect(upTo: 4096)
-        guard let input = try? JSONDecoder().decode(WebhookRequest.self, from: Data(body.readableBytesView)) else {
-            throw Problem.badRequest("expected {\"url\": …, \"overlapHours\": …}")
-        }
+        let input = try await request.decodeJSON(
+            WebhookRequest.self, upTo: 4096, expected: "expected {\"url\": …, \"overlapHours\": …}")
         let staff = context.client
         let registered: WebhookRegistrar.Registered
         do {

@@ -139,14 +139,10 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     }
 
     @Sendable func search(_ request: Request, context: Authenticated) async throws -> Response {
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        let input: SearchRequest
-        do {
-            input =
-                body.readableBytes == 0 ? SearchRequest() : try JSONDecoder().decode(SearchRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest("expected a JSON object with clientId, party, purpose, outcome, from, to, after, limit (all optional)")
-        }
+        let input = try await request.decodeJSON(
+            SearchRequest.self, upTo: 64 * 1024,
+            expected: "expected a JSON object with clientId, party, purpose, outcome, from, to, after, limit (all optional)",
+            empty: SearchRequest())
         func instant(_ text: String?, _ name: String) throws -> Instant? {
             guard let text else { return nil }
             if let instant = Instant(text) { return instant }
@@ -179,13 +175,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     static var citizenPurpose: String { "CITIZEN_TRANSPARENCY" }
 
     @Sendable func citizenDisclosures(_ request: Request, context: Authenticated) async throws -> Response {
-        let body = try await request.body.collect(upTo: 16 * 1024)
-        let input: CitizenRequest
-        do {
-            input = try JSONDecoder().decode(CitizenRequest.self, from: Data(body.readableBytesView))
-        } catch {
-            throw Problem.badRequest("expected a JSON object with insz")
-        }
+        let input = try await request.decodeJSON(CitizenRequest.self, upTo: 16 * 1024, expected: "expected a JSON object with insz")
         let insz: NationalNumber
         do {
             insz = try NationalNumber(input.insz, policy: exchange.register.policy)
