@@ -68,7 +68,7 @@ public enum KoppelingApp {
             transparency: TransparencyLog(
                 store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
-            limits: RequestLimits(perMinute: configuration.requestsPerMinute))
+            limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: RateLimiter()))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client

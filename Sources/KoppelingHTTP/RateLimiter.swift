@@ -11,13 +11,16 @@ public actor RateLimiter {
     }
 
     private var buckets: [String: Bucket] = [:]
-    private let clock = ContinuousClock()
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    public init() {}
+    /// A limiter reading the time from `now` (the monotonic clock unless a test moves it).
+    public init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.now = now
+    }
 
     /// Takes `count` tokens for a client; `nil` if allowed, else the seconds to wait.
     public func take(client: String, ratePerMinute: Int, count: Int = 1) -> Int? {
-        let now = clock.now
+        let now = now()
         let capacity = Double(max(ratePerMinute, 1))
         let perSecond = capacity / 60
         var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
@@ -40,10 +43,12 @@ public actor RateLimiter {
 public struct RequestLimits: Sendable {
     /// Requests a minute per client, by role.
     public var perMinute: [ClientRole: Int]
-    let limiter = RateLimiter()
+    /// The buckets, shared with the lookups' own budget (their keys differ).
+    public let limiter: RateLimiter
 
-    public init(perMinute: [ClientRole: Int]) {
+    public init(perMinute: [ClientRole: Int], limiter: RateLimiter = RateLimiter()) {
         self.perMinute = perMinute
+        self.limiter = limiter
     }
 
     /// The defaults: generous for systems, tight for the citizen portal, which asks per person.

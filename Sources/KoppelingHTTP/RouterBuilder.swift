@@ -92,7 +92,7 @@ public enum KoppelingRouter {
             staff: authenticated("v1/protocols", Access.protocolWorkflow))
         TokenController<Context>(tokens: services.tokens).addRoutes(to: router)
         let recipients = authenticated("v1/exchange", Access.exchange)
-        let lookups = LookupController<Context>(exchange: services.exchange, limiter: RateLimiter())
+        let lookups = LookupController<Context>(exchange: services.exchange, limiter: services.limits.limiter)
         lookups.addRoutes(to: recipients)
         FollowController(exchange: services.exchange, lookups: lookups).addRoutes(to: recipients)
         NoticeFeedController<Context>(exchange: services.exchange, webhooks: services.webhooks).addRoutes(to: recipients)
