@@ -92,7 +92,7 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
     }
 
     /// Decides and records lookups, mapping a record that could not be stored to 503.
-    func decide(
+    func decideAndRecord(
         _ lookups: [(lookup: ExchangeService.Lookup, requestId: String)], client: RegisteredClient, traceparent: String?
     ) async throws
         -> [ExchangeService.Outcome]
@@ -106,15 +106,24 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    /// One lookup's answer as JSON text, or the problem that refuses it.
-    func render(_ outcome: ExchangeService.Outcome, referenceDate: LocalDate) throws -> String {
+    /// What a lookup answers: its JSON with 200, or the problem that refuses it. A value, so that
+    /// the single lookup throws the problem and the batch lists it, without catching anything.
+    enum Answer {
+        case disclosed(String)
+        case refused(Problem)
+    }
+
+    /// One lookup's answer.
+    func answer(_ outcome: ExchangeService.Outcome, referenceDate: LocalDate) -> Answer {
         switch outcome {
         case .denied(let id, let reason):
-            throw Problem(
-                status: .forbidden, type: Problem.typeURI("no-protocol-authorises"), title: "No protocol authorises this disclosure now",
-                detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))")
+            return .refused(
+                Problem(
+                    status: .forbidden, type: Problem.typeURI("no-protocol-authorises"),
+                    title: "No protocol authorises this disclosure now",
+                    detail: "\(reason.rawValue) (disclosure record \(id.lowercasedString))"))
         case .unknownPurpose:
-            throw Problem.unknownPurpose
+            return .refused(Problem.unknownPurpose)
         case .allowed(let id, let protocolId, let version, let result):
             var output = "{\"disclosureId\":\"\(id.lowercasedString)\",\"protocol\":{\"id\":"
             JSONValue.writeString(protocolId, to: &output)
@@ -125,7 +134,7 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
                 item.value.write(to: &output)
             }
             output += "}}"
-            return output
+            return .disclosed(output)
         }
     }
 
@@ -136,9 +145,11 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
             LookupRequest.self, upTo: 64 * 1024, expected: "expected a JSON object with insz, purpose, caseReference and referenceDate")
         let (requestId, traceparent) = (context.requestId, context.traceparent)
         let lookup = try validate(input)
-        let outcome = try await decide([(lookup, requestId)], client: client, traceparent: traceparent)[0]
-        let output = try render(outcome, referenceDate: lookup.referenceDate)
-        return Response.json(output, noStore: true)
+        let outcome = try await decideAndRecord([(lookup, requestId)], client: client, traceparent: traceparent)[0]
+        switch answer(outcome, referenceDate: lookup.referenceDate) {
+        case .disclosed(let output): return Response.json(output, noStore: true)
+        case .refused(let problem): throw problem
+        }
     }
 
     struct BatchRequest: Decodable {
@@ -176,12 +187,13 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
                 answers[index] = "{\"index\":\(index),\"status\":\(problem.status.code),\"body\":\(try problemText(problem))}"
             }
         }
-        let outcomes = try await decide(valid.map { ($0.lookup, "\(requestId)/\($0.index)") }, client: client, traceparent: traceparent)
+        let outcomes = try await decideAndRecord(
+            valid.map { ($0.lookup, "\(requestId)/\($0.index)") }, client: client, traceparent: traceparent)
         for (item, outcome) in zip(valid, outcomes) {
-            do {
-                answers[item.index] =
-                    "{\"index\":\(item.index),\"status\":200,\"body\":\(try render(outcome, referenceDate: item.lookup.referenceDate))}"
-            } catch let problem as Problem {
+            switch answer(outcome, referenceDate: item.lookup.referenceDate) {
+            case .disclosed(let output):
+                answers[item.index] = "{\"index\":\(item.index),\"status\":200,\"body\":\(output)}"
+            case .refused(let problem):
                 answers[item.index] = "{\"index\":\(item.index),\"status\":\(problem.status.code),\"body\":\(try problemText(problem))}"
             }
         }
