@@ -30,10 +30,10 @@ extension Event {
     /// Builds an event from its JSON form, checking every member.
     ///
     /// `recordedAt`, `recordedBy` and `importDigest` are accepted on input only so that a dossier
-    /// read back can be parsed again; the register always sets its own. `stored` reads an event the register already holds: the
-    /// rules that relate members to each other (a NIS code inside its region) were added after
-    /// some events were stored, and such an event must stay readable as it was accepted.
-    public init(json: JSONValue, policy: NationalNumber.Policy, stored: Bool = false) throws(EventValidationError) {
+    /// read back can be parsed again; the register always sets its own. An event the register
+    /// already holds is read with ``init(storedId:insz:type:effectiveDate:source:data:)``, which
+    /// does not check these rules again.
+    public init(json: JSONValue, policy: NationalNumber.Policy) throws(EventValidationError) {
         guard case .object(let members) = json else { throw EventValidationError(path: "", message: "expected a JSON object") }
         var reader = MemberReader(members: members, path: "")
         let idText = try reader.string("eventId")
@@ -73,19 +73,9 @@ extension Event {
             throw EventValidationError(path: "data", message: "expected a JSON object")
         }
         var data = MemberReader(members: dataMembers, path: "data.")
-        let payload = try EventPayload.read(type: type, from: &data, stored: stored)
-        var verbatim: [String: String] = [:]
-        if let verbatimValue = data.take("verbatim"), !verbatimValue.isNull {
-            guard case .object(let entries) = verbatimValue else {
-                throw EventValidationError(path: "data.verbatim", message: "expected an object of strings")
-            }
-            for (key, value) in entries {
-                guard let text = value.stringValue else {
-                    throw EventValidationError(path: "data.verbatim.\(key)", message: "expected a string")
-                }
-                verbatim[key] = text
-            }
-        }
+        let payload = try EventPayload.decode(type: type, from: &data)
+        try payload.validate()
+        let verbatim = try data.verbatim()
         try data.rejectUnknown()
         self.init(
             eventId: eventId, insz: insz, effectiveDate: effectiveDate, recordedAt: recordedAt, source: source,
@@ -154,14 +144,6 @@ struct MemberReader {
         return text
     }
 
-    mutating func nonEmptyString(_ name: String) throws(EventValidationError) -> String {
-        let text = try string(name)
-        guard !text.isEmpty, text.utf8.count <= 200 else {
-            throw EventValidationError(path: path + name, message: "expected 1 to 200 characters")
-        }
-        return text
-    }
-
     mutating func date(_ name: String) throws(EventValidationError) -> LocalDate {
         let text = try string(name)
         guard let date = LocalDate(text) else { throw EventValidationError(path: path + name, message: "expected a date YYYY-MM-DD") }
@@ -202,6 +184,23 @@ struct MemberReader {
         return flag
     }
 
+    /// The `verbatim` object of source codes, empty when absent.
+    mutating func verbatim() throws(EventValidationError) -> [String: String] {
+        var verbatim: [String: String] = [:]
+        if let verbatimValue = take("verbatim"), !verbatimValue.isNull {
+            guard case .object(let entries) = verbatimValue else {
+                throw EventValidationError(path: path + "verbatim", message: "expected an object of strings")
+            }
+            for (key, value) in entries {
+                guard let text = value.stringValue else {
+                    throw EventValidationError(path: path + "verbatim.\(key)", message: "expected a string")
+                }
+                verbatim[key] = text
+            }
+        }
+        return verbatim
+    }
+
     func rejectUnknown() throws(EventValidationError) {
         if let name = members.keys.sorted().first {
             throw EventValidationError(path: path + name, message: "unknown member")
@@ -210,7 +209,10 @@ struct MemberReader {
 }
 
 extension EventPayload {
-    static func read(type: EventType, from data: inout MemberReader, stored: Bool) throws(EventValidationError) -> EventPayload {
+    /// Reads the members of a payload of the given type: which are there and their JSON types, not
+    /// the rules that relate them (``validate()``), so that an event already stored decodes as it
+    /// was accepted.
+    static func decode(type: EventType, from data: inout MemberReader) throws(EventValidationError) -> EventPayload {
         switch type {
         case .targetGroupDetermined:
             let code = try data.enumeration("code", TargetGroupDetermined.Code.self)
@@ -219,38 +221,11 @@ extension EventPayload {
             // then says the obligation's start is unknown instead of guessing a window.
             let start = try data.optionalDate("periodStart")
             let end = try data.optionalDate("periodEnd")
-            if let start, let end, end < start {
-                throw EventValidationError(path: "data.periodEnd", message: "before periodStart")
-            }
             return .targetGroupDetermined(.init(code: code, targetType: targetType, periodStart: start, periodEnd: end))
         case .residenceChanged:
             let region = try data.enumeration("region", ResidenceChanged.Region.self)
             let nis = try data.optionalString("nisCode")
             let country = try data.optionalString("country")
-            if let nis {
-                guard let derived = ResidenceChanged.Region(nisCode: nis) else {
-                    guard stored, nis.utf8.count == 5, nis.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                        throw EventValidationError(path: "data.nisCode", message: "expected the 5-digit NIS code of a Belgian municipality")
-                    }
-                    return .residenceChanged(.init(region: region, nisCode: nis, country: country))
-                }
-                guard derived == region || stored else {
-                    throw EventValidationError(
-                        path: "data.region", message: "NIS code \(nis) lies in \(derived.rawValue), not \(region.rawValue)")
-                }
-            }
-            if let country {
-                guard ResidenceChanged.isCountryCode(country), country != "BE" else {
-                    throw EventValidationError(
-                        path: "data.country", message: "expected an ISO 3166-1 alpha-2 code of a country other than BE")
-                }
-                guard region == .abroad else {
-                    throw EventValidationError(path: "data.country", message: "only a residence abroad has a country")
-                }
-            }
-            if nis != nil, country != nil {
-                throw EventValidationError(path: "data.country", message: "a residence has a NIS code or a country, not both")
-            }
             return .residenceChanged(.init(region: region, nisCode: nis, country: country))
         case .exemptionGranted:
             let category = try data.enumeration("category", ExemptionGranted.Category.self)
@@ -259,15 +234,14 @@ extension EventPayload {
             return .exemptionWithdrawn
         case .registered:
             let kind = try data.enumeration("kind", Registered.Kind.self)
-            return .registered(.init(kind: kind, agency: try data.nonEmptyString("agency")))
+            return .registered(.init(kind: kind, agency: try data.string("agency")))
         case .postponement:
             let kind = try data.enumeration("kind", Postponement.Kind.self)
             let from = try data.date("from")
             let until = try data.optionalDate("until")
-            if let until, until < from { throw EventValidationError(path: "data.until", message: "before from") }
-            return .postponement(.init(kind: kind, from: from, until: until, reasonCode: try data.nonEmptyString("reasonCode")))
+            return .postponement(.init(kind: kind, from: from, until: until, reasonCode: try data.string("reasonCode")))
         case .contractSigned:
-            let agency = try data.nonEmptyString("agency")
+            let agency = try data.string("agency")
             guard case .array(let elements) = try data.required("components") else {
                 throw EventValidationError(path: "data.components", message: "expected an array")
             }
@@ -278,9 +252,6 @@ extension EventPayload {
                         path: "data.components[\(index)]",
                         message: "expected one of \(Component.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                guard !components.contains(component) else {
-                    throw EventValidationError(path: "data.components[\(index)]", message: "listed twice")
-                }
                 components.append(component)
             }
             let regime = try data.optionalEnumeration("regime", ContractSigned.Regime.self)
@@ -289,41 +260,28 @@ extension EventPayload {
             let component = try data.enumeration("component", Component.self)
             let decision = try data.enumeration("decision", ComponentResult.Decision.self)
             let level = try data.optionalEnumeration("level", CEFRLevel.self)
-            if level != nil, component != .dutch {
-                throw EventValidationError(path: "data.level", message: "only a result of the dutch component has a level")
-            }
             return .componentResult(.init(component: component, decision: decision, level: level))
         case .dutchLevelReached:
             let level = try data.enumeration("level", CEFRLevel.self)
             return .dutchLevelReached(.init(level: level, tested: try data.optionalBool("tested") ?? false))
         case .certificateIssued:
             let kind = try data.enumeration("kind", CertificateIssued.Kind.self)
-            return .certificateIssued(.init(kind: kind, documentId: try data.nonEmptyString("documentId")))
+            return .certificateIssued(.init(kind: kind, documentId: try data.string("documentId")))
         case .infringementRecorded:
-            let id = try data.nonEmptyString("infringementId")
+            let id = try data.string("infringementId")
             let kind = try data.enumeration("kind", InfringementRecorded.Kind.self)
             let notice = try data.optionalDate("noticeOfDefaultOn")
             let authority = try data.optionalEnumeration("authority", InfringementRecorded.Authority.self) ?? .abb
             return .infringementRecorded(.init(infringementId: id, kind: kind, noticeOfDefaultOn: notice, authority: authority))
         case .infringementDecided:
-            let id = try data.nonEmptyString("infringementId")
+            let id = try data.string("infringementId")
             let decision = try data.enumeration("decision", InfringementDecided.Decision.self)
             var amount: Int?
             if let value = data.take("amountEUR"), !value.isNull {
-                guard case .integer(let integer) = value else {
+                guard case .integer(let integer) = value, let whole = Int(exactly: integer) else {
                     throw EventValidationError(path: "data.amountEUR", message: "expected a whole number of euro")
                 }
-                amount = Int(integer)
-            }
-            switch decision {
-            case .fine:
-                guard let amount, (50...5000).contains(amount) else {
-                    throw EventValidationError(path: "data.amountEUR", message: "a fine needs an amount from 50 to 5000")
-                }
-            case .noFollowUp, .rectified:
-                guard amount == nil else {
-                    throw EventValidationError(path: "data.amountEUR", message: "only a fine has an amount")
-                }
+                amount = whole
             }
             return .infringementDecided(.init(infringementId: id, decision: decision, amountEUR: amount))
         case .eventRetracted:
@@ -331,17 +289,93 @@ extension EventPayload {
             guard let id = UUID.parse(text) else {
                 throw EventValidationError(path: "data.retractedEventId", message: "expected a UUID")
             }
-            return .eventRetracted(.init(retractedEventId: id, reason: try data.nonEmptyString("reason")))
+            return .eventRetracted(.init(retractedEventId: id, reason: try data.string("reason")))
         case .waitingList:
             let until = try data.optionalDate("until")
             let course = try data.optionalString("course")
-            if let course, course.isEmpty || course.utf8.count > 200 {
-                throw EventValidationError(path: "data.course", message: "expected 1 to 200 characters or null")
-            }
             return .waitingList(.init(until: until, course: course))
         case .agencyAssigned:
-            let agency = try data.nonEmptyString("agency")
+            let agency = try data.string("agency")
             return .agencyAssigned(.init(agency: agency, until: try data.optionalDate("until")))
+        }
+    }
+
+    /// The rules an incoming payload must keep beyond its members' types: text lengths, dates in
+    /// order, a NIS code inside its region, a fine's amount within the legal range. The first rule
+    /// broken is the error, with the member it concerns.
+    func validate() throws(EventValidationError) {
+        func text(_ value: String, _ name: String) throws(EventValidationError) {
+            guard !value.isEmpty, value.utf8.count <= 200 else {
+                throw EventValidationError(path: "data." + name, message: "expected 1 to 200 characters")
+            }
+        }
+        switch self {
+        case .targetGroupDetermined(let p):
+            if let start = p.periodStart, let end = p.periodEnd, end < start {
+                throw EventValidationError(path: "data.periodEnd", message: "before periodStart")
+            }
+        case .residenceChanged(let p):
+            if let nis = p.nisCode {
+                guard let derived = ResidenceChanged.Region(nisCode: nis) else {
+                    throw EventValidationError(path: "data.nisCode", message: "expected the 5-digit NIS code of a Belgian municipality")
+                }
+                guard derived == p.region else {
+                    throw EventValidationError(
+                        path: "data.region", message: "NIS code \(nis) lies in \(derived.rawValue), not \(p.region.rawValue)")
+                }
+            }
+            if let country = p.country {
+                guard ResidenceChanged.isCountryCode(country), country != "BE" else {
+                    throw EventValidationError(
+                        path: "data.country", message: "expected an ISO 3166-1 alpha-2 code of a country other than BE")
+                }
+                guard p.region == .abroad else {
+                    throw EventValidationError(path: "data.country", message: "only a residence abroad has a country")
+                }
+            }
+            if p.nisCode != nil, p.country != nil {
+                throw EventValidationError(path: "data.country", message: "a residence has a NIS code or a country, not both")
+            }
+        case .exemptionGranted, .exemptionWithdrawn, .dutchLevelReached:
+            break
+        case .registered(let p):
+            try text(p.agency, "agency")
+        case .postponement(let p):
+            if let until = p.until, until < p.from { throw EventValidationError(path: "data.until", message: "before from") }
+            try text(p.reasonCode, "reasonCode")
+        case .contractSigned(let p):
+            try text(p.agency, "agency")
+            for (index, component) in p.components.enumerated() where p.components[..<index].contains(component) {
+                throw EventValidationError(path: "data.components[\(index)]", message: "listed twice")
+            }
+        case .componentResult(let p):
+            if p.level != nil, p.component != .dutch {
+                throw EventValidationError(path: "data.level", message: "only a result of the dutch component has a level")
+            }
+        case .certificateIssued(let p):
+            try text(p.documentId, "documentId")
+        case .infringementRecorded(let p):
+            try text(p.infringementId, "infringementId")
+        case .infringementDecided(let p):
+            try text(p.infringementId, "infringementId")
+            switch p.decision {
+            case .fine:
+                guard let amount = p.amountEUR, (50...5000).contains(amount) else {
+                    throw EventValidationError(path: "data.amountEUR", message: "a fine needs an amount from 50 to 5000")
+                }
+            case .noFollowUp, .rectified:
+                guard p.amountEUR == nil else {
+                    throw EventValidationError(path: "data.amountEUR", message: "only a fine has an amount")
+                }
+            }
+        case .eventRetracted(let p):
+            try text(p.reason, "reason")
+        case .waitingList(let p):
+            if let course = p.course, course.isEmpty || course.utf8.count > 200 {
+                throw EventValidationError(path: "data.course", message: "expected 1 to 200 characters or null")
+            }
+        case .agencyAssigned(let p):
+            try text(p.agency, "agency")
         }
     }
 

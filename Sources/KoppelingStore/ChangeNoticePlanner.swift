@@ -145,7 +145,7 @@ extension ChangeNoticePlanner {
         var planned: [PlannedNotice] = []
         for digits in Self.persons(new: stored, followed: followed) {
             guard let ids = stored.byPerson[digits], let follows = followed[digits], let after = events[digits],
-                let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy)
+                let insz = try? NationalNumber(digits, policy: .stored)
             else { continue }
             let before = after.filter { !ids.contains($0.eventId.lowercasedString) }
             planned += plan(insz: insz, follows: follows, before: before, after: after, protocols: protocols, recordedAt: recordedAt)
@@ -160,7 +160,7 @@ extension ChangeNoticePlanner {
     ) -> [PlannedNotice] {
         var planned: [PlannedNotice] = []
         for (digits, personFollows) in Dictionary(grouping: follows, by: \.insz).sorted(by: { $0.key < $1.key }) {
-            guard let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy) else { continue }
+            guard let insz = try? NationalNumber(digits, policy: .stored) else { continue }
             planned += sweep(insz: insz, follows: personFollows, events: events[digits] ?? [], protocols: protocols, on: day, at: instant)
         }
         return planned

@@ -26,21 +26,16 @@ extension EventRow {
     /// ``event(id:insz:type:effectiveDate:recordedAt:source:data:recordedBy:importDigest:)``.
     public static let selectedColumns = "event_id, insz, type, effective_date, recorded_at, source, data, recorded_by, import_digest"
 
-    /// National numbers read back from a store were checked when stored; test numbers included.
-    public static let storedNumberPolicy = NationalNumber.Policy(allowsTestNumbers: true, currentYear: 9999)
-
-    /// An event read back from its stored columns; a row that no longer parses is ``StoreError/corrupt(_:)``.
+    /// An event read back from its stored columns, decoded without checking the input rules again
+    /// (``Event/init(storedId:insz:type:effectiveDate:source:data:)``); a row that does not decode is
+    /// ``StoreError/corrupt(_:)``.
     /// `recordedBy` is empty for rows stored before the register kept provenance.
     public static func event(
         id: String, insz: String, type: String, effectiveDate: String, recordedAt: Int64, source: String, data: String,
         recordedBy: String, importDigest: String?
     ) throws -> Event {
         do {
-            let json: JSONValue = .object([
-                "eventId": .string(id), "insz": .string(insz), "type": .string(type), "effectiveDate": .string(effectiveDate),
-                "source": .string(source), "data": try JSONValue.parse(data),
-            ])
-            var event = try Event(json: json, policy: storedNumberPolicy, stored: true)
+            var event = try Event(storedId: id, insz: insz, type: type, effectiveDate: effectiveDate, source: source, data: data)
             event.recordedAt = Instant(microsecondsSinceEpoch: recordedAt)
             if !recordedBy.isEmpty { event.provenance = WriteProvenance(recordedBy: recordedBy, importDigest: importDigest) }
             return event

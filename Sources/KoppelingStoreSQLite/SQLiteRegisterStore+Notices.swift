@@ -44,7 +44,7 @@ extension SQLiteRegisterStore {
     static func events(_ db: Database, of persons: some Sequence<String>) throws -> [String: [Event]] {
         var found: [String: [Event]] = [:]
         for digits in persons {
-            guard let insz = try? NationalNumber(digits, policy: EventRow.storedNumberPolicy) else { continue }
+            guard let insz = try? NationalNumber(digits, policy: .stored) else { continue }
             found[digits] = try fetchEvents(of: insz, db: db)
         }
         return found

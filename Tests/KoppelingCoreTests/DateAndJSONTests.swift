@@ -178,17 +178,35 @@ struct EventJSONTests {
         #expect { try parse(text) } throws: { error in (error as? EventValidationError)?.path == path }
     }
 
-    @Test("an event stored before the NIS code had to lie in its region stays readable as it was accepted")
-    func storedResidence() throws {
-        let text = Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"21004"}"#)
-        #expect(throws: EventValidationError.self) { try parse(text) }
-        let stored = try Event(json: JSONValue.parse(text), policy: TestEnvironment.policy, stored: true)
-        #expect(stored.payload == .residenceChanged(.init(region: .flanders, nisCode: "21004")))
-        #expect(throws: EventValidationError.self) {
+    @Test(
+        """
+        an event read back from the register decodes without the input rules: one stored before the NIS code had to lie in its \
+        region, or with a fine above today's range, reads as it was accepted; a row that does not decode is refused
+        """)
+    func storedEvents() throws {
+        func stored(type: String, data: String) throws -> Event {
             try Event(
-                json: JSONValue.parse(Self.line(type: "residence_changed", data: #"{"region":"flanders","nisCode":"2100"}"#)),
-                policy: TestEnvironment.policy, stored: true)
+                storedId: "0b3f8a86-6f3c-4c0e-9d7e-3f1c2b9a8e11", insz: "90122500159", type: type, effectiveDate: "2023-04-02",
+                source: "agii", data: data)
         }
+        let residence = #"{"region":"flanders","nisCode":"21004"}"#
+        #expect(throws: EventValidationError.self) { try parse(Self.line(type: "residence_changed", data: residence)) }
+        #expect(
+            try stored(type: "residence_changed", data: residence).payload == .residenceChanged(.init(region: .flanders, nisCode: "21004")))
+        let fine = #"{"infringementId":"i-1","decision":"fine","amountEUR":9000}"#
+        #expect(throws: EventValidationError.self) { try parse(Self.line(type: "infringement_decided", data: fine)) }
+        #expect(
+            try stored(type: "infringement_decided", data: fine).payload
+                == .infringementDecided(.init(infringementId: "i-1", decision: .fine, amountEUR: 9000)))
+        // What does not decode is refused, naming the member: a missing member, a wrong JSON type, a broken document.
+        #expect { try stored(type: "residence_changed", data: #"{"nisCode":"21004"}"#) } throws: {
+            ($0 as? EventValidationError)?.path == "data.region"
+        }
+        #expect { try stored(type: "infringement_decided", data: #"{"infringementId":"i-1","decision":"fine","amountEUR":"x"}"#) } throws: {
+            ($0 as? EventValidationError)?.path == "data.amountEUR"
+        }
+        #expect { try stored(type: "residence_changed", data: #"{"region":"#) } throws: { ($0 as? EventValidationError)?.path == "data" }
+        #expect { try stored(type: "no_such_type", data: "{}") } throws: { ($0 as? EventValidationError)?.path == "type" }
     }
 
     @Test("a fine needs an amount within the legal range")
