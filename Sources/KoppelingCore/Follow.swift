@@ -37,6 +37,15 @@ public struct Follow: Sendable, Hashable, Codable {
         self.endedAt = endedAt
     }
 
+    /// The follow ended at an instant; nil when it had ended already, so that ending it again
+    /// changes nothing and records nothing.
+    public func ending(at instant: Instant) -> Follow? {
+        guard endedAt == nil else { return nil }
+        var ended = self
+        ended.endedAt = instant
+        return ended
+    }
+
     /// Where a follow stands on a day.
     public enum State: String, Sendable, Hashable {
         case active

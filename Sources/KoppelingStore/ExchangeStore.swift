@@ -59,3 +59,13 @@ public protocol FollowStore: Sendable {
     /// A client's follows in creation order, after a cursor (the position of the last one listed).
     func follows(clientId: String, after cursor: Int?, limit: Int) async throws -> [(position: Int, follow: Follow)]
 }
+
+/// How long the register remembers a used token id (`jti`).
+public enum UsedTokenIds {
+    /// Ids whose token expired before this (microseconds since the epoch) are forgotten when
+    /// another is marked used: an hour after expiry, beyond any clock skew a token's expiry is
+    /// checked with, so that a token can never be replayed while it would still be accepted.
+    public static func forgottenBefore(_ now: Instant) -> Int64 {
+        now.microsecondsSinceEpoch - 3_600_000_000
+    }
+}

@@ -48,7 +48,7 @@ extension PostgresRegisterStore: ExchangeStore {
     }
 
     public func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool {
-        let horizon = clock().microsecondsSinceEpoch - 3_600_000_000
+        let horizon = UsedTokenIds.forgottenBefore(clock())
         return try await transaction { connection in
             try await connection.query("DELETE FROM used_token_id WHERE expires_at < \(horizon)", logger: self.logger)
             return try await !Self.rows(
@@ -153,9 +153,8 @@ extension PostgresRegisterStore: FollowStore {
                     self.logger
                 ).first
             else { return nil }
-            var follow = try Self.decode(Follow.self, text)
-            guard follow.endedAt == nil else { return (follow, false) }
-            follow.endedAt = at
+            let current = try Self.decode(Follow.self, text)
+            guard let follow = current.ending(at: at) else { return (current, false) }
             try await connection.query(
                 """
                 UPDATE follow SET ended_at = \(at.microsecondsSinceEpoch), record = \(try Self.jsonText(follow)) WHERE id = \
@@ -235,12 +234,7 @@ extension PostgresRegisterStore: ProtocolStore {
                     connection, "SELECT record FROM protocol_version WHERE id = \(id) AND version = \(version) FOR UPDATE", self.logger
                 ).first
             else { throw ProtocolStoreError.notFound(id: id, version: version) }
-            let current = try Self.decode(ProtocolRecord.self, text)
-            let next = try transition(current)
-            // The document of a version never changes; only its life does.
-            guard next.document == current.document else {
-                throw StoreError.corrupt("a transition tried to change the document of \(id) version \(version)")
-            }
+            let next = try Self.decode(ProtocolRecord.self, text).applying(transition)
             try await connection.query(
                 """
                 UPDATE protocol_version SET state = \(next.state.rawValue), record = \(try Self.jsonText(next)) WHERE id = \(id) AND \

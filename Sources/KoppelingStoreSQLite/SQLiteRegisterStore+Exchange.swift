@@ -76,7 +76,7 @@ extension SQLiteRegisterStore: ExchangeStore {
     }
 
     public func useTokenId(_ jti: String, client: String, expiresAt: Instant) async throws -> Bool {
-        let horizon = clock().microsecondsSinceEpoch - 3_600_000_000
+        let horizon = UsedTokenIds.forgottenBefore(clock())
         return try await write { db in
             try db.execute(sql: "DELETE FROM used_token_id WHERE expires_at < ?", arguments: [horizon])
             try db.execute(
@@ -202,9 +202,8 @@ extension SQLiteRegisterStore: FollowStore {
             else {
                 return nil
             }
-            var follow = try JSONDecoder().decode(Follow.self, from: Data(text.utf8))
-            guard follow.endedAt == nil else { return (follow, false) }
-            follow.endedAt = at
+            let current = try JSONDecoder().decode(Follow.self, from: Data(text.utf8))
+            guard let follow = current.ending(at: at) else { return (current, false) }
             try db.execute(
                 sql: "UPDATE follow SET ended_at = ?, record = ? WHERE id = ?",
                 arguments: [at.microsecondsSinceEpoch, try Self.jsonText(follow), id.lowercasedString])

@@ -236,4 +236,15 @@ struct FollowStateTests {
         follow.endedAt = Instant(microsecondsSinceEpoch: 1)
         #expect(follow.state(on: LocalDate("2027-01-01")!, protocolInForce: true) == .ended)
     }
+
+    @Test("ending a follow sets when it ended, once: a follow already ended is not ended again")
+    func ending() throws {
+        let follow = Follow(
+            id: UUID(), clientId: "c", party: "dvz", purpose: "P", caseReference: "F", insz: "85073003328", subjectPseudonym: "x",
+            protocolId: "p", protocolVersion: 1, createdAt: Instant(microsecondsSinceEpoch: 0), until: LocalDate("2027-01-31")!)
+        let ended = try #require(follow.ending(at: Instant(microsecondsSinceEpoch: 5)))
+        #expect(ended.endedAt == Instant(microsecondsSinceEpoch: 5))
+        #expect(ended.id == follow.id && ended.until == follow.until)
+        #expect(ended.ending(at: Instant(microsecondsSinceEpoch: 9)) == nil)
+    }
 }

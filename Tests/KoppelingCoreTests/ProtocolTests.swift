@@ -138,6 +138,20 @@ struct ProtocolTests {
         #expect(revoked.allowedActions.isEmpty)
     }
 
+    @Test("a transition applied to a stored version keeps its document: one that changes the document is refused")
+    func documentNeverChanges() throws {
+        let draft = try ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0)
+        let submitted = try draft.applying { try $0.submitted(actor: "staff", at: Self.t0) }
+        #expect(submitted.state != draft.state && submitted.document == draft.document)
+        #expect(throws: ProtocolRecordError.documentChanged(id: draft.document.id, version: draft.document.version)) {
+            try draft.applying { record in
+                var changed = record
+                changed.document.version += 1
+                return changed
+            }
+        }
+    }
+
     @Test("illegal transitions are refused with the state and what is allowed")
     func illegal() throws {
         let draft = try ProtocolRecord(draft: Self.document(), actor: "staff", at: Self.t0)

@@ -92,4 +92,9 @@ struct StorePlanTests {
                 .integer(0), .integer(1),
             ])
     }
+
+    @Test("a used token id is remembered for an hour after its token expires, to the microsecond")
+    func usedTokenIdHorizon() {
+        #expect(UsedTokenIds.forgottenBefore(Self.now) == Self.now.microsecondsSinceEpoch - 3_600 * 1_000_000)
+    }
 }

@@ -324,3 +324,24 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
         return next
     }
 }
+
+extension ProtocolRecord {
+    /// The record a workflow transition makes of this one. The document of a version never
+    /// changes, only its life does: a transition that changes it is refused.
+    public func applying(_ transition: (ProtocolRecord) throws -> ProtocolRecord) throws -> ProtocolRecord {
+        let next = try transition(self)
+        guard next.document == document else { throw ProtocolRecordError.documentChanged(id: document.id, version: document.version) }
+        return next
+    }
+}
+
+/// A transition that broke the rule that a version's document never changes.
+public enum ProtocolRecordError: Error, Sendable, Hashable, CustomStringConvertible {
+    case documentChanged(id: String, version: Int)
+
+    public var description: String {
+        switch self {
+        case .documentChanged(let id, let version): "a transition tried to change the document of \(id) version \(version)"
+        }
+    }
+}
