@@ -108,6 +108,32 @@ public enum KoppelingApp {
     /// Serves the same services on several listeners (such as plain HTTP on loopback and mutual TLS
     /// beside it) until SIGTERM or SIGINT, then shuts them down gracefully.
     public static func run(services: KoppelingServices, listeners: [KoppelingConfiguration], logger: Logger) async throws {
+        try await serviceGroup(services: services, listeners: listeners, signals: [.sigterm, .sigint], logger: logger).run()
+    }
+
+    /// Opens the register a configuration names and serves it on the listeners until SIGTERM or
+    /// SIGINT. On PostgreSQL the connection pool is the first service of the group: the register
+    /// is opened on it once it runs, and it stops last, after the listeners and the final checkpoint.
+    public static func serve(_ configuration: KoppelingConfiguration, listeners: [KoppelingConfiguration], logger: Logger) async throws {
+        guard PostgresRegisterStore.isPostgresURL(configuration.databasePath) else {
+            return try await run(services: try await open(configuration), listeners: listeners, logger: logger)
+        }
+        let pool = try PostgresRegisterStore.ConnectionPool(url: configuration.databasePath)
+        let server = ServingService {
+            let store = try await PostgresRegisterStore(pool: pool)
+            let services = try await services(
+                store: store, configuration: configuration, today: KoppelingConfiguration.todayClock(in: configuration.timeZone))
+            // Without signals of its own: the outer group's graceful shutdown reaches it.
+            try await serviceGroup(services: services, listeners: listeners, signals: [], logger: logger).run()
+        }
+        let group: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: pool), .init(service: server)]
+        try await ServiceGroup(configuration: .init(services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+    }
+
+    /// The background services and one application per listener, in one group.
+    static func serviceGroup(
+        services: KoppelingServices, listeners: [KoppelingConfiguration], signals: [UnixSignal], logger: Logger
+    ) throws -> ServiceGroup {
         var group: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CheckpointService(log: services.transparency, logger: logger)),
             .init(service: NoticeSweepService(services: services, logger: logger)),
@@ -116,7 +142,7 @@ public enum KoppelingApp {
         for listener in listeners {
             group.append(.init(service: try buildApplication(services: services, configuration: listener, logger: logger)))
         }
-        try await ServiceGroup(configuration: .init(services: group, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        return ServiceGroup(configuration: .init(services: group, gracefulShutdownSignals: signals, logger: logger))
     }
 
     /// The router alone, for in-process tests.
@@ -150,6 +176,20 @@ public struct KoppelingServices: Sendable {
 }
 
 /// Issues a checkpoint every second while entries arrive, and a last one at shutdown.
+/// The server on a register that can only be opened once another service of the group runs (the
+/// PostgreSQL connection pool): opens it, then runs the server's own group.
+struct ServingService: Service {
+    let body: @Sendable () async throws -> Void
+
+    init(_ body: @escaping @Sendable () async throws -> Void) {
+        self.body = body
+    }
+
+    func run() async throws {
+        try await body()
+    }
+}
+
 struct CheckpointService: Service {
     let log: TransparencyLog
     let logger: Logger

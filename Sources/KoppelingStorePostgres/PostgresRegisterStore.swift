@@ -5,6 +5,7 @@ public import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+public import ServiceLifecycle
 
 /// The register on PostgreSQL (PostgresNIO), for production: the same storage contract as the
 /// SQLite store, and safe for several server instances on one database. Whatever appends to the
@@ -14,36 +15,74 @@ public final class PostgresRegisterStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     let clock: @Sendable () -> Instant
-    private let running: Task<Void, Never>
+    /// The task that runs the pool when the store was opened with ``init(url:clock:logger:)``; nil
+    /// when the pool is a service its owner runs.
+    private let running: Task<Void, Never>?
 
     /// The advisory lock every log append, notice numbering and checkpoint takes.
     static let logLock: Int64 = 0x4B6F_7070_656C
 
     /// Connects to `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`
-    /// (without sslmode: require, prefer on the loopback) and migrates the schema.
-    public init(
+    /// (without sslmode: require, prefer on the loopback) and migrates the schema. The store runs
+    /// its connection pool on a task of its own until it is released: for a command that opens the
+    /// register, does one thing and ends. A server runs the pool as a service of its group instead
+    /// (``ConnectionPool``, ``init(pool:clock:logger:)``).
+    public convenience init(
         url: String, clock: @escaping @Sendable () -> Instant = Instant.systemNow, logger: Logger = Logger(label: "koppeling.postgres")
     ) async throws {
-        let configuration = try Self.configuration(url: url)
-        // The pool's background log is kept to errors: failures reach the callers as errors, and
-        // the pool warns about leases requested before its run loop is scheduled (harmless).
-        var background = logger
-        background.logLevel = .error
-        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        self.client = client
-        self.logger = logger
-        self.clock = clock
-        self.running = Task { await client.run() }
+        let pool = try ConnectionPool(url: url, logger: logger)
+        let running = Task { await pool.run() }
         do {
-            try await migrate()
+            try await self.init(client: pool.client, running: running, clock: clock, logger: logger)
         } catch {
             running.cancel()
             throw error
         }
     }
 
+    /// Opens the register on a connection pool that its owner runs (a service of the server's
+    /// group, started before this and stopped after everything that uses the store), and migrates
+    /// the schema.
+    public convenience init(
+        pool: ConnectionPool, clock: @escaping @Sendable () -> Instant = Instant.systemNow,
+        logger: Logger = Logger(label: "koppeling.postgres")
+    ) async throws {
+        try await self.init(client: pool.client, running: nil, clock: clock, logger: logger)
+    }
+
+    private init(client: PostgresClient, running: Task<Void, Never>?, clock: @escaping @Sendable () -> Instant, logger: Logger) async throws
+    {
+        self.client = client
+        self.logger = logger
+        self.clock = clock
+        self.running = running
+        try await migrate()
+    }
+
     deinit {
-        running.cancel()
+        running?.cancel()
+    }
+
+    /// The connection pool of one PostgreSQL address, as a service: a server runs it first in its
+    /// service group, so that it starts before the register is opened on it and stops last, after
+    /// the listeners and the final checkpoint.
+    public struct ConnectionPool: Service {
+        let client: PostgresClient
+
+        /// A pool for an address (see ``PostgresRegisterStore/init(url:clock:logger:)``); it connects
+        /// once it runs.
+        public init(url: String, logger: Logger = Logger(label: "koppeling.postgres")) throws {
+            // The pool's background log is kept to errors: failures reach the callers as errors, and
+            // the pool warns about leases requested before its run loop is scheduled (harmless).
+            var background = logger
+            background.logLevel = .error
+            client = PostgresClient(configuration: try PostgresRegisterStore.configuration(url: url), backgroundLogger: background)
+        }
+
+        /// Runs the pool until the task is cancelled or the group shuts down gracefully.
+        public func run() async {
+            await client.run()
+        }
     }
 
     /// Whether a database address names PostgreSQL.
@@ -95,13 +134,15 @@ public final class PostgresRegisterStore: Sendable {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), var components = URLComponents(string: url) else {
             throw StoreError.unavailable("a database name is letters, digits and underscores")
         }
-        let client = PostgresClient(configuration: try configuration(url: url), backgroundLogger: Logger(label: "koppeling.postgres"))
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        do {
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        } catch let error as PSQLError {
-            throw unavailable(error)
+        let pool = try ConnectionPool(url: url)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            defer { group.cancelAll() }
+            do {
+                try await pool.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            } catch let error as PSQLError {
+                throw unavailable(error)
+            }
         }
         components.path = "/" + name
         return components.string ?? url

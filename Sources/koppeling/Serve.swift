@@ -40,12 +40,20 @@ struct Serve: AsyncParsableCommand {
         guard (configuration.tlsCertificatePath == nil) == (configuration.tlsKeyPath == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
-        try await serve(services: try await KoppelingApp.open(configuration), configuration: configuration)
+        let logger = prepareToServe(listeners: [configuration])
+        try await KoppelingApp.serve(configuration, listeners: [configuration], logger: logger)
     }
 }
 
 /// Runs the HTTP server until it is stopped, on its configured listener and any extra ones.
 func serve(services: KoppelingServices, configuration: KoppelingConfiguration, extraListeners: [KoppelingConfiguration] = []) async throws {
+    let listeners = [configuration] + extraListeners
+    try await KoppelingApp.run(services: services, listeners: listeners, logger: prepareToServe(listeners: listeners))
+}
+
+/// The server's logger, after raising the descriptor limit and saying what each listener serves.
+func prepareToServe(listeners: [KoppelingConfiguration]) -> Logger {
+    let configuration = listeners[0]
     var logger = Logger(label: "koppeling")
     logger.logLevel = .info
     // Each connection holds a file descriptor: the soft limit (often 1,024) is raised to the hard
@@ -60,7 +68,7 @@ func serve(services: KoppelingServices, configuration: KoppelingConfiguration, e
             "the file descriptor limit is below the connection cap",
             metadata: ["limit": "\(limit.rlim_cur)", "KOPPELING_MAX_CONNECTIONS": "\(configuration.maxConnections)"])
     }
-    for listener in [configuration] + extraListeners {
+    for listener in listeners {
         let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(listener.host)
         let mode =
             listener.tlsCertificatePath == nil
@@ -76,5 +84,5 @@ func serve(services: KoppelingServices, configuration: KoppelingConfiguration, e
             "serving \(mode)",
             metadata: ["address": "\(listener.host):\(listener.port)", "database": "\(listener.redactedDatabase)", "note": "\(note)"])
     }
-    try await KoppelingApp.run(services: services, listeners: [configuration] + extraListeners, logger: logger)
+    return logger
 }
