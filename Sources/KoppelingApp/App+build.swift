@@ -36,9 +36,11 @@ public enum KoppelingApp {
             store: store, configuration: configuration, today: KoppelingConfiguration.todayClock(in: configuration.timeZone))
     }
 
-    /// Every service over one store.
+    /// Every service over one store; `limiter` holds the request budgets (a test may give one
+    /// whose clock it moves).
     public static func services(
-        store: any KoppelingStorage, configuration: KoppelingConfiguration, today: @escaping @Sendable () -> LocalDate
+        store: any KoppelingStorage, configuration: KoppelingConfiguration, today: @escaping @Sendable () -> LocalDate,
+        limiter: RateLimiter = RateLimiter()
     ) async throws -> KoppelingServices {
         let clock = Instant.systemNow
         let register = Register(
@@ -68,7 +70,7 @@ public enum KoppelingApp {
             transparency: TransparencyLog(
                 store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
-            limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: RateLimiter()))
+            limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: limiter))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client

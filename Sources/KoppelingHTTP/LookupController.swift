@@ -42,8 +42,32 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
         var referenceDate: String?
     }
 
-    /// A lookup as the service takes it, or the problem (422, 400) that refuses it before any decision.
+    /// The problem (400) of a lookup that breaks what the OpenAPI document states: a purpose that
+    /// is not a purpose code, a case reference of the wrong length, a reference date that is not
+    /// a date. Checked before the rules no schema can state, so that the batch can refuse such an
+    /// item as the single route does.
+    func documentProblem(_ input: LookupRequest) -> Problem? {
+        guard Self.isPurposeCode(input.purpose) else {
+            return Problem.badRequest(
+                "purpose must be a purpose code: 1 to 64 upper-case letters, digits and underscores",
+                errors: [.init(pointer: "purpose", reason: "format")])
+        }
+        guard (1...100).contains(input.caseReference.unicodeScalars.count) else {
+            return Problem.badRequest(
+                "caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
+        }
+        if let text = input.referenceDate, LocalDate(text) == nil {
+            return Problem.badRequest(
+                "referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
+        }
+        return nil
+    }
+
+    /// A lookup as the service takes it, or the problem that refuses it before any decision: 400
+    /// for what breaks the document (``documentProblem(_:)``), 422 for a national number whose check
+    /// digits do not match or a reference date in the future.
     func validate(_ input: LookupRequest) throws -> ExchangeService.Lookup {
+        if let problem = documentProblem(input) { throw problem }
         let insz: NationalNumber
         do {
             insz = try NationalNumber(input.insz, policy: exchange.register.policy)
@@ -52,15 +76,7 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
                 status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
                 detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
         }
-        var requested: LocalDate?
-        if let text = input.referenceDate {
-            guard let date = LocalDate(text) else {
-                throw Problem(
-                    status: .unprocessableContent, type: Problem.typeURI("invalid-date"), title: "The reference date is not valid",
-                    errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
-            }
-            requested = date
-        }
+        let requested = input.referenceDate.flatMap { LocalDate($0) }
         let referenceDate: LocalDate
         do throws(ReferenceDate.Refusal) {
             referenceDate = try ReferenceDate.resolve(requested, today: exchange.today(), allowsFuture: false)
@@ -73,15 +89,6 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
                     detail: "A status can only be disclosed for today or an earlier day; \(date) is after today, \(today).",
                     errors: [.init(pointer: "referenceDate", reason: "after today")])
             }
-        }
-        guard Self.isPurposeCode(input.purpose) else {
-            throw Problem.badRequest(
-                "purpose must be a purpose code: 1 to 64 upper-case letters, digits and underscores",
-                errors: [.init(pointer: "purpose", reason: "format")])
-        }
-        guard !input.caseReference.isEmpty, input.caseReference.utf8.count <= 100 else {
-            throw Problem.badRequest(
-                "caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
         return .init(insz: insz, purpose: input.purpose, caseReference: input.caseReference, referenceDate: referenceDate)
     }
@@ -166,6 +173,13 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
             throw Problem(
                 status: .contentTooLarge, type: Problem.typeURI("batch-too-large"), title: "A batch holds 1 to \(Self.maxBatch) lookups",
                 detail: "got \(input.lookups.count)")
+        }
+        // An item that breaks the document refuses the whole batch, as it would the single route.
+        for (index, item) in input.lookups.enumerated() {
+            guard let problem = documentProblem(item) else { continue }
+            throw Problem.badRequest(
+                "lookup \(index): \(problem.detail ?? problem.title)",
+                errors: problem.errors.map { .init(index: index, pointer: $0.pointer, reason: $0.reason) })
         }
         try await limit(client, count: input.lookups.count)
         let (requestId, traceparent) = (context.requestId, context.traceparent)

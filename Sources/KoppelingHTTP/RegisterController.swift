@@ -153,7 +153,16 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
         }
     }
 
-    func decodePerson(_ request: Request) async throws -> (NationalNumber, RegisterReadPurpose, PersonRequest) {
+    /// A person read as the handlers take it: every member checked, the dates parsed.
+    struct PersonRead {
+        var insz: NationalNumber
+        var purpose: RegisterReadPurpose
+        var caseReference: String
+        var referenceDate: LocalDate?
+        var knownAt: Instant?
+    }
+
+    func decodePerson(_ request: Request) async throws -> PersonRead {
         let person = try await request.decodeJSON(
             PersonRequest.self, upTo: 64 * 1024,
             expected: """
@@ -165,12 +174,31 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
                 "purpose must be one of \(RegisterReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))",
                 errors: [.init(pointer: "purpose", reason: "unknown")])
         }
-        guard !person.caseReference.isEmpty, person.caseReference.utf8.count <= 100 else {
+        guard (1...100).contains(person.caseReference.unicodeScalars.count) else {
             throw Problem.badRequest(
                 "caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
         }
+        var referenceDate: LocalDate?
+        if let text = person.referenceDate {
+            guard let date = LocalDate(text) else {
+                throw Problem.badRequest(
+                    "referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
+            }
+            referenceDate = date
+        }
+        var knownAt: Instant?
+        if let text = person.knownAt {
+            guard let instant = Instant(text) else {
+                throw Problem.badRequest(
+                    "knownAt must be an ISO 8601 instant with an offset, such as 2026-11-29T10:15:00Z",
+                    errors: [.init(pointer: "knownAt", reason: "expected an ISO 8601 instant")])
+            }
+            knownAt = instant
+        }
         do {
-            return (try NationalNumber(person.insz, policy: register.policy), purpose, person)
+            return PersonRead(
+                insz: try NationalNumber(person.insz, policy: register.policy), purpose: purpose, caseReference: person.caseReference,
+                referenceDate: referenceDate, knownAt: knownAt)
         } catch {
             throw Problem(
                 status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
@@ -194,36 +222,21 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
     }
 
     @Sendable func status(_ request: Request, context: Authenticated) async throws -> Response {
-        let (insz, purpose, person) = try await decodePerson(request)
-        var requested: LocalDate?
-        if let text = person.referenceDate {
-            guard let date = LocalDate(text) else {
-                throw Problem.badRequest(
-                    "referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
-            }
-            requested = date
-        }
+        let read = try await decodePerson(request)
         // The register's own readers may ask about a day to come.
-        let referenceDate = try ReferenceDate.resolve(requested, today: today(), allowsFuture: true)
-        var knownAt: Instant?
-        if let text = person.knownAt {
-            guard let instant = Instant(text) else {
-                throw Problem.badRequest(
-                    "knownAt must be an ISO 8601 instant with an offset, such as 2026-11-29T10:15:00Z",
-                    errors: [.init(pointer: "knownAt", reason: "expected an ISO 8601 instant")])
-            }
-            knownAt = instant
-        }
-        try await recordRead(of: insz, purpose: purpose, caseReference: person.caseReference, context: context)
-        let status = try await register.status(of: insz, on: referenceDate, knownAt: knownAt)
-        return Response.json(StatusAnswer(insz: insz, referenceDate: referenceDate, status: status).jsonText)
+        let referenceDate = try ReferenceDate.resolve(read.referenceDate, today: today(), allowsFuture: true)
+        try await recordRead(of: read.insz, purpose: read.purpose, caseReference: read.caseReference, context: context)
+        let status = try await register.status(of: read.insz, on: referenceDate, knownAt: read.knownAt)
+        return Response.json(StatusAnswer(insz: read.insz, referenceDate: referenceDate, status: status).jsonText)
     }
 
     @Sendable func dossier(_ request: Request, context: Authenticated) async throws -> Response {
-        let (insz, purpose, person) = try await decodePerson(request)
-        try await recordRead(of: insz, purpose: purpose, caseReference: person.caseReference, context: context)
-        let events = try await register.store.events(of: insz)
-        var output = "{\"insz\":\"\(insz.digits)\",\"events\":["
+        let read = try await decodePerson(request)
+        try await recordRead(of: read.insz, purpose: read.purpose, caseReference: read.caseReference, context: context)
+        var events = try await register.store.events(of: read.insz)
+        // As the register knew the dossier then: the events recorded up to that instant.
+        if let knownAt = read.knownAt { events.removeAll { ($0.recordedAt ?? knownAt) > knownAt } }
+        var output = "{\"insz\":\"\(read.insz.digits)\",\"events\":["
         for (index, event) in events.enumerated() {
             if index > 0 { output += "," }
             output += event.jsonLine

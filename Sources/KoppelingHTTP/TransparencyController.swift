@@ -104,7 +104,9 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         let start = try Self.integer(request, "start")
         let end = try Self.integer(request, "end")
         guard start <= end, end - start <= Self.maxPage else {
-            throw Problem.badRequest("0 ≤ start ≤ end and at most \(Self.maxPage) entries per request")
+            throw Problem(
+                status: .unprocessableContent, type: Problem.typeURI("invalid-range"), title: "The range of entries is not valid",
+                detail: "0 ≤ start ≤ end and at most \(Self.maxPage) entries per request")
         }
         let entries = try await log.store.logEntries(start: start, end: end)
         let items: [JSONValue] = entries.map {
@@ -153,7 +155,10 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
         if let after = input.after, after < 0 {
             throw Problem.badRequest("after must be a log index ≥ 0", errors: [.init(pointer: "after", reason: "range")])
         }
-        let limit = min(max(input.limit ?? 100, 1), Self.maxPage)
+        let limit = input.limit ?? 100
+        guard (1...Self.maxPage).contains(limit) else {
+            throw Problem.badRequest("limit must be 1 to \(Self.maxPage)", errors: [.init(pointer: "limit", reason: "range")])
+        }
         let filter = DisclosureFilter(
             clientId: input.clientId, party: input.party, purpose: input.purpose, outcome: input.outcome,
             from: try instant(input.from, "from"), to: try instant(input.to, "to"))
@@ -175,6 +180,10 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
     static var citizenPurpose: String { "CITIZEN_TRANSPARENCY" }
 
     @Sendable func citizenDisclosures(_ request: Request, context: Authenticated) async throws -> Response {
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+        guard format == "json" || format == "html" else {
+            throw Problem.badRequest("format must be json or html", errors: [.init(pointer: "format", reason: "enum")])
+        }
         let input = try await request.decodeJSON(CitizenRequest.self, upTo: 16 * 1024, expected: "expected a JSON object with insz")
         let insz: NationalNumber
         do {
@@ -185,7 +194,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
                 detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
         }
         let reference = input.reference ?? "citizen-portal"
-        guard !reference.isEmpty, reference.utf8.count <= 100 else {
+        guard (1...100).contains(reference.unicodeScalars.count) else {
             throw Problem.badRequest("reference must hold 1 to 100 characters", errors: [.init(pointer: "reference", reason: "length")])
         }
         let found = try await log.store.disclosures(subject: pseudonymizer.pseudonym(of: insz))
@@ -210,7 +219,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
                 items.append((index, record, entry, proof))
             }
         }
-        if request.uri.queryParameters["format"] == "html" {
+        if format == "html" {
             let language = Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
             return Response(
                 status: .ok,

@@ -330,8 +330,10 @@ extension HardeningTests {
     func requestBudgets() async throws {
         var configuration = KoppelingConfiguration.forTests
         configuration.requestsPerMinute[.citizenPortal] = 2
+        // The budget's clock stands still, so that no token comes back while the test runs, however slowly.
+        let start = ContinuousClock.now
         let services = try await KoppelingApp.services(
-            store: try SQLiteRegisterStore(), configuration: configuration, today: { Self.today })
+            store: try SQLiteRegisterStore(), configuration: configuration, today: { Self.today }, limiter: RateLimiter(now: { start }))
         let router = KoppelingApp.buildRouter(services: services, today: { Self.today })
         try await Application(router: router).test(.router) { client in
             let portal = try await accessToken(role: .citizenPortal, services: services)
