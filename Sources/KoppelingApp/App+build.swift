@@ -70,7 +70,8 @@ public enum KoppelingApp {
             transparency: TransparencyLog(
                 store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
-            limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: limiter))
+            limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: limiter),
+            consoleUsers: ConsoleUserAdministration(store: store, clock: clock))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -168,6 +169,8 @@ public struct KoppelingServices: Sendable {
     /// Where webhooks may be sent.
     public let webhookPolicy: WebhookAddressPolicy
     public let limits: RequestLimits
+    /// The console's users, as operators add, disable and reset them.
+    public let consoleUsers: ConsoleUserAdministration
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
@@ -177,7 +180,6 @@ public struct KoppelingServices: Sendable {
     }
 }
 
-/// Issues a checkpoint every second while entries arrive, and a last one at shutdown.
 /// The server on a register that can only be opened once another service of the group runs (the
 /// PostgreSQL connection pool): opens it, then runs the server's own group.
 struct ServingService: Service {
@@ -192,6 +194,7 @@ struct ServingService: Service {
     }
 }
 
+/// Issues a checkpoint every second while entries arrive, and a last one at shutdown.
 struct CheckpointService: Service {
     let log: TransparencyLog
     let logger: Logger

@@ -46,6 +46,13 @@ public struct KoppelingConfiguration: Sendable {
     public var clientCAPath: String?
 
     /// The token URL client assertions must name as their audience.
+    /// The address people and systems reach the server at, for the links it hands out: the token
+    /// URL without `/oauth/token`.
+    public var publicBaseURL: String {
+        let audience = tokenAudience
+        return audience.hasSuffix("/oauth/token") ? String(audience.dropLast("/oauth/token".count)) : audience
+    }
+
     public var tokenAudience: String {
         tokenAudienceOverride ?? "\(tlsCertificatePath == nil ? "http" : "https")://\(host):\(port)/oauth/token"
     }

@@ -35,8 +35,38 @@ public struct SharedStatement: Sendable, Hashable {
     public var arguments: [SQLValue]
 
     public init(_ sql: String, _ arguments: [any SQLValueConvertible] = []) {
+        // SQLite reads `$n` as a name and numbers names by first appearance, so the numbers must
+        // first appear in order for both dialects to bind alike.
+        assert(Self.numbersFirstAppearInOrder(sql), "parameters of a shared statement must first appear as $1, $2, … in order: \(sql)")
         self.sql = sql
         self.arguments = arguments.map(\.sqlValue)
+    }
+
+    /// Whether the parameters `$1`, `$2`, … first appear in that order.
+    static func numbersFirstAppearInOrder(_ sql: String) -> Bool {
+        var next = 1
+        var seen = Set<Int>()
+        let bytes = Array(sql.utf8)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "$") else {
+                index += 1
+                continue
+            }
+            var end = index + 1
+            var number = 0
+            while end < bytes.count, bytes[end] >= 48, bytes[end] <= 57 {
+                number = number * 10 + Int(bytes[end] - 48)
+                end += 1
+            }
+            if end > index + 1, !seen.contains(number) {
+                guard number == next else { return false }
+                seen.insert(number)
+                next += 1
+            }
+            index = end
+        }
+        return true
     }
 
     /// The same statement with a suffix to its SQL (a row lock that only one dialect needs).

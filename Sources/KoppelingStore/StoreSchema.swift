@@ -114,6 +114,17 @@ public enum StoreSchema {
                 Column("id", .text), Column("client", .text), Column("created_at", .integer), Column("first_seq", .integer),
                 Column("last_seq", .integer), Column("count", .integer), Column("file", .text), Column("manifest", .text),
             ], primaryKey: ["id"]),
+        Table(
+            "console_user",
+            [Column("name", .text), Column("state", .text), Column("enrolment_digest", .text, nullable: true), Column("record", .text)],
+            primaryKey: ["name"]),
+        // Sessions stay with the register they were made on: after a copy, users sign in again.
+        Table(
+            "console_session",
+            [
+                Column("digest", .text), Column("user_name", .text), Column("created_at", .integer), Column("last_seen_at", .integer),
+                Column("record", .text),
+            ], primaryKey: ["digest"], copied: false),
     ]
 }
 

@@ -248,6 +248,7 @@ public final class PostgresRegisterStore: Sendable {
         ),
         // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
         ("v3-dpo-keys", ["ALTER TABLE party_key ADD COLUMN kind TEXT NOT NULL DEFAULT 'controller'"]),
+        ("v4-console", StoreSQL.consoleTables),
     ]
 
     /// Applies the migrations not applied yet; returns their ids.
@@ -329,13 +330,11 @@ public final class PostgresRegisterStore: Sendable {
 
     /// A record stored as JSON text, members sorted so that equal records are equal text.
     static func jsonText(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try StoreJSON.text(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        try StoreJSON.decode(type, text)
     }
 
     static func bytes(_ buffer: ByteBuffer) -> [UInt8] {

@@ -28,7 +28,7 @@ extension SQLiteRegisterStore: SchemaDescribing {
 
     static func kind(_ declared: String) -> StoreSchema.Kind {
         switch declared.uppercased() {
-        case "INTEGER": .integer
+        case "INTEGER", "BIGINT": .integer
         case "BLOB": .blob
         default: .text
         }

@@ -82,6 +82,9 @@ public final class SQLiteRegisterStore: RegisterStore {
             // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
             try db.execute(sql: "ALTER TABLE party_key ADD COLUMN kind TEXT NOT NULL DEFAULT 'controller'")
         }
+        migrator.registerMigration("v12-console") { db in
+            for statement in StoreSQL.consoleTables { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -228,9 +231,7 @@ public final class SQLiteRegisterStore: RegisterStore {
 
     /// A record stored as JSON text, members sorted so that equal records are equal text.
     static func jsonText(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try StoreJSON.text(value)
     }
 
     // MARK: - Error mapping

@@ -8,7 +8,7 @@ struct Koppeling: AsyncParsableCommand {
         subcommands: [
             Demo.self, Serve.self, Import.self, Status.self, Generate.self, NationalNumberCommand.self,
             ProtocolCommand.self, Party.self, Keys.self, Client.self, Log.self, Audit.self, Notices.self, Batch.self, Migrate.self,
-            Backup.self, Copy.self, ConfigCommand.self,
+            Backup.self, Copy.self, ConfigCommand.self, User.self,
         ])
 }
 

@@ -134,6 +134,44 @@ func accessToken(base: URL, client: String, key: String, in folder: URL) async t
 
 @Suite("The koppeling command", .serialized)
 struct CommandLineTests {
+    @Test(
+        """
+        user add prints a one-time enrolment link on the server's address and stores only its digest; a taken name, a bad role \
+        or name exits non-zero; reset gives a new link; disable shows in the list
+        """)
+    func consoleUsers() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let database = ["--database", "register.sqlite"]
+        let audience = ["KOPPELING_TOKEN_AUDIENCE": "https://koppeling.example/oauth/token"]
+        let added = try koppeling(
+            ["user", "add", "--name", "jan.peeters", "--role", "dpo", "--role", "case_officer"] + database, in: folder,
+            environment: audience)
+        #expect(added.status == 0, "\(added.err)")
+        #expect(added.out.contains("user jan.peeters added with roles case_officer, dpo"))
+        let link = try #require(added.out.split(separator: "\n").first { $0.hasPrefix("https://") }.map(String.init))
+        #expect(link.hasPrefix("https://koppeling.example/console/inschrijven?token="))
+        let token = String(link.split(separator: "=").last ?? "")
+        #expect(token.count == 43)
+        // Only the token's digest is kept.
+        var stored = Data()
+        for file in ["register.sqlite", "register.sqlite-wal"] {
+            if let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path) { stored.append(bytes) }
+        }
+        #expect(stored.range(of: Data(token.utf8)) == nil)
+        #expect(stored.range(of: Data(ConsoleUserAdministration.digest(token).utf8)) != nil)
+        #expect(try koppeling(["user", "add", "--name", "jan.peeters", "--role", "dpo"] + database, in: folder).status == 1)
+        #expect(try koppeling(["user", "add", "--name", "An", "--role", "dpo"] + database, in: folder).status != 0)
+        #expect(try koppeling(["user", "add", "--name", "an", "--role", "chef"] + database, in: folder).status != 0)
+        let reset = try koppeling(["user", "reset", "--name", "jan.peeters", "--reason", "lost phone"] + database, in: folder)
+        #expect(reset.status == 0)
+        let newLink = try #require(reset.out.split(separator: "\n").first { $0.contains("/console/inschrijven?token=") })
+        #expect(!newLink.hasSuffix(token))
+        #expect(try koppeling(["user", "disable", "--name", "jan.peeters", "--reason", "left"] + database, in: folder).status == 0)
+        #expect(try koppeling(["user", "disable", "--name", "nobody", "--reason", "x"] + database, in: folder).status == 1)
+        let list = try koppeling(["user", "list"] + database, in: folder)
+        #expect(list.out == "jan.peeters: disabled, roles case_officer,dpo\n")
+    }
+
     @Test("national-number prints one line per number and exits 1 when any is invalid")
     func nationalNumber() throws {
         let folder = try TestEnvironment.temporaryFolder()
