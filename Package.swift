@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // The console's password hashes (bcrypt) and second factor (TOTP).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .target(
@@ -101,6 +103,18 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The console for civil servants: sign-in (password and TOTP), sessions, and its pages.
+        .target(
+            name: "KoppelingConsole",
+            dependencies: [
+                "KoppelingCore", "KoppelingStore",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -184,7 +198,7 @@ let package = Package(
             dependencies: [
                 "KoppelingDemoData",
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingStorePostgres", "KoppelingHTTP", "KoppelingApp",
-                "KoppelingTestSupport",
+                "KoppelingTestSupport", "KoppelingConsole",
                 "KoppelingFuzzTargets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -49,13 +49,14 @@ public enum TestEnvironment {
     }
 
     /// The Python of the test environment, if it can import the oracles' packages
-    /// (python-stdnum, jsonschema, PyYAML, PyJWT with cryptography, standardwebhooks, openapi-spec-validator).
+    /// (python-stdnum, jsonschema, PyYAML, PyJWT with cryptography, standardwebhooks, openapi-spec-validator, pyotp).
     public static let pythonWithStdnum: URL? = {
         guard let python else { return nil }
         let process = Process()
         process.executableURL = python
         process.arguments = [
-            "-c", "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml, jwt, cryptography, standardwebhooks, openapi_spec_validator",
+            "-c",
+            "import stdnum.be.nn, stdnum.be.bis, jsonschema, yaml, jwt, cryptography, standardwebhooks, openapi_spec_validator, pyotp",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
