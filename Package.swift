@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // The console's password hashes (bcrypt) and second factor (TOTP).
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // The console's pages: Mustache templates, from the Hummingbird project.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -113,6 +115,8 @@ let package = Package(
                 "KoppelingCore", "KoppelingStore",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -121,7 +125,7 @@ let package = Package(
         .target(
             name: "KoppelingApp",
             dependencies: [
-                "KoppelingStorePostgres",
+                "KoppelingStorePostgres", "KoppelingConsole",
                 "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import Crypto
 public import Hummingbird
 import HummingbirdCore
 public import HummingbirdTLS
+public import KoppelingConsole
 public import KoppelingCore
 public import KoppelingHTTP
 public import KoppelingStore
@@ -71,7 +72,8 @@ public enum KoppelingApp {
                 store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
             limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: limiter),
-            consoleUsers: ConsoleUserAdministration(store: store, clock: clock))
+            consoleUsers: ConsoleUserAdministration(store: store, clock: clock),
+            consoleAuthenticator: ConsoleAuthenticator(store: store, clock: clock))
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -95,7 +97,8 @@ public enum KoppelingApp {
         services: KoppelingServices, configuration: KoppelingConfiguration, logger: Logger
     ) throws -> some ApplicationProtocol {
         let timeZone = configuration.timeZone
-        let router = KoppelingRouter.build(services: services.routes, today: KoppelingConfiguration.todayClock(in: timeZone))
+        let router = router(
+            services: services, today: KoppelingConfiguration.todayClock(in: timeZone), secureCookies: secureCookies(configuration))
         // The idle timer starts when the connection opens and restarts with each request part read,
         // so it also closes a connection that never finishes its request head or its TLS handshake.
         let http1: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))))
@@ -152,7 +155,23 @@ public enum KoppelingApp {
     public static func buildRouter(
         services: KoppelingServices, today: @escaping @Sendable () -> LocalDate
     ) -> Router<KoppelingRequestContext> {
-        KoppelingRouter.build(services: services.routes, today: today)
+        router(services: services, today: today, secureCookies: false)
+    }
+
+    /// The API's routes and the console's pages.
+    static func router(
+        services: KoppelingServices, today: @escaping @Sendable () -> LocalDate, secureCookies: Bool
+    ) -> Router<KoppelingRequestContext> {
+        let router = KoppelingRouter.build(services: services.routes, today: today)
+        ConsoleController<KoppelingRequestContext>(authenticator: services.consoleAuthenticator, secureCookies: secureCookies)
+            .addRoutes(to: router.group("console"))
+        return router
+    }
+
+    /// Whether the console's cookies are `Secure`: always, but on plain HTTP on the loopback (a
+    /// demo, a test), where a browser would not send them back.
+    public static func secureCookies(_ configuration: KoppelingConfiguration) -> Bool {
+        configuration.tlsCertificatePath != nil || !["127.0.0.1", "::1", "localhost"].contains(configuration.host)
     }
 }
 
@@ -171,6 +190,8 @@ public struct KoppelingServices: Sendable {
     public let limits: RequestLimits
     /// The console's users, as operators add, disable and reset them.
     public let consoleUsers: ConsoleUserAdministration
+    /// The console's sign-in and sessions.
+    public let consoleAuthenticator: ConsoleAuthenticator
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
