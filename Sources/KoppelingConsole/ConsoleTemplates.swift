@@ -34,8 +34,7 @@ enum ConsoleTemplates {
         <input id="naam" name="naam" autocomplete="username" required maxlength="64" value="{{naam}}"></p>
         <p><label for="wachtwoord">Wachtwoord</label><br>
         <input id="wachtwoord" name="wachtwoord" type="password" autocomplete="current-password" required maxlength="72"></p>
-        <p><label for="code">Code uit uw authenticator-app (6 cijfers)</label><br>
-        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}" maxlength="6"></p>
+        {{> codeveld}}
         <p><button type="submit">Aanmelden</button></p>
         </form>
         {{/inhoud}}{{/layout}}
@@ -57,11 +56,16 @@ enum ConsoleTemplates {
         <input id="wachtwoord" name="wachtwoord" type="password" autocomplete="new-password" required minlength="12" maxlength="72"></p>
         <p><label for="herhaling">Herhaal het wachtwoord</label><br>
         <input id="herhaling" name="herhaling" type="password" autocomplete="new-password" required minlength="12" maxlength="72"></p>
-        <p><label for="code">Code uit uw authenticator-app (6 cijfers)</label><br>
-        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}" maxlength="6"></p>
+        {{> codeveld}}
         <p><button type="submit">Inschrijven</button></p>
         </form>
         {{/inhoud}}{{/layout}}
+        """
+
+    /// The field for the authenticator app's code, in the enrolment and sign-in forms.
+    static let codeField = """
+        <p><label for="code">Code uit uw authenticator-app (6 cijfers)</label><br>
+        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}" maxlength="6"></p>
         """
 
     static let home = """
@@ -103,7 +107,10 @@ enum ConsoleTemplates {
     /// parse is a programming error, which every console test would show at once.
     static let parsed: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home), ("bericht", message)] {
+        for (name, text) in [
+            ("layout", layout), ("codeveld", codeField), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home),
+            ("bericht", message),
+        ] {
             do {
                 try library.register(text, named: name)
             } catch {

@@ -151,6 +151,23 @@ struct Demo: AsyncParsableCommand {
                 The OpenAPI document: http://\(host):\(port)/openapi.json
                 """)
         }
+        print("\nThe console: \(configuration.publicBaseURL)/console. One demo user per role, each to enrol once with their link:")
+        for role in ConsoleUser.Role.allCases {
+            let name = "demo-" + role.rawValue.replacing("_", with: "-")
+            let users = services.consoleUsers
+            let token: String
+            if let existing = try await users.store.consoleUser(name: name) {
+                // The register keeps no link, only its digest: a user still to enrol gets a new one.
+                guard existing.state == .enrolling else {
+                    print("  \(name) (\(role.rawValue)): enrolled")
+                    continue
+                }
+                token = try await users.reset(name: name, by: "demo", reason: "a new link for the demo").token
+            } else {
+                token = try await users.add(name: name, roles: [role]).token
+            }
+            print("  \(name) (\(role.rawValue)): \(configuration.publicBaseURL)/console/inschrijven?token=\(token)")
+        }
         guard !noServe else { return }
         print("")
         // Standard output is block-buffered when it is not a terminal: show the samples before the server's log.

@@ -170,6 +170,13 @@ struct CommandLineTests {
         #expect(try koppeling(["user", "disable", "--name", "nobody", "--reason", "x"] + database, in: folder).status == 1)
         let list = try koppeling(["user", "list"] + database, in: folder)
         #expect(list.out == "jan.peeters: disabled, roles case_officer,dpo\n")
+        // The demo makes one user per role with a link, and a new link for one still to enrol.
+        for _ in 0..<2 {
+            let demo = try koppeling(["demo", "--persons", "20", "--no-serve", "--database", "demo.sqlite"], in: folder)
+            let links = demo.out.split(separator: "\n").filter { $0.contains("/console/inschrijven?token=") }
+            #expect(links.count == ConsoleUser.Role.allCases.count, "\(demo.out)")
+            #expect(ConsoleUser.Role.allCases.allSatisfy { role in links.contains { $0.contains("(\(role.rawValue))") } })
+        }
     }
 
     @Test("national-number prints one line per number and exits 1 when any is invalid")

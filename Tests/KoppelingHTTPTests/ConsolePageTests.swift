@@ -71,8 +71,10 @@ struct ConsolePageTests {
                 #expect(response.status == .ok)
                 #expect(
                     response.headers[.contentSecurityPolicy]
-                        == "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-                )
+                        == """
+                        default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri \
+                        'none'
+                        """)
                 #expect(response.headers[.cacheControl] == "no-store" && response.headers[.xContentTypeOptions] == "nosniff")
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
                 let html = String(buffer: response.body)
