@@ -128,13 +128,17 @@ public struct ConsoleAuthenticator: Sendable {
         if let hash = user?.passwordHash { stored = hash } else { stored = try await unusableHash() }
         let passwordMatches = try await verify(password, hash: stored)
         let now = clock()
-        guard let user, user.state == .active, passwordMatches, let secret = user.totpSecret,
-            let step = Self.matchingStep(code: code, secret: secret, at: now)
-        else { throw Refusal.signInRefused }
+        guard let user, user.state == .active, let secret = user.totpSecret else { throw Refusal.signInRefused }
+        // A locked account is refused whatever is given, and the refusal is not counted again.
+        guard !user.isLocked(at: now) else { throw Refusal.signInRefused }
+        guard passwordMatches, let step = Self.matchingStep(code: code, secret: secret, at: now) else {
+            _ = try await store.updateConsoleUser(name: user.name) { $0.refusingSignIn(at: now) }
+            throw Refusal.signInRefused
+        }
         do {
             _ = try await store.updateConsoleUser(name: user.name) { stored in
-                guard stored.state == .active, let accepted = stored.acceptingCode(step: step) else { throw Refusal.signInRefused }
-                return accepted
+                guard stored.state == .active, let signedIn = stored.signingIn(step: step, at: now) else { throw Refusal.signInRefused }
+                return signedIn
             }
         } catch is ConsoleStoreError {
             throw Refusal.signInRefused

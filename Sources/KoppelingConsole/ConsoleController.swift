@@ -98,8 +98,9 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
                     "titel": "Aanmelden", "naam": form.naam ?? "",
                     "fout":
                         """
-                    De gebruikersnaam, het wachtwoord of de code klopt niet. Probeer het opnieuw met een nieuwe code; lukt het \
-                    niet, vraag de beheerder om een nieuwe inschrijvingskoppeling.
+                    De gebruikersnaam, het wachtwoord of de code klopt niet. Probeer het opnieuw met een nieuwe code. Na vijf \
+                    mislukte pogingen na elkaar kunt u zich een kwartier niet aanmelden; lukt het daarna nog niet, vraag de \
+                    beheerder om een nieuwe inschrijvingskoppeling.
                     """,
                 ], status: .unauthorized)
         }

@@ -57,6 +57,22 @@ struct ConsoleUserTests {
         #expect(first.acceptingCode(step: 101)?.lastCodeStep == 101)
     }
 
+    @Test("five refused sign-ins in a row lock sign-in for a quarter of an hour; a sign-in clears the count")
+    func lockout() throws {
+        var user = try ConsoleUser.enrolling(name: "jan", roles: [.dpo], enrolmentDigest: "d", expiresAt: Self.at(seconds: 60), at: Self.t0)
+            .enrolled(passwordHash: "h", totpSecret: "s", at: Self.t0)
+        for _ in 0..<4 { user = user.refusingSignIn(at: Self.at(seconds: 10)) }
+        #expect(user.failedSignIns == 4 && !user.isLocked(at: Self.at(seconds: 10)))
+        let signedIn = try #require(user.signingIn(step: 1, at: Self.at(seconds: 20)))
+        #expect(signedIn.failedSignIns == nil && signedIn.lastCodeStep == 1)
+        user = user.refusingSignIn(at: Self.at(seconds: 30))
+        #expect(user.isLocked(at: Self.at(seconds: 30)) && user.failedSignIns == 0)
+        #expect(user.isLocked(at: Self.at(seconds: 30 + 15 * 60 - 1)) && !user.isLocked(at: Self.at(seconds: 30 + 15 * 60)))
+        #expect(user.signingIn(step: 2, at: Self.at(seconds: 31)) == nil, "locked: even the right code is refused")
+        #expect(user.signingIn(step: 2, at: Self.at(seconds: 30 + 15 * 60))?.lockedUntil == nil)
+        #expect(user.history.last?.action == "lock")
+    }
+
     @Test("a session ends after its idle limit without a request, and at its absolute limit whatever happens")
     func sessionLimits() {
         let limits = ConsoleSession.Limits(idleSeconds: 900, absoluteSeconds: 8 * 3600)

@@ -177,4 +177,34 @@ struct ConsoleAuthenticatorTests {
                 name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
         }
     }
+
+    @Test(
+        "five refused sign-ins in a row lock the account for 15 minutes, even for the right password and code; then it signs in",
+        arguments: TestStores.backends)
+    func lockout(backend: Backend) async throws {
+        let (store, clock, users, authenticator) = try await Self.fixture(backend)
+        let added = try await users.add(name: "jan.peeters", roles: [.dpo])
+        let secret = ConsoleAuthenticator.newTOTPSecret()
+        _ = try await authenticator.enrol(
+            token: added.token, password: "correct horse battery", totpSecret: secret, code: try Self.code(secret: secret, at: clock.read())
+        )
+        for _ in 0..<5 {
+            clock.advance(seconds: 30)
+            await #expect(throws: ConsoleAuthenticator.Refusal.signInRefused) {
+                try await authenticator.signIn(
+                    name: "jan.peeters", password: "wrong password here", code: try Self.code(secret: secret, at: clock.read()))
+            }
+        }
+        #expect(try await store.consoleUser(name: "jan.peeters")?.isLocked(at: clock.read()) == true)
+        clock.advance(seconds: 30)
+        await #expect(throws: ConsoleAuthenticator.Refusal.signInRefused, "locked: the right password and code are refused") {
+            try await authenticator.signIn(
+                name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        }
+        clock.advance(seconds: 15 * 60)
+        let (token, _) = try await authenticator.signIn(
+            name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        #expect(try await authenticator.session(token: token) != nil)
+        #expect(try await store.consoleUser(name: "jan.peeters")?.failedSignIns == nil)
+    }
 }

@@ -46,6 +46,10 @@ public struct ConsoleUser: Sendable, Hashable, Codable {
     public var totpSecret: String?
     /// The time step of the last TOTP code accepted: a code is good once.
     public var lastCodeStep: Int64?
+    /// Refused sign-ins since the last successful one or the last lock (absent: none).
+    public var failedSignIns: Int?
+    /// Until when sign-in is refused after too many refusals in a row.
+    public var lockedUntil: Instant?
     /// The SHA-256 (hexadecimal) of the pending enrolment link's token; the token itself is
     /// never stored.
     public var enrolmentDigest: String?
@@ -146,6 +150,41 @@ public struct ConsoleUser: Sendable, Hashable, Codable {
         if let last = lastCodeStep, step <= last { return nil }
         var user = self
         user.lastCodeStep = step
+        return user
+    }
+
+    /// Refused sign-ins in a row that lock the account, and for how long.
+    public static let signInAttempts = 5
+    public static let lockSeconds: Int64 = 15 * 60
+
+    /// Whether sign-in is locked at `at`.
+    public func isLocked(at: Instant) -> Bool {
+        lockedUntil.map { at < $0 } ?? false
+    }
+
+    /// The user after a refused sign-in at `at`: the ``signInAttempts``th refusal in a row locks
+    /// sign-in for ``lockSeconds``, so that a password and a six-digit code cannot be guessed by
+    /// trying.
+    public func refusingSignIn(at: Instant) -> ConsoleUser {
+        var user = self
+        let failures = (failedSignIns ?? 0) + 1
+        if failures >= Self.signInAttempts {
+            user.failedSignIns = 0
+            user.lockedUntil = Instant(microsecondsSinceEpoch: at.microsecondsSinceEpoch + Self.lockSeconds * 1_000_000)
+            user.history.append(
+                ClientChange(at: at, action: "lock", reason: "\(Self.signInAttempts) refused sign-ins in a row", by: "koppeling"))
+        } else {
+            user.failedSignIns = failures
+        }
+        return user
+    }
+
+    /// The user signed in at `at` with a code of time step `step`, the count of refusals cleared;
+    /// nil while locked or when a code of that step or a later one was accepted already.
+    public func signingIn(step: Int64, at: Instant) -> ConsoleUser? {
+        guard !isLocked(at: at), var user = acceptingCode(step: step) else { return nil }
+        user.failedSignIns = nil
+        user.lockedUntil = nil
         return user
     }
 
