@@ -123,7 +123,7 @@ public struct ConsoleAuthenticator: Sendable {
     /// token (kept by the browser only) and the session.
     public func signIn(name: String, password: String, code: String) async throws -> (token: String, session: ConsoleSession) {
         let user = try await store.consoleUser(name: name)
-        // The password is checked even without such a user, so that the time taken does not tell.
+        // The password is checked even without such a user, so that the slow part of a refusal does not tell.
         let stored: String
         if let hash = user?.passwordHash { stored = hash } else { stored = try await unusableHash() }
         let passwordMatches = try await verify(password, hash: stored)
