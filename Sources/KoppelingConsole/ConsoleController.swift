@@ -43,6 +43,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         group.get("inschrijven", use: enrolForm)
         group.post("inschrijven", use: enrol)
         group.post("afmelden", use: signOut)
+        group.post("overal-afmelden", use: signOutEverywhere)
     }
 
     /// The Dutch name of a role.
@@ -159,12 +160,22 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
-        guard let token = request.cookies[Self.sessionCookie]?.value, let (_, session) = try await authenticator.session(token: token)
+        try await signingOut(request) { token, _ in try await authenticator.signOut(token: token) }
+    }
+
+    /// Ends every session of the user, on every device (a lost laptop, a shared computer).
+    @Sendable func signOutEverywhere(_ request: Request, context: Context) async throws -> Response {
+        try await signingOut(request) { _, user in try await authenticator.signOutEverywhere(user: user.name) }
+    }
+
+    /// A sign-out form: with the session's CSRF token, `end` runs and the cookie is cleared.
+    func signingOut(_ request: Request, end: (String, ConsoleUser) async throws -> Void) async throws -> Response {
+        guard let token = request.cookies[Self.sessionCookie]?.value, let (user, session) = try await authenticator.session(token: token)
         else { return Self.redirect("/console/aanmelden") }
         guard let form = try await decode(SignOutForm.self, request), Self.equal(form.csrf, session.csrfToken) else {
             return expiredForm()
         }
-        try await authenticator.signOut(token: token)
+        try await end(token, user)
         var response = Self.redirect("/console/aanmelden")
         response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0))
         return response

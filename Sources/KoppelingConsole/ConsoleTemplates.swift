@@ -76,6 +76,10 @@ enum ConsoleTemplates {
         <input type="hidden" name="csrf" value="{{csrf}}">
         <p><button type="submit">Afmelden</button></p>
         </form>
+        <form method="post" action="/console/overal-afmelden">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><button type="submit">Overal afmelden (ook op andere toestellen)</button></p>
+        </form>
         {{/inhoud}}{{/layout}}
         """
 

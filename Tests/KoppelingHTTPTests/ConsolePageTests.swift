@@ -186,6 +186,26 @@ struct ConsolePageTests {
             try await client.execute(uri: "/console", method: .get, headers: [.cookie: "koppeling_sessie=\(session)"]) { response in
                 #expect(response.status == .seeOther, "the session has ended")
             }
+            // Signing out everywhere ends the user's sessions on other devices too.
+            let devices = ["laptop", "phone"].map { _ in ConsoleUserAdministration.newToken() }
+            for token in devices {
+                let at = Instant.systemNow()
+                try await store.addConsoleSession(
+                    ConsoleSession(
+                        digest: ConsoleUserAdministration.digest(token), user: "jan.peeters", createdAt: at, lastSeenAt: at,
+                        csrfToken: "c-" + token))
+            }
+            try await client.execute(
+                uri: "/console/overal-afmelden", method: .post, headers: Self.headers(cookies: ["koppeling_sessie": devices[0]]),
+                body: Self.form([("csrf", "c-" + devices[0])])
+            ) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/console/aanmelden")
+            }
+            for token in devices {
+                try await client.execute(uri: "/console", method: .get, headers: [.cookie: "koppeling_sessie=\(token)"]) { response in
+                    #expect(response.status == .seeOther, "every session of the user has ended")
+                }
+            }
         }
     }
 
