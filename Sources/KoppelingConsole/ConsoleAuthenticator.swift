@@ -109,10 +109,8 @@ public struct ConsoleAuthenticator: Sendable {
         guard let step = Self.matchingStep(code: code, secret: totpSecret, at: now) else { throw Refusal.codeNotValid }
         let hash = try await hash(password)
         do {
-            return try await store.updateConsoleUser(name: user.name) { stored in
-                let enrolled = try stored.enrolled(passwordHash: hash, totpSecret: totpSecret, at: now)
-                // The code typed to prove the app works is spent too.
-                return enrolled.acceptingCode(step: step) ?? enrolled
+            return try await store.updateConsoleUser(name: user.name) {
+                try $0.enrolled(passwordHash: hash, totpSecret: totpSecret, codeStep: step, at: now)
             }
         } catch is ConsoleUser.Refusal {
             throw Refusal.enrolmentLinkNotValid
@@ -151,8 +149,9 @@ public struct ConsoleAuthenticator: Sendable {
         return (token, session)
     }
 
-    /// The signed-in user and session of a cookie's token, the request counted as activity; nil
-    /// (and the session ended) when it has passed a limit or its user may no longer sign in.
+    /// The signed-in user and session of a cookie's token, the request counted as activity (written
+    /// at most once a ``ConsoleSession/touchSeconds``); nil (and the session ended) when it has
+    /// passed a limit or its user may no longer sign in.
     public func session(token: String) async throws -> (user: ConsoleUser, session: ConsoleSession)? {
         let digest = ConsoleUserAdministration.digest(token)
         guard let session = try await store.consoleSession(digest: digest) else { return nil }
@@ -163,9 +162,8 @@ public struct ConsoleAuthenticator: Sendable {
             try await store.endConsoleSession(digest: digest)
             return nil
         }
+        guard let touched = session.touched(at: now) else { return (user, session) }
         try await store.touchConsoleSession(digest: digest, at: now)
-        var touched = session
-        touched.lastSeenAt = now
         return (user, touched)
     }
 

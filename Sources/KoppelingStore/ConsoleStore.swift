@@ -58,7 +58,7 @@ extension StoreSQL {
             user_name TEXT NOT NULL REFERENCES console_user (name),
             created_at BIGINT NOT NULL,
             last_seen_at BIGINT NOT NULL,
-            record TEXT NOT NULL
+            csrf_token TEXT NOT NULL
         )
         """,
         "CREATE INDEX console_session_by_user ON console_session (user_name)",
@@ -77,10 +77,13 @@ extension StoreSQL {
     /// Every user's record, by name.
     public static let consoleUsers = SharedStatement("SELECT record FROM console_user ORDER BY name")
 
-    /// Stores a new user.
+    /// Stores a new user, unless the name is taken: the name comes back only when it was stored.
     public static func insertConsoleUser(_ user: ConsoleUser, record: String) -> SharedStatement {
         SharedStatement(
-            "INSERT INTO console_user (name, state, enrolment_digest, record) VALUES ($1, $2, $3, $4)",
+            """
+            INSERT INTO console_user (name, state, enrolment_digest, record) VALUES ($1, $2, $3, $4) \
+            ON CONFLICT (name) DO NOTHING RETURNING name
+            """,
             [user.name, user.state.rawValue, user.enrolmentDigest, record])
     }
 
@@ -92,15 +95,18 @@ extension StoreSQL {
     }
 
     /// Stores a new session.
-    public static func insertConsoleSession(_ session: ConsoleSession, record: String) -> SharedStatement {
+    public static func insertConsoleSession(_ session: ConsoleSession) -> SharedStatement {
         SharedStatement(
-            "INSERT INTO console_session (digest, user_name, created_at, last_seen_at, record) VALUES ($1, $2, $3, $4, $5)",
-            [session.digest, session.user, session.createdAt.microsecondsSinceEpoch, session.lastSeenAt.microsecondsSinceEpoch, record])
+            "INSERT INTO console_session (digest, user_name, created_at, last_seen_at, csrf_token) VALUES ($1, $2, $3, $4, $5)",
+            [
+                session.digest, session.user, session.createdAt.microsecondsSinceEpoch, session.lastSeenAt.microsecondsSinceEpoch,
+                session.csrfToken,
+            ])
     }
 
-    /// A session's columns: `record`, then `last_seen_at`, which a touch moves without rewriting the record.
+    /// A session's columns, in the order of ``ConsoleSession/stored(digest:user:createdAt:lastSeenAt:csrfToken:)``.
     public static func consoleSession(digest: String) -> SharedStatement {
-        SharedStatement("SELECT record, last_seen_at FROM console_session WHERE digest = $1", [digest])
+        SharedStatement("SELECT digest, user_name, created_at, last_seen_at, csrf_token FROM console_session WHERE digest = $1", [digest])
     }
 
     /// Moves a session's last request (never back).
@@ -121,10 +127,17 @@ extension StoreSQL {
 }
 
 extension ConsoleSession {
-    /// The session read back: its record, with the last request from its own column.
-    public static func stored(record: String, lastSeenAt: Int64) throws -> ConsoleSession {
-        var session = try StoreJSON.decode(ConsoleSession.self, record)
-        session.lastSeenAt = Instant(microsecondsSinceEpoch: lastSeenAt)
-        return session
+    /// A session read back from its columns.
+    public static func stored(digest: String, user: String, createdAt: Int64, lastSeenAt: Int64, csrfToken: String) -> ConsoleSession {
+        ConsoleSession(
+            digest: digest, user: user, createdAt: Instant(microsecondsSinceEpoch: createdAt),
+            lastSeenAt: Instant(microsecondsSinceEpoch: lastSeenAt), csrfToken: csrfToken)
+    }
+}
+
+extension ConsoleUser {
+    /// A user read back from the record column.
+    public static func stored(_ record: String) throws -> ConsoleUser {
+        try StoreJSON.decode(ConsoleUser.self, record)
     }
 }

@@ -123,7 +123,7 @@ public enum StoreSchema {
             "console_session",
             [
                 Column("digest", .text), Column("user_name", .text), Column("created_at", .integer), Column("last_seen_at", .integer),
-                Column("record", .text),
+                Column("csrf_token", .text),
             ], primaryKey: ["digest"], copied: false),
     ]
 }

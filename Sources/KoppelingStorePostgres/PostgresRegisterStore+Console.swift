@@ -6,30 +6,28 @@ extension PostgresRegisterStore: ConsoleStore {
     public func addConsoleUser(_ user: ConsoleUser) async throws {
         let record = try StoreJSON.text(user)
         try await transaction { connection in
-            // The name's row lock would not exist yet: the insert's conflict decides.
-            let inserted = try await Self.rows(
-                connection,
-                StoreSQL.insertConsoleUser(user, record: record).appending("ON CONFLICT (name) DO NOTHING RETURNING name").query,
-                self.logger)
-            guard !inserted.isEmpty else { throw ConsoleStoreError.userExists(user.name) }
+            guard try await !Self.strings(connection, StoreSQL.insertConsoleUser(user, record: record).query, self.logger).isEmpty else {
+                throw ConsoleStoreError.userExists(user.name)
+            }
         }
     }
 
     public func consoleUser(name: String) async throws -> ConsoleUser? {
         try await read { connection in
-            try await Self.strings(connection, StoreSQL.consoleUser(name: name).query, self.logger).first.map(Self.decodeUser)
+            try await Self.strings(connection, StoreSQL.consoleUser(name: name).query, self.logger).first.map(ConsoleUser.stored)
         }
     }
 
     public func consoleUser(enrolmentDigest: String) async throws -> ConsoleUser? {
         try await read { connection in
             try await Self.strings(connection, StoreSQL.consoleUser(enrolmentDigest: enrolmentDigest).query, self.logger).first
-                .map(Self.decodeUser)
+                .map(ConsoleUser.stored)
         }
     }
 
     public func consoleUsers() async throws -> [ConsoleUser] {
-        try await read { connection in try await Self.strings(connection, StoreSQL.consoleUsers.query, self.logger).map(Self.decodeUser) }
+        try await read { connection in try await Self.strings(connection, StoreSQL.consoleUsers.query, self.logger).map(ConsoleUser.stored)
+        }
     }
 
     public func updateConsoleUser(
@@ -40,7 +38,7 @@ extension PostgresRegisterStore: ConsoleStore {
                 let text = try await Self.strings(connection, StoreSQL.consoleUser(name: name).appending("FOR UPDATE").query, self.logger)
                     .first
             else { throw ConsoleStoreError.userNotFound(name) }
-            let next = try transition(try Self.decodeUser(text))
+            let next = try transition(try ConsoleUser.stored(text))
             try await connection.query(StoreSQL.updateConsoleUser(next, record: try StoreJSON.text(next)).query, logger: self.logger)
             if !next.keepsSessions {
                 try await connection.query(StoreSQL.deleteConsoleSessions(user: name).query, logger: self.logger)
@@ -50,9 +48,8 @@ extension PostgresRegisterStore: ConsoleStore {
     }
 
     public func addConsoleSession(_ session: ConsoleSession) async throws {
-        let record = try StoreJSON.text(session)
         try await transaction { connection in
-            try await connection.query(StoreSQL.insertConsoleSession(session, record: record).query, logger: self.logger)
+            try await connection.query(StoreSQL.insertConsoleSession(session).query, logger: self.logger)
         }
     }
 
@@ -61,8 +58,8 @@ extension PostgresRegisterStore: ConsoleStore {
             guard let row = try await Self.rows(connection, StoreSQL.consoleSession(digest: digest).query, self.logger).first else {
                 return nil
             }
-            let (record, lastSeen) = try row.decode((String, Int64).self)
-            return try ConsoleSession.stored(record: record, lastSeenAt: lastSeen)
+            let (digest, user, created, lastSeen, csrf) = try row.decode((String, String, Int64, Int64, String).self)
+            return ConsoleSession.stored(digest: digest, user: user, createdAt: created, lastSeenAt: lastSeen, csrfToken: csrf)
         }
     }
 
@@ -84,9 +81,5 @@ extension PostgresRegisterStore: ConsoleStore {
                 connection, StoreSQL.deleteConsoleSessions(user: user).appending("RETURNING digest").query, self.logger
             ).count
         }
-    }
-
-    static func decodeUser(_ text: String) throws -> ConsoleUser {
-        try StoreJSON.decode(ConsoleUser.self, text)
     }
 }

@@ -6,23 +6,22 @@ extension SQLiteRegisterStore: ConsoleStore {
     public func addConsoleUser(_ user: ConsoleUser) async throws {
         let record = try StoreJSON.text(user)
         try await write { db in
-            guard try Self.strings(db, StoreSQL.consoleUser(name: user.name)).isEmpty else {
+            guard try !Self.strings(db, StoreSQL.insertConsoleUser(user, record: record)).isEmpty else {
                 throw ConsoleStoreError.userExists(user.name)
             }
-            try Self.execute(db, StoreSQL.insertConsoleUser(user, record: record))
         }
     }
 
     public func consoleUser(name: String) async throws -> ConsoleUser? {
-        try await read { db in try Self.strings(db, StoreSQL.consoleUser(name: name)).first.map(Self.decodeUser) }
+        try await read { db in try Self.strings(db, StoreSQL.consoleUser(name: name)).first.map(ConsoleUser.stored) }
     }
 
     public func consoleUser(enrolmentDigest: String) async throws -> ConsoleUser? {
-        try await read { db in try Self.strings(db, StoreSQL.consoleUser(enrolmentDigest: enrolmentDigest)).first.map(Self.decodeUser) }
+        try await read { db in try Self.strings(db, StoreSQL.consoleUser(enrolmentDigest: enrolmentDigest)).first.map(ConsoleUser.stored) }
     }
 
     public func consoleUsers() async throws -> [ConsoleUser] {
-        try await read { db in try Self.strings(db, StoreSQL.consoleUsers).map(Self.decodeUser) }
+        try await read { db in try Self.strings(db, StoreSQL.consoleUsers).map(ConsoleUser.stored) }
     }
 
     public func updateConsoleUser(
@@ -32,7 +31,7 @@ extension SQLiteRegisterStore: ConsoleStore {
             guard let text = try Self.strings(db, StoreSQL.consoleUser(name: name)).first else {
                 throw ConsoleStoreError.userNotFound(name)
             }
-            let next = try transition(try Self.decodeUser(text))
+            let next = try transition(try ConsoleUser.stored(text))
             try Self.execute(db, StoreSQL.updateConsoleUser(next, record: try StoreJSON.text(next)))
             if !next.keepsSessions { try Self.execute(db, StoreSQL.deleteConsoleSessions(user: name)) }
             return next
@@ -40,14 +39,13 @@ extension SQLiteRegisterStore: ConsoleStore {
     }
 
     public func addConsoleSession(_ session: ConsoleSession) async throws {
-        let record = try StoreJSON.text(session)
-        try await write { db in try Self.execute(db, StoreSQL.insertConsoleSession(session, record: record)) }
+        try await write { db in try Self.execute(db, StoreSQL.insertConsoleSession(session)) }
     }
 
     public func consoleSession(digest: String) async throws -> ConsoleSession? {
         try await read { db in
             try Self.rows(db, StoreSQL.consoleSession(digest: digest)).first.map {
-                try ConsoleSession.stored(record: $0[0], lastSeenAt: $0[1])
+                ConsoleSession.stored(digest: $0[0], user: $0[1], createdAt: $0[2], lastSeenAt: $0[3], csrfToken: $0[4])
             }
         }
     }
@@ -65,9 +63,5 @@ extension SQLiteRegisterStore: ConsoleStore {
             try Self.execute(db, StoreSQL.deleteConsoleSessions(user: user))
             return db.changesCount
         }
-    }
-
-    static func decodeUser(_ text: String) throws -> ConsoleUser {
-        try StoreJSON.decode(ConsoleUser.self, text)
     }
 }

@@ -1,6 +1,6 @@
 /// A signed-in user's session in the console. The browser holds a random token in a cookie; the
 /// register keeps only its SHA-256 (``digest``), so that a copy of the register signs no one in.
-public struct ConsoleSession: Sendable, Hashable, Codable {
+public struct ConsoleSession: Sendable, Hashable {
     /// The SHA-256 (hexadecimal) of the cookie's token.
     public var digest: String
     /// The user's sign-in name.
@@ -41,6 +41,19 @@ public struct ConsoleSession: Sendable, Hashable, Codable {
         case idle
         /// Older than the absolute limit.
         case expired
+    }
+
+    /// How stale ``lastSeenAt`` may be: a request within this of the last one recorded is not
+    /// written again, so that a page view does not cost a durable write. The idle limit is then
+    /// counted from up to this much before the last request.
+    public static let touchSeconds: Int64 = 60
+
+    /// The session with a request at `at` recorded, or nil when the one recorded is recent enough.
+    public func touched(at: Instant) -> ConsoleSession? {
+        guard at.microsecondsSinceEpoch - lastSeenAt.microsecondsSinceEpoch >= Self.touchSeconds * 1_000_000 else { return nil }
+        var session = self
+        session.lastSeenAt = at
+        return session
     }
 
     /// Where the session stands at `at`.

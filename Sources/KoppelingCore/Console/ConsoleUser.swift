@@ -106,14 +106,14 @@ public struct ConsoleUser: Sendable, Hashable, Codable {
     }
 
     /// The user after enrolling at `at`: the password and the second factor are set, and the
-    /// link is spent.
-    public func enrolled(passwordHash: String, totpSecret: String, at: Instant) throws(Refusal) -> ConsoleUser {
+    /// link is spent, with the code typed to prove the app works (of time step `codeStep`).
+    public func enrolled(passwordHash: String, totpSecret: String, codeStep: Int64? = nil, at: Instant) throws(Refusal) -> ConsoleUser {
         try acceptsEnrolment(at: at)
         var user = self
         user.state = .active
         user.passwordHash = passwordHash
         user.totpSecret = totpSecret
-        user.lastCodeStep = nil
+        user.lastCodeStep = codeStep
         user.enrolmentDigest = nil
         user.enrolmentExpiresAt = nil
         user.history.append(ClientChange(at: at, action: "enrol", reason: "password and second factor set", by: name))
