@@ -52,14 +52,8 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
                 "purpose must be a purpose code: 1 to 64 upper-case letters, digits and underscores",
                 errors: [.init(pointer: "purpose", reason: "format")])
         }
-        guard (1...100).contains(input.caseReference.unicodeScalars.count) else {
-            return Problem.badRequest(
-                "caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
-        }
-        if let text = input.referenceDate, LocalDate(text) == nil {
-            return Problem.badRequest(
-                "referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
-        }
+        if let problem = Problem.reference(input.caseReference, member: "caseReference") { return problem }
+        if let text = input.referenceDate, LocalDate(text) == nil { return Problem.notADate(member: "referenceDate") }
         return nil
     }
 

@@ -254,13 +254,7 @@ public struct ProtocolController<Context: ClientRequestContext>: Sendable {
     @Sendable func publish(_ request: Request, context: Authenticated) async throws -> Response {
         let (id, version) = try versionKey(context)
         let input = try await decode(request)
-        var date = today()
-        if let text = input.date {
-            guard let given = LocalDate(text) else {
-                throw Problem.badRequest("date must be a date YYYY-MM-DD", errors: [.init(pointer: "date", reason: "format")])
-            }
-            date = given
-        }
+        let date = try Problem.date(input.date, member: "date") ?? today()
         return try await step { try await registry.publish(id: id, version: version, on: date, actor: try actorName(input.actor, context)) }
     }
 

@@ -174,18 +174,8 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
                 "purpose must be one of \(RegisterReadPurpose.allCases.map(\.rawValue).joined(separator: ", "))",
                 errors: [.init(pointer: "purpose", reason: "unknown")])
         }
-        guard (1...100).contains(person.caseReference.unicodeScalars.count) else {
-            throw Problem.badRequest(
-                "caseReference must hold 1 to 100 characters", errors: [.init(pointer: "caseReference", reason: "length")])
-        }
-        var referenceDate: LocalDate?
-        if let text = person.referenceDate {
-            guard let date = LocalDate(text) else {
-                throw Problem.badRequest(
-                    "referenceDate must be a date YYYY-MM-DD", errors: [.init(pointer: "referenceDate", reason: "expected YYYY-MM-DD")])
-            }
-            referenceDate = date
-        }
+        if let problem = Problem.reference(person.caseReference, member: "caseReference") { throw problem }
+        let referenceDate = try Problem.date(person.referenceDate, member: "referenceDate")
         var knownAt: Instant?
         if let text = person.knownAt {
             guard let instant = Instant(text) else {

@@ -194,9 +194,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
                 detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
         }
         let reference = input.reference ?? "citizen-portal"
-        guard (1...100).contains(reference.unicodeScalars.count) else {
-            throw Problem.badRequest("reference must hold 1 to 100 characters", errors: [.init(pointer: "reference", reason: "length")])
-        }
+        if let problem = Problem.reference(reference, member: "reference") { throw problem }
         let found = try await log.store.disclosures(subject: pseudonymizer.pseudonym(of: insz))
         // The report is itself an access to what the register holds about the person: recorded
         // before it is answered (it lists what came before it).
