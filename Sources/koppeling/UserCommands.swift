@@ -18,6 +18,24 @@ struct User: AsyncParsableCommand {
         }
     }
 
+    /// Runs a change on the register's users; a refusal (a taken or unknown name, a name that is
+    /// not one, no role) is printed and exits 1.
+    static func run(
+        _ options: RegisterOptions, _ body: (KoppelingConfiguration, ConsoleUserAdministration) async throws -> Void
+    ) async throws {
+        let configuration = try options.configuration()
+        let services = try await KoppelingApp.open(configuration)
+        do {
+            try await body(configuration, services.consoleUsers)
+        } catch let error as ConsoleStoreError {
+            printError(error.description)
+            throw ExitCode(1)
+        } catch let error as ConsoleUser.Refusal {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+
     /// The enrolment link of a token, and until when it works.
     static func printLink(_ enrolment: ConsoleUserAdministration.Enrolment, configuration: KoppelingConfiguration) {
         print("enrolment link (works once, until \(enrolment.user.enrolmentExpiresAt.map(\.description) ?? "-")):")
@@ -41,19 +59,10 @@ struct User: AsyncParsableCommand {
 
         func run() async throws {
             let roles = try User.roles(role)
-            guard !roles.isEmpty else { throw ValidationError("a user needs at least one --role") }
-            guard ConsoleUser.isName(name) else {
-                throw ValidationError("--name must be 1 to 64 lower-case letters, digits, '.', '_' or '-'")
-            }
-            let configuration = try options.configuration()
-            let services = try await KoppelingApp.open(configuration)
-            do {
-                let enrolment = try await services.consoleUsers.add(name: name, roles: roles)
+            try await User.run(options) { configuration, users in
+                let enrolment = try await users.add(name: name, roles: roles)
                 print("user \(name) added with roles \(enrolment.user.roles.map(\.rawValue).joined(separator: ", "))")
                 User.printLink(enrolment, configuration: configuration)
-            } catch let error as ConsoleStoreError {
-                printError(error.description)
-                throw ExitCode(1)
             }
         }
     }
@@ -81,16 +90,9 @@ struct User: AsyncParsableCommand {
         @Option(help: "Why, for the user's history.")
         var reason: String
 
-        /// Runs a change on the register's users, a refusal (no such user) exiting 1.
+        /// Runs the change (``User/run(_:_:)``).
         func run(_ body: (KoppelingConfiguration, ConsoleUserAdministration) async throws -> Void) async throws {
-            let configuration = try options.configuration()
-            let services = try await KoppelingApp.open(configuration)
-            do {
-                try await body(configuration, services.consoleUsers)
-            } catch let error as ConsoleStoreError {
-                printError(error.description)
-                throw ExitCode(1)
-            }
+            try await User.run(options, body)
         }
     }
 

@@ -59,6 +59,24 @@ struct ConsoleAuthenticatorTests {
         )
     }
 
+    static let password = "correct horse battery"
+
+    /// Adds jan.peeters and enrols him with ``password`` and the current code; his TOTP secret.
+    static func enrolJan(users: ConsoleUserAdministration, authenticator: ConsoleAuthenticator, clock: TestClock) async throws -> String {
+        let added = try await users.add(name: "jan.peeters", roles: [.dpo])
+        let secret = ConsoleAuthenticator.newTOTPSecret()
+        _ = try await authenticator.enrol(
+            token: added.token, password: password, totpSecret: secret, code: try code(secret: secret, at: clock.read()))
+        return secret
+    }
+
+    /// jan.peeters signs in with ``password`` and the code his app shows now.
+    static func signInJan(
+        _ authenticator: ConsoleAuthenticator, secret: String, clock: TestClock
+    ) async throws -> (token: String, session: ConsoleSession) {
+        try await authenticator.signIn(name: "jan.peeters", password: password, code: try code(secret: secret, at: clock.read()))
+    }
+
     @Test(
         """
         enrolment sets a bcrypt hash and the TOTP secret whose current code was typed, once; a weak password, a wrong code or a \
@@ -108,11 +126,7 @@ struct ConsoleAuthenticatorTests {
         arguments: TestStores.backends)
     func signIn(backend: Backend) async throws {
         let (store, clock, users, authenticator) = try await Self.fixture(backend)
-        let added = try await users.add(name: "jan.peeters", roles: [.dpo])
-        let secret = ConsoleAuthenticator.newTOTPSecret()
-        _ = try await authenticator.enrol(
-            token: added.token, password: "correct horse battery", totpSecret: secret, code: try Self.code(secret: secret, at: clock.read())
-        )
+        let secret = try await Self.enrolJan(users: users, authenticator: authenticator, clock: clock)
         // The code used to enrol is spent; the next step's code works.
         clock.advance(seconds: 30)
         let code = try Self.code(secret: secret, at: clock.read())
@@ -143,8 +157,7 @@ struct ConsoleAuthenticatorTests {
         #expect(try await store.consoleSession(digest: session.digest) == nil, "an ended session is gone")
 
         // However active, 8 hours end it.
-        let second = try await authenticator.signIn(
-            name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        let second = try await Self.signInJan(authenticator, secret: secret, clock: clock)
         for _ in 0..<(8 * 60 / 10) {
             clock.advance(seconds: 10 * 60)
             if try await authenticator.session(token: second.token) == nil { break }
@@ -153,28 +166,23 @@ struct ConsoleAuthenticatorTests {
 
         // Sign-out; disabling; sign-out everywhere.
         clock.advance(seconds: 30)
-        let third = try await authenticator.signIn(
-            name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        let third = try await Self.signInJan(authenticator, secret: secret, clock: clock)
         try await authenticator.signOut(token: third.token)
         #expect(try await authenticator.session(token: third.token) == nil)
         clock.advance(seconds: 30)
-        let fourth = try await authenticator.signIn(
-            name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        let fourth = try await Self.signInJan(authenticator, secret: secret, clock: clock)
         clock.advance(seconds: 30)
-        let fifth = try await authenticator.signIn(
-            name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        let fifth = try await Self.signInJan(authenticator, secret: secret, clock: clock)
         try await authenticator.signOutEverywhere(user: "jan.peeters")
         #expect(try await authenticator.session(token: fourth.token) == nil)
         #expect(try await authenticator.session(token: fifth.token) == nil)
         clock.advance(seconds: 30)
-        let sixth = try await authenticator.signIn(
-            name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        let sixth = try await Self.signInJan(authenticator, secret: secret, clock: clock)
         _ = try await users.disable(name: "jan.peeters", by: "op", reason: "left")
         #expect(try await authenticator.session(token: sixth.token) == nil)
         clock.advance(seconds: 30)
         await #expect(throws: ConsoleAuthenticator.Refusal.signInRefused, "a disabled user cannot sign in") {
-            try await authenticator.signIn(
-                name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+            try await Self.signInJan(authenticator, secret: secret, clock: clock)
         }
     }
 
@@ -183,11 +191,7 @@ struct ConsoleAuthenticatorTests {
         arguments: TestStores.backends)
     func lockout(backend: Backend) async throws {
         let (store, clock, users, authenticator) = try await Self.fixture(backend)
-        let added = try await users.add(name: "jan.peeters", roles: [.dpo])
-        let secret = ConsoleAuthenticator.newTOTPSecret()
-        _ = try await authenticator.enrol(
-            token: added.token, password: "correct horse battery", totpSecret: secret, code: try Self.code(secret: secret, at: clock.read())
-        )
+        let secret = try await Self.enrolJan(users: users, authenticator: authenticator, clock: clock)
         for _ in 0..<5 {
             clock.advance(seconds: 30)
             await #expect(throws: ConsoleAuthenticator.Refusal.signInRefused) {
@@ -198,12 +202,10 @@ struct ConsoleAuthenticatorTests {
         #expect(try await store.consoleUser(name: "jan.peeters")?.isLocked(at: clock.read()) == true)
         clock.advance(seconds: 30)
         await #expect(throws: ConsoleAuthenticator.Refusal.signInRefused, "locked: the right password and code are refused") {
-            try await authenticator.signIn(
-                name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+            try await Self.signInJan(authenticator, secret: secret, clock: clock)
         }
         clock.advance(seconds: 15 * 60)
-        let (token, _) = try await authenticator.signIn(
-            name: "jan.peeters", password: "correct horse battery", code: try Self.code(secret: secret, at: clock.read()))
+        let (token, _) = try await Self.signInJan(authenticator, secret: secret, clock: clock)
         #expect(try await authenticator.session(token: token) != nil)
         #expect(try await store.consoleUser(name: "jan.peeters")?.failedSignIns == nil)
     }
