@@ -84,4 +84,12 @@ struct ConsoleUserTests {
         #expect(session.standing(at: Self.at(seconds: 8 * 3600), limits: limits) == .expired)
         #expect(ConsoleSession.Limits.standard == ConsoleSession.Limits(idleSeconds: 15 * 60, absoluteSeconds: 8 * 3600))
     }
+
+    @Test("a request is written as the session's last one at most once a minute")
+    func touches() throws {
+        let session = ConsoleSession(digest: "d", user: "jan", createdAt: Self.t0, lastSeenAt: Self.t0, csrfToken: "c")
+        #expect(session.touched(at: Self.at(seconds: 59)) == nil)
+        let touched = try #require(session.touched(at: Self.at(seconds: 60)))
+        #expect(touched.lastSeenAt == Self.at(seconds: 60) && touched.createdAt == Self.t0 && touched.csrfToken == "c")
+    }
 }
