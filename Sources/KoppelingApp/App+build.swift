@@ -1,4 +1,5 @@
 import Crypto
+public import Foundation
 public import Hummingbird
 import HummingbirdCore
 public import HummingbirdTLS
@@ -73,7 +74,12 @@ public enum KoppelingApp {
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
             limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: limiter),
             consoleUsers: ConsoleUserAdministration(store: store, clock: clock),
-            consoleAuthenticator: ConsoleAuthenticator(store: store, clock: clock))
+            consoleAuthenticator: ConsoleAuthenticator(
+                store: store, clock: clock,
+                limits: .init(
+                    idleSeconds: Int64(configuration.consoleIdleSeconds), absoluteSeconds: Int64(configuration.consoleSessionSeconds))),
+            consoleHandles: PersonHandle.Sealer(secret: try await store.serverSecret(named: "console-handle-key")),
+            timeZone: TimeZone(identifier: configuration.timeZone) ?? TimeZone(identifier: "UTC")!)
     }
 
     /// The TLS configuration of a configuration, when it names a certificate and key; with a client
@@ -163,8 +169,13 @@ public enum KoppelingApp {
         services: KoppelingServices, today: @escaping @Sendable () -> LocalDate, secureCookies: Bool
     ) -> Router<KoppelingRequestContext> {
         let router = KoppelingRouter.build(services: services.routes, today: today)
-        ConsoleController<KoppelingRequestContext>(authenticator: services.consoleAuthenticator, secureCookies: secureCookies)
-            .addRoutes(to: router.group("console"))
+        let access = ConsoleRegisterAccess(
+            register: services.register, exchange: services.exchange, log: services.transparency, handles: services.consoleHandles,
+            timeZone: services.timeZone)
+        ConsoleController<KoppelingRequestContext>(
+            authenticator: services.consoleAuthenticator, access: access, secureCookies: secureCookies
+        )
+        .addRoutes(to: router.group("console"))
         return router
     }
 
@@ -192,6 +203,10 @@ public struct KoppelingServices: Sendable {
     public let consoleUsers: ConsoleUserAdministration
     /// The console's sign-in and sessions.
     public let consoleAuthenticator: ConsoleAuthenticator
+    /// Seals the console's person handles.
+    public let consoleHandles: PersonHandle.Sealer
+    /// The register's time zone, for the times the console shows.
+    public let timeZone: TimeZone
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(

@@ -51,6 +51,11 @@ extension KoppelingConfiguration {
             """
         ),
         ("KOPPELING_MAX_CONNECTIONS", false, "open connections per listener; beyond it new ones wait in the backlog (default 10000)"),
+        ("KOPPELING_CONSOLE_IDLE_SECONDS", false, "seconds without a request after which a console session ends (default 900)"),
+        (
+            "KOPPELING_CONSOLE_SESSION_SECONDS", false,
+            "seconds after sign-in after which a console session ends in any case (default 28800)"
+        ),
         ("KOPPELING_TLS_MIN_VERSION", false, "the least TLS version accepted: 1.2 (default) or 1.3"),
         (
             "KOPPELING_WEBHOOK_ALLOW_LOCAL", false,

@@ -103,6 +103,12 @@ public struct KoppelingConfiguration: Sendable {
     /// `KOPPELING_MAX_CONNECTIONS`: open connections per listener; beyond it new connections wait
     /// in the backlog until one closes (default 10,000).
     public var maxConnections = 10_000
+    /// `KOPPELING_CONSOLE_IDLE_SECONDS`: a console session without a request this long has ended
+    /// (default 900, a quarter of an hour).
+    public var consoleIdleSeconds = 900
+    /// `KOPPELING_CONSOLE_SESSION_SECONDS`: a console session this long after sign-in has ended,
+    /// whatever happened (default 28,800, eight hours).
+    public var consoleSessionSeconds = 28_800
     /// `KOPPELING_TLS_MIN_VERSION`: the least TLS version accepted, 1.2 (default) or 1.3.
     public var tlsMinimumVersion = "1.2"
     /// `KOPPELING_WEBHOOK_ALLOW_LOCAL`: webhooks may use plain http and local addresses (demos and
@@ -212,6 +218,8 @@ public struct KoppelingConfiguration: Sendable {
         for (name, keyPath, range) in [
             ("KOPPELING_IDLE_TIMEOUT_SECONDS", \KoppelingConfiguration.idleTimeoutSeconds, 1...3600),
             ("KOPPELING_MAX_CONNECTIONS", \.maxConnections, 16...1_000_000),
+            ("KOPPELING_CONSOLE_IDLE_SECONDS", \.consoleIdleSeconds, 5...86_400),
+            ("KOPPELING_CONSOLE_SESSION_SECONDS", \.consoleSessionSeconds, 60...604_800),
         ] {
             guard let text = values[name] else { continue }
             guard let number = Int(text), range.contains(number) else {
@@ -262,7 +270,8 @@ public struct KoppelingConfiguration: Sendable {
             "KOPPELING_POSTPONEMENT_EXTENDS_WINDOW": String(postponementExtendsWindow),
             "KOPPELING_POSTPONEMENT_REVIEW_MONTHS": String(postponementReviewMonths), "KOPPELING_FINE_TERM_MONTHS": String(fineTermMonths),
             "KOPPELING_AGENCIES": agenciesPath, "KOPPELING_IDLE_TIMEOUT_SECONDS": String(idleTimeoutSeconds),
-            "KOPPELING_MAX_CONNECTIONS": String(maxConnections), "KOPPELING_TLS_MIN_VERSION": tlsMinimumVersion,
+            "KOPPELING_MAX_CONNECTIONS": String(maxConnections), "KOPPELING_CONSOLE_IDLE_SECONDS": String(consoleIdleSeconds),
+            "KOPPELING_CONSOLE_SESSION_SECONDS": String(consoleSessionSeconds), "KOPPELING_TLS_MIN_VERSION": tlsMinimumVersion,
             "KOPPELING_WEBHOOK_ALLOW_LOCAL": String(webhookAllowsLocal),
         ].merging(Self.requestSettings.map { ($0.name, String(requestsPerMinute[$0.role] ?? 0)) }) { $1 }
         return Self.settings.map { setting in (setting.name, (values[setting.name] ?? nil) ?? "(not set)", setting.meaning) }

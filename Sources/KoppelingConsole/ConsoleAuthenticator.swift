@@ -7,6 +7,7 @@ import NIOPosix
 import Synchronization
 
 import struct Foundation.Date
+import struct Foundation.URLComponents
 
 /// Signs console users in on the embedded default: enrolment with a password and a TOTP second
 /// factor, sign-in with both, sessions with idle and absolute limits, sign-out.
@@ -60,17 +61,25 @@ public struct ConsoleAuthenticator: Sendable {
         (12...72).contains(password.utf8.count) && password.contains { !$0.isWhitespace }
     }
 
-    /// A new TOTP secret: 32 characters of the base-32 alphabet, whose bytes are the key (160 bits
-    /// of randomness).
+    /// A new TOTP secret: 22 random letters and digits (131 bits, above RFC 4226's least of 128).
+    /// HummingbirdOTP keys its HMAC with the secret's bytes; the app gets those bytes in base 32
+    /// (``appKey(secret:)``).
     public static func newTOTPSecret() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         var generator = SystemRandomNumberGenerator()
-        return String((0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+        return String((0..<22).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
     }
 
     /// The `otpauth://` address an authenticator app reads (as a QR code or typed in).
     public static func authenticatorURL(secret: String, user: String) -> String {
         TOTP(secret: secret).createAuthenticatorURL(label: "Koppeling:\(user)", issuer: "Koppeling")
+    }
+
+    /// The key a user types into an authenticator app: the secret's bytes in base 32, as the
+    /// authenticator address carries them (36 characters).
+    public static func appKey(secret: String) -> String {
+        let address = authenticatorURL(secret: secret, user: "x")
+        return URLComponents(string: address)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
     }
 
     /// The 30-second step of an instant.
@@ -162,7 +171,7 @@ public struct ConsoleAuthenticator: Sendable {
             try await store.endConsoleSession(digest: digest)
             return nil
         }
-        guard let touched = session.touched(at: now) else { return (user, session) }
+        guard let touched = session.touched(at: now, limits: limits) else { return (user, session) }
         try await store.touchConsoleSession(digest: digest, at: now)
         return (user, touched)
     }

@@ -16,14 +16,16 @@ import Mustache
 /// loopback.
 public struct ConsoleController<Context: RequestContext>: Sendable {
     let authenticator: ConsoleAuthenticator
+    let access: ConsoleRegisterAccess
     let secureCookies: Bool
     let library: MustacheLibrary
 
     static var sessionCookie: String { "koppeling_sessie" }
     static var formCookie: String { "koppeling_formulier" }
 
-    public init(authenticator: ConsoleAuthenticator, secureCookies: Bool) {
+    public init(authenticator: ConsoleAuthenticator, access: ConsoleRegisterAccess, secureCookies: Bool) {
         self.authenticator = authenticator
+        self.access = access
         self.secureCookies = secureCookies
         self.library = ConsoleTemplates.parsed
     }
@@ -44,6 +46,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         group.post("inschrijven", use: enrol)
         group.post("afmelden", use: signOut)
         group.post("overal-afmelden", use: signOutEverywhere)
+        addPersonRoutes(to: group)
     }
 
     /// The Dutch name of a role.
@@ -60,14 +63,45 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     // MARK: - Pages
 
     @Sendable func start(_ request: Request, context: Context) async throws -> Response {
+        let (user, session) = try await signedIn(request)
+        var values = signedInValues(user, session, title: "Startpagina")
+        values["rollen"] = user.roles.map(Self.roleName)
+        return page("start", values)
+    }
+
+    /// A page that answers instead of the one asked for: the sign-in page for a request without a
+    /// valid session, the page that says which role a screen needs.
+    struct PageInstead: HTTPResponseError {
+        let response: Response
+        var status: HTTPResponse.Status { response.status }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response { response }
+    }
+
+    /// The user and session of a request, who may open `screen`; otherwise the page instead.
+    func signedIn(_ request: Request, screen: ConsoleScreen? = nil) async throws -> (ConsoleUser, ConsoleSession) {
         guard let token = request.cookies[Self.sessionCookie]?.value, let (user, session) = try await authenticator.session(token: token)
-        else { return Self.redirect("/console/aanmelden") }
-        return page(
-            "start",
-            [
-                "titel": "Startpagina", "gebruiker": ["naam": user.name], "rollen": user.roles.map(Self.roleName),
-                "csrf": session.csrfToken,
-            ])
+        else { throw PageInstead(response: Self.redirect("/console/aanmelden")) }
+        if let screen, !user.may(open: screen) {
+            var values = signedInValues(user, session, title: "Geen toegang")
+            let roles = screen.roles.sorted().map { Self.roleName($0).lowercased() }.joined(separator: " of ")
+            values["uitleg"] =
+                """
+                Het scherm \u{201C}\(screen.title)\u{201D} is er voor wie een van deze rollen heeft: \(roles). U hebt er geen van. \
+                Hebt u dit scherm nodig voor uw werk, vraag de rol dan aan de beheerder.
+                """
+            throw PageInstead(response: page("geentoegang", values, status: .forbidden))
+        }
+        return (user, session)
+    }
+
+    /// What every page after sign-in shows: the user, the menu of the screens the user may open,
+    /// the session's CSRF token for its forms.
+    func signedInValues(_ user: ConsoleUser, _ session: ConsoleSession, title: String) -> [String: Any] {
+        [
+            "titel": title, "gebruiker": ["naam": user.name], "csrf": session.csrfToken,
+            "menu": user.screens.map { ["titel": $0.title, "adres": $0.path] }, "heeftMenu": !user.screens.isEmpty,
+        ]
     }
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
@@ -117,6 +151,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     func enrolValues(user: String, token: String, secret: String, error: String? = nil) -> [String: Any] {
         [
             "titel": "Inschrijven", "naam": user, "token": token, "sleutel": secret,
+            "appsleutel": ConsoleAuthenticator.appKey(secret: secret),
             "adres": ConsoleAuthenticator.authenticatorURL(secret: secret, user: user), "fout": error as Any,
         ]
     }
@@ -170,8 +205,8 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
 
     /// A sign-out form: with the session's CSRF token, `end` runs and the cookie is cleared.
     func signingOut(_ request: Request, end: (String, ConsoleUser) async throws -> Void) async throws -> Response {
-        guard let token = request.cookies[Self.sessionCookie]?.value, let (user, session) = try await authenticator.session(token: token)
-        else { return Self.redirect("/console/aanmelden") }
+        let (user, session) = try await signedIn(request)
+        let token = request.cookies[Self.sessionCookie]?.value ?? ""
         guard let form = try await decode(SignOutForm.self, request), Self.equal(form.csrf, session.csrfToken) else {
             return expiredForm()
         }

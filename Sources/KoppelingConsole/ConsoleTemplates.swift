@@ -14,7 +14,9 @@ enum ConsoleTemplates {
         <link rel="stylesheet" href="/console/stijl.css">
         </head>
         <body>
-        <header><p class="merk">Koppeling</p>{{#gebruiker}}<p>Aangemeld als <strong>{{naam}}</strong></p>{{/gebruiker}}</header>
+        <header><p class="merk"><a href="/console">Koppeling</a></p>
+        {{#gebruiker}}<p>Aangemeld als <strong>{{naam}}</strong></p>{{/gebruiker}}</header>
+        {{#heeftMenu}}<nav aria-label="Schermen"><ul>{{#menu}}<li><a href="{{adres}}">{{titel}}</a></li>{{/menu}}</ul></nav>{{/heeftMenu}}
         <main id="inhoud">
         <h1>{{titel}}</h1>
         {{#fout}}<p class="fout" role="alert">{{fout}}</p>{{/fout}}
@@ -44,7 +46,7 @@ enum ConsoleTemplates {
         {{<layout}}{{$inhoud}}
         <p>Welkom, {{naam}}. Kies een wachtwoord en stel uw tweede factor in.</p>
         <ol>
-        <li>Voeg in uw authenticator-app een account toe met deze sleutel: <code id="sleutel">{{sleutel}}</code>
+        <li>Voeg in uw authenticator-app een account toe met deze sleutel: <code id="sleutel">{{appsleutel}}</code>
         (of open <a href="{{adres}}">deze koppeling</a> op uw telefoon).</li>
         <li>Vul de code in die de app nu toont.</li>
         </ol>
@@ -65,13 +67,15 @@ enum ConsoleTemplates {
     /// The field for the authenticator app's code, in the enrolment and sign-in forms.
     static let codeField = """
         <p><label for="code">Code uit uw authenticator-app (6 cijfers)</label><br>
-        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}" maxlength="6"></p>
+        <input id="code" name="code" inputmode="numeric" autocomplete="off" required pattern="[0-9]{6}" maxlength="6"></p>
         """
 
     static let home = """
         {{<layout}}{{$inhoud}}
         <p>Uw rollen:</p>
         <ul>{{#rollen}}<li>{{.}}</li>{{/rollen}}</ul>
+        <h2>Uw schermen</h2>
+        <ul class="schermen">{{#menu}}<li><a href="{{adres}}">{{titel}}</a></li>{{/menu}}</ul>
         <form method="post" action="/console/afmelden">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <p><button type="submit">Afmelden</button></p>
@@ -90,6 +94,96 @@ enum ConsoleTemplates {
         {{/inhoud}}{{/layout}}
         """
 
+    /// A page that answers instead of another one: no access, an expired search.
+    static let refused = """
+        {{<layout}}{{$inhoud}}
+        <p>{{uitleg}}</p>
+        {{#verder}}<p><a href="{{adres}}">{{tekst}}</a></p>{{/verder}}
+        {{^verder}}<p><a href="/console">Naar de startpagina</a></p>{{/verder}}
+        {{/inhoud}}{{/layout}}
+        """
+
+    /// Persoon opzoeken: the number in the POST body, never in an address.
+    static let personSearch = """
+        {{<layout}}{{$inhoud}}
+        <p>Elke inzage wordt vastgelegd in het transparantielogboek, met uw naam, de reden en de referentie die u opgeeft. \
+        De persoon kan die inzage zelf opvragen.</p>
+        <form method="post" action="/console/personen" autocomplete="off">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><label for="insz">Rijksregisternummer of BIS-nummer</label><br>
+        <input id="insz" name="insz" inputmode="numeric" required maxlength="20" aria-describedby="insz-hulp">
+        <br><span id="insz-hulp" class="hulp">11 cijfers, met of zonder punten en streepje, zoals 85.07.30-033.28</span></p>
+        <p><label for="doel">Waarom zoekt u deze persoon op?</label><br>
+        <select id="doel" name="doel" required>
+        {{#doelen}}<option value="{{code}}"{{#gekozen}} selected{{/gekozen}}>{{naam}}</option>{{/doelen}}</select></p>
+        <p><label for="referentie">Dossier- of werkreferentie</label><br>
+        <input id="referentie" name="referentie" required maxlength="100" value="{{referentie}}"></p>
+        <fieldset><legend>Optioneel</legend>
+        <p><label for="peildatum">Status op datum (leeg: vandaag)</label><br>
+        <input id="peildatum" name="peildatum" type="date" value="{{peildatum}}"></p>
+        <p><label for="gekendop">Zoals gekend op (leeg: nu)</label><br>
+        <input id="gekendop" name="gekendop" type="datetime-local" step="1" value="{{gekendop}}"></p>
+        </fieldset>
+        <p><button type="submit">Opzoeken</button></p>
+        </form>
+        {{/inhoud}}{{/layout}}
+        """
+
+    /// A person's status, data items and timeline.
+    static let person = """
+        {{<layout}}{{$inhoud}}
+        <p class="uittreksel">Uittreksel uit de Vlaamse integratiedatabank, opgemaakt op {{opgemaakt}} door {{gebruiker.naam}}.</p>
+        <dl class="kader">
+        <dt>Rijksregisternummer</dt><dd id="nummer">{{nummer}}</dd>
+        {{#geboortedatum}}<dt>Geboortedatum</dt><dd>{{geboortedatum}}</dd>{{/geboortedatum}}
+        <dt>Reden van inzage</dt><dd>{{doel}}, referentie {{referentie}}</dd>
+        <dt>Status op</dt><dd>{{peildatum}}</dd>
+        <dt>Zoals gekend op</dt><dd>{{gekendop}}</dd>
+        </dl>
+        <h2>Status</h2>
+        <p class="status" id="status" data-code="{{statuscode}}"><strong>{{status}}</strong>{{#sinds}} sinds {{sinds}}{{/sinds}}</p>
+        <h3>Redenen</h3>
+        <ul id="redenen">{{#redenen}}<li>{{tekst}} <span class="wet">({{wet}})</span></li>{{/redenen}}</ul>
+        {{#heeftVlaggen}}<h3>Aandachtspunten</h3><ul id="vlaggen">{{#vlaggen}}<li>{{.}}</li>{{/vlaggen}}</ul>{{/heeftVlaggen}}
+        <h2>Gegevens zoals een ontvanger ze krijgt</h2>
+        <p>Een ontvanger krijgt alleen de velden die het protocol hem voor zijn doel toekent.</p>
+        <table id="gegevens"><caption class="verborgen">Gegevens per veld</caption>
+        <thead><tr><th scope="col">Veld</th><th scope="col">Waarde</th></tr></thead>
+        <tbody>{{#gegevens}}<tr><td>{{veld}}</td><td>{{waarde}}</td></tr>{{/gegevens}}</tbody></table>
+        <h2>Tijdlijn ({{aantal}} gebeurtenissen)</h2>
+        <ol class="tijdlijn" id="tijdlijn">{{#tijdlijn}}
+        <li class="gebeurtenis{{#ingetrokken}} ingetrokken{{/ingetrokken}}" data-id="{{id}}" data-code="{{code}}">
+        <p><strong>{{datum}}</strong>: {{soort}}{{#ingetrokken}} <strong class="label">Ingetrokken</strong>{{/ingetrokken}}</p>
+        {{#ingetrokken}}<p class="intrekking">Ingetrokken op {{op}} (geregistreerd {{geregistreerd}}), reden: {{reden}}</p>{{/ingetrokken}}
+        <p class="herkomst">Bron {{bron}}, geregistreerd {{geregistreerd}} door {{door}}</p>
+        {{#heeftGegevens}}<ul class="details">{{#gegevens}}<li>{{naam}}: {{waarde}}</li>{{/gegevens}}</ul>{{/heeftGegevens}}
+        {{#heeftCodes}}<p class="codes">Letterlijke codes van de bron:
+        {{#codes}}<code>{{naam}}={{waarde}}</code> {{/codes}}</p>{{/heeftCodes}}
+        </li>{{/tijdlijn}}
+        </ol>
+        {{^tijdlijn}}<p>Het register kent geen gebeurtenissen van deze persoon.</p>{{/tijdlijn}}
+        <p class="acties"><a href="/console/persoon/inzage?h={{handle}}">Wie zag dit dossier</a> · \
+        <a href="/console/personen">Andere persoon opzoeken</a></p>
+        {{/inhoud}}{{/layout}}
+        """
+
+    /// Who saw this dossier.
+    static let accesses = """
+        {{<layout}}{{$inhoud}}
+        <p>Elke verstrekking en inzage over {{nummer}}, zoals het verslag voor de burger ze toont ({{aantal}}). \
+        {{#controlepunt}}Elk bewijs is door de server nagerekend tegen het jongste gesigneerde controlepunt \
+        ({{grootte}} registraties, {{wanneer}}).{{/controlepunt}}</p>
+        <table id="inzages"><caption class="verborgen">Verstrekkingen en inzages</caption>
+        <thead><tr><th scope="col">Nr.</th><th scope="col">Wanneer</th><th scope="col">Wie</th><th scope="col">Kanaal</th>\
+        <th scope="col">Doel</th><th scope="col">Referentie</th><th scope="col">Gegevens</th><th scope="col">Resultaat</th>\
+        <th scope="col">Bewijs</th></tr></thead>
+        <tbody>{{#inzages}}<tr><td>{{nummer}}</td><td>{{wanneer}}</td><td>{{wie}} ({{partij}})</td><td>{{kanaal}}</td><td>{{doel}}</td>\
+        <td>{{referentie}}</td><td>{{gegevens}}</td><td>{{resultaat}}</td>\
+        <td class="{{#bewezen}}bewezen{{/bewezen}}{{^bewezen}}onbewezen{{/bewezen}}">{{bewijs}}</td></tr>{{/inzages}}</tbody></table>
+        <p class="acties"><a href="/console/persoon?h={{handle}}">Terug naar de persoon</a></p>
+        {{/inhoud}}{{/layout}}
+        """
+
     static let stylesheet = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.5; }
         header { background: #1f3d7a; color: #fff; padding: 0.5rem 1.5rem; display: flex; justify-content: space-between; }
@@ -102,8 +196,29 @@ enum ConsoleTemplates {
         button { font-size: 1rem; padding: 0.5rem 1.25rem; background: #1f3d7a; color: #fff; border: 0; border-radius: 3px; }
         .fout { border-left: 4px solid #b00020; padding: 0.5rem 1rem; background: #fdecee; }
         .melding { border-left: 4px solid #1b6e2d; padding: 0.5rem 1rem; background: #e9f5ec; }
-        code { font-size: 1.1rem; letter-spacing: 0.1em; }
-        @media print { header, form { display: none; } }
+        #sleutel { font-size: 1.1rem; letter-spacing: 0.1em; }
+        .merk a { color: #fff; text-decoration: none; }
+        nav { background: #e8edf6; padding: 0 1.5rem; }
+        nav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: 1.5rem; }
+        nav a { display: inline-block; padding: 0.5rem 0; color: #1f3d7a; }
+        select { font-size: 1rem; padding: 0.4rem; }
+        fieldset { border: 1px solid #999; margin: 1rem 0; }
+        .hulp { color: #444; font-size: 0.9rem; }
+        table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
+        th, td { border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+        dl.kader { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+        dt { font-weight: 600; }
+        dd { margin: 0; }
+        .tijdlijn li { margin-bottom: 0.75rem; }
+        .ingetrokken > p:first-child { text-decoration: line-through; }
+        .ingetrokken .label { background: #b00020; color: #fff; padding: 0 0.4rem; border-radius: 3px; text-decoration: none; }
+        .intrekking { color: #8a0019; }
+        .herkomst, .codes, .wet { color: #444; font-size: 0.9rem; }
+        code { font-size: 0.9rem; letter-spacing: 0; }
+        .onbewezen { color: #b00020; font-weight: bold; }
+        .verborgen { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+        main { max-width: 72rem; }
+        @media print { header, nav, form, .acties { display: none; } main { max-width: none; } }
 
         """
 
@@ -113,7 +228,7 @@ enum ConsoleTemplates {
         var library = MustacheLibrary()
         for (name, text) in [
             ("layout", layout), ("codeveld", codeField), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home),
-            ("bericht", message),
+            ("bericht", message), ("geentoegang", refused), ("personen", personSearch), ("persoon", person), ("inzage", accesses),
         ] {
             do {
                 try library.register(text, named: name)

@@ -97,7 +97,7 @@ public enum ProtocolPage {
                     case .follow: t("volglijst met wijzigingsberichten", "liste de suivi avec messages de modification")
                     case .batch: t("periodiek bestand", "fichier périodique")
                     // Never in a protocol (the reader refuses them); named for completeness.
-                    case .register, .citizen, .administration: channel.channel.rawValue
+                    case .register, .citizen, .administration, .console: channel.channel.rawValue
                     }
                 let days =
                     channel.maxFollowDays.map {

@@ -88,8 +88,45 @@ struct ConsoleUserTests {
     @Test("a request is written as the session's last one at most once a minute")
     func touches() throws {
         let session = ConsoleSession(digest: "d", user: "jan", createdAt: Self.t0, lastSeenAt: Self.t0, csrfToken: "c")
-        #expect(session.touched(at: Self.at(seconds: 59)) == nil)
-        let touched = try #require(session.touched(at: Self.at(seconds: 60)))
+        #expect(session.touched(at: Self.at(seconds: 59), limits: .standard) == nil)
+        let touched = try #require(session.touched(at: Self.at(seconds: 60), limits: .standard))
         #expect(touched.lastSeenAt == Self.at(seconds: 60) && touched.createdAt == Self.t0 && touched.csrfToken == "c")
+        // A short idle limit (a test server's 10 s) writes every tenth of it, so activity keeps the session.
+        let short = ConsoleSession.Limits(idleSeconds: 10, absoluteSeconds: 3600)
+        #expect(session.touched(at: Self.at(seconds: 0), limits: short) == nil)
+        #expect(session.touched(at: Self.at(seconds: 1), limits: short)?.lastSeenAt == Self.at(seconds: 1))
+    }
+
+    @Test("each role opens exactly its screens, and reads a person only for the reasons its work gives")
+    func screensAndPurposes() throws {
+        func user(_ roles: [ConsoleUser.Role]) -> ConsoleUser {
+            var user = try! ConsoleUser.enrolling(
+                name: "u", roles: roles, enrolmentDigest: "d", expiresAt: Self.t0, at: Self.t0)
+            user.roles = roles
+            return user
+        }
+        #expect(user([.caseOfficer]).screens == [.personSearch])
+        #expect(user([.protocolAdmin]).screens.isEmpty && user([.administrator]).screens.isEmpty)
+        #expect(!user([.administrator]).may(open: .personSearch))
+        #expect(user([.caseOfficer]).readPurposes == [.trajectoryGuidance, .dataQuality, .subjectRequest])
+        #expect(user([.enforcementOfficer]).readPurposes == [.enforcement])
+        #expect(user([.dpo]).readPurposes == [.subjectRequest, .supervision])
+        #expect(user([.dpo, .enforcementOfficer]).readPurposes == [.enforcement, .subjectRequest, .supervision])
+        #expect(user([.administrator]).readPurposes.isEmpty)
+    }
+}
+
+@Suite("Dutch numbers and times in the console")
+struct DutchFormatTests {
+    @Test("numbers group thousands with a dot; instants read as a Belgian writes them, in the given offset")
+    func numbersAndInstants() {
+        #expect(
+            [0, 7, 999, 1000, 12_345, 1_234_567, -1234].map(DutchFormat.number) == [
+                "0", "7", "999", "1.000", "12.345", "1.234.567", "-1.234",
+            ])
+        let instant = Instant("2026-12-01T13:05:09Z")!
+        #expect(DutchFormat.instant(instant, offsetSeconds: 3600) == "1 december 2026 om 14:05:09")
+        #expect(DutchFormat.instant(Instant("2026-06-30T22:30:00Z")!, offsetSeconds: 7200) == "1 juli 2026 om 00:30:00")
+        #expect(DutchFormat.instant(Instant("1969-12-31T23:59:59Z")!, offsetSeconds: 0) == "31 december 1969 om 23:59:59")
     }
 }

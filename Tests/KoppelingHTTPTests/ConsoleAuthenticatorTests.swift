@@ -27,16 +27,17 @@ struct ConsoleAuthenticatorTests {
         var read: @Sendable () -> Instant { { self.now.withLock { $0 } } }
     }
 
-    /// The code an authenticator app shows at `at` for a secret, computed by pyotp from the base-32
-    /// form the app is given (the secret's bytes are the key).
+    /// The code an authenticator app shows at `at` for a secret, computed by pyotp from the key the
+    /// enrolment page shows (``ConsoleAuthenticator/appKey(secret:)``), as an app is given it. The
+    /// key must be the base 32 of the secret's bytes, which the server keys its HMAC with.
     static func code(secret: String, at: Instant) throws -> String {
         let python = try #require(TestEnvironment.pythonWithStdnum, "KOPPELING_REQUIRE_ALL=1 but no Python with pyotp")
         let process = Process()
         process.executableURL = python
         process.arguments = [
             "-c",
-            "import base64, pyotp, sys; print(pyotp.TOTP(base64.b32encode(sys.argv[1].encode()).decode()).at(int(sys.argv[2])))",
-            secret, String(at.microsecondsSinceEpoch / 1_000_000),
+            "import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).at(int(sys.argv[2])))",
+            ConsoleAuthenticator.appKey(secret: secret), String(at.microsecondsSinceEpoch / 1_000_000),
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -87,7 +88,10 @@ struct ConsoleAuthenticatorTests {
         let (_, clock, users, authenticator) = try await Self.fixture(backend)
         let added = try await users.add(name: "jan.peeters", roles: [.caseOfficer])
         let secret = ConsoleAuthenticator.newTOTPSecret()
-        #expect(secret.count == 32 && secret.allSatisfy { "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".contains($0) })
+        #expect(secret.count == 22 && secret.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        // What the app is given: the secret's 22 bytes in base 32, without padding.
+        let key = ConsoleAuthenticator.appKey(secret: secret)
+        #expect(key.count == 36 && key.allSatisfy { "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".contains($0) })
         #expect(
             ConsoleAuthenticator.authenticatorURL(secret: secret, user: "jan.peeters").hasPrefix(
                 "otpauth://totp/Koppeling:jan.peeters?secret="))

@@ -65,6 +65,23 @@ public enum TestEnvironment {
         return process.terminationStatus == 0 ? python : nil
     }()
 
+    /// Debian's `chromium` and `chromium-driver`, and Selenium with axe in the test environment's
+    /// `.venv`, for the console's browser tests; nil when one is missing.
+    public static let browser: URL? = {
+        guard let python else { return nil }
+        for path in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.isExecutableFile(atPath: path) {
+            return nil
+        }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = ["-c", "import selenium, axe_selenium_python, pyotp"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? python : nil
+    }()
+
     /// Debian's `xmllint` (libxml2-utils), to check answers against the MAGDA schemas.
     public static var xmllint: URL? {
         ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].map(URL.init(fileURLWithPath:)).first {

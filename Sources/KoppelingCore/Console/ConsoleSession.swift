@@ -45,12 +45,14 @@ public struct ConsoleSession: Sendable, Hashable {
 
     /// How stale ``lastSeenAt`` may be: a request within this of the last one recorded is not
     /// written again, so that a page view does not cost a durable write. The idle limit is then
-    /// counted from up to this much before the last request.
+    /// counted from up to this much before the last request; with a short idle limit (a test's),
+    /// a tenth of it.
     public static let touchSeconds: Int64 = 60
 
     /// The session with a request at `at` recorded, or nil when the one recorded is recent enough.
-    public func touched(at: Instant) -> ConsoleSession? {
-        guard at.microsecondsSinceEpoch - lastSeenAt.microsecondsSinceEpoch >= Self.touchSeconds * 1_000_000 else { return nil }
+    public func touched(at: Instant, limits: Limits) -> ConsoleSession? {
+        let interval = min(Self.touchSeconds, max(1, limits.idleSeconds / 10))
+        guard at.microsecondsSinceEpoch - lastSeenAt.microsecondsSinceEpoch >= interval * 1_000_000 else { return nil }
         var session = self
         session.lastSeenAt = at
         return session

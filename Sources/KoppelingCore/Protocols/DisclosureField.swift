@@ -109,6 +109,8 @@ public enum DisclosureChannel: String, Sendable, Hashable, CaseIterable, Codable
     case citizen
     /// An administrative act on a recipient's deliveries (a webhook set or rotated).
     case administration
+    /// A page of the console that showed a person's data to a signed-in user.
+    case console
 
     /// The channels a protocol can grant.
     public static let protocolChannels: [DisclosureChannel] = [.lookup, .follow, .batch]

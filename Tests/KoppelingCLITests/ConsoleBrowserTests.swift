@@ -1,0 +1,100 @@
+import Foundation
+import KoppelingCore
+import KoppelingStoreSQLite
+import KoppelingTestSupport
+import Testing
+
+/// The console in a real browser: headless Chromium driven by Selenium (Tests/oracle/console_browser.py)
+/// against `koppeling serve` on a demo register, with axe on every page and a screenshot of each.
+@Suite(
+    "Console in a browser",
+    .enabled(
+        if: TestEnvironment.browser != nil || TestEnvironment.requireAll,
+        "skipped: needs Debian's chromium and chromium-driver, and selenium with axe-selenium-python in .venv (scripts/test installs those)"
+    ))
+struct ConsoleBrowserTests {
+    /// The person the browser looks up, and the event of theirs that was retracted.
+    static let insz = "85073003328"
+    static let retracted = "11111111-1111-4111-8111-111111111105"
+    static let retractionReason = "uitgereikt aan de verkeerde persoon"
+
+    /// The person's file (Tests/Fixtures/console/person.ndjson): determined obliged, registered, a
+    /// contract, and a certificate that was retracted because it went to the wrong person.
+    static let events = TestEnvironment.packageRoot.appendingPathComponent("Tests/Fixtures/console/person.ndjson")
+
+    /// The screens each role opens, by their menu titles, and where each screen is: written out
+    /// here from the issue, not taken from the code.
+    static let screens: [String: [String]] = [
+        "case_officer": ["Persoon opzoeken"], "enforcement_officer": ["Persoon opzoeken"], "dpo": ["Persoon opzoeken"],
+        "protocol_admin": [], "administrator": [],
+    ]
+    static let screenPaths = ["Persoon opzoeken": "/console/personen"]
+
+    @Test(
+        """
+        users of every role enrol and sign in with password and TOTP; each sees exactly its screens; a person search never puts \
+        the number in an address the browser visited or a log line; the timeline marks a retracted event; who saw the dossier \
+        is proven; forms without their CSRF token are refused; an idle session ends; axe finds no serious violation
+        """)
+    func console() async throws {
+        let python = try #require(TestEnvironment.browser, "KOPPELING_REQUIRE_ALL=1 but chromium, chromedriver or selenium is missing")
+        let folder = try TestEnvironment.temporaryFolder()
+        #expect(try koppeling(["demo", "--persons", "200", "--no-serve"], in: folder).status == 0)
+        try FileManager.default.copyItem(at: Self.events, to: folder.appendingPathComponent("person.ndjson"))
+        let imported = try koppeling(
+            ["import", "events", "person.ndjson", "--database", "koppeling-demo.sqlite"], in: folder)
+        #expect(imported.status == 0, "\(imported.err)")
+        let roles = [
+            ("dossier", "case_officer"), ("handhaver", "enforcement_officer"), ("fgb", "dpo"), ("protocollen", "protocol_admin"),
+            ("beheer", "administrator"),
+        ]
+        var users: [String: Any] = [:]
+        for (name, role) in roles {
+            let added = try koppeling(["user", "add", "--database", "koppeling-demo.sqlite", "--name", name, "--role", role], in: folder)
+            let link = try #require(added.out.split(separator: "\n").first { $0.contains("/console/inschrijven?token=") }, "\(added.out)")
+            users[name] = ["link": String(link), "roles": [role]]
+        }
+        let idleSeconds = 20
+        let setup: [String: Any] = [
+            "users": users, "insz": Self.insz, "retracted": Self.retracted, "retractionReason": Self.retractionReason,
+            "idleSeconds": idleSeconds, "caseOfficer": "dossier", "dpo": "fgb", "screens": Self.screens, "screenPaths": Self.screenPaths,
+        ]
+        try JSONSerialization.data(withJSONObject: setup).write(to: folder.appendingPathComponent("setup.json"))
+        let log = folder.appendingPathComponent("server.log")
+        let (server, base) = try await startServer(
+            in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], log: log,
+            environment: ["KOPPELING_CONSOLE_IDLE_SECONDS": String(idleSeconds)])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let screenshots = TestEnvironment.packageRoot.appendingPathComponent(".build/screenshots/console")
+        try? FileManager.default.removeItem(at: screenshots)
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [
+            TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/console_browser.py").path, "--base", base.absoluteString,
+            "--setup", folder.appendingPathComponent("setup.json").path, "--screenshots", screenshots.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "the browser scenarios:\n\(report)")
+        #expect(report.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 9, "\(report)")
+        FileHandle.standardError.write(Data("console browser scenarios (screenshots in \(screenshots.path)):\n\(report)".utf8))
+
+        // The server's log names the pages visited and never the number, in any of its forms.
+        let lines = try String(contentsOf: log, encoding: .utf8)
+        #expect(lines.contains("\"route\":\"/console/persoon\""), "the log has the result page's requests")
+        for form in [Self.insz, "85.07.30-033.28", "85.07.30", "85073003328".prefix(6) + "-"] {
+            #expect(!lines.contains(form), "the server's log holds \(form)")
+        }
+        // Every view of the person is a record in the transparency log: the user, the reason, the reference.
+        let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
+        let views = try await store.disclosures(client: "console:dossier")
+        #expect(views.count >= 2 && views.allSatisfy { $0.channel == .console && $0.outcome == .read })
+        #expect(
+            views.allSatisfy { $0.purpose == "TRAJECTORY_GUIDANCE" && $0.caseReference == "DOS-2026-0042" && !$0.subjectPseudonym.isEmpty })
+        #expect(try await store.disclosures(client: "console:beheer").isEmpty, "the administrator saw no person")
+    }
+}

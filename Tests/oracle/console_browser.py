@@ -1,0 +1,294 @@
+"""The console in a real browser: headless Chromium driven by Selenium, axe on every page.
+
+Run by ConsoleBrowserTests (Tests/KoppelingCLITests) against a `koppeling serve` it started on a
+demo register with one user per role to enrol and a person whose timeline has a retracted event:
+
+    console_browser.py --base URL --setup setup.json --screenshots DIR
+
+setup.json: {"users": {"NAME": {"link": URL, "roles": [...]}}, "insz": "85073003328",
+"retracted": EVENT-ID, "idleSeconds": N}. Prints one line per scenario; exits 1 on the first
+failure, with what was expected and what the page showed.
+"""
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+import urllib.parse
+
+import pyotp
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+PASSWORD = "een lang genoeg wachtwoord 2026"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+class Console:
+    """One browser (its own profile, so its own history) signed in as one user."""
+
+    def __init__(self, base, screenshots, label):
+        self.base = base
+        self.screenshots = screenshots
+        self.label = label
+        self.profile = tempfile.mkdtemp(prefix="koppeling-chromium-")
+        options = webdriver.ChromeOptions()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                         f"--user-data-dir={self.profile}", "--lang=nl-BE"]:
+            options.add_argument(argument)
+        options.binary_location = os.environ.get("KOPPELING_CHROMIUM", "/usr/bin/chromium")
+        service = Service(os.environ.get("KOPPELING_CHROMEDRIVER", "/usr/bin/chromedriver"))
+        self.driver = webdriver.Chrome(service=service, options=options)
+        self.pages = 0
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+
+    def heading(self):
+        return self.driver.find_element(By.TAG_NAME, "h1").text
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def shot(self, name):
+        self.pages += 1
+        path = os.path.join(self.screenshots, f"{self.label}-{self.pages:02d}-{name}.png")
+        self.driver.save_screenshot(path)
+        return path
+
+    def axe(self, name):
+        """No violation of impact serious or critical on the page (WCAG 2.1 AA rules and best practices)."""
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        check(not bad, f"{self.label} {name}: axe found {[(v['id'], v['impact'], v['nodes'][0]['html']) for v in bad]}")
+
+    def visit(self, name):
+        """Screenshot and accessibility check of the page now shown."""
+        self.shot(name)
+        self.axe(name)
+
+    def fill(self, field, value):
+        element = self.driver.find_element(By.ID, field)
+        element.clear()
+        element.send_keys(value)
+
+    def click(self, element):
+        """Clicks and waits until the next page has replaced this one."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+
+    def submit(self):
+        self.click(self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+    def enrol(self, link):
+        # The link names the server's public address; this one runs on a test port.
+        parts = urllib.parse.urlsplit(link)
+        self.driver.get(f"{self.base}{parts.path}?{parts.query}")
+        check(self.heading() == "Inschrijven", f"{self.label}: the enrolment page, got {self.heading()!r}")
+        self.visit("inschrijven")
+        secret = self.driver.find_element(By.ID, "sleutel").text
+        totp = pyotp.TOTP(secret)
+        self.fill("wachtwoord", PASSWORD)
+        self.fill("herhaling", PASSWORD)
+        self.fill("code", totp.now())
+        self.submit()
+        check("U bent ingeschreven" in self.text(), f"{self.label}: enrolled, got {self.text()[:300]!r}")
+        return totp
+
+    def sign_in(self, name, totp, step_offset=30):
+        # The enrolment spent this step's code: a code is good once, so sign in with the next
+        # step's, which the server accepts for clock drift.
+        self.open("/console/aanmelden")
+        self.visit("aanmelden")
+        self.fill("naam", name)
+        self.fill("wachtwoord", PASSWORD)
+        self.fill("code", totp.at(time.time() + step_offset))
+        self.submit()
+        check(self.heading() == "Startpagina", f"{self.label}: signed in, got {self.heading()!r}: {self.text()[:300]!r}")
+
+    def menu(self):
+        return [a.text for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a")]
+
+    def history(self):
+        """Every address the browser's own history holds (read from its profile after it quit)."""
+        self.driver.quit()
+        database = os.path.join(self.profile, "Default", "History")
+        for _ in range(50):
+            if os.path.exists(database):
+                break
+            time.sleep(0.1)
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            return [row[0] for row in connection.execute("SELECT url FROM urls")]
+        finally:
+            connection.close()
+
+
+def number_forms(insz):
+    formatted = f"{insz[0:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:11]}"
+    return [insz, formatted, urllib.parse.quote(formatted), urllib.parse.quote_plus(formatted)]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--setup", required=True)
+    parser.add_argument("--screenshots", required=True)
+    arguments = parser.parse_args()
+    with open(arguments.setup) as file:
+        setup = json.load(file)
+    os.makedirs(arguments.screenshots, exist_ok=True)
+    base = arguments.base.rstrip("/")
+    insz = setup["insz"]
+    browsers = []
+    done = []
+
+    def scenario(name):
+        done.append(name)
+        print(f"ok: {name}", flush=True)
+
+    try:
+        # Each user enrols from the link and signs in with password and TOTP.
+        signed_in = {}
+        for name, user in setup["users"].items():
+            console = Console(base, arguments.screenshots, name)
+            browsers.append(console)
+            totp = console.enrol(user["link"])
+            console.sign_in(name, totp)
+            console.visit("start")
+            signed_in[name] = (console, totp, user["roles"])
+        scenario("every user enrolled and signed in with password and TOTP; the start page passes axe")
+
+        # Each role sees exactly its screens; another screen is a Dutch 403 page.
+        expected = setup["screens"]
+        for name, (console, _, roles) in signed_in.items():
+            wanted = sorted({title for role in roles for title in expected.get(role, [])})
+            check(sorted(console.menu()) == wanted, f"{name} ({roles}): menu {console.menu()} instead of {wanted}")
+            for title, path in setup["screenPaths"].items():
+                console.open(path)
+                if title in wanted:
+                    check(console.heading() == title, f"{name}: {path} shows {console.heading()!r}")
+                else:
+                    check(console.heading() == "Geen toegang", f"{name}: {path} should be refused, shows {console.heading()!r}")
+                    check("vraag de rol dan aan de beheerder" in console.text(), f"{name}: the 403 page says what to do")
+                    console.visit("geen-toegang")
+        scenario("each role sees exactly its screens; any other screen is a Dutch page saying which role it needs")
+
+        # The person search: number in the POST body only, result under an opaque handle.
+        console, totp, _ = signed_in[setup["caseOfficer"]]
+        console.open("/console/personen")
+        console.visit("personen")
+        console.fill("insz", "85.07.30-033.28" if insz == "85073003328" else insz)
+        Select(console.driver.find_element(By.ID, "doel")).select_by_value("TRAJECTORY_GUIDANCE")
+        console.fill("referentie", "DOS-2026-0042")
+        console.submit()
+        check(console.heading().startswith("Persoon "), f"the result page, got {console.heading()!r}: {console.text()[:400]!r}")
+        url = console.driver.current_url
+        check(all(form not in url for form in number_forms(insz)), f"the number is in the address {url}")
+        check("/console/persoon?h=" in url, f"the result's address carries a handle: {url}")
+        status = console.driver.find_element(By.ID, "status")
+        check(status.get_attribute("data-code"), "a status code on the page")
+        check(len(console.driver.find_elements(By.CSS_SELECTOR, "#redenen li")) >= 1, "at least one reason with its legal reference")
+        console.visit("persoon")
+        scenario("a person search posts the number and shows status, reasons and data items under an opaque handle")
+
+        # The timeline shows the retracted event as retracted, with the retraction's reason.
+        retracted = console.driver.find_element(By.CSS_SELECTOR, f"li.gebeurtenis[data-id='{setup['retracted']}']")
+        check("ingetrokken" in retracted.get_attribute("class").split(), "the retracted event is marked retracted")
+        check("Ingetrokken" in retracted.text and setup["retractionReason"] in retracted.text,
+              f"the retracted event says so, with its reason: {retracted.text!r}")
+        others = console.driver.find_elements(By.CSS_SELECTOR, "li.gebeurtenis:not(.ingetrokken)")
+        check(len(others) >= 2, "the other events are not marked retracted")
+        scenario("the timeline shows the retracted event as retracted, with the retraction's reason")
+
+        # Who saw this dossier: the officer's own views are there, each proven against the checkpoint.
+        console.click(console.driver.find_element(By.LINK_TEXT, "Wie zag dit dossier"))
+        check(console.heading() == "Wie zag dit dossier", f"who saw, got {console.heading()!r}")
+        rows = console.driver.find_elements(By.CSS_SELECTOR, "#inzages tbody tr")
+        views = [row.text for row in rows if f"console:{setup['caseOfficer']}" in row.text]
+        check(len(views) >= 1, f"the officer's own view is listed: {[row.text for row in rows]}")
+        check(all("DOS-2026-0042" in view for view in views), "with the reference given")
+        proofs = console.driver.find_elements(By.CSS_SELECTOR, "#inzages td.bewezen")
+        check(len(proofs) >= 1 and not console.driver.find_elements(By.CSS_SELECTOR, "#inzages td.onbewezen"),
+              "every listed access proven against the latest checkpoint")
+        console.visit("inzage")
+        scenario("who saw this dossier lists the views, each proven against the latest checkpoint")
+
+        # A handle belongs to its session: another signed-in user cannot open it.
+        handle_url = url
+        other, _, _ = signed_in[setup["dpo"]]
+        other.driver.get(handle_url)
+        check(other.heading() == "Zoekopdracht verlopen", f"another session's handle is refused: {other.heading()!r}")
+        scenario("a result's handle works only in the session that made it")
+
+        # A form post without the CSRF token is refused and changes nothing.
+        console.open("/console/personen")
+        console.driver.execute_script("document.querySelector('input[name=csrf]').remove()")
+        console.fill("insz", insz)
+        console.fill("referentie", "DOS-2026-0043")
+        console.submit()
+        check(console.heading() == "Formulier verlopen", f"a post without the CSRF token is refused: {console.heading()!r}")
+        console.visit("formulier-verlopen")
+        console.open("/console")
+        console.driver.find_element(By.CSS_SELECTOR, "form[action='/console/afmelden'] input[name=csrf]")
+        console.driver.execute_script("document.querySelector(\"form[action='/console/afmelden'] input[name=csrf]\").value = 'x'")
+        console.click(console.driver.find_element(By.CSS_SELECTOR, "form[action='/console/afmelden'] button"))
+        check(console.heading() == "Formulier verlopen", "a sign-out with a wrong token is refused")
+        console.open("/console")
+        check(console.heading() == "Startpagina", "and the session goes on")
+        scenario("a form posted without its CSRF token, or with a wrong one, is refused and changes nothing")
+
+        # An idle session expires.
+        idle = setup["idleSeconds"]
+        sleeper, _, _ = signed_in[setup["dpo"]]
+        sleeper.open("/console")
+        check(sleeper.heading() == "Startpagina", "signed in before the wait")
+        time.sleep(idle + 2)
+        sleeper.open("/console")
+        check(sleeper.heading() == "Aanmelden", f"after {idle + 2} s idle the session has ended: {sleeper.heading()!r}")
+        scenario(f"a session idle for longer than {idle} s has ended: the console asks to sign in again")
+
+        # The number was in no address the browser visited (its own history).
+        visited = console.history()
+        check(any("/console/persoon?h=" in address for address in visited), f"the history holds the visits: {visited}")
+        leaked = [address for address in visited for form in number_forms(insz) if form in address]
+        check(not leaked, f"the number appears in the browser's history: {leaked}")
+        print(json.dumps({"visited": visited}), flush=True)
+        scenario("the national number appears in no address of the browser's history")
+    except Failure as failure:
+        for console in browsers:
+            try:
+                console.shot("failure")
+            except Exception:
+                pass
+        print(f"FAILED after {len(done)} scenarios: {failure}", flush=True)
+        sys.exit(1)
+    finally:
+        for console in browsers:
+            try:
+                console.driver.quit()
+            except Exception:
+                pass
+
+
+if __name__ == "__main__":
+    main()
