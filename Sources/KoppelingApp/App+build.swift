@@ -58,6 +58,11 @@ public enum KoppelingApp {
         let retiredBatchKeys = try await store.retiredPublicKeys(named: SigningKey.batch.secretName).map(
             Curve25519.Signing.PublicKey.init(rawRepresentation:))
         let metrics = ServerMetrics()
+        let consoleSecret = try await store.serverSecret(named: "console-handle-key")
+        let consoleAuthenticator = ConsoleAuthenticator(
+            store: store, clock: clock,
+            limits: .init(idleSeconds: Int64(configuration.consoleIdleSeconds), absoluteSeconds: Int64(configuration.consoleSessionSeconds))
+        )
         let exchange = ExchangeService(
             register: register, protocols: protocols, store: store, pseudonymizer: pseudonymizer, clock: clock, today: today,
             recorded: metrics.recorded,
@@ -74,11 +79,13 @@ public enum KoppelingApp {
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
             limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: limiter),
             consoleUsers: ConsoleUserAdministration(store: store, clock: clock),
-            consoleAuthenticator: ConsoleAuthenticator(
-                store: store, clock: clock,
-                limits: .init(
-                    idleSeconds: Int64(configuration.consoleIdleSeconds), absoluteSeconds: Int64(configuration.consoleSessionSeconds))),
-            consoleHandles: PersonHandle.Sealer(secret: try await store.serverSecret(named: "console-handle-key")),
+            consoleAuthenticator: consoleAuthenticator,
+            consoleHandles: PersonHandle.Sealer(secret: consoleSecret),
+            consoleOIDC: configuration.oidc.map {
+                OIDCSignIn(
+                    settings: $0, redirectURI: configuration.publicBaseURL + "/console/oidc/terug", authenticator: consoleAuthenticator,
+                    secret: consoleSecret)
+            },
             timeZone: TimeZone(identifier: configuration.timeZone) ?? TimeZone(identifier: "UTC")!)
     }
 
@@ -173,7 +180,7 @@ public enum KoppelingApp {
             register: services.register, exchange: services.exchange, log: services.transparency, handles: services.consoleHandles,
             timeZone: services.timeZone)
         ConsoleController<KoppelingRequestContext>(
-            authenticator: services.consoleAuthenticator, access: access, secureCookies: secureCookies
+            authenticator: services.consoleAuthenticator, access: access, oidc: services.consoleOIDC, secureCookies: secureCookies
         )
         .addRoutes(to: router.group("console"))
         return router
@@ -205,6 +212,8 @@ public struct KoppelingServices: Sendable {
     public let consoleAuthenticator: ConsoleAuthenticator
     /// Seals the console's person handles.
     public let consoleHandles: PersonHandle.Sealer
+    /// Sign-in through the organisation's OpenID Connect provider, when one is set.
+    public let consoleOIDC: OIDCSignIn?
     /// The register's time zone, for the times the console shows.
     public let timeZone: TimeZone
 

@@ -51,6 +51,14 @@ extension KoppelingConfiguration {
             """
         ),
         ("KOPPELING_MAX_CONNECTIONS", false, "open connections per listener; beyond it new ones wait in the backlog (default 10000)"),
+        ("KOPPELING_OIDC_ISSUER", false, "the console's OpenID Connect provider (issuer address); unset: local accounts only"),
+        ("KOPPELING_OIDC_CLIENT_ID", false, "the console's client id at the OpenID Connect provider"),
+        ("KOPPELING_OIDC_CLIENT_SECRET", true, "the console's client secret at the OpenID Connect provider"),
+        ("KOPPELING_OIDC_ROLE_CLAIM", false, "the ID token claim that holds the user's roles at the provider (default roles)"),
+        (
+            "KOPPELING_OIDC_ROLES", false,
+            "the provider's role values and the console roles they give: VALUE:ROLE,VALUE:ROLE (such as KBI_DPO:dpo)"
+        ),
         ("KOPPELING_CONSOLE_IDLE_SECONDS", false, "seconds without a request after which a console session ends (default 900)"),
         (
             "KOPPELING_CONSOLE_SESSION_SECONDS", false,

@@ -1,4 +1,5 @@
 public import Foundation
+public import KoppelingConsole
 public import KoppelingCore
 import KoppelingHTTP
 import KoppelingStorePostgres
@@ -109,6 +110,9 @@ public struct KoppelingConfiguration: Sendable {
     /// `KOPPELING_CONSOLE_SESSION_SECONDS`: a console session this long after sign-in has ended,
     /// whatever happened (default 28,800, eight hours).
     public var consoleSessionSeconds = 28_800
+    /// `KOPPELING_OIDC_…`: the console's OpenID Connect provider, its client registration and the
+    /// map from its role claim to roles; nil: local accounts only.
+    public var oidc: OIDCSignIn.Settings?
     /// `KOPPELING_TLS_MIN_VERSION`: the least TLS version accepted, 1.2 (default) or 1.3.
     public var tlsMinimumVersion = "1.2"
     /// `KOPPELING_WEBHOOK_ALLOW_LOCAL`: webhooks may use plain http and local addresses (demos and
@@ -245,6 +249,28 @@ public struct KoppelingConfiguration: Sendable {
             default: throw fail("KOPPELING_POSTPONEMENT_EXTENDS_WINDOW", "expected 1/true or 0/false, got '\(text)'")
             }
         }
+        if let issuer = values["KOPPELING_OIDC_ISSUER"], !issuer.isEmpty {
+            guard let url = URL(string: issuer), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw fail("KOPPELING_OIDC_ISSUER", "expected the provider's https address, got '\(issuer)'")
+            }
+            guard let clientId = values["KOPPELING_OIDC_CLIENT_ID"], !clientId.isEmpty else {
+                throw fail("KOPPELING_OIDC_CLIENT_ID", "needed with KOPPELING_OIDC_ISSUER")
+            }
+            guard let secret = values["KOPPELING_OIDC_CLIENT_SECRET"], !secret.isEmpty else {
+                throw fail("KOPPELING_OIDC_CLIENT_SECRET", "needed with KOPPELING_OIDC_ISSUER")
+            }
+            let claim = values["KOPPELING_OIDC_ROLE_CLAIM"] ?? "roles"
+            guard let text = values["KOPPELING_OIDC_ROLES"], let roles = ConsoleUser.ProviderRoleMap(claim: claim, text: text) else {
+                throw fail(
+                    "KOPPELING_OIDC_ROLES",
+                    """
+                    expected VALUE:ROLE pairs separated by commas, each ROLE one of \
+                    \(ConsoleUser.Role.allCases.map(\.rawValue).joined(separator: ", ")), such as KBI_DPO:dpo
+                    """)
+            }
+            configuration.oidc = OIDCSignIn.Settings(
+                issuer: issuer, clientId: clientId, clientSecret: secret, roles: roles)
+        }
         if let path = values["KOPPELING_AGENCIES"] {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw fail("KOPPELING_AGENCIES", "no readable file at \(path)")
@@ -271,7 +297,13 @@ public struct KoppelingConfiguration: Sendable {
             "KOPPELING_POSTPONEMENT_REVIEW_MONTHS": String(postponementReviewMonths), "KOPPELING_FINE_TERM_MONTHS": String(fineTermMonths),
             "KOPPELING_AGENCIES": agenciesPath, "KOPPELING_IDLE_TIMEOUT_SECONDS": String(idleTimeoutSeconds),
             "KOPPELING_MAX_CONNECTIONS": String(maxConnections), "KOPPELING_CONSOLE_IDLE_SECONDS": String(consoleIdleSeconds),
-            "KOPPELING_CONSOLE_SESSION_SECONDS": String(consoleSessionSeconds), "KOPPELING_TLS_MIN_VERSION": tlsMinimumVersion,
+            "KOPPELING_CONSOLE_SESSION_SECONDS": String(consoleSessionSeconds),
+            "KOPPELING_OIDC_ISSUER": oidc?.issuer, "KOPPELING_OIDC_CLIENT_ID": oidc?.clientId,
+            "KOPPELING_OIDC_CLIENT_SECRET": oidc.map { _ in "***" }, "KOPPELING_OIDC_ROLE_CLAIM": oidc?.roles.claim,
+            "KOPPELING_OIDC_ROLES": oidc.map {
+                $0.roles.values.sorted { $0.key < $1.key }.flatMap { value, roles in roles.map { "\(value):\($0.rawValue)" } }.joined(
+                    separator: ",")
+            }, "KOPPELING_TLS_MIN_VERSION": tlsMinimumVersion,
             "KOPPELING_WEBHOOK_ALLOW_LOCAL": String(webhookAllowsLocal),
         ].merging(Self.requestSettings.map { ($0.name, String(requestsPerMinute[$0.role] ?? 0)) }) { $1 }
         return Self.settings.map { setting in (setting.name, (values[setting.name] ?? nil) ?? "(not set)", setting.meaning) }

@@ -150,12 +150,39 @@ public struct ConsoleAuthenticator: Sendable {
         } catch is ConsoleStoreError {
             throw Refusal.signInRefused
         }
+        return try await newSession(user: user.name, at: now)
+    }
+
+    /// A new session for a user: the cookie's token (kept by the browser only) and the session.
+    func newSession(user: String, at now: Instant) async throws -> (token: String, session: ConsoleSession) {
         let token = ConsoleUserAdministration.newToken()
         let session = ConsoleSession(
-            digest: ConsoleUserAdministration.digest(token), user: user.name, createdAt: now, lastSeenAt: now,
+            digest: ConsoleUserAdministration.digest(token), user: user, createdAt: now, lastSeenAt: now,
             csrfToken: ConsoleUserAdministration.newToken())
         try await store.addConsoleSession(session)
         return (token, session)
+    }
+
+    /// A new session for a user the identity provider signed in with `roles`: the user is added on
+    /// the first sign-in and gets the provider's roles every time (``ConsoleUser/signedInThroughProvider(_:name:roles:at:)``);
+    /// a disabled user is refused.
+    public func signInThroughProvider(name: String, roles: [ConsoleUser.Role]) async throws -> (token: String, session: ConsoleSession) {
+        let now = clock()
+        if try await store.consoleUser(name: name) != nil {
+            _ = try await store.updateConsoleUser(name: name) {
+                try ConsoleUser.signedInThroughProvider($0, name: name, roles: roles, at: now)
+            }
+        } else {
+            do {
+                try await store.addConsoleUser(try ConsoleUser.signedInThroughProvider(nil, name: name, roles: roles, at: now))
+            } catch ConsoleStoreError.userExists {
+                // Two first sign-ins at once: the other added the user; this one updates it.
+                _ = try await store.updateConsoleUser(name: name) {
+                    try ConsoleUser.signedInThroughProvider($0, name: name, roles: roles, at: now)
+                }
+            }
+        }
+        return try await newSession(user: name, at: now)
     }
 
     /// The signed-in user and session of a cookie's token, the request counted as activity (written

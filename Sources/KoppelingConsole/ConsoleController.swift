@@ -17,15 +17,18 @@ import Mustache
 public struct ConsoleController<Context: RequestContext>: Sendable {
     let authenticator: ConsoleAuthenticator
     let access: ConsoleRegisterAccess
+    /// Sign-in through the organisation's OpenID Connect provider, when one is set.
+    let oidc: OIDCSignIn?
     let secureCookies: Bool
     let library: MustacheLibrary
 
     static var sessionCookie: String { "koppeling_sessie" }
     static var formCookie: String { "koppeling_formulier" }
 
-    public init(authenticator: ConsoleAuthenticator, access: ConsoleRegisterAccess, secureCookies: Bool) {
+    public init(authenticator: ConsoleAuthenticator, access: ConsoleRegisterAccess, oidc: OIDCSignIn? = nil, secureCookies: Bool) {
         self.authenticator = authenticator
         self.access = access
+        self.oidc = oidc
         self.secureCookies = secureCookies
         self.library = ConsoleTemplates.parsed
     }
@@ -47,6 +50,10 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         group.post("afmelden", use: signOut)
         group.post("overal-afmelden", use: signOutEverywhere)
         addPersonRoutes(to: group)
+        if oidc != nil {
+            group.get("aanmelden/oidc", use: beginProviderSignIn)
+            group.get("oidc/terug", use: finishProviderSignIn)
+        }
     }
 
     /// The Dutch name of a role.
@@ -106,7 +113,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
         let melding = request.uri.queryParameters["ingeschreven"] != nil ? "U bent ingeschreven. Meld u nu aan." : nil
-        return formPage("aanmelden", ["titel": "Aanmelden", "melding": melding as Any])
+        return formPage("aanmelden", ["titel": "Aanmelden", "melding": melding as Any, "organisatie": oidc != nil])
     }
 
     struct SignInForm: Decodable {
@@ -130,7 +137,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
             return formPage(
                 "aanmelden",
                 [
-                    "titel": "Aanmelden", "naam": form.naam ?? "",
+                    "titel": "Aanmelden", "naam": form.naam ?? "", "organisatie": oidc != nil,
                     "fout":
                         """
                     De gebruikersnaam, het wachtwoord of de code klopt niet. Probeer het opnieuw met een nieuwe code. Na vijf \
@@ -287,10 +294,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     }
 
     /// Whether two tokens are present and equal, compared in constant time.
-    static func equal(_ a: String?, _ b: String?) -> Bool {
-        guard let a, let b, !a.isEmpty, a.utf8.count == b.utf8.count else { return false }
-        return zip(a.utf8, b.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
+    static func equal(_ a: String?, _ b: String?) -> Bool { tokensEqual(a, b) }
 
     /// A URL-encoded form of at most 16 KiB, or nil when the body is not one.
     func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T? {

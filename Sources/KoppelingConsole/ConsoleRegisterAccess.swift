@@ -1,7 +1,7 @@
 public import KoppelingCore
 public import KoppelingStore
 
-import struct Foundation.Date
+public import struct Foundation.Date
 public import struct Foundation.TimeZone
 
 /// What the console's screens read and record: the register, the exchange that puts every view

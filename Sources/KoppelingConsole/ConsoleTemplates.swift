@@ -1,4 +1,4 @@
-public import Mustache
+import Mustache
 
 /// The console's pages as Mustache templates (swift-mustache), in Dutch. Every page fills the
 /// layout's `inhoud` block; values are HTML-escaped (`{{…}}`), and no page has inline script or
@@ -30,6 +30,8 @@ enum ConsoleTemplates {
 
     static let signIn = """
         {{<layout}}{{$inhoud}}
+        {{#organisatie}}<p><a class="knop" href="/console/aanmelden/oidc">Aanmelden via uw organisatie</a></p>
+        <p>Of meld u aan met een lokaal account:</p>{{/organisatie}}
         <form method="post" action="/console/aanmelden">
         <input type="hidden" name="formulier" value="{{formulier}}">
         <p><label for="naam">Gebruikersnaam</label><br>
@@ -184,6 +186,25 @@ enum ConsoleTemplates {
         {{/inhoud}}{{/layout}}
         """
 
+    /// After the provider's sign-in: a page of this site that moves on to the start page, so
+    /// that the `SameSite=Strict` session cookie goes along (a redirect from the provider's site
+    /// would leave it behind).
+    static let signedIn = """
+        <!DOCTYPE html>
+        <html lang="nl">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="refresh" content="0;url=/console">
+        <title>Aangemeld – Koppeling</title>
+        <link rel="stylesheet" href="/console/stijl.css">
+        </head>
+        <body>
+        <main id="inhoud"><h1>Aangemeld</h1><p><a href="/console">Verder naar de startpagina</a></p></main>
+        </body>
+        </html>
+
+        """
+
     static let stylesheet = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.5; }
         header { background: #1f3d7a; color: #fff; padding: 0.5rem 1.5rem; display: flex; justify-content: space-between; }
@@ -216,6 +237,7 @@ enum ConsoleTemplates {
         .herkomst, .codes, .wet { color: #444; font-size: 0.9rem; }
         code { font-size: 0.9rem; letter-spacing: 0; }
         .onbewezen { color: #b00020; font-weight: bold; }
+        .knop { display: inline-block; padding: 0.5rem 1.25rem; background: #1f3d7a; color: #fff; border-radius: 3px; }
         .verborgen { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
         main { max-width: 72rem; }
         @media print { header, nav, form, .acties { display: none; } main { max-width: none; } }
@@ -229,6 +251,7 @@ enum ConsoleTemplates {
         for (name, text) in [
             ("layout", layout), ("codeveld", codeField), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home),
             ("bericht", message), ("geentoegang", refused), ("personen", personSearch), ("persoon", person), ("inzage", accesses),
+            ("aangemeld", signedIn),
         ] {
             do {
                 try library.register(text, named: name)

@@ -56,13 +56,13 @@ public struct PersonHandle: Sendable, Hashable {
                 String(handle.expiresAt.microsecondsSinceEpoch),
             ]
             let sealed = try AES.GCM.seal(Data(fields.joined(separator: "\u{1F}").utf8), using: key)
-            return Self.base64URL(sealed.combined!)
+            return sealed.combined!.base64URL
         }
 
         /// The handle `text` seals, if it is one of ours, unaltered, for `session`, and not
         /// expired at `at`.
         public func open(_ text: String, session: String, at: Instant, policy: NationalNumber.Policy) -> PersonHandle? {
-            guard text.utf8.count <= 1024, let bytes = Self.fromBase64URL(text), let box = try? AES.GCM.SealedBox(combined: bytes),
+            guard text.utf8.count <= 1024, let bytes = Data(base64URL: text), let box = try? AES.GCM.SealedBox(combined: bytes),
                 let plain = try? AES.GCM.open(box, using: key)
             else { return nil }
             let fields = String(decoding: plain, as: UTF8.self).split(separator: "\u{1F}", omittingEmptySubsequences: false).map(
@@ -78,15 +78,5 @@ public struct PersonHandle: Sendable, Hashable {
                 expiresAt: Instant(microsecondsSinceEpoch: expires))
         }
 
-        static func base64URL(_ data: Data) -> String {
-            data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: "")
-        }
-
-        static func fromBase64URL(_ text: String) -> Data? {
-            var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-            return Data(base64Encoded: base64)
-        }
     }
 }

@@ -4,6 +4,10 @@ import KoppelingStoreSQLite
 import KoppelingTestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The console in a real browser: headless Chromium driven by Selenium (Tests/oracle/console_browser.py)
 /// against `koppeling serve` on a demo register, with axe on every page and a screenshot of each.
 @Suite(
@@ -34,7 +38,7 @@ struct ConsoleBrowserTests {
         """
         users of every role enrol and sign in with password and TOTP; each sees exactly its screens; a person search never puts \
         the number in an address the browser visited or a log line; the timeline marks a retracted event; who saw the dossier \
-        is proven; forms without their CSRF token are refused; an idle session ends; axe finds no serious violation
+        is proven; forms without their CSRF token are refused; axe finds no serious violation
         """)
     func console() async throws {
         let python = try #require(TestEnvironment.browser, "KOPPELING_REQUIRE_ALL=1 but chromium, chromedriver or selenium is missing")
@@ -54,34 +58,19 @@ struct ConsoleBrowserTests {
             let link = try #require(added.out.split(separator: "\n").first { $0.contains("/console/inschrijven?token=") }, "\(added.out)")
             users[name] = ["link": String(link), "roles": [role]]
         }
-        let idleSeconds = 20
         let setup: [String: Any] = [
             "users": users, "insz": Self.insz, "retracted": Self.retracted, "retractionReason": Self.retractionReason,
-            "idleSeconds": idleSeconds, "caseOfficer": "dossier", "dpo": "fgb", "screens": Self.screens, "screenPaths": Self.screenPaths,
+            "caseOfficer": "dossier", "dpo": "fgb", "screens": Self.screens, "screenPaths": Self.screenPaths,
         ]
         try JSONSerialization.data(withJSONObject: setup).write(to: folder.appendingPathComponent("setup.json"))
         let log = folder.appendingPathComponent("server.log")
         let (server, base) = try await startServer(
-            in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], log: log,
-            environment: ["KOPPELING_CONSOLE_IDLE_SECONDS": String(idleSeconds)])
+            in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], log: log)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let screenshots = TestEnvironment.packageRoot.appendingPathComponent(".build/screenshots/console")
-        try? FileManager.default.removeItem(at: screenshots)
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [
-            TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/console_browser.py").path, "--base", base.absoluteString,
-            "--setup", folder.appendingPathComponent("setup.json").path, "--screenshots", screenshots.path,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "the browser scenarios:\n\(report)")
-        #expect(report.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 9, "\(report)")
-        FileHandle.standardError.write(Data("console browser scenarios (screenshots in \(screenshots.path)):\n\(report)".utf8))
+        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"))
+        #expect(report.status == 0, "the browser scenarios:\n\(report.output)")
+        #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 8, "\(report.output)")
+        FileHandle.standardError.write(Data("console browser scenarios:\n\(report.output)".utf8))
 
         // The server's log names the pages visited and never the number, in any of its forms.
         let lines = try String(contentsOf: log, encoding: .utf8)
@@ -96,5 +85,104 @@ struct ConsoleBrowserTests {
         #expect(
             views.allSatisfy { $0.purpose == "TRAJECTORY_GUIDANCE" && $0.caseReference == "DOS-2026-0042" && !$0.subjectPseudonym.isEmpty })
         #expect(try await store.disclosures(client: "console:beheer").isEmpty, "the administrator saw no person")
+    }
+
+    /// Runs console_browser.py; its exit status and what it printed. Screenshots go to
+    /// `.build/screenshots/console`.
+    static func browse(python: URL, base: URL, setup: URL, part: String = "main") throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [
+            TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/console_browser.py").path, "--base", base.absoluteString,
+            "--setup", setup.path, "--screenshots", screenshots.path, "--part", part,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    static let screenshots = TestEnvironment.packageRoot.appendingPathComponent(".build/screenshots/console")
+
+    @Test("a console session without a request for longer than the idle limit (a server set to 8 s) has ended")
+    func idleSession() async throws {
+        let python = try #require(TestEnvironment.browser, "KOPPELING_REQUIRE_ALL=1 but chromium, chromedriver or selenium is missing")
+        let folder = try TestEnvironment.temporaryFolder()
+        #expect(try koppeling(["demo", "--persons", "20", "--no-serve"], in: folder).status == 0)
+        let added = try koppeling(["user", "add", "--database", "koppeling-demo.sqlite", "--name", "slaper", "--role", "dpo"], in: folder)
+        let link = try #require(added.out.split(separator: "\n").first { $0.contains("/console/inschrijven?token=") }, "\(added.out)")
+        let setup: [String: Any] = ["users": ["slaper": ["link": String(link), "roles": ["dpo"]]], "idleSeconds": 8]
+        try JSONSerialization.data(withJSONObject: setup).write(to: folder.appendingPathComponent("setup.json"))
+        let (server, base) = try await startServer(
+            in: folder, arguments: ["--database", "koppeling-demo.sqlite"], environment: ["KOPPELING_CONSOLE_IDLE_SECONDS": "8"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "idle")
+        #expect(report.status == 0 && report.output.contains("ok: a session idle"), "\(report.output)")
+    }
+
+    @Test(
+        """
+        sign-in through a real OpenID Connect provider (oidc-provider-mock, nonce required): the provider's role claim maps to \
+        roles; a claim that maps to none, or a made-up return, signs no one in
+        """)
+    func providerSignIn() async throws {
+        let python = try #require(TestEnvironment.browser, "KOPPELING_REQUIRE_ALL=1 but chromium, chromedriver or selenium is missing")
+        let folder = try TestEnvironment.temporaryFolder()
+        #expect(try koppeling(["demo", "--persons", "20", "--no-serve"], in: folder).status == 0)
+        let tool = python.deletingLastPathComponent().appendingPathComponent("oidc-provider-mock")
+        var started: (Process, URL)?
+        for _ in 0..<5 where started == nil {
+            let port = Int.random(in: 40_001...50_000)
+            let provider = Process()
+            provider.executableURL = tool
+            provider.arguments = [
+                "--port", String(port), "--require-nonce", "--user-claims", #"{"sub":"an.peeters","roles":["KBI_DPO","ANDERS"]}"#,
+                "--user-claims", #"{"sub":"zonder.rol","roles":["ANDERS"]}"#,
+            ]
+            provider.standardOutput = FileHandle.nullDevice
+            provider.standardError = FileHandle.nullDevice
+            try provider.run()
+            let address = URL(string: "http://127.0.0.1:\(port)")!
+            for _ in 0..<100 where provider.isRunning && started == nil {
+                if let (_, response) = try? await URLSession.shared.data(
+                    from: address.appendingPathComponent(".well-known/openid-configuration")),
+                    (response as? HTTPURLResponse)?.statusCode == 200
+                {
+                    started = (provider, address)
+                }
+                if started == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            if started == nil, provider.isRunning { kill(provider.processIdentifier, SIGKILL) }
+        }
+        let (provider, issuer) = try #require(started, "oidc-provider-mock did not start")
+        defer { if provider.isRunning { kill(provider.processIdentifier, SIGKILL) } }
+        let (server, base) = try await startServer(
+            in: folder, arguments: ["--database", "koppeling-demo.sqlite"],
+            environment: [
+                "KOPPELING_OIDC_ISSUER": issuer.absoluteString, "KOPPELING_OIDC_CLIENT_ID": "koppeling-console",
+                "KOPPELING_OIDC_CLIENT_SECRET": "een geheim met + en :", "KOPPELING_OIDC_ROLES": "KBI_DOSSIER:case_officer,KBI_DPO:dpo",
+            ])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [
+            TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/console_oidc.py").path, "--base", base.absoluteString,
+            "--provider", issuer.absoluteString, "--screenshots", Self.screenshots.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "the provider scenarios:\n\(report)")
+        #expect(report.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 3, "\(report)")
+        let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
+        let user = try #require(try await store.consoleUser(name: "oidc.an.peeters"))
+        #expect(user.roles == [.dpo] && user.state == .active && user.passwordHash == nil && user.totpSecret == nil)
+        #expect(try await store.consoleUser(name: "oidc.zonder.rol") == nil)
     }
 }

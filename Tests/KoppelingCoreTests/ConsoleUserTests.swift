@@ -97,6 +97,41 @@ struct ConsoleUserTests {
         #expect(session.touched(at: Self.at(seconds: 1), limits: short)?.lastSeenAt == Self.at(seconds: 1))
     }
 
+    @Test(
+        """
+        a provider's user: its name is oidc. and the subject, or a digest when the subject is no name; its roles come from \
+        the claim through the map at every sign-in; a disabled one stays disabled; local names cannot take the oidc. prefix
+        """)
+    func providerUsers() throws {
+        #expect(ConsoleUser.providerName(issuer: "https://idp", subject: "an.peeters") == "oidc.an.peeters")
+        let hashed = ConsoleUser.providerName(issuer: "https://idp", subject: "An Peeters/1")
+        #expect(hashed.hasPrefix("oidc.") && hashed.count == 29 && ConsoleUser.isName(hashed))
+        #expect(hashed != ConsoleUser.providerName(issuer: "https://other", subject: "An Peeters/1"))
+        let map = try #require(ConsoleUser.ProviderRoleMap(claim: "roles", text: "KBI_DPO:dpo, KBI_ADMIN:administrator,KBI_ADMIN:dpo"))
+        #expect(map.roles(.array([.string("KBI_ADMIN"), .string("OTHER"), .integer(1)])) == [.dpo, .administrator])
+        #expect(map.roles(.string("KBI_DPO")) == [.dpo] && map.roles(nil).isEmpty && map.roles(.string("kbi_dpo")).isEmpty)
+        #expect(ConsoleUser.ProviderRoleMap(claim: "roles", text: "KBI_DPO:owner") == nil)
+        #expect(ConsoleUser.ProviderRoleMap(claim: "roles", text: "") == nil)
+        #expect(ConsoleUser.ProviderRoleMap(claim: "", text: "A:dpo") == nil)
+
+        let first = try ConsoleUser.signedInThroughProvider(nil, name: "oidc.an", roles: [.dpo, .dpo], at: Self.t0)
+        #expect(first.roles == [.dpo] && first.state == .active && first.passwordHash == nil && first.history.count == 1)
+        let again = try ConsoleUser.signedInThroughProvider(first, name: "oidc.an", roles: [.dpo], at: Self.at(seconds: 60))
+        #expect(again.history.count == 1, "unchanged roles add no history")
+        let changed = try ConsoleUser.signedInThroughProvider(first, name: "oidc.an", roles: [.caseOfficer], at: Self.at(seconds: 60))
+        #expect(changed.roles == [.caseOfficer] && changed.history.last?.action == "roles")
+        #expect(throws: ConsoleUser.Refusal.noRole) {
+            try ConsoleUser.signedInThroughProvider(first, name: "oidc.an", roles: [], at: Self.t0)
+        }
+        let disabled = first.disabled(at: Self.t0, by: "operator", reason: "left")
+        #expect(throws: ConsoleUser.Refusal.disabled) {
+            try ConsoleUser.signedInThroughProvider(disabled, name: "oidc.an", roles: [.dpo], at: Self.t0)
+        }
+        #expect(throws: ConsoleUser.Refusal.invalidName("oidc.x")) {
+            try ConsoleUser.enrolling(name: "oidc.x", roles: [.dpo], enrolmentDigest: "d", expiresAt: Self.t0, at: Self.t0)
+        }
+    }
+
     @Test("each role opens exactly its screens, and reads a person only for the reasons its work gives")
     func screensAndPurposes() throws {
         func user(_ roles: [ConsoleUser.Role]) -> ConsoleUser {

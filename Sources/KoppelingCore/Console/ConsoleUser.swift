@@ -76,7 +76,7 @@ public struct ConsoleUser: Sendable, Hashable, Codable {
         public var description: String {
             switch self {
             case .invalidName(let name):
-                "\"\(name)\" is not a sign-in name: 1 to 64 lower-case letters, digits, '.', '_' or '-'"
+                "\"\(name)\" is not a sign-in name: 1 to 64 lower-case letters, digits, '.', '_' or '-', not starting with 'oidc.'"
             case .noRole: "a user needs at least one role"
             case .notEnrolling: "this user has no pending enrolment"
             case .enrolmentExpired: "the enrolment link has expired; an operator can give a new one (koppeling user reset)"
@@ -89,7 +89,8 @@ public struct ConsoleUser: Sendable, Hashable, Codable {
     public static func enrolling(
         name: String, roles: [Role], enrolmentDigest: String, expiresAt: Instant, at: Instant
     ) throws(Refusal) -> ConsoleUser {
-        guard isName(name) else { throw .invalidName(name) }
+        // `oidc.` names belong to the identity provider's users.
+        guard isName(name), !name.hasPrefix("oidc.") else { throw .invalidName(name) }
         guard !roles.isEmpty else { throw .noRole }
         return ConsoleUser(
             name: name, roles: Array(Set(roles)).sorted(), state: .enrolling, passwordHash: nil, totpSecret: nil, lastCodeStep: nil,
