@@ -217,7 +217,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KoppelingCLITests",
-            dependencies: ["KoppelingDemoData", "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport"],
+            dependencies: [
+                "KoppelingDemoData", "KoppelingCore", "KoppelingStore", "KoppelingStoreSQLite", "KoppelingTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

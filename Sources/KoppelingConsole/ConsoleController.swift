@@ -50,6 +50,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         group.post("afmelden", use: signOut)
         group.post("overal-afmelden", use: signOutEverywhere)
         addPersonRoutes(to: group)
+        addProtocolRoutes(to: group)
         if oidc != nil {
             group.get("aanmelden/oidc", use: beginProviderSignIn)
             group.get("oidc/terug", use: finishProviderSignIn)
@@ -296,9 +297,9 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     /// Whether two tokens are present and equal, compared in constant time.
     static func equal(_ a: String?, _ b: String?) -> Bool { tokensEqual(a, b) }
 
-    /// A URL-encoded form of at most 16 KiB, or nil when the body is not one.
-    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T? {
-        let body = try await request.body.collect(upTo: 16 * 1024)
+    /// A URL-encoded form of at most `limit` bytes (16 KiB), or nil when the body is not one.
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, upTo limit: Int = 16 * 1024) async throws -> T? {
+        let body = try await request.body.collect(upTo: limit)
         return try? URLEncodedFormDecoder().decode(type, from: String(buffer: body))
     }
 }

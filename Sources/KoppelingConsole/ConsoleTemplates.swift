@@ -205,6 +205,152 @@ enum ConsoleTemplates {
 
         """
 
+    /// Protocollen: every version with its state, and a new version for a protocol administrator.
+    static let protocolList = """
+        {{<layout}}{{$inhoud}}
+        <table id="versies"><caption class="verborgen">Protocolversies</caption>
+        <thead><tr><th scope="col">Protocol</th><th scope="col">Versie</th><th scope="col">Titel</th><th scope="col">Status</th>\
+        <th scope="col">Bekendgemaakt</th><th scope="col">Geldig</th></tr></thead>
+        <tbody>{{#versies}}<tr data-id="{{id}}" data-versie="{{versie}}" data-status="{{statuscode}}"><td>{{id}}</td>\
+        <td><a href="/console/protocollen/versie?id={{id}}&amp;versie={{versie}}">versie {{versie}}</a></td><td>{{titel}}</td>\
+        <td>{{status}}</td><td>{{bekendgemaakt}}</td><td>{{geldig}}</td></tr>{{/versies}}</tbody></table>
+        {{#geenversies}}<p>Er is nog geen protocol.</p>{{/geenversies}}
+        {{#indienen}}
+        <h2>Nieuwe versie indienen</h2>
+        <form method="post" action="/console/protocollen/indienen">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><label for="document">Het protocoldocument (YAML, zoals protocols/kbi-dvz-integration-efforts.yaml)</label><br>
+        <textarea id="document" name="document" rows="16" cols="90" required>{{document}}</textarea></p>
+        <p><button type="submit">Indienen voor advies</button></p>
+        </form>
+        {{/indienen}}
+        {{/inhoud}}{{/layout}}
+        """
+
+    /// A protocol version: the document, advices, signatures, history, and the steps allowed now.
+    static let protocolVersion = """
+        {{<layout}}{{$inhoud}}
+        <p class="status" id="status" data-code="{{statuscode}}">Status: <strong>{{status}}</strong>\
+        {{#bekendgemaakt}}, bekendgemaakt op {{bekendgemaakt}}{{/bekendgemaakt}}.</p>
+        <p>Vingerafdruk (SHA-256 van de canonieke vorm): <code id="vingerafdruk">{{vingerafdruk}}</code></p>
+        {{#andere}}<p><a href="{{adres}}">Verschil met versie {{versie}}</a></p>{{/andere}}
+        <h2>Stappen</h2>
+        {{#geenstappen}}<p>U kunt in deze status geen stap zetten.</p>{{/geenstappen}}
+        {{#advies}}
+        <form method="post" action="/console/protocollen/advies/verklaring" class="stap" id="advies">
+        <h3>Advies geven</h3>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="hidden" name="versie" value="{{versie}}">
+        <p><label for="advies-partij">Partij waarvoor u adviseert</label><br><select id="advies-partij" name="partij">
+        {{#partijen}}<option value="{{id}}">{{naam}}</option>{{/partijen}}</select></p>
+        <p><label for="oordeel">Oordeel</label><br><select id="oordeel" name="oordeel">
+        <option value="favourable">gunstig advies</option>
+        <option value="favourable_with_conditions">gunstig advies onder voorwaarden</option>
+        <option value="unfavourable">ongunstig advies</option></select></p>
+        <p><label for="tekst">Tekst van het advies</label><br><textarea id="tekst" name="tekst" rows="4" cols="80" required></textarea></p>
+        <p><button type="submit">Verklaring tonen om te ondertekenen</button></p>
+        </form>
+        {{/advies}}
+        {{#verklaring}}
+        <form method="post" action="/console/protocollen/advies" class="stap" id="ondertekend-advies">
+        <h3>Advies ondertekenen</h3>
+        <p>Onderteken deze verklaring met uw eigen sleutel als functionaris, op uw eigen computer:
+        <code>koppeling keys sign --key UW-SLEUTEL.key VERKLARING</code>, en vul de handtekening en uw publieke sleutel in.</p>
+        <p><label for="verklaring">Verklaring (base64)</label><br>
+        <textarea id="verklaring" rows="4" cols="80" readonly>{{tekst}}</textarea></p>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="hidden" name="versie" value="{{versie}}"><input type="hidden" name="partij" value="{{partij}}">
+        <input type="hidden" name="oordeel" value="{{oordeel}}"><input type="hidden" name="tekst" value="{{adviestekst}}">
+        <input type="hidden" name="datum" value="{{datum}}">
+        <p>{{oordeelnaam}} voor {{partij}}: {{adviestekst}}</p>
+        <p><label for="advies-sleutel">Uw publieke sleutel (base64)</label><br>
+        <input id="advies-sleutel" name="sleutel" required maxlength="100"></p>
+        <p><label for="advies-handtekening">Handtekening (base64)</label><br>
+        <input id="advies-handtekening" name="handtekening" required maxlength="200"></p>
+        <p><button type="submit">Advies registreren</button></p>
+        </form>
+        {{/verklaring}}
+        {{#ondertekenen}}
+        <form method="post" action="/console/protocollen/ondertekenen" class="stap" id="ondertekenen">
+        <h3>Ondertekenen voor een partij</h3>
+        <p>De verwerkingsverantwoordelijke ondertekent de vingerafdruk met de sleutel van de partij:
+        <code>koppeling keys sign --key PARTIJ.key {{teondertekenen}}</code></p>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="hidden" name="versie" value="{{versie}}">
+        <p><label for="onderteken-partij">Partij</label><br><select id="onderteken-partij" name="partij">
+        {{#partijen}}<option value="{{id}}">{{naam}}</option>{{/partijen}}</select></p>
+        <p><label for="onderteken-sleutel">Publieke sleutel van de partij (base64)</label><br>
+        <input id="onderteken-sleutel" name="sleutel" required maxlength="100"></p>
+        <p><label for="onderteken-handtekening">Handtekening (base64)</label><br>
+        <input id="onderteken-handtekening" name="handtekening" required maxlength="200"></p>
+        <p><button type="submit">Handtekening registreren</button></p>
+        </form>
+        {{/ondertekenen}}
+        {{#bekendmaken}}
+        <form method="post" action="/console/protocollen/bekendmaken" class="stap" id="bekendmaken">
+        <h3>Bekendmaken</h3>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="hidden" name="versie" value="{{versie}}">
+        <p><label for="bekendmaken-datum">Datum van bekendmaking</label><br>
+        <input id="bekendmaken-datum" name="datum" type="date" required value="{{datum}}"></p>
+        <p><button type="submit">Bekendmaken</button></p>
+        </form>
+        {{/bekendmaken}}
+        {{#schorsen}}
+        <form method="post" action="/console/protocollen/schorsen" class="stap" id="schorsen">
+        <h3>Schorsen</h3>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="hidden" name="versie" value="{{versie}}">
+        <p><label for="schorsen-reden">Reden (verplicht)</label><br>
+        <textarea id="schorsen-reden" name="reden" rows="2" cols="80" required>\
+        </textarea></p>
+        <p><button type="submit">Schorsen</button></p>
+        </form>
+        {{/schorsen}}
+        {{#herroepen}}
+        <form method="post" action="/console/protocollen/herroepen" class="stap" id="herroepen">
+        <h3>Herroepen (definitief)</h3>
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <input type="hidden" name="versie" value="{{versie}}">
+        <p><label for="herroepen-reden">Reden (verplicht)</label><br>
+        <textarea id="herroepen-reden" name="reden" rows="2" cols="80" required>\
+        </textarea></p>
+        <p><button type="submit">Herroepen</button></p>
+        </form>
+        {{/herroepen}}
+        {{#herstellen}}<p>Een geschorste versie herstellen vraagt de handtekening van elke partij over de herstelverklaring: \
+        gebruik <code>koppeling protocol reinstatement-statement</code> en <code>koppeling protocol reinstate</code>.</p>{{/herstellen}}
+        <h2>Document</h2>
+        <table id="document"><caption class="verborgen">Het protocoldocument</caption>
+        <tbody>{{#regels}}<tr><th scope="row">{{veld}}</th><td>{{waarde}}</td></tr>{{/regels}}</tbody></table>
+        <h2>Adviezen</h2>
+        <ul id="adviezen">{{#adviezen}}<li>{{partij}}: {{oordeel}} van {{datum}} door {{auteur}} (sleutel {{sleutel}}): {{tekst}}</li>
+        {{/adviezen}}</ul>
+        {{^adviezen}}<p>Nog geen advies.</p>{{/adviezen}}
+        <h2>Handtekeningen</h2>
+        <ul id="handtekeningen">{{#handtekeningen}}<li>{{partij}}, {{wanneer}} (sleutel {{sleutel}})</li>{{/handtekeningen}}</ul>
+        {{^handtekeningen}}<p>Nog geen handtekening.</p>{{/handtekeningen}}
+        <h2>Geschiedenis</h2>
+        <table id="geschiedenis"><caption class="verborgen">Geschiedenis</caption>
+        <thead><tr><th scope="col">Wanneer</th><th scope="col">Van</th><th scope="col">Naar</th><th scope="col">Wie</th>\
+        <th scope="col">Reden</th></tr></thead>
+        <tbody>{{#geschiedenis}}<tr><td>{{wanneer}}</td><td>{{van}}</td><td>{{naar}}</td><td>{{wie}}</td><td>{{reden}}</td></tr>\
+        {{/geschiedenis}}</tbody></table>
+        <p class="acties"><a href="/console/protocollen">Alle protocollen</a></p>
+        {{/inhoud}}{{/layout}}
+        """
+
+    /// The difference between two versions of a protocol, line by line.
+    static let protocolDifference = """
+        {{<layout}}{{$inhoud}}
+        <p>{{gewijzigd}} regels verschillen. Weggevallen regels staan met −, nieuwe met +.</p>
+        <ol class="verschil" id="verschil">{{#regels}}<li class="{{soort}}"><span aria-hidden="true">{{teken}}</span> \
+        {{#weg}}<del>{{tekst}}</del>{{/weg}}{{#nieuw}}<ins>{{tekst}}</ins>{{/nieuw}}{{^weg}}{{^nieuw}}{{tekst}}{{/nieuw}}{{/weg}}</li>\
+        {{/regels}}</ol>
+        <p class="acties"><a href="/console/protocollen/versie?id={{id}}&amp;versie={{naar}}">Naar versie {{naar}}</a></p>
+        {{/inhoud}}{{/layout}}
+        """
+
     static let stylesheet = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.5; }
         header { background: #1f3d7a; color: #fff; padding: 0.5rem 1.5rem; display: flex; justify-content: space-between; }
@@ -238,6 +384,13 @@ enum ConsoleTemplates {
         code { font-size: 0.9rem; letter-spacing: 0; }
         .onbewezen { color: #b00020; font-weight: bold; }
         .knop { display: inline-block; padding: 0.5rem 1.25rem; background: #1f3d7a; color: #fff; border-radius: 3px; }
+        .stap { border: 1px solid #999; padding: 0 1rem; margin: 1rem 0; }
+        textarea { font-size: 0.95rem; font-family: ui-monospace, monospace; max-width: 100%; }
+        .verschil { list-style: none; padding: 0; font-family: ui-monospace, monospace; font-size: 0.9rem; }
+        .verschil .weg { background: #fdecee; }
+        .verschil .nieuw { background: #e9f5ec; }
+        .verschil ins { text-decoration: none; }
+        th[scope=row] { width: 30%; }
         .verborgen { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
         main { max-width: 72rem; }
         @media print { header, nav, form, .acties { display: none; } main { max-width: none; } }
@@ -251,7 +404,7 @@ enum ConsoleTemplates {
         for (name, text) in [
             ("layout", layout), ("codeveld", codeField), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home),
             ("bericht", message), ("geentoegang", refused), ("personen", personSearch), ("persoon", person), ("inzage", accesses),
-            ("aangemeld", signedIn),
+            ("aangemeld", signedIn), ("protocollen", protocolList), ("protocol", protocolVersion), ("verschil", protocolDifference),
         ] {
             do {
                 try library.register(text, named: name)

@@ -176,31 +176,9 @@ public enum ProtocolPage {
         return text
     }
 
-    static func stateLabel(_ state: ProtocolState, _ language: Language = .nl) -> String {
-        let fr = language == .fr
-        switch state {
-        case .draft: return fr ? "projet" : "ontwerp"
-        case .inReview:
-            return fr
-                ? "soumis à l'avis des délégués à la protection des données"
-                : "voor advies bij de functionarissen voor gegevensbescherming"
-        case .advised: return fr ? "avisé" : "geadviseerd"
-        case .signed: return fr ? "signé" : "ondertekend"
-        case .published: return fr ? "publié" : "bekendgemaakt"
-        case .suspended: return fr ? "suspendu" : "geschorst"
-        case .revoked: return fr ? "révoqué" : "herroepen"
-        case .superseded: return fr ? "remplacé par une version ultérieure" : "vervangen door een latere versie"
-        }
-    }
+    static func stateLabel(_ state: ProtocolState, _ language: Language = .nl) -> String { state.label[language] }
 
-    static func opinionLabel(_ opinion: DPOAdvice.Opinion, _ language: Language = .nl) -> String {
-        let fr = language == .fr
-        switch opinion {
-        case .favourable: return fr ? "avis favorable" : "gunstig advies"
-        case .conditional: return fr ? "avis favorable sous conditions" : "gunstig advies onder voorwaarden"
-        case .unfavourable: return fr ? "avis défavorable" : "ongunstig advies"
-        }
-    }
+    static func opinionLabel(_ opinion: DPOAdvice.Opinion, _ language: Language = .nl) -> String { opinion.label[language] }
 
     static func dutchDate(_ date: LocalDate) -> String {
         Language.nl.date(date)

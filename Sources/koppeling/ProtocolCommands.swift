@@ -6,7 +6,7 @@ import KoppelingCore
 import KoppelingStore
 
 struct Keys: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Signing keys.", subcommands: [Generate.self, Rotate.self])
+    static let configuration = CommandConfiguration(abstract: "Signing keys.", subcommands: [Generate.self, Sign.self, Rotate.self])
 
     /// Rotates the register's own log or batch signing key.
     struct Rotate: AsyncParsableCommand {
@@ -67,6 +67,33 @@ struct Keys: ParsableCommand {
             print("public key \(key.publicKey.rawRepresentation.base64EncodedString())")
             print("fingerprint (SHA-256) \(Ed25519KeyFile.fingerprint(key.publicKey))")
             print("written: \(out) (private, keep it secret) and \(out).pub")
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign bytes given in base64 with an Ed25519 private key, offline.",
+            discussion:
+                """
+                Prints the signature (base64) and the public key. The console shows what to sign: a DPO's advice statement, or \
+                the fingerprint of a protocol version for a party's controller.
+                """
+        )
+
+        @Option(help: "The private key file (from koppeling keys generate).")
+        var key: String
+
+        @Argument(help: "The bytes to sign, base64.")
+        var bytes: String
+
+        func run() throws {
+            guard let data = Data(base64Encoded: bytes.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                printError("the bytes to sign must be base64, as the console shows them")
+                throw ExitCode(1)
+            }
+            let privateKey = try Ed25519KeyFile.privateKey(at: key)
+            print("signature \(try privateKey.signature(for: data).base64EncodedString())")
+            print("public key \(privateKey.publicKey.rawRepresentation.base64EncodedString())")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KoppelingCore
 import KoppelingDemoData
@@ -666,6 +667,24 @@ struct CommandLineTests {
         }
         let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
         #expect(try await store.disclosures(client: "demo-dvz-residence").map(\.outcome.rawValue) == ["allowed", "allowed"])
+    }
+
+    @Test("keys sign signs base64 bytes offline with a key file; the signature verifies with the public key, bad input is refused")
+    func keysSign() throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        #expect(try koppeling(["keys", "generate", "--out", "dpo.key"], in: folder).status == 0)
+        let message = Data("the statement a DPO signs".utf8)
+        let signed = try koppeling(["keys", "sign", "--key", "dpo.key", message.base64EncodedString()], in: folder)
+        #expect(signed.status == 0, "\(signed.err)")
+        let lines = signed.out.split(separator: "\n")
+        let signature = try #require(lines.first { $0.hasPrefix("signature ") }.flatMap { Data(base64Encoded: String($0.dropFirst(10))) })
+        let publicText = try String(contentsOf: folder.appendingPathComponent("dpo.key.pub"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(lines.contains("public key \(publicText)"))
+        let key = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: publicText)))
+        #expect(key.isValidSignature(signature, for: message) && !key.isValidSignature(signature, for: Data("other".utf8)))
+        #expect(try koppeling(["keys", "sign", "--key", "dpo.key", "not base64!"], in: folder).status == 1)
+        #expect(try koppeling(["keys", "sign", "--key", "missing.key", message.base64EncodedString()], in: folder).status != 0)
     }
 
     @Test(

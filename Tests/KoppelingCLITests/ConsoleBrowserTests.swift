@@ -29,10 +29,10 @@ struct ConsoleBrowserTests {
     /// The screens each role opens, by their menu titles, and where each screen is: written out
     /// here from the issue, not taken from the code.
     static let screens: [String: [String]] = [
-        "case_officer": ["Persoon opzoeken"], "enforcement_officer": ["Persoon opzoeken"], "dpo": ["Persoon opzoeken"],
-        "protocol_admin": [], "administrator": [],
+        "case_officer": ["Persoon opzoeken"], "enforcement_officer": ["Persoon opzoeken"], "dpo": ["Persoon opzoeken", "Protocollen"],
+        "protocol_admin": ["Protocollen"], "administrator": [],
     ]
-    static let screenPaths = ["Persoon opzoeken": "/console/personen"]
+    static let screenPaths = ["Persoon opzoeken": "/console/personen", "Protocollen": "/console/protocollen"]
 
     @Test(
         """
@@ -106,6 +106,50 @@ struct ConsoleBrowserTests {
     }
 
     static let screenshots = TestEnvironment.packageRoot.appendingPathComponent(".build/screenshots/console")
+
+    @Test(
+        """
+        the protocol workflow through the browser: a protocol administrator submits version 3, each party's DPO advises with a \
+        statement signed offline, the controllers' signatures are registered, the version is published, the former superseded, \
+        and the difference shows the changed line; each role is offered only its steps
+        """)
+    func protocolWorkflow() async throws {
+        let python = try #require(TestEnvironment.browser, "KOPPELING_REQUIRE_ALL=1 but chromium, chromedriver or selenium is missing")
+        let folder = try TestEnvironment.temporaryFolder()
+        let shipped = TestEnvironment.packageRoot.appendingPathComponent("protocols/kbi-dvz-integration-efforts.yaml")
+        #expect(try koppeling(["demo", "--persons", "20", "--no-serve", "--protocol-file", shipped.path], in: folder).status == 0)
+        let text = try String(contentsOf: shipped, encoding: .utf8)
+        let changedFrom = "ten hoogste tien jaar na de laatste beslissing"
+        let changedTo = "ten hoogste vijf jaar na de laatste beslissing"
+        #expect(text.contains("\nversion: 2\n") && text.contains(changedFrom), "the shipped protocol is version 2 with its retention")
+        let next = text.replacingOccurrences(of: "\nversion: 2\n", with: "\nversion: 3\n").replacingOccurrences(
+            of: changedFrom, with: changedTo)
+        try next.write(to: folder.appendingPathComponent("v3.yaml"), atomically: true, encoding: .utf8)
+        var users: [String: Any] = [:]
+        for (name, role) in [("protocollen", "protocol_admin"), ("fgb", "dpo")] {
+            let added = try koppeling(["user", "add", "--database", "koppeling-demo.sqlite", "--name", name, "--role", role], in: folder)
+            let link = try #require(added.out.split(separator: "\n").first { $0.contains("/console/inschrijven?token=") }, "\(added.out)")
+            users[name] = ["link": String(link), "roles": [role]]
+        }
+        let setup: [String: Any] = [
+            "users": users, "protocolAdmin": "protocollen", "dpo": "fgb", "protocolId": "kbi-dvz-integration-efforts", "newVersion": 3,
+            "parties": ["agii", "dvz"], "keys": folder.appendingPathComponent("koppeling-demo/keys").path,
+            "document": folder.appendingPathComponent("v3.yaml").path, "changedFrom": changedFrom, "changedTo": changedTo,
+        ]
+        try JSONSerialization.data(withJSONObject: setup).write(to: folder.appendingPathComponent("setup.json"))
+        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite"])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "protocols")
+        #expect(report.status == 0, "the protocol scenarios:\n\(report.output)")
+        #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 4, "\(report.output)")
+        // What the browser did is in the register, by the users who did it.
+        let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
+        let record = try #require(try await store.protocolRecord(id: "kbi-dvz-integration-efforts", version: 3))
+        #expect(record.state == .published && record.advices.count == 2 && record.signatures.count == 2)
+        #expect(record.advices.allSatisfy { $0.author == "fgb" })
+        #expect(Set(record.history.map(\.actor)) == ["console:protocollen", "console:fgb"])
+        #expect(try await store.protocolRecord(id: "kbi-dvz-integration-efforts", version: 2)?.state == .superseded)
+    }
 
     @Test("a console session without a request for longer than the idle limit (a server set to 8 s) has ended")
     func idleSession() async throws {

@@ -141,7 +141,8 @@ struct ConsoleUserTests {
             return user
         }
         #expect(user([.caseOfficer]).screens == [.personSearch])
-        #expect(user([.protocolAdmin]).screens.isEmpty && user([.administrator]).screens.isEmpty)
+        #expect(user([.protocolAdmin]).screens == [.protocols] && user([.administrator]).screens.isEmpty)
+        #expect(user([.dpo]).screens == [.personSearch, .protocols] && user([.enforcementOfficer]).screens == [.personSearch])
         #expect(!user([.administrator]).may(open: .personSearch))
         #expect(user([.caseOfficer]).readPurposes == [.trajectoryGuidance, .dataQuality, .subjectRequest])
         #expect(user([.enforcementOfficer]).readPurposes == [.enforcement])

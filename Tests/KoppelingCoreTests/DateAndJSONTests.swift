@@ -257,3 +257,33 @@ struct ReferenceDateTests {
         #expect(try ReferenceDate.resolve(LocalDate("2027-06-01"), today: today, allowsFuture: true) == LocalDate("2027-06-01"))
     }
 }
+
+@Suite("Line differences")
+struct LineDiffTests {
+    @Test("lines kept, removed and added, in order; a changed line is removed then added")
+    func difference() {
+        let old = ["titel", "bewaring: tien jaar", "doel A", "doel B"]
+        let new = ["titel", "bewaring: vijf jaar", "doel A", "doel C", "doel D"]
+        #expect(
+            LineDiff.between(old, new) == [
+                .same("titel"), .removed("bewaring: tien jaar"), .added("bewaring: vijf jaar"), .same("doel A"), .removed("doel B"),
+                .added("doel C"), .added("doel D"),
+            ])
+        #expect(LineDiff.between([], ["a"]) == [.added("a")] && LineDiff.between(["a"], []) == [.removed("a")])
+        #expect(LineDiff.between(["a", "b"], ["a", "b"]) == [.same("a"), .same("b")])
+        // Whatever the inputs, keeping the same and removed lines gives the old text, same and added the new.
+        let a = ["x", "y", "z", "x", "y"]
+        let b = ["y", "x", "x", "z", "y", "w"]
+        let lines = LineDiff.between(a, b)
+        #expect(
+            lines.compactMap {
+                if case .added = $0 { nil } else if case .same(let t) = $0 { t } else if case .removed(let t) = $0 { t } else { nil }
+            } == a)
+        #expect(
+            lines.compactMap {
+                if case .removed = $0 { nil } else if case .same(let t) = $0 { t } else if case .added(let t) = $0 { t } else { nil }
+            } == b)
+        #expect(
+            lines.filter { if case .same = $0 { true } else { false } }.count == 3, "the longest common subsequence of the two has 3 lines")
+    }
+}

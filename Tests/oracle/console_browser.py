@@ -12,13 +12,18 @@ failure, with what was expected and what the page showed.
 """
 
 import argparse
+import base64
 import json
 import os
 import sqlite3
 import sys
 import tempfile
 import time
+import shutil
 import urllib.parse
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import pyotp
 from axe_selenium_python import Axe
@@ -144,6 +149,84 @@ class Console:
             connection.close()
 
 
+def sign(key_file, message):
+    """Ed25519 over message with a key file of `koppeling keys generate` (base64 of the raw 32
+    bytes), as a DPO or controller does offline; the signature and public key, base64."""
+    with open(key_file) as file:
+        key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(file.read().strip()))
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(key.sign(message)).decode(), base64.b64encode(public).decode()
+
+
+def protocols(setup, consoles, scenario):
+    """The protocol workflow from draft to published, through the browser."""
+    admin = consoles[setup["protocolAdmin"]]
+    dpo = consoles[setup["dpo"]]
+    identifier, version = setup["protocolId"], setup["newVersion"]
+    admin.open("/console/protocollen")
+    admin.visit("protocollen")
+    rows = admin.driver.find_elements(By.CSS_SELECTOR, f"#versies tr[data-id='{identifier}']")
+    check(any(row.get_attribute("data-status") == "published" for row in rows), "the demo's version is listed as published")
+    with open(setup["document"]) as file:
+        document = file.read()
+    # Typing a whole document key by key takes long; the field gets the text as a paste would.
+    admin.driver.execute_script("arguments[0].value = arguments[1]", admin.driver.find_element(By.ID, "document"), document)
+    admin.submit()
+    check(admin.driver.find_element(By.ID, "status").get_attribute("data-code") == "in_review",
+          f"the new version is in review: {admin.text()[:300]!r}")
+    check(not admin.driver.find_elements(By.ID, "advies"), "a protocol administrator is not offered the DPO's advice")
+    admin.visit("protocol-ingediend")
+    scenario("a protocol administrator submits a new version; it waits for the DPOs' advice")
+
+    page = f"/console/protocollen/versie?id={identifier}&versie={version}"
+    for party in setup["parties"]:
+        dpo.open(page)
+        check(not dpo.driver.find_elements(By.ID, "bekendmaken"), "a DPO is not offered publication")
+        Select(dpo.driver.find_element(By.ID, "advies-partij")).select_by_value(party)
+        dpo.fill("tekst", f"Gunstig advies van de DPO van {party}: de velden blijven beperkt tot wat het doel vraagt.")
+        dpo.click(dpo.driver.find_element(By.CSS_SELECTOR, "#advies button"))
+        statement = base64.b64decode(dpo.driver.find_element(By.ID, "verklaring").get_attribute("value"))
+        check(json.loads(statement)["party"] == party, f"the statement is the advice of {party}")
+        signature, public = sign(os.path.join(setup["keys"], f"{party}-dpo.key"), statement)
+        dpo.fill("advies-sleutel", public)
+        dpo.fill("advies-handtekening", signature)
+        if party == setup["parties"][0]:
+            dpo.visit("advies-ondertekenen")
+        dpo.click(dpo.driver.find_element(By.CSS_SELECTOR, "#ondertekend-advies button"))
+        check("Het advies is geregistreerd" in dpo.text(), f"the advice of {party} is recorded: {dpo.text()[:400]!r}")
+    check(dpo.driver.find_element(By.ID, "status").get_attribute("data-code") == "advised", "advised by both DPOs")
+    scenario("each party's DPO advises, signing the statement the console shows with their own key")
+
+    admin.open(page)
+    digest = bytes.fromhex(admin.driver.find_element(By.ID, "vingerafdruk").text)
+    for party in setup["parties"]:
+        signature, public = sign(os.path.join(setup["keys"], f"{party}.key"), digest)
+        Select(admin.driver.find_element(By.ID, "onderteken-partij")).select_by_value(party)
+        admin.fill("onderteken-sleutel", public)
+        admin.fill("onderteken-handtekening", signature)
+        admin.click(admin.driver.find_element(By.CSS_SELECTOR, "#ondertekenen button"))
+        check("De handtekening is geregistreerd" in admin.text(), f"the signature of {party}: {admin.text()[:400]!r}")
+    check(admin.driver.find_element(By.ID, "status").get_attribute("data-code") == "signed", "signed by both parties")
+    admin.click(admin.driver.find_element(By.CSS_SELECTOR, "#bekendmaken button"))
+    check(admin.driver.find_element(By.ID, "status").get_attribute("data-code") == "published", f"published: {admin.text()[:300]!r}")
+    admin.visit("protocol-bekendgemaakt")
+    admin.open("/console/protocollen")
+    statuses = {row.get_attribute("data-versie"): row.get_attribute("data-status")
+                for row in admin.driver.find_elements(By.CSS_SELECTOR, f"#versies tr[data-id='{identifier}']")}
+    check(statuses.get(str(version)) == "published" and statuses.get(str(version - 1)) == "superseded",
+          f"the new version is published and the former one superseded: {statuses}")
+    scenario("the controllers' signatures are registered and the version is published; the former one is superseded")
+
+    admin.open(page)
+    admin.click(admin.driver.find_element(By.PARTIAL_LINK_TEXT, f"Verschil met versie {version - 1}"))
+    removed = [line.text for line in admin.driver.find_elements(By.CSS_SELECTOR, "#verschil li.weg")]
+    added = [line.text for line in admin.driver.find_elements(By.CSS_SELECTOR, "#verschil li.nieuw")]
+    check(any(setup["changedFrom"] in line for line in removed) and any(setup["changedTo"] in line for line in added),
+          f"the difference shows the changed retention: removed {removed}, added {added}")
+    admin.visit("protocol-verschil")
+    scenario("the difference between the two versions shows the changed line")
+
+
 def number_forms(insz):
     formatted = f"{insz[0:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:11]}"
     return [insz, formatted, urllib.parse.quote(formatted), urllib.parse.quote_plus(formatted)]
@@ -154,7 +237,7 @@ def main():
     parser.add_argument("--base", required=True)
     parser.add_argument("--setup", required=True)
     parser.add_argument("--screenshots", required=True)
-    parser.add_argument("--part", choices=["main", "idle"], default="main")
+    parser.add_argument("--part", choices=["main", "idle", "protocols"], default="main")
     arguments = parser.parse_args()
     with open(arguments.setup) as file:
         setup = json.load(file)
@@ -182,6 +265,15 @@ def main():
             sleeper.open("/console")
             check(sleeper.heading() == "Aanmelden", f"after {idle + 2} s idle the session has ended: {sleeper.heading()!r}")
             scenario(f"a session idle for longer than {idle} s has ended: the console asks to sign in again")
+            return
+        if arguments.part == "protocols":
+            consoles = {}
+            for name, user in setup["users"].items():
+                console = Console(base, arguments.screenshots, name)
+                browsers.append(console)
+                console.sign_in(name, console.enrol(user["link"]))
+                consoles[name] = console
+            protocols(setup, consoles, scenario)
             return
         # Each user enrols from the link and signs in with password and TOTP.
         signed_in = {}
@@ -294,6 +386,7 @@ def main():
                 console.driver.quit()
             except Exception:
                 pass
+            shutil.rmtree(console.profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

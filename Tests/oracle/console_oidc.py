@@ -9,6 +9,7 @@ The provider knows an.peeters (role claim KBI_DPO, which the server maps to dpo)
 """
 
 import argparse
+import shutil
 import sys
 
 from selenium.webdriver.common.by import By
@@ -77,6 +78,7 @@ def main():
                 console.driver.quit()
             except Exception:
                 pass
+            shutil.rmtree(console.profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,14 @@
 public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     /// Looking up a person: status, timeline, and who saw the dossier.
     case personSearch = "personen"
+    /// The protocols: documents, advices, signatures and the workflow.
+    case protocols = "protocollen"
 
     /// The roles that may open the screen.
     public var roles: Set<ConsoleUser.Role> {
         switch self {
         case .personSearch: [.caseOfficer, .enforcementOfficer, .dpo]
+        case .protocols: [.protocolAdmin, .dpo]
         }
     }
 
@@ -15,6 +18,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     public var title: String {
         switch self {
         case .personSearch: "Persoon opzoeken"
+        case .protocols: "Protocollen"
         }
     }
 
