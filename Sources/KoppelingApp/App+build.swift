@@ -59,6 +59,8 @@ public enum KoppelingApp {
             Curve25519.Signing.PublicKey.init(rawRepresentation:))
         let metrics = ServerMetrics()
         let consoleSecret = try await store.serverSecret(named: "console-handle-key")
+        let transparency = TransparencyLog(
+            store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock)
         let consoleAuthenticator = ConsoleAuthenticator(
             store: store, clock: clock,
             limits: .init(idleSeconds: Int64(configuration.consoleIdleSeconds), absoluteSeconds: Int64(configuration.consoleSessionSeconds))
@@ -74,8 +76,7 @@ public enum KoppelingApp {
         return KoppelingServices(
             register: register, protocols: protocols, exchange: exchange,
             tokens: TokenService(audience: configuration.tokenAudience, store: store, clock: clock),
-            transparency: TransparencyLog(
-                store: store, origin: configuration.logOrigin, key: logKey, retired: retiredLogKeys, clock: clock),
+            transparency: transparency,
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
             limits: RequestLimits(perMinute: configuration.requestsPerMinute, limiter: limiter),
             consoleUsers: ConsoleUserAdministration(store: store, clock: clock),
@@ -86,6 +87,7 @@ public enum KoppelingApp {
                     settings: $0, redirectURI: configuration.publicBaseURL + "/console/oidc/terug", authenticator: consoleAuthenticator,
                     secret: consoleSecret)
             },
+            consoleVerification: LogVerificationRunner(log: transparency, clock: clock),
             timeZone: TimeZone(identifier: configuration.timeZone) ?? TimeZone(identifier: "UTC")!)
     }
 
@@ -178,7 +180,7 @@ public enum KoppelingApp {
         let router = KoppelingRouter.build(services: services.routes, today: today)
         let access = ConsoleRegisterAccess(
             register: services.register, exchange: services.exchange, log: services.transparency, handles: services.consoleHandles,
-            timeZone: services.timeZone)
+            verification: services.consoleVerification, timeZone: services.timeZone)
         ConsoleController<KoppelingRequestContext>(
             authenticator: services.consoleAuthenticator, access: access, oidc: services.consoleOIDC, secureCookies: secureCookies
         )
@@ -214,6 +216,8 @@ public struct KoppelingServices: Sendable {
     public let consoleHandles: PersonHandle.Sealer
     /// Sign-in through the organisation's OpenID Connect provider, when one is set.
     public let consoleOIDC: OIDCSignIn?
+    /// Full verifications of the log started from the console.
+    public let consoleVerification: LogVerificationRunner
     /// The register's time zone, for the times the console shows.
     public let timeZone: TimeZone
 

@@ -51,6 +51,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         group.post("overal-afmelden", use: signOutEverywhere)
         addPersonRoutes(to: group)
         addProtocolRoutes(to: group)
+        addAuditRoutes(to: group)
         if oidc != nil {
             group.get("aanmelden/oidc", use: beginProviderSignIn)
             group.get("oidc/terug", use: finishProviderSignIn)

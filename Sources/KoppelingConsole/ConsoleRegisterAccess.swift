@@ -12,14 +12,20 @@ public struct ConsoleRegisterAccess: Sendable {
     public let exchange: ExchangeService
     public let log: TransparencyLog
     public let handles: PersonHandle.Sealer
+    /// The console's full verifications of the log.
+    public let verification: LogVerificationRunner
     /// The register's time zone (`Europe/Brussels`).
     public let timeZone: TimeZone
 
-    public init(register: Register, exchange: ExchangeService, log: TransparencyLog, handles: PersonHandle.Sealer, timeZone: TimeZone) {
+    public init(
+        register: Register, exchange: ExchangeService, log: TransparencyLog, handles: PersonHandle.Sealer,
+        verification: LogVerificationRunner, timeZone: TimeZone
+    ) {
         self.register = register
         self.exchange = exchange
         self.log = log
         self.handles = handles
+        self.verification = verification
         self.timeZone = timeZone
     }
 

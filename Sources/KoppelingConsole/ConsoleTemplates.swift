@@ -11,6 +11,7 @@ enum ConsoleTemplates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{titel}} – Koppeling</title>
+        {{#verversen}}<meta http-equiv="refresh" content="{{verversen}}">{{/verversen}}
         <link rel="stylesheet" href="/console/stijl.css">
         </head>
         <body>
@@ -351,6 +352,81 @@ enum ConsoleTemplates {
         {{/inhoud}}{{/layout}}
         """
 
+    /// Audit: search, volumes with charts, refusal rates, CSV, and the log's state.
+    static let audit = """
+        {{<layout}}{{$inhoud}}
+        <p>Registraties in het transparantielogboek noemen personen alleen met een pseudoniem.</p>
+        <form method="get" action="/console/audit" class="zoeken">
+        <fieldset><legend>Zoeken</legend>
+        <p><label for="ontvanger">Ontvanger (client)</label><br>
+        <input id="ontvanger" name="ontvanger" value="{{ontvanger}}" maxlength="100"></p>
+        <p><label for="partij">Partij</label><br><input id="partij" name="partij" value="{{partij}}" maxlength="100"></p>
+        <p><label for="doel">Doel</label><br><input id="doel" name="doel" value="{{doel}}" maxlength="100"></p>
+        <p><label for="uitkomst">Uitkomst</label><br><select id="uitkomst" name="uitkomst"><option value="">alle</option>
+        {{#uitkomsten}}<option value="{{code}}"{{#gekozen}} selected{{/gekozen}}>{{naam}}</option>{{/uitkomsten}}</select></p>
+        <p><label for="van">Van (datum)</label><br><input id="van" name="van" type="date" value="{{van}}"></p>
+        <p><label for="tot">Tot en met (datum)</label><br><input id="tot" name="tot" type="date" value="{{tot}}"></p>
+        <p><button type="submit">Zoeken</button></p>
+        </fieldset>
+        </form>
+        {{#totaal}}
+        <h2>Volumes ({{totaal}} registraties)</h2>
+        <h3>Per maand</h3>
+        {{{grafiekmaand}}}
+        <table id="permaand"><caption class="verborgen">Registraties per maand</caption>
+        <thead><tr><th scope="col">Maand (UTC)</th><th scope="col">Registraties</th></tr></thead>
+        <tbody>{{#permaand}}<tr><td>{{naam}}</td><td>{{aantal}}</td></tr>{{/permaand}}</tbody></table>
+        <h3>Per ontvanger, met weigeringen</h3>
+        {{{grafiekontvanger}}}
+        <table id="perontvanger"><caption class="verborgen">Registraties en weigeringen per ontvanger</caption>
+        <thead><tr><th scope="col">Ontvanger</th><th scope="col">Registraties</th><th scope="col">Geweigerd</th>\
+        <th scope="col">Aandeel geweigerd</th></tr></thead>
+        <tbody>{{#perontvanger}}<tr><td>{{naam}}</td><td>{{totaaltekst}}</td><td>{{geweigerd}}</td><td>{{aandeel}}</td></tr>\
+        {{/perontvanger}}</tbody></table>
+        <h3>Per doel</h3>
+        {{{grafiekdoel}}}
+        <table id="perdoel"><caption class="verborgen">Registraties per doel</caption>
+        <thead><tr><th scope="col">Doel</th><th scope="col">Registraties</th></tr></thead>
+        <tbody>{{#perdoel}}<tr><td>{{naam}}</td><td>{{aantal}}</td></tr>{{/perdoel}}</tbody></table>
+        {{/totaal}}
+        <h2>Registraties</h2>
+        <p><a href="{{export}}" id="export">Alle gevonden registraties als CSV</a></p>
+        <table id="registraties"><caption class="verborgen">Gevonden registraties</caption>
+        <thead><tr><th scope="col">Nr.</th><th scope="col">Wanneer</th><th scope="col">Ontvanger</th><th scope="col">Partij</th>\
+        <th scope="col">Doel</th><th scope="col">Kanaal</th><th scope="col">Referentie</th><th scope="col">Uitkomst</th>\
+        <th scope="col">Gegevens</th><th scope="col">Persoon (pseudoniem)</th></tr></thead>
+        <tbody>{{#registraties}}<tr{{#geweigerd}} class="geweigerd"{{/geweigerd}}><td>{{nummer}}</td><td>{{wanneer}}</td>\
+        <td>{{ontvanger}}</td><td>{{partij}}</td><td>{{doel}}</td><td>{{kanaal}}</td><td>{{referentie}}</td><td>{{uitkomst}}</td>\
+        <td>{{gegevens}}</td><td><code>{{persoon}}…</code></td></tr>{{/registraties}}</tbody></table>
+        {{#geenregistraties}}<p>Geen registraties gevonden.</p>{{/geenregistraties}}
+        {{#volgende}}<p><a href="{{volgende}}">Volgende registraties</a></p>{{/volgende}}
+        <h2 id="logboek">Het transparantielogboek</h2>
+        {{> logboek}}
+        {{/inhoud}}{{/layout}}
+        """
+
+    /// The log's state and its verification, in the audit and on the verification's own page.
+    static let logState = """
+        <p>Omvang: {{logomvang}} registraties.
+        {{#controlepunt}}Jongste controlepunt: {{omvang}} registraties, {{wanneer}} ({{ouderdom}} geleden).{{/controlepunt}}
+        {{^controlepunt}}Er is nog geen controlepunt.{{/controlepunt}}</p>
+        {{#verificatie}}<p id="verificatie" class="{{#fout}}fout{{/fout}}{{^fout}}melding{{/fout}}">{{tekst}}</p>{{/verificatie}}
+        {{#kanstarten}}
+        <form method="post" action="/console/audit/verificatie">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><button type="submit">Het hele logboek nu narekenen</button></p>
+        </form>
+        {{/kanstarten}}
+        """
+
+    /// The verification's page, refreshed every two seconds while it runs.
+    static let verification = """
+        {{<layout}}{{$inhoud}}
+        {{> logboek}}
+        <p class="acties"><a href="/console/audit">Terug naar de audit</a></p>
+        {{/inhoud}}{{/layout}}
+        """
+
     static let stylesheet = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.5; }
         header { background: #1f3d7a; color: #fff; padding: 0.5rem 1.5rem; display: flex; justify-content: space-between; }
@@ -391,6 +467,10 @@ enum ConsoleTemplates {
         .verschil .nieuw { background: #e9f5ec; }
         .verschil ins { text-decoration: none; }
         th[scope=row] { width: 30%; }
+        .grafiek { max-width: 100%; height: auto; display: block; margin: 0.5rem 0; }
+        .zoeken fieldset { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
+        .zoeken input { min-width: 12rem; }
+        tr.geweigerd td { background: #fdecee; }
         .verborgen { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
         main { max-width: 72rem; }
         @media print { header, nav, form, .acties { display: none; } main { max-width: none; } }
@@ -405,6 +485,7 @@ enum ConsoleTemplates {
             ("layout", layout), ("codeveld", codeField), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home),
             ("bericht", message), ("geentoegang", refused), ("personen", personSearch), ("persoon", person), ("inzage", accesses),
             ("aangemeld", signedIn), ("protocollen", protocolList), ("protocol", protocolVersion), ("verschil", protocolDifference),
+            ("logboek", logState), ("audit", audit), ("verificatie", verification),
         ] {
             do {
                 try library.register(text, named: name)

@@ -168,22 +168,47 @@ public enum StoreSQL {
     /// `limit`. `purposeExpression` is how the dialect reads the purpose out of a record's JSON.
     public static func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int, purposeExpression: String) -> SharedStatement
     {
+        let (conditions, filtering) = disclosureConditions(filter, purposeExpression: purposeExpression)
+        let numbered = ["seq > $1"] + conditions.enumerated().map { "\($0.element) $\($0.offset + 2)" }
+        var arguments: [any SQLValueConvertible] = [DisclosureFilter.sequence(after: after)] + filtering
+        arguments.append(limit)
+        return SharedStatement(
+            "SELECT seq, record FROM disclosure WHERE \(numbered.joined(separator: " AND ")) ORDER BY seq LIMIT $\(arguments.count)",
+            arguments)
+    }
+
+    /// The conditions of a disclosure filter (each an expression and an operator, to be followed
+    /// by its parameter's number) and their parameters.
+    static func disclosureConditions(
+        _ filter: DisclosureFilter, purposeExpression: String
+    ) -> (conditions: [String], arguments: [any SQLValueConvertible]) {
         var conditions: [String] = []
         var arguments: [any SQLValueConvertible] = []
         func condition(_ expression: String, _ value: any SQLValueConvertible) {
             arguments.append(value)
-            conditions.append("\(expression) $\(arguments.count)")
+            conditions.append(expression)
         }
-        condition("seq >", DisclosureFilter.sequence(after: after))
         if let value = filter.clientId { condition("client =", value) }
         if let value = filter.party { condition("party =", value) }
         if let value = filter.outcome { condition("outcome =", value) }
         if let value = filter.from { condition("at >=", value.microsecondsSinceEpoch) }
         if let value = filter.to { condition("at <", value.microsecondsSinceEpoch) }
         if let value = filter.purpose { condition("\(purposeExpression) =", value) }
-        arguments.append(limit)
+        return (conditions, arguments)
+    }
+
+    /// How many disclosure records match a filter, per UTC month, client, party, purpose and
+    /// outcome: the DPO's volumes, counted by the database instead of read record by record.
+    /// `monthExpression` gives `YYYY-MM` of `at` (microseconds) in the dialect.
+    public static func disclosureVolumes(_ filter: DisclosureFilter, monthExpression: String, purposeExpression: String) -> SharedStatement
+    {
+        let (conditions, arguments) = disclosureConditions(filter, purposeExpression: purposeExpression)
+        let numbered = conditions.enumerated().map { "\($0.element) $\($0.offset + 1)" }
+        let filtering = numbered.isEmpty ? "" : " WHERE " + numbered.joined(separator: " AND ")
         return SharedStatement(
-            "SELECT seq, record FROM disclosure WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT $\(arguments.count)",
-            arguments)
+            """
+            SELECT \(monthExpression), client, party, \(purposeExpression), outcome, COUNT(*) FROM disclosure\(filtering) \
+            GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+            """, arguments)
     }
 }

@@ -29,6 +29,26 @@ public struct LogEntry: Sendable, Hashable {
 }
 
 /// What a DPO may search disclosure records by.
+/// A count of disclosure records: those of one UTC month (`YYYY-MM`), client, party, purpose and
+/// outcome.
+public struct DisclosureVolume: Sendable, Hashable {
+    public var month: String
+    public var clientId: String
+    public var party: String
+    public var purpose: String
+    public var outcome: String
+    public var count: Int
+
+    public init(month: String, clientId: String, party: String, purpose: String, outcome: String, count: Int) {
+        self.month = month
+        self.clientId = clientId
+        self.party = party
+        self.purpose = purpose
+        self.outcome = outcome
+        self.count = count
+    }
+}
+
 public struct DisclosureFilter: Sendable, Hashable {
     public var clientId: String?
     public var party: String?
@@ -95,6 +115,9 @@ public protocol TransparencyStore: Sendable {
 
     /// Disclosure records matching a filter, after a log index, oldest first.
     func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int) async throws -> [(index: Int, record: DisclosureRecord)]
+
+    /// How many records match a filter, per UTC month, client, party, purpose and outcome.
+    func disclosureVolumes(_ filter: DisclosureFilter) async throws -> [DisclosureVolume]
 
     /// Walks the whole log in order for verification: every entry (its bytes valid during the
     /// call only) with the stored node hashes it completed, in the order `MerkleFrontier`

@@ -159,6 +159,22 @@ extension PostgresRegisterStore: TransparencyStore {
         }
     }
 
+    public func disclosureVolumes(_ filter: DisclosureFilter) async throws -> [DisclosureVolume] {
+        let query = StoreSQL.disclosureVolumes(
+            filter, monthExpression: "to_char(to_timestamp(at / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM')",
+            purposeExpression: "(record::jsonb ->> 'purpose')"
+        ).query
+        return try await read { connection in
+            var found: [DisclosureVolume] = []
+            for try await row in try await connection.query(query, logger: self.logger) {
+                let (month, client, party, purpose, outcome, count) = try row.decode((String, String, String, String, String, Int64).self)
+                found.append(
+                    DisclosureVolume(month: month, clientId: client, party: party, purpose: purpose, outcome: outcome, count: Int(count)))
+            }
+            return found
+        }
+    }
+
     public func walkLog(
         _ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool
     ) async throws {

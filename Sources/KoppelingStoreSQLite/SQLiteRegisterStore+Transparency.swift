@@ -145,6 +145,17 @@ extension SQLiteRegisterStore: TransparencyStore {
         }
     }
 
+    public func disclosureVolumes(_ filter: DisclosureFilter) async throws -> [DisclosureVolume] {
+        let statement = StoreSQL.disclosureVolumes(
+            filter, monthExpression: "strftime('%Y-%m', at / 1000000, 'unixepoch')", purposeExpression: "json_extract(record, '$.purpose')")
+        return try await read { db in
+            try Self.rows(db, statement).map { row in
+                DisclosureVolume(
+                    month: row[0], clientId: row[1], party: row[2], purpose: row[3], outcome: row[4], count: Int(row[5] as Int64))
+            }
+        }
+    }
+
     public func walkLog(
         _ body: (_ storedIndex: Int, _ entry: UnsafeRawBufferPointer, _ storedNodes: [(level: Int, hash: [UInt8])]) throws -> Bool
     ) async throws {

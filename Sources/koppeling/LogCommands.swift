@@ -247,22 +247,12 @@ struct Audit: AsyncParsableCommand {
             }
             let filter = DisclosureFilter(from: try instant(from, "from", plusDay: false), to: try instant(to, "to", plusDay: true))
             let services = try await KoppelingApp.open(options.configuration())
-            var output =
-                "index,at,client,party,purpose,channel,caseReference,protocol,fields,outcome,referenceDate,subjectPseudonym,requestId\r\n"
+            var output = DisclosureRecord.csvHeader
             var after: Int?
             var count = 0
             while true {
                 let page = try await services.transparency.store.searchDisclosures(filter, after: after, limit: 1000)
-                for (index, r) in page {
-                    let protocolText = r.protocolId.map { "\($0) v\(r.protocolVersion ?? 0)" } ?? ""
-                    output +=
-                        [
-                            String(index), r.at.description, r.clientId, r.party, r.purpose, r.channel.rawValue, r.caseReference,
-                            protocolText,
-                            r.fields.map(\.rawValue).joined(separator: " "), r.outcome.rawValue, r.referenceDate.description,
-                            r.subjectPseudonym, r.requestId,
-                        ].map(CSV.field).joined(separator: ",") + "\r\n"
-                }
+                for (index, record) in page { output += record.csvLine(index: index) }
                 count += page.count
                 guard page.count == 1000, let last = page.last else { break }
                 after = last.index

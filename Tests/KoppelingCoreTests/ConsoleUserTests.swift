@@ -142,7 +142,7 @@ struct ConsoleUserTests {
         }
         #expect(user([.caseOfficer]).screens == [.personSearch])
         #expect(user([.protocolAdmin]).screens == [.protocols] && user([.administrator]).screens.isEmpty)
-        #expect(user([.dpo]).screens == [.personSearch, .protocols] && user([.enforcementOfficer]).screens == [.personSearch])
+        #expect(user([.dpo]).screens == [.personSearch, .protocols, .audit] && user([.enforcementOfficer]).screens == [.personSearch])
         #expect(!user([.administrator]).may(open: .personSearch))
         #expect(user([.caseOfficer]).readPurposes == [.trajectoryGuidance, .dataQuality, .subjectRequest])
         #expect(user([.enforcementOfficer]).readPurposes == [.enforcement])

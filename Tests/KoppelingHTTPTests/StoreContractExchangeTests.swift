@@ -225,6 +225,38 @@ struct StoreContractExchangeTests {
     }
 
     @Test(
+        "volumes: records counted per UTC month, client, party, purpose and outcome, under the same filters", arguments: TestStores.backends
+    )
+    func volumes(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
+        // 2026-10-31T23:30Z, then every 12 hours: 4 records in October's last half day and
+        // November, counted by hand below.
+        let base = Instant("2026-10-31T23:30:00Z")!.microsecondsSinceEpoch
+        func record(_ n: Int, client: String, purpose: String, outcome: DisclosureOutcome) -> DisclosureRecord {
+            DisclosureRecord(
+                disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: base + Int64(n) * 43_200_000_000), clientId: client,
+                party: "dvz", purpose: purpose, channel: .lookup, caseReference: "C", protocolId: nil, protocolVersion: nil, fields: [],
+                outcome: outcome, referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: "s", requestId: "r", traceparent: nil)
+        }
+        try await store.appendDisclosures([
+            record(0, client: "a", purpose: "P", outcome: .allowed), record(1, client: "a", purpose: "P", outcome: .allowed),
+            record(2, client: "a", purpose: "P", outcome: .denied(.suspended)), record(3, client: "b", purpose: "Q", outcome: .allowed),
+        ])
+        let all = try await store.disclosureVolumes(DisclosureFilter())
+        #expect(
+            all == [
+                DisclosureVolume(month: "2026-10", clientId: "a", party: "dvz", purpose: "P", outcome: "allowed", count: 1),
+                DisclosureVolume(month: "2026-11", clientId: "a", party: "dvz", purpose: "P", outcome: "allowed", count: 1),
+                DisclosureVolume(month: "2026-11", clientId: "a", party: "dvz", purpose: "P", outcome: "suspended", count: 1),
+                DisclosureVolume(month: "2026-11", clientId: "b", party: "dvz", purpose: "Q", outcome: "allowed", count: 1),
+            ])
+        #expect(try await store.disclosureVolumes(DisclosureFilter(purpose: "Q")).map(\.clientId) == ["b"])
+        let from = Instant("2026-11-01T00:00:00Z")!
+        #expect(try await store.disclosureVolumes(DisclosureFilter(clientId: "a", from: from)).map(\.count) == [1, 1])
+        #expect(try await store.disclosureVolumes(DisclosureFilter(outcome: "nothing")).isEmpty)
+    }
+
+    @Test(
         "protocols: a version is stored once and never replaced; transitions apply in one place; parties keep their keys",
         arguments: TestStores.backends)
     func protocols(backend: Backend) async throws {

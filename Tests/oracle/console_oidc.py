@@ -13,7 +13,6 @@ import shutil
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from console_browser import Console, Failure, check
@@ -46,7 +45,7 @@ def main():
         sign_in_through_provider(console, provider, "an.peeters")
         check(console.heading() == "Startpagina", f"signed in through the provider: {console.heading()!r}: {console.text()[:300]!r}")
         check("Aangemeld als oidc.an.peeters" in console.text(), f"as the provider's user: {console.text()[:200]!r}")
-        check(console.menu() == ["Persoon opzoeken"], f"with the role its claim maps to (dpo): {console.menu()}")
+        check(console.menu() == ["Persoon opzoeken", "Protocollen", "Audit"], f"with the role its claim maps to (dpo): {console.menu()}")
         check("Functionaris voor gegevensbescherming" in console.text(), "the start page names the role")
         console.visit("start")
         print("ok: a user signs in through the OpenID Connect provider and gets the role its claim maps to", flush=True)

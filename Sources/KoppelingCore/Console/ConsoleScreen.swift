@@ -5,12 +5,15 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     case personSearch = "personen"
     /// The protocols: documents, advices, signatures and the workflow.
     case protocols = "protocollen"
+    /// The DPO's audit of disclosures and the transparency log's state.
+    case audit
 
     /// The roles that may open the screen.
     public var roles: Set<ConsoleUser.Role> {
         switch self {
         case .personSearch: [.caseOfficer, .enforcementOfficer, .dpo]
         case .protocols: [.protocolAdmin, .dpo]
+        case .audit: [.dpo]
         }
     }
 
@@ -19,6 +22,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .personSearch: "Persoon opzoeken"
         case .protocols: "Protocollen"
+        case .audit: "Audit"
         }
     }
 
