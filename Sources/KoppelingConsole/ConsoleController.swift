@@ -52,6 +52,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         addPersonRoutes(to: group)
         addProtocolRoutes(to: group)
         addAuditRoutes(to: group)
+        addImportRoutes(to: group)
         if oidc != nil {
             group.get("aanmelden/oidc", use: beginProviderSignIn)
             group.get("oidc/terug", use: finishProviderSignIn)
@@ -265,10 +266,27 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     }
 
     func page(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(values, withTemplate: template) ?? ""
+        let html = library.render(Self.withoutAbsent(values), withTemplate: template) ?? ""
         var response = Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
         response.headers[.contentType] = "text/html; charset=utf-8"
         return response
+    }
+
+    /// The values without the optionals that hold nothing, at any depth: Mustache would render
+    /// an absent value put in `Any` as the text `nil` instead of leaving its section out.
+    static func withoutAbsent(_ values: [String: Any]) -> [String: Any] {
+        values.compactMapValues(present)
+    }
+
+    static func present(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return present(wrapped)
+        }
+        if let dictionary = value as? [String: Any] { return withoutAbsent(dictionary) }
+        if let array = value as? [[String: Any]] { return array.map(withoutAbsent) }
+        return value
     }
 
     /// The headers of every page.

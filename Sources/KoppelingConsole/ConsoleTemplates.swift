@@ -427,6 +427,46 @@ enum ConsoleTemplates {
         {{/inhoud}}{{/layout}}
         """
 
+    /// KBI-import: the upload, the report per file, the history.
+    static let kbiImport = """
+        {{<layout}}{{$inhoud}}
+        <form method="post" action="/console/kbi-import" enctype="multipart/form-data">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><label for="bestanden">MAGDA-antwoorden (GeefDossierKBI, XML; een of meer bestanden)</label><br>
+        <input id="bestanden" name="bestanden" type="file" accept=".xml,application/xml,text/xml" multiple required></p>
+        <p>Elk bestand wordt op zich ingelezen, helemaal of niet. Een antwoord vervangt de KBI-gebeurtenissen van de persoon: \
+        wat uit het dossier verdwenen is, wordt ingetrokken.</p>
+        <p><button type="submit">Inlezen</button></p>
+        </form>
+        {{#verslagen}}
+        <section class="verslag" data-bestand="{{bestand}}">
+        <h2>{{bestand}}</h2>
+        {{#geweigerd}}<p class="fout geweigerd">{{geweigerd}}</p>{{/geweigerd}}
+        {{^geweigerd}}
+        <p class="melding ingelezen">Ingelezen: persoon {{persoon}}, versie {{versie}}. {{indossier}} gebeurtenissen in het dossier, \
+        {{nieuw}} nieuw opgeslagen, {{alaanwezig}} al aanwezig.</p>
+        <table class="persoort"><caption>Gebeurtenissen per soort</caption>
+        <thead><tr><th scope="col">Soort</th><th scope="col">Aantal</th></tr></thead>
+        <tbody>{{#persoort}}<tr><td>{{soort}}</td><td>{{aantal}}</td></tr>{{/persoort}}</tbody></table>
+        {{#heeftnietgekoppeld}}<h3>Niet gekoppelde codes (letterlijk bewaard)</h3>
+        <ul class="nietgekoppeld">{{#nietgekoppeld}}<li><code>{{pad}}</code> = {{waarde}}: {{uitleg}}</li>{{/nietgekoppeld}}</ul>
+        {{/heeftnietgekoppeld}}
+        {{#heeftwaarschuwingen}}<h3>Waarschuwingen</h3>
+        <ul class="waarschuwingen">{{#waarschuwingen}}<li>regel {{regel}}, <code>{{pad}}</code>: {{tekst}}</li>{{/waarschuwingen}}</ul>
+        {{/heeftwaarschuwingen}}
+        {{/geweigerd}}
+        </section>
+        {{/verslagen}}
+        <h2>Laatst ingelezen bestanden</h2>
+        <table id="geschiedenis"><caption class="verborgen">Laatst ingelezen bestanden</caption>
+        <thead><tr><th scope="col">Wanneer</th><th scope="col">Door</th><th scope="col">Nieuwe gebeurtenissen</th>\
+        <th scope="col">Personen</th><th scope="col">Vingerafdruk</th></tr></thead>
+        <tbody>{{#geschiedenis}}<tr><td>{{wanneer}}</td><td>{{wie}}</td><td>{{gebeurtenissen}}</td><td>{{personen}}</td>\
+        <td><code>{{vingerafdruk}}</code></td></tr>{{/geschiedenis}}</tbody></table>
+        {{#geengeschiedenis}}<p>Er werd nog geen bestand ingelezen.</p>{{/geengeschiedenis}}
+        {{/inhoud}}{{/layout}}
+        """
+
     static let stylesheet = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.5; }
         header { background: #1f3d7a; color: #fff; padding: 0.5rem 1.5rem; display: flex; justify-content: space-between; }
@@ -485,7 +525,7 @@ enum ConsoleTemplates {
             ("layout", layout), ("codeveld", codeField), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home),
             ("bericht", message), ("geentoegang", refused), ("personen", personSearch), ("persoon", person), ("inzage", accesses),
             ("aangemeld", signedIn), ("protocollen", protocolList), ("protocol", protocolVersion), ("verschil", protocolDifference),
-            ("logboek", logState), ("audit", audit), ("verificatie", verification),
+            ("logboek", logState), ("audit", audit), ("verificatie", verification), ("kbiimport", kbiImport),
         ] {
             do {
                 try library.register(text, named: name)

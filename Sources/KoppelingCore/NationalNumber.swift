@@ -175,6 +175,13 @@ public struct NationalNumber: Sendable, Hashable, Comparable, CustomStringConver
         return "\(d[0])\(d[1]).\(d[2])\(d[3]).\(d[4])\(d[5])-\(d[6])\(d[7])\(d[8]).\(d[9])\(d[10])"
     }
 
+    /// The number as lists show it to whom it is not needed: the first two and the last two
+    /// digits, `85.••.••-•••.28`, enough to tell entries apart without giving the birth date.
+    public var masked: String {
+        let d = Array(digits)
+        return "\(d[0])\(d[1]).••.••-•••.\(d[9])\(d[10])"
+    }
+
     /// A redacted form safe for logs: `YY.MM.DD-***.**` would still reveal a birth date, so nothing is shown.
     public var description: String { "NationalNumber(redacted)" }
 

@@ -75,7 +75,8 @@ public struct Register: Sendable {
                 existing: existing, snapshot: snapshot, source: mapper.source, reason: "no longer in the KBI dossier")
         }
         return KBIImportReport(
-            insz: result.insz, version: result.version, eventsInDossier: result.events.count, summary: summary,
+            insz: result.insz, version: result.version, eventsInDossier: result.events.count,
+            eventsPerType: Dictionary(grouping: snapshot, by: \.type).mapValues(\.count), summary: summary,
             unmapped: result.unmapped, warnings: result.warnings, ignoredSections: result.ignoredSections)
     }
 }
@@ -88,6 +89,8 @@ public struct KBIImportReport: Sendable {
     public var version: String
     /// How many events the dossier maps to.
     public var eventsInDossier: Int
+    /// How many of them of each type.
+    public var eventsPerType: [EventType: Int]
     /// What was stored (new events and retractions) and what was already there.
     public var summary: AppendSummary
     /// What could not be mapped, verbatim.

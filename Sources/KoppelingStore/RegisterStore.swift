@@ -65,6 +65,10 @@ public protocol RegisterStore: Sendable {
     /// How many events and persons are stored.
     func counts() async throws -> (events: Int, persons: Int)
 
+    /// The files imported last, newest first, at most `files`, from the latest `scanning`
+    /// imported events (``StoreSQL/recentImportedEvents(limit:)``, grouped by ``ImportedFile/grouping(_:files:)``).
+    func recentImports(files: Int, scanning: Int) async throws -> [ImportedFile]
+
     /// The daily pass: stores the notices that time alone causes on `day` for every active follow,
     /// once per day; nil when the day was swept already, else how many notices were stored.
     func sweepNotices(on day: LocalDate, planner: ChangeNoticePlanner, at: Instant) async throws -> Int?

@@ -81,6 +81,16 @@ extension PostgresRegisterStore: RegisterStore {
         }
     }
 
+    public func recentImports(files: Int, scanning: Int) async throws -> [ImportedFile] {
+        let rows = try await read { connection in
+            try await Self.rows(connection, StoreSQL.recentImportedEvents(limit: scanning).query, self.logger).map { row in
+                let (digest, recordedBy, recordedAt, insz) = try row.decode((String, String, Int64, String).self)
+                return (digest: digest, recordedBy: recordedBy, recordedAt: recordedAt, insz: insz)
+            }
+        }
+        return ImportedFile.grouping(rows, files: files)
+    }
+
     // MARK: - Rows
 
     /// Inserts a batch in one statement; ids already stored must have the same content.

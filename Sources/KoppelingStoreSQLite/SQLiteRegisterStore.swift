@@ -166,6 +166,15 @@ public final class SQLiteRegisterStore: RegisterStore {
         }
     }
 
+    public func recentImports(files: Int, scanning: Int) async throws -> [ImportedFile] {
+        let rows = try await read { db in
+            try Self.rows(db, StoreSQL.recentImportedEvents(limit: scanning)).map { row in
+                (digest: row[0] as String, recordedBy: row[1] as String, recordedAt: row[2] as Int64, insz: row[3] as String)
+            }
+        }
+        return ImportedFile.grouping(rows, files: files)
+    }
+
     /// Writes an online backup of the register to another file.
     public func backup(to path: String) throws {
         Self.createPrivately(path)

@@ -140,7 +140,7 @@ struct ConsoleUserTests {
             user.roles = roles
             return user
         }
-        #expect(user([.caseOfficer]).screens == [.personSearch])
+        #expect(user([.caseOfficer]).screens == [.personSearch, .kbiImport])
         #expect(user([.protocolAdmin]).screens == [.protocols] && user([.administrator]).screens.isEmpty)
         #expect(user([.dpo]).screens == [.personSearch, .protocols, .audit] && user([.enforcementOfficer]).screens == [.personSearch])
         #expect(!user([.administrator]).may(open: .personSearch))

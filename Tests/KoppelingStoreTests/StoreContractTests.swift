@@ -151,6 +151,30 @@ struct StoreContractTests {
         reread.provenance = imported[0].provenance
     }
 
+    @Test(
+        "the import history: the latest files with who imported them, when, their new events and persons; direct writes are not files",
+        arguments: TestStores.backends)
+    mutating func importHistory(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
+        let register = Register(store: store, engine: StatusEngine(), allowsTestNumbers: true, today: { LocalDate("2026-11-29")! })
+        _ = try await register.append([f.make("2024-01-01", Self.obliged)], by: .client("agii-intake"))
+        #expect(try await store.recentImports(files: 10, scanning: 100).isEmpty)
+        let first = try Data(contentsOf: TestEnvironment.ownKBIFixtures.appendingPathComponent("obliged-certificate.xml"))
+        _ = try await register.importKBI(first, by: WriteProvenance(recordedBy: "console:dossier"))
+        var other = EventFactory(insz: "93051822361")
+        let file = Data("two events of another person".utf8)
+        _ = try await register.append(
+            [other.make("2024-02-01", Self.obliged), other.make("2024-03-01", Self.obliged)],
+            by: WriteProvenance.operator("importer").importing(file))
+        let files = try await store.recentImports(files: 10, scanning: 100)
+        #expect(files.map(\.recordedBy) == ["operator:importer", "console:dossier"], "newest first")
+        #expect(files.map(\.events) == [2, 8] && files.map(\.persons.count) == [1, 1])
+        #expect(files[0].digest == WriteProvenance.digest(of: file) && files[1].digest == WriteProvenance.digest(of: first))
+        #expect(try await store.recentImports(files: 1, scanning: 100).map(\.recordedBy) == ["operator:importer"])
+        // Scanning fewer rows sees only the newest file's events.
+        #expect(try await store.recentImports(files: 10, scanning: 2).map(\.events) == [2])
+    }
+
     @Test("a failed KBI file stores nothing", arguments: TestStores.backends)
     func failedKBIFileStoresNothing(backend: Backend) async throws {
         let store = try await TestStores.open(backend)

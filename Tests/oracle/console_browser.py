@@ -15,6 +15,7 @@ import argparse
 import base64
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -87,9 +88,10 @@ class Console:
         check(not bad, f"{self.label} {name}: axe found {[(v['id'], v['impact'], v['nodes'][0]['html']) for v in bad]}")
 
     def visit(self, name):
-        """Screenshot and accessibility check of the page now shown."""
+        """Screenshot and accessibility check of the page now shown; no template value leaked as `nil`."""
         self.shot(name)
         self.axe(name)
+        check(not re.search(r"\bnil\b", self.text()), f"{self.label} {name}: the page shows 'nil': {self.text()[:300]!r}")
 
     def fill(self, field, value):
         element = self.driver.find_element(By.ID, field)
@@ -406,6 +408,20 @@ def main():
         console.open("/console")
         check(console.heading() == "Startpagina", "and the session goes on")
         scenario("a form posted without its CSRF token, or with a wrong one, is refused and changes nothing")
+
+        # KBI-import: two answers uploaded at once, one imported with its report, one refused.
+        console.open("/console/kbi-import")
+        console.driver.find_element(By.ID, "bestanden").send_keys("\n".join(setup["kbiFiles"]))
+        console.submit()
+        imported = console.driver.find_elements(By.CSS_SELECTOR, "section.verslag .ingelezen")
+        refused = console.driver.find_elements(By.CSS_SELECTOR, "section.verslag .geweigerd")
+        check(len(imported) == 1 and len(refused) == 1, f"one file imported and one refused: {console.text()[:600]!r}")
+        check("niets van dit bestand opgeslagen" in refused[0].text, f"the refusal says nothing was stored: {refused[0].text!r}")
+        check(console.driver.find_elements(By.CSS_SELECTOR, "section.verslag table.persoort tbody tr"), "events per type")
+        history = console.driver.find_elements(By.CSS_SELECTOR, "#geschiedenis tbody tr")
+        check(history and f"console:{setup['caseOfficer']}" in history[0].text, f"the history names who imported: {history[0].text!r}")
+        console.visit("kbi-import")
+        scenario("a case officer uploads two KBI answers: one is imported with its report per type, one refused with the reason")
 
         # The number was in no address the browser visited (its own history).
         visited = console.history()

@@ -3,6 +3,8 @@
 public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     /// Looking up a person: status, timeline, and who saw the dossier.
     case personSearch = "personen"
+    /// Importing MAGDA KBI answers, and the history of imports.
+    case kbiImport = "kbi-import"
     /// The protocols: documents, advices, signatures and the workflow.
     case protocols = "protocollen"
     /// The DPO's audit of disclosures and the transparency log's state.
@@ -12,6 +14,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     public var roles: Set<ConsoleUser.Role> {
         switch self {
         case .personSearch: [.caseOfficer, .enforcementOfficer, .dpo]
+        case .kbiImport: [.caseOfficer]
         case .protocols: [.protocolAdmin, .dpo]
         case .audit: [.dpo]
         }
@@ -21,6 +24,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     public var title: String {
         switch self {
         case .personSearch: "Persoon opzoeken"
+        case .kbiImport: "KBI-import"
         case .protocols: "Protocollen"
         case .audit: "Audit"
         }
