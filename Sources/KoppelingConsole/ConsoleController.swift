@@ -53,6 +53,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         addProtocolRoutes(to: group)
         addAuditRoutes(to: group)
         addImportRoutes(to: group)
+        addAdministrationRoutes(to: group)
         if oidc != nil {
             group.get("aanmelden/oidc", use: beginProviderSignIn)
             group.get("oidc/terug", use: finishProviderSignIn)

@@ -14,18 +14,21 @@ public struct ConsoleRegisterAccess: Sendable {
     public let handles: PersonHandle.Sealer
     /// The console's full verifications of the log.
     public let verification: LogVerificationRunner
+    /// The webhooks and their delivery state.
+    public let webhooks: any WebhookStore
     /// The register's time zone (`Europe/Brussels`).
     public let timeZone: TimeZone
 
     public init(
         register: Register, exchange: ExchangeService, log: TransparencyLog, handles: PersonHandle.Sealer,
-        verification: LogVerificationRunner, timeZone: TimeZone
+        verification: LogVerificationRunner, webhooks: any WebhookStore, timeZone: TimeZone
     ) {
         self.register = register
         self.exchange = exchange
         self.log = log
         self.handles = handles
         self.verification = verification
+        self.webhooks = webhooks
         self.timeZone = timeZone
     }
 

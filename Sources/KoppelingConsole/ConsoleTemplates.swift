@@ -467,6 +467,79 @@ enum ConsoleTemplates {
         {{/inhoud}}{{/layout}}
         """
 
+    /// Beheer: clients, webhooks, users, readiness.
+    static let administration = """
+        {{<layout}}{{$inhoud}}
+        {{#koppeling}}<p class="melding" id="inschrijvingskoppeling"><code>{{koppeling}}</code></p>{{/koppeling}}
+        <h2>Gereedheid</h2>
+        <table id="gereedheid"><caption class="verborgen">Gereedheid van elke afhankelijkheid</caption>
+        <thead><tr><th scope="col">Onderdeel</th><th scope="col">Toestand</th><th scope="col">Uitleg</th></tr></thead>
+        <tbody>{{#gereedheid}}<tr data-ok="{{ok}}"><td>{{naam}}</td><td>{{toestand}}</td><td>{{uitleg}}</td></tr>{{/gereedheid}}</tbody>
+        </table>
+        <h2>Clients</h2>
+        <table id="clients"><caption class="verborgen">Geregistreerde clients</caption>
+        <thead><tr><th scope="col">Id</th><th scope="col">Partij</th><th scope="col">Rol</th><th scope="col">Toestand</th>\
+        <th scope="col">Sleutel</th><th scope="col">Certificaat</th><th scope="col">Per minuut</th><th scope="col">Bronnen</th>\
+        <th scope="col">Wijzigen</th></tr></thead>
+        <tbody>{{#clients}}<tr data-id="{{id}}"><td>{{id}}<br>{{naam}}</td><td>{{partij}}</td><td>{{rol}}</td><td>{{status}}</td>\
+        <td><code>{{sleutel}}</code></td><td><code>{{certificaat}}</code></td><td>{{tempo}}</td><td>{{bronnen}}</td><td>
+        <form method="post" action="/console/beheer/client/wijzigen" class="rij">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+        <label for="actie-{{id}}">Actie voor {{id}}</label>
+        <select id="actie-{{id}}" name="actie">{{#actief}}<option value="uitschakelen">uitschakelen</option>{{/actief}}\
+        {{^actief}}<option value="inschakelen">inschakelen</option>{{/actief}}<option value="sleutel">nieuwe sleutel</option></select>
+        <label for="sleutel-{{id}}">Nieuwe sleutel (base64)</label><input id="sleutel-{{id}}" name="sleutel" maxlength="100">
+        <label for="reden-{{id}}">Reden</label><input id="reden-{{id}}" name="reden" required maxlength="500">
+        <button type="submit">Uitvoeren</button>
+        </form></td></tr>{{/clients}}</tbody></table>
+        <form method="post" action="/console/beheer/client" class="stap" id="client-registreren">
+        <h3>Client registreren</h3>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><label for="client-partij">Partij</label><br><input id="client-partij" name="partij" required maxlength="100"></p>
+        <p><label for="client-naam">Naam</label><br><input id="client-naam" name="naam" required maxlength="100"></p>
+        <p><label for="client-rol">Rol</label><br>
+        <select id="client-rol" name="rol">{{#rollen}}<option>{{code}}</option>{{/rollen}}</select></p>
+        <p><label for="client-sleutel">Publieke sleutel voor de token-aanvragen (Ed25519, base64)</label><br>
+        <input id="client-sleutel" name="sleutel" maxlength="100"></p>
+        <p><label for="client-tempo">Opvragingen per minuut</label><br>
+        <input id="client-tempo" name="tempo" value="600" inputmode="numeric"></p>
+        <p><label for="client-bronnen">Bronnen (alleen voor agency, zoals kbi,agii)</label><br>
+        <input id="client-bronnen" name="bronnen"></p>
+        <p><button type="submit">Registreren</button></p>
+        </form>
+        <h2>Webhooks</h2>
+        <table id="webhooks"><caption class="verborgen">Webhooks en hun aflevering</caption>
+        <thead><tr><th scope="col">Client</th><th scope="col">Adres</th><th scope="col">Afgeleverd tot</th><th scope="col">Pogingen</th>\
+        <th scope="col">Toestand</th><th scope="col">Laatste fout</th></tr></thead>
+        <tbody>{{#webhooks}}<tr><td>{{client}}</td><td>{{adres}}</td><td>{{afgeleverd}}</td><td>{{pogingen}}</td><td>{{toestand}}</td>\
+        <td>{{fout}}</td></tr>{{/webhooks}}</tbody></table>
+        <h2>Gebruikers</h2>
+        <table id="gebruikers"><caption class="verborgen">Gebruikers van de console</caption>
+        <thead><tr><th scope="col">Naam</th><th scope="col">Rollen</th><th scope="col">Toestand</th><th scope="col">Wijzigen</th>
+        </tr></thead>
+        <tbody>{{#gebruikers}}<tr data-naam="{{naam}}"><td>{{naam}}</td><td>{{rollen}}</td><td>{{status}}</td><td>{{^zelf}}
+        <form method="post" action="/console/beheer/gebruiker/wijzigen" class="rij">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="naam" value="{{naam}}">
+        <label for="gactie-{{naam}}">Actie voor {{naam}}</label>
+        <select id="gactie-{{naam}}" name="actie">{{#actief}}<option value="uitschakelen">uitschakelen</option>{{/actief}}\
+        <option value="herstellen">opnieuw laten inschrijven</option></select>
+        <label for="greden-{{naam}}">Reden</label><input id="greden-{{naam}}" name="reden" required maxlength="500">
+        <button type="submit">Uitvoeren</button>
+        </form>{{/zelf}}</td></tr>{{/gebruikers}}</tbody></table>
+        <form method="post" action="/console/beheer/gebruiker" class="stap" id="gebruiker-toevoegen">
+        <h3>Gebruiker toevoegen</h3>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><label for="gebruiker-naam">Aanmeldnaam (kleine letters, cijfers, punt, liggend streepje)</label><br>
+        <input id="gebruiker-naam" name="naam" required maxlength="64"></p>
+        <fieldset><legend>Rollen</legend>
+        {{#gebruikersrollen}}<p><input type="checkbox" id="rol-{{code}}" name="rollen[]" value="{{code}}">
+        <label for="rol-{{code}}">{{naam}}</label></p>{{/gebruikersrollen}}
+        </fieldset>
+        <p><button type="submit">Toevoegen</button></p>
+        </form>
+        {{/inhoud}}{{/layout}}
+        """
+
     static let stylesheet = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.5; }
         header { background: #1f3d7a; color: #fff; padding: 0.5rem 1.5rem; display: flex; justify-content: space-between; }
@@ -511,6 +584,9 @@ enum ConsoleTemplates {
         .zoeken fieldset { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
         .zoeken input { min-width: 12rem; }
         tr.geweigerd td { background: #fdecee; }
+        form.rij { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; align-items: center; }
+        form.rij input { min-width: 8rem; }
+        input[type=checkbox] { min-width: 0; }
         .verborgen { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
         main { max-width: 72rem; }
         @media print { header, nav, form, .acties { display: none; } main { max-width: none; } }
@@ -525,7 +601,7 @@ enum ConsoleTemplates {
             ("layout", layout), ("codeveld", codeField), ("aanmelden", signIn), ("inschrijven", enrol), ("start", home),
             ("bericht", message), ("geentoegang", refused), ("personen", personSearch), ("persoon", person), ("inzage", accesses),
             ("aangemeld", signedIn), ("protocollen", protocolList), ("protocol", protocolVersion), ("verschil", protocolDifference),
-            ("logboek", logState), ("audit", audit), ("verificatie", verification), ("kbiimport", kbiImport),
+            ("logboek", logState), ("audit", audit), ("verificatie", verification), ("kbiimport", kbiImport), ("beheer", administration),
         ] {
             do {
                 try library.register(text, named: name)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A change to a registered client made by the register's operators: what it does to the client
 /// is this type's one rule, whichever tool (the command line, a test) applies it.
 public enum ClientAdministration: Sendable, Hashable {
@@ -70,5 +72,54 @@ extension RegisteredClient {
         }
         client.history = (history ?? []) + [ClientChange(at: at, action: change.name, reason: reason, by: by)]
         return client
+    }
+}
+
+/// Why a client could not be registered.
+public enum ClientRegistrationError: Error, Sendable, Hashable, CustomStringConvertible {
+    case sources
+    case sourcesForAgencyOnly
+    case agencyNeedsSources
+    case field(String)
+
+    public var description: String {
+        switch self {
+        case .sources: "sources must name one or more distinct sources, comma-separated, such as kbi,agii"
+        case .sourcesForAgencyOnly: "sources are for agency clients only"
+        case .agencyNeedsSources: "an agency client needs sources: the event sources it may write (kbi for KBI imports)"
+        case .field(let name): "\(name) must hold 1 to 100 characters"
+        }
+    }
+}
+
+extension RegisteredClient {
+    /// The event sources a comma-separated text names: one or more, distinct, 1 to 100 bytes each.
+    public static func sources(_ text: String) throws(ClientRegistrationError) -> [String] {
+        let list = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !list.isEmpty, list.allSatisfy({ (1...100).contains($0.utf8.count) }), Set(list).count == list.count else {
+            throw .sources
+        }
+        return list
+    }
+
+    /// The id a client gets when none is chosen: `PARTY-NAME` in lower case, anything but letters
+    /// and digits as `-`.
+    public static func defaultId(party: String, name: String) -> String {
+        "\(party)-\(name)".lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    }
+
+    /// A new client, by the rules every tool registers with: an agency names the sources it may
+    /// write, and only an agency does.
+    public static func registering(
+        id: String?, party: String, name: String, role: ClientRole, assertionKey: String?, certificateFingerprint: String?,
+        ratePerMinute: Int, sources: [String]?
+    ) throws(ClientRegistrationError) -> RegisteredClient {
+        guard (1...100).contains(party.utf8.count) else { throw .field("party") }
+        guard (1...100).contains(name.utf8.count) else { throw .field("name") }
+        if sources != nil, role != .agency { throw .sourcesForAgencyOnly }
+        if role == .agency, sources == nil { throw .agencyNeedsSources }
+        return RegisteredClient(
+            id: id ?? defaultId(party: party, name: name), party: party, name: name, role: role, assertionKey: assertionKey,
+            certificateFingerprint: certificateFingerprint?.lowercased(), ratePerMinute: ratePerMinute, sources: sources)
     }
 }

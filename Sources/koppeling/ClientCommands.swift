@@ -16,11 +16,11 @@ struct Client: AsyncParsableCommand {
 
     /// A comma-separated list of event sources, each 1 to 100 characters, without repeats.
     static func sourceList(_ text: String) throws -> [String] {
-        let list = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !list.isEmpty, list.allSatisfy({ (1...100).contains($0.utf8.count) }), Set(list).count == list.count else {
-            throw ValidationError("--sources must name one or more distinct sources, comma-separated, such as kbi,agii")
+        do {
+            return try RegisteredClient.sources(text)
+        } catch {
+            throw ValidationError("--\(error.description)")
         }
-        return list
     }
 
     struct Register: AsyncParsableCommand {
@@ -58,21 +58,23 @@ struct Client: AsyncParsableCommand {
                 throw ValidationError("--role must be one of \(ClientRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let allowedSources = try sources.map(Client.sourceList)
-            if allowedSources != nil, clientRole != .agency { throw ValidationError("--sources is for agency clients only") }
-            if clientRole == .agency, allowedSources == nil {
-                throw ValidationError("an agency client needs --sources: the event sources it may write (kbi for KBI imports)")
-            }
-            let clientId = id ?? "\(party)-\(name)".lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             let publicKey = try key.map { try Ed25519KeyFile.publicKey(fileOrBase64: $0).rawRepresentation.base64EncodedString() }
+            let client: RegisteredClient
+            do {
+                client = try RegisteredClient.registering(
+                    id: id, party: party, name: name, role: clientRole, assertionKey: publicKey,
+                    certificateFingerprint: certificateFingerprint,
+                    ratePerMinute: ratePerMinute, sources: allowedSources)
+            } catch {
+                throw ValidationError(error.description.replacingOccurrences(of: "sources", with: "--sources"))
+            }
+            let clientId = client.id
             let services = try await KoppelingApp.open(options.configuration())
             guard try await services.exchange.store.client(id: clientId) == nil else {
                 printError("a client \(clientId) is already registered")
                 throw ExitCode(1)
             }
-            try await services.exchange.store.registerClient(
-                RegisteredClient(
-                    id: clientId, party: party, name: name, role: clientRole, assertionKey: publicKey,
-                    certificateFingerprint: certificateFingerprint?.lowercased(), ratePerMinute: ratePerMinute, sources: allowedSources))
+            try await services.exchange.store.registerClient(client)
             print(
                 "client \(clientId) registered for party \(party) with role \(clientRole.rawValue)"
                     + (allowedSources.map { ", sources \($0.joined(separator: ","))" } ?? ""))

@@ -30,11 +30,11 @@ struct ConsoleBrowserTests {
     /// here from the issue, not taken from the code.
     static let screens: [String: [String]] = [
         "case_officer": ["Persoon opzoeken", "KBI-import"], "enforcement_officer": ["Persoon opzoeken"],
-        "dpo": ["Persoon opzoeken", "Protocollen", "Audit"], "protocol_admin": ["Protocollen"], "administrator": [],
+        "dpo": ["Persoon opzoeken", "Protocollen", "Audit"], "protocol_admin": ["Protocollen"], "administrator": ["Beheer"],
     ]
     static let screenPaths = [
         "Persoon opzoeken": "/console/personen", "KBI-import": "/console/kbi-import", "Protocollen": "/console/protocollen",
-        "Audit": "/console/audit",
+        "Audit": "/console/audit", "Beheer": "/console/beheer",
     ]
 
     @Test(
@@ -63,7 +63,8 @@ struct ConsoleBrowserTests {
         }
         let setup: [String: Any] = [
             "users": users, "insz": Self.insz, "retracted": Self.retracted, "retractionReason": Self.retractionReason,
-            "caseOfficer": "dossier", "dpo": "fgb", "screens": Self.screens, "screenPaths": Self.screenPaths,
+            "caseOfficer": "dossier", "dpo": "fgb", "administrator": "beheer", "enforcementOfficer": "handhaver", "screens": Self.screens,
+            "screenPaths": Self.screenPaths,
             "kbiFiles": ["obliged-certificate.xml", "malformed.xml"].map { TestEnvironment.ownKBIFixtures.appendingPathComponent($0).path },
         ]
         try JSONSerialization.data(withJSONObject: setup).write(to: folder.appendingPathComponent("setup.json"))
@@ -73,7 +74,7 @@ struct ConsoleBrowserTests {
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"))
         #expect(report.status == 0, "the browser scenarios:\n\(report.output)")
-        #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 10, "\(report.output)")
+        #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 11, "\(report.output)")
         FileHandle.standardError.write(Data("console browser scenarios:\n\(report.output)".utf8))
 
         // The server's log names the pages visited and never the number, in any of its forms.
@@ -89,6 +90,11 @@ struct ConsoleBrowserTests {
         #expect(
             views.allSatisfy { $0.purpose == "TRAJECTORY_GUIDANCE" && $0.caseReference == "DOS-2026-0042" && !$0.subjectPseudonym.isEmpty })
         #expect(try await store.disclosures(client: "console:beheer").isEmpty, "the administrator saw no person")
+        let client = try #require(try await store.client(id: "dvz-console-test"))
+        #expect(
+            client.disabledAt != nil && client.history?.last?.by == "console:beheer" && client.history?.last?.reason == "test beëindigd")
+        #expect(try await store.consoleUser(name: "handhaver")?.state == .disabled)
+        #expect(try await store.consoleUser(name: "nieuwe.collega")?.roles == [.caseOfficer])
     }
 
     /// Runs console_browser.py; its exit status and what it printed. Screenshots go to

@@ -141,7 +141,7 @@ struct ConsoleUserTests {
             return user
         }
         #expect(user([.caseOfficer]).screens == [.personSearch, .kbiImport])
-        #expect(user([.protocolAdmin]).screens == [.protocols] && user([.administrator]).screens.isEmpty)
+        #expect(user([.protocolAdmin]).screens == [.protocols] && user([.administrator]).screens == [.administration])
         #expect(user([.dpo]).screens == [.personSearch, .protocols, .audit] && user([.enforcementOfficer]).screens == [.personSearch])
         #expect(!user([.administrator]).may(open: .personSearch))
         #expect(user([.caseOfficer]).readPurposes == [.trajectoryGuidance, .dataQuality, .subjectRequest])

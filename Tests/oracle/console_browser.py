@@ -423,6 +423,39 @@ def main():
         console.visit("kbi-import")
         scenario("a case officer uploads two KBI answers: one is imported with its report per type, one refused with the reason")
 
+        # Beheer: readiness, a client registered and disabled, a user added and another disabled.
+        admin, _, _ = signed_in[setup["administrator"]]
+        admin.open("/console/beheer")
+        ready = admin.driver.find_elements(By.CSS_SELECTOR, "#gereedheid tbody tr")
+        check(len(ready) == 3 and all(row.get_attribute("data-ok") == "true" for row in ready), "every dependency is ready")
+        key = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        admin.fill("client-partij", "dvz")
+        admin.fill("client-naam", "console test")
+        Select(admin.driver.find_element(By.ID, "client-rol")).select_by_visible_text("recipient")
+        admin.fill("client-sleutel", base64.b64encode(key).decode())
+        admin.click(admin.driver.find_element(By.CSS_SELECTOR, "#client-registreren button"))
+        check("Client dvz-console-test is geregistreerd" in admin.text(), f"the client is registered: {admin.text()[:300]!r}")
+        admin.fill("reden-dvz-console-test", "test beëindigd")
+        admin.click(admin.driver.find_element(By.CSS_SELECTOR, "tr[data-id='dvz-console-test'] button"))
+        row = admin.driver.find_element(By.CSS_SELECTOR, "tr[data-id='dvz-console-test']")
+        check("uitgeschakeld sinds" in row.text, f"the client is disabled: {row.text!r}")
+        admin.fill("gebruiker-naam", "nieuwe.collega")
+        admin.driver.find_element(By.ID, "rol-case_officer").click()
+        admin.click(admin.driver.find_element(By.CSS_SELECTOR, "#gebruiker-toevoegen button"))
+        link = admin.driver.find_element(By.ID, "inschrijvingskoppeling").text
+        check(link.startswith("/console/inschrijven?token="), f"the enrolment link is shown once: {link!r}")
+        row = admin.driver.find_element(By.CSS_SELECTOR, "tr[data-naam='nieuwe.collega']")
+        check("case_officer" in row.text and "wacht op inschrijving" in row.text, f"the new user waits to enrol: {row.text!r}")
+        officer = setup["enforcementOfficer"]
+        admin.fill(f"greden-{officer}", "uit dienst")
+        admin.click(admin.driver.find_element(By.CSS_SELECTOR, f"tr[data-naam='{officer}'] button"))
+        check("uitgeschakeld" in admin.driver.find_element(By.CSS_SELECTOR, f"tr[data-naam='{officer}']").text, "the user is disabled")
+        admin.visit("beheer")
+        disabled, _, _ = signed_in[officer]
+        disabled.open("/console")
+        check(disabled.heading() == "Aanmelden", f"the disabled user's session has ended: {disabled.heading()!r}")
+        scenario("an administrator sees readiness, registers and disables a client, adds a user and disables another, whose session ends")
+
         # The number was in no address the browser visited (its own history).
         visited = console.history()
         check(any("/console/persoon?h=" in address for address in visited), f"the history holds the visits: {visited}")

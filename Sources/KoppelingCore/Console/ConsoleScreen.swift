@@ -9,6 +9,8 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     case protocols = "protocollen"
     /// The DPO's audit of disclosures and the transparency log's state.
     case audit
+    /// Clients, webhooks, users and readiness.
+    case administration = "beheer"
 
     /// The roles that may open the screen.
     public var roles: Set<ConsoleUser.Role> {
@@ -17,6 +19,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
         case .kbiImport: [.caseOfficer]
         case .protocols: [.protocolAdmin, .dpo]
         case .audit: [.dpo]
+        case .administration: [.administrator]
         }
     }
 
@@ -27,6 +30,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
         case .kbiImport: "KBI-import"
         case .protocols: "Protocollen"
         case .audit: "Audit"
+        case .administration: "Beheer"
         }
     }
 
