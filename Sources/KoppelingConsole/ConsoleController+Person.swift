@@ -161,6 +161,10 @@ extension ConsoleController {
         }
         values["tijdlijn"] = timeline(events)
         values["aantal"] = DutchFormat.number(events.count)
+        // The extract names the register's state it was made from: the latest signed checkpoint.
+        if let checkpoint = try await access.log.store.latestCheckpoint() {
+            values["controlepunt"] = ["omvang": DutchFormat.number(checkpoint.size), "wanneer": access.dutch(checkpoint.at)]
+        }
         return page("persoon", values)
     }
 

@@ -135,7 +135,9 @@ enum ConsoleTemplates {
     /// A person's status, data items and timeline.
     static let person = """
         {{<layout}}{{$inhoud}}
-        <p class="uittreksel">Uittreksel uit de Vlaamse integratiedatabank, opgemaakt op {{opgemaakt}} door {{gebruiker.naam}}.</p>
+        <p class="uittreksel">Uittreksel uit de Vlaamse integratiedatabank, opgemaakt op {{opgemaakt}} door {{gebruiker.naam}}.\
+        {{#controlepunt}} Jongste gesigneerde controlepunt van het transparantielogboek: {{omvang}} registraties, {{wanneer}}.\
+        {{/controlepunt}}</p>
         <dl class="kader">
         <dt>Rijksregisternummer</dt><dd id="nummer">{{nummer}}</dd>
         {{#geboortedatum}}<dt>Geboortedatum</dt><dd>{{geboortedatum}}</dd>{{/geboortedatum}}
