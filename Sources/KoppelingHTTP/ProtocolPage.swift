@@ -189,19 +189,5 @@ public enum ProtocolPage {
     }
 
     /// Escapes text for HTML.
-    static func e(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
+    static func e(_ text: String) -> String { HTML.escape(text) }
 }

@@ -100,12 +100,16 @@ struct ConsoleBrowserTests {
     /// Runs console_browser.py; its exit status and what it printed. Screenshots go to
     /// `.build/screenshots/console`.
     static func browse(python: URL, base: URL, setup: URL, part: String = "main") throws -> (status: Int32, output: String) {
+        try run(
+            python, script: "console_browser.py",
+            ["--base", base.absoluteString, "--setup", setup.path, "--screenshots", screenshots.path, "--part", part])
+    }
+
+    /// Runs a script of Tests/oracle with the test environment's Python.
+    static func run(_ python: URL, script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = python
-        process.arguments = [
-            TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/console_browser.py").path, "--base", base.absoluteString,
-            "--setup", setup.path, "--screenshots", screenshots.path, "--part", part,
-        ]
+        process.arguments = [TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/\(script)").path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -220,19 +224,10 @@ struct ConsoleBrowserTests {
                 "KOPPELING_OIDC_CLIENT_SECRET": "een geheim met + en :", "KOPPELING_OIDC_ROLES": "KBI_DOSSIER:case_officer,KBI_DPO:dpo",
             ])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [
-            TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/console_oidc.py").path, "--base", base.absoluteString,
-            "--provider", issuer.absoluteString, "--screenshots", Self.screenshots.path,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "the provider scenarios:\n\(report)")
+        let (status, report) = try Self.run(
+            python, script: "console_oidc.py",
+            ["--base", base.absoluteString, "--provider", issuer.absoluteString, "--screenshots", Self.screenshots.path])
+        #expect(status == 0, "the provider scenarios:\n\(report)")
         #expect(report.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 3, "\(report)")
         let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
         let user = try #require(try await store.consoleUser(name: "oidc.an.peeters"))

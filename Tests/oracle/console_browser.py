@@ -239,6 +239,28 @@ def protocols(setup, consoles, scenario):
     scenario("the difference between the two versions shows the changed line")
 
 
+def run(browsers, body):
+    """Runs the scenarios in `body`; on a failure, a screenshot of every browser and exit 1; in
+    any case every browser quits and its profile goes."""
+    try:
+        body()
+    except Failure as failure:
+        for console in browsers:
+            try:
+                console.shot("failure")
+            except Exception:
+                pass
+        print(f"FAILED: {failure}", flush=True)
+        sys.exit(1)
+    finally:
+        for console in browsers:
+            try:
+                console.driver.quit()
+            except Exception:
+                pass
+            shutil.rmtree(console.profile, ignore_errors=True)
+
+
 def number_forms(insz):
     formatted = f"{insz[0:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:11]}"
     return [insz, formatted, urllib.parse.quote(formatted), urllib.parse.quote_plus(formatted)]
@@ -263,7 +285,7 @@ def main():
         done.append(name)
         print(f"ok: {name}", flush=True)
 
-    try:
+    def scenarios():
         if arguments.part == "idle":
             # A session idle for longer than the server's (short) idle limit has ended.
             idle = setup["idleSeconds"]
@@ -463,21 +485,8 @@ def main():
         check(not leaked, f"the number appears in the browser's history: {leaked}")
         print(json.dumps({"visited": visited}), flush=True)
         scenario("the national number appears in no address of the browser's history")
-    except Failure as failure:
-        for console in browsers:
-            try:
-                console.shot("failure")
-            except Exception:
-                pass
-        print(f"FAILED after {len(done)} scenarios: {failure}", flush=True)
-        sys.exit(1)
-    finally:
-        for console in browsers:
-            try:
-                console.driver.quit()
-            except Exception:
-                pass
-            shutil.rmtree(console.profile, ignore_errors=True)
+
+    run(browsers, scenarios)
 
 
 if __name__ == "__main__":

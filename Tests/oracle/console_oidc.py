@@ -9,13 +9,11 @@ The provider knows an.peeters (role claim KBI_DPO, which the server maps to dpo)
 """
 
 import argparse
-import shutil
-import sys
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from console_browser import Console, Failure, check
+from console_browser import Console, check, run
 
 
 def sign_in_through_provider(console, provider, subject):
@@ -39,7 +37,7 @@ def main():
     base = arguments.base.rstrip("/")
     provider = arguments.provider.rstrip("/")
     browsers = []
-    try:
+    def scenarios():
         console = Console(base, arguments.screenshots, "oidc-an.peeters")
         browsers.append(console)
         sign_in_through_provider(console, provider, "an.peeters")
@@ -63,21 +61,8 @@ def main():
         other.open("/console")
         check(other.heading() == "Aanmelden", "and has no session")
         print("ok: a provider user whose claim maps to no role is refused, with what to do", flush=True)
-    except Failure as failure:
-        for console in browsers:
-            try:
-                console.shot("failure")
-            except Exception:
-                pass
-        print(f"FAILED: {failure}", flush=True)
-        sys.exit(1)
-    finally:
-        for console in browsers:
-            try:
-                console.driver.quit()
-            except Exception:
-                pass
-            shutil.rmtree(console.profile, ignore_errors=True)
+
+    run(browsers, scenarios)
 
 
 if __name__ == "__main__":
