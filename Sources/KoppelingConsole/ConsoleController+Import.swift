@@ -30,7 +30,7 @@ extension ConsoleController {
         var values = signedInValues(user, session, title: "KBI-import")
         values["verslagen"] = reports as Any
         values["fout"] = error as Any
-        let files = try await access.register.store.recentImports(files: 25, scanning: 20_000)
+        let files = try await access.register.store.recentImports(files: 25, scanning: 2_000)
         values["geschiedenis"] = files.map { file -> [String: Any] in
             [
                 "wanneer": access.dutch(file.at), "wie": file.recordedBy, "gebeurtenissen": DutchFormat.number(file.events),

@@ -266,19 +266,31 @@ extension ConsoleController {
     /// Who saw this dossier: every disclosure and access about the person, each with the status of
     /// its inclusion proof, verified here against the latest checkpoint, as the citizen report
     /// lists them. Opening this page is itself an access, recorded like the others.
+    /// How many accesses the page lists, newest first; the citizen report gives them all.
+    static var accessesShown: Int { 200 }
+
     @Sendable func personAccesses(_ request: Request, context: Context) async throws -> Response {
         let (user, session) = try await signedIn(request, screen: .personSearch)
         let (handle, text) = try handle(of: request, user: user, session: session)
         let log = access.log
-        let found = try await log.store.disclosures(subject: access.exchange.pseudonymizer.pseudonym(of: handle.insz))
+        let (total, found) = try await log.store.latestDisclosures(
+            subject: access.exchange.pseudonymizer.pseudonym(of: handle.insz), limit: Self.accessesShown)
         try await recordView(of: handle, by: user, request: request)
         let stored = try await log.issueCheckpoint()
         let checkpoint = stored.flatMap { log.open($0.note) }.flatMap(Checkpoint.init(text:))
+        // The latest ones, newest first; their proofs computed in one pass over the tree.
+        let shown = Array(found.reversed())
+        var proofs: [Int: [[UInt8]]] = [:]
+        if let checkpoint {
+            let proven = shown.map(\.index).filter { $0 < checkpoint.size }
+            for (index, path) in zip(proven, try await log.store.inclusionProofs(indexes: proven, size: checkpoint.size)) {
+                proofs[index] = path
+            }
+        }
         var rows: [[String: Any]] = []
-        for (index, record, entry) in found {
+        for (index, record, entry) in shown {
             var proof = "nog niet in een controlepunt"
-            if let checkpoint, index < checkpoint.size {
-                let path = try await log.store.inclusionProof(index: index, size: checkpoint.size)
+            if let checkpoint, let path = proofs[index] {
                 let verified = Merkle.verifyInclusion(
                     leafHash: Merkle.leafHash(Array(entry.utf8)), index: index, size: checkpoint.size, proof: path, root: checkpoint.root)
                 proof = verified ? "bewezen" : "BEWIJS KLOPT NIET"
@@ -295,7 +307,8 @@ extension ConsoleController {
         values["handle"] = text
         values["nummer"] = handle.insz.formatted
         values["inzages"] = rows
-        values["aantal"] = DutchFormat.number(rows.count)
+        values["aantal"] = DutchFormat.number(total)
+        values["ingekort"] = total > shown.count ? DutchFormat.number(shown.count) : nil
         values["controlepunt"] =
             stored.map { ["grootte": DutchFormat.number($0.size), "wanneer": access.dutch($0.at)] } as Any
         return page("inzage", values)

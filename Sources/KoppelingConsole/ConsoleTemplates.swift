@@ -177,7 +177,8 @@ enum ConsoleTemplates {
         {{<layout}}{{$inhoud}}
         <p>Elke verstrekking en inzage over {{nummer}}, zoals het verslag voor de burger ze toont ({{aantal}}). \
         {{#controlepunt}}Elk bewijs is door de server nagerekend tegen het jongste gesigneerde controlepunt \
-        ({{grootte}} registraties, {{wanneer}}).{{/controlepunt}}</p>
+        ({{grootte}} registraties, {{wanneer}}).{{/controlepunt}}\
+        {{#ingekort}} Hieronder staan de {{ingekort}} jongste; het verslag voor de burger geeft ze alle.{{/ingekort}}</p>
         <table id="inzages"><caption class="verborgen">Verstrekkingen en inzages</caption>
         <thead><tr><th scope="col">Nr.</th><th scope="col">Wanneer</th><th scope="col">Wie</th><th scope="col">Kanaal</th>\
         <th scope="col">Doel</th><th scope="col">Referentie</th><th scope="col">Gegevens</th><th scope="col">Resultaat</th>\

@@ -164,6 +164,16 @@ public enum StoreSQL {
         SharedStatement("SELECT seq, record FROM disclosure WHERE subject = $1 ORDER BY seq", [subject])
     }
 
+    /// The latest `limit` records about a person, newest first.
+    public static func latestDisclosures(subject: String, limit: Int) -> SharedStatement {
+        SharedStatement("SELECT seq, record FROM disclosure WHERE subject = $1 ORDER BY seq DESC LIMIT $2", [subject, limit])
+    }
+
+    /// How many records are about a person.
+    public static func disclosureCount(subject: String) -> SharedStatement {
+        SharedStatement("SELECT COUNT(*) FROM disclosure WHERE subject = $1", [subject])
+    }
+
     /// A DPO's search: the records matching a filter after a log index, oldest first, at most
     /// `limit`. `purposeExpression` is how the dialect reads the purpose out of a record's JSON.
     public static func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int, purposeExpression: String) -> SharedStatement

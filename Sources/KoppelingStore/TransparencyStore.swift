@@ -113,6 +113,11 @@ public protocol TransparencyStore: Sendable {
     /// their log indexes, oldest first.
     func disclosures(subject: String) async throws -> [(index: Int, record: DisclosureRecord, entry: String)]
 
+    /// The latest `limit` records about a person, oldest first, and how many there are in all.
+    func latestDisclosures(
+        subject: String, limit: Int
+    ) async throws -> (total: Int, latest: [(index: Int, record: DisclosureRecord, entry: String)])
+
     /// Disclosure records matching a filter, after a log index, oldest first.
     func searchDisclosures(_ filter: DisclosureFilter, after: Int?, limit: Int) async throws -> [(index: Int, record: DisclosureRecord)]
 
@@ -142,6 +147,16 @@ extension TransparencyStore {
     }
 
     /// The inclusion proof of entry `index` in the tree of `size` entries.
+    /// The inclusion proofs of several entries in the tree of `size` entries, read in one pass.
+    public func inclusionProofs(indexes: [Int], size: Int) async throws -> [[[UInt8]]] {
+        for index in indexes where index < 0 || index >= size {
+            throw StoreError.notFound("index \(index) is not in a tree of \(size) entries")
+        }
+        return try await withTree(size: size) { perfect in
+            try indexes.map { try Merkle.inclusionProof(index: $0, size: size, perfect: perfect) }
+        }
+    }
+
     public func inclusionProof(index: Int, size: Int) async throws -> [[UInt8]] {
         guard index >= 0, index < size else { throw StoreError.notFound("index \(index) is not in a tree of \(size) entries") }
         return try await withTree(size: size) { perfect in try Merkle.inclusionProof(index: index, size: size, perfect: perfect) }

@@ -144,6 +144,22 @@ extension PostgresRegisterStore: TransparencyStore {
         }
     }
 
+    public func latestDisclosures(
+        subject: String, limit: Int
+    ) async throws -> (total: Int, latest: [(index: Int, record: DisclosureRecord, entry: String)]) {
+        try await read { connection in
+            let total =
+                try await Self.rows(connection, StoreSQL.disclosureCount(subject: subject).query, self.logger).first
+                .map { Int(try $0.decode(Int64.self)) } ?? 0
+            let latest = try await Self.rows(connection, StoreSQL.latestDisclosures(subject: subject, limit: limit).query, self.logger)
+                .reversed().map { row in
+                    let (seq, text) = try row.decode((Int64, String).self)
+                    return (Int(seq) - 1, try Self.decode(DisclosureRecord.self, text), text)
+                }
+            return (total, latest)
+        }
+    }
+
     public func searchDisclosures(
         _ filter: DisclosureFilter, after: Int?, limit: Int
     ) async throws -> [(index: Int, record: DisclosureRecord)] {

@@ -132,6 +132,20 @@ extension SQLiteRegisterStore: TransparencyStore {
         }
     }
 
+    public func latestDisclosures(
+        subject: String, limit: Int
+    ) async throws -> (total: Int, latest: [(index: Int, record: DisclosureRecord, entry: String)]) {
+        try await read { db in
+            let total = try Self.rows(db, StoreSQL.disclosureCount(subject: subject)).first.map { Int($0[0] as Int64) } ?? 0
+            let latest = try Self.rows(db, StoreSQL.latestDisclosures(subject: subject, limit: limit)).reversed().map {
+                row in
+                let text: String = row[1]
+                return (Int(row[0] as Int64) - 1, try JSONDecoder().decode(DisclosureRecord.self, from: Data(text.utf8)), text)
+            }
+            return (total, latest)
+        }
+    }
+
     public func searchDisclosures(
         _ filter: DisclosureFilter, after: Int?, limit: Int
     ) async throws -> [(index: Int, record: DisclosureRecord)] {

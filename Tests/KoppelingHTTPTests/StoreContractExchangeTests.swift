@@ -222,6 +222,9 @@ struct StoreContractExchangeTests {
         #expect(try await found(DisclosureFilter(), after: Int.max).isEmpty)
         #expect(try await found(DisclosureFilter(), after: -5, limit: 1) == [0])
         #expect(try await store.disclosures(subject: String(format: "%064x", 1)).map(\.index) == [1, 4, 7, 10])
+        let latest = try await store.latestDisclosures(subject: String(format: "%064x", 1), limit: 2)
+        #expect(latest.total == 4 && latest.latest.map(\.index) == [7, 10])
+        #expect(try await store.latestDisclosures(subject: "nobody", limit: 2).total == 0)
     }
 
     @Test(
