@@ -10,8 +10,10 @@ import Testing
 
 /// The console in a real browser: headless Chromium driven by Selenium (Tests/oracle/console_browser.py)
 /// against `koppeling serve` on a demo register, with axe on every page and a screenshot of each.
+// One test at a time: each runs several Chromium processes, and the rest of the suite runs
+// beside them on a 2-core CI machine (a webhook delivery test timed out once under that load).
 @Suite(
-    "Console in a browser",
+    "Console in a browser", .serialized,
     .enabled(
         if: TestEnvironment.browser != nil || TestEnvironment.requireAll,
         "skipped: needs Debian's chromium and chromium-driver, and selenium with axe-selenium-python in .venv (scripts/test installs those)"
