@@ -305,3 +305,6 @@ struct WebhookService: Service {
         }
     }
 }
+
+/// The console reads the request id and `traceparent` the tracing middleware set.
+extension KoppelingRequestContext: ConsoleRequestContext {}

@@ -92,7 +92,7 @@ extension ConsoleController {
     /// An administration form of a signed-in administrator with its CSRF token.
     func administrationForm(_ request: Request) async throws -> (ConsoleUser, ConsoleSession, AdministrationForm) {
         let (user, session) = try await signedIn(request, screen: .administration)
-        guard let form = try await decode(AdministrationForm.self, request), Self.equal(form.csrf, session.csrfToken) else {
+        guard let form = try await decode(AdministrationForm.self, request), tokensEqual(form.csrf, session.csrfToken) else {
             throw PageInstead(response: expiredForm())
         }
         return (user, session, form)

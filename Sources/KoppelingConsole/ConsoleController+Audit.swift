@@ -93,7 +93,7 @@ extension ConsoleController {
                 [
                     "nummer": DutchFormat.number(index), "wanneer": access.dutch(record.at), "ontvanger": record.clientId,
                     "partij": record.party, "doel": record.purpose, "kanaal": record.channel.rawValue, "referentie": record.caseReference,
-                    "uitkomst": record.outcome.label.nl, "geweigerd": !record.outcome.disclosedData && record.outcome.isDenial,
+                    "uitkomst": record.outcome.label.nl, "geweigerd": record.outcome.isDenial,
                     "gegevens": record.fields.map(\.rawValue).joined(separator: ", "),
                     "persoon": String(record.subjectPseudonym.prefix(12)),
                 ]
@@ -118,25 +118,27 @@ extension ConsoleController {
         }
         let months = totals(\.month)
         let purposes = totals(\.purpose)
-        let recipients = Dictionary(grouping: volumes) { "\($0.clientId) (\($0.party))" }.map { label, rows -> [String: Any] in
-            let total = rows.reduce(0) { $0 + $1.count }
-            let refused = rows.filter { DisclosureOutcome(rawValue: $0.outcome)?.isDenial ?? false }.reduce(0) { $0 + $1.count }
-            let rate = total == 0 ? 0 : Double(refused) * 100 / Double(total)
-            return [
-                "naam": label, "totaal": total, "totaaltekst": DutchFormat.number(total), "geweigerd": DutchFormat.number(refused),
-                "aandeel": String(format: "%.1f", rate).replacingOccurrences(of: ".", with: ",") + " %",
-            ]
-        }.sorted { ($0["naam"] as! String) < ($1["naam"] as! String) }
+        let recipients = totals { "\($0.clientId) (\($0.party))" }
+        let refused = Dictionary(
+            volumes.filter { DisclosureOutcome(rawValue: $0.outcome)?.isDenial ?? false }.map {
+                ("\($0.clientId) (\($0.party))", $0.count)
+            },
+            uniquingKeysWith: +)
         let total = volumes.reduce(0) { $0 + $1.count }
         return [
             "totaal": DutchFormat.number(total),
             "permaand": months.map { ["naam": $0.label, "aantal": DutchFormat.number($0.value)] },
             "perdoel": purposes.map { ["naam": $0.label, "aantal": DutchFormat.number($0.value)] },
-            "perontvanger": recipients,
+            "perontvanger": recipients.map { recipient -> [String: Any] in
+                let denied = refused[recipient.label, default: 0]
+                let rate = Double(denied) * 100 / Double(max(1, recipient.value))
+                return [
+                    "naam": recipient.label, "totaaltekst": DutchFormat.number(recipient.value), "geweigerd": DutchFormat.number(denied),
+                    "aandeel": String(format: "%.1f", rate).replacingOccurrences(of: ".", with: ",") + " %",
+                ]
+            },
             "grafiekmaand": SVGChart.bars(id: "grafiek-maand", title: "Registraties per maand (UTC)", items: months),
-            "grafiekontvanger": SVGChart.bars(
-                id: "grafiek-ontvanger", title: "Registraties per ontvanger",
-                items: recipients.map { ($0["naam"] as! String, $0["totaal"] as! Int) }),
+            "grafiekontvanger": SVGChart.bars(id: "grafiek-ontvanger", title: "Registraties per ontvanger", items: recipients),
             "grafiekdoel": SVGChart.bars(id: "grafiek-doel", title: "Registraties per doel", items: purposes),
         ]
     }
@@ -240,17 +242,10 @@ extension ConsoleController {
 
     @Sendable func startVerification(_ request: Request, context: Context) async throws -> Response {
         let (user, session) = try await signedIn(request, screen: .audit)
-        guard let form = try await decode(VerificationForm.self, request), Self.equal(form.csrf, session.csrfToken) else {
+        guard let form = try await decode(VerificationForm.self, request), tokensEqual(form.csrf, session.csrfToken) else {
             return expiredForm()
         }
         try await access.verification.start(by: user.name)
         return Self.redirect("/console/audit/verificatie")
-    }
-}
-
-extension DisclosureOutcome {
-    /// Whether the outcome is a refusal.
-    var isDenial: Bool {
-        if case .denied = self { true } else { false }
     }
 }

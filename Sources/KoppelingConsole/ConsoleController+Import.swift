@@ -85,7 +85,7 @@ extension ConsoleController {
         let (user, session) = try await signedIn(request, screen: .kbiImport)
         let body = try await request.body.collect(upTo: Self.importByteLimit)
         guard let parts = Self.parts(of: body, contentType: request.headers[.contentType]),
-            Self.equal(parts.first { $0.name == "csrf" }.map { String(buffer: $0.body) }, session.csrfToken)
+            tokensEqual(parts.first { $0.name == "csrf" }.map { String(buffer: $0.body) }, session.csrfToken)
         else { return expiredForm() }
         let files = parts.filter { $0.name == "bestanden" && $0.fileName.map { !$0.isEmpty } == true }
         guard !files.isEmpty else { return try await importPage(user, session, reports: nil, error: "Kies een of meer bestanden.") }

@@ -47,7 +47,7 @@ extension ConsoleController {
 
     @Sendable func personSearch(_ request: Request, context: Context) async throws -> Response {
         let (user, session) = try await signedIn(request, screen: .personSearch)
-        guard let form = try await decode(SearchForm.self, request), Self.equal(form.csrf, session.csrfToken) else { return expiredForm() }
+        guard let form = try await decode(SearchForm.self, request), tokensEqual(form.csrf, session.csrfToken) else { return expiredForm() }
         func again(_ error: String) -> Response {
             page("personen", searchValues(user, session, form: form, error: error), status: .unprocessableContent)
         }
@@ -103,13 +103,12 @@ extension ConsoleController {
     }
 
     /// Records the view in the transparency log; without the record nothing is shown.
-    func recordView(of handle: PersonHandle, by user: ConsoleUser, request: Request) async throws {
+    func recordView(of handle: PersonHandle, by user: ConsoleUser, context: Context) async throws {
         do {
             _ = try await access.exchange.recordAccess(
                 actor: "console:\(user.name)", party: Self.consoleParty, channel: .console, outcome: .read,
                 purpose: handle.purpose.rawValue, caseReference: handle.reference, subject: handle.insz,
-                requestId: request.headers[HTTPField.Name("X-Request-Id")!].map { String($0.prefix(200)) } ?? UUID().uuidString,
-                traceparent: nil)
+                requestId: context.requestId, traceparent: context.traceparent)
         } catch is ExchangeService.RecordNotStored {
             var values = [String: Any]()
             values["titel"] = "Niet getoond"
@@ -125,12 +124,11 @@ extension ConsoleController {
     @Sendable func person(_ request: Request, context: Context) async throws -> Response {
         let (user, session) = try await signedIn(request, screen: .personSearch)
         let (handle, text) = try handle(of: request, user: user, session: session)
-        try await recordView(of: handle, by: user, request: request)
+        try await recordView(of: handle, by: user, context: context)
         let register = access.register
         let referenceDate = handle.referenceDate ?? register.today()
-        var events = try await register.store.events(of: handle.insz)
-        if let knownAt = handle.knownAt { events.removeAll { ($0.recordedAt ?? knownAt) > knownAt } }
-        let evaluation = register.engine.evaluate(events, on: referenceDate, knownAt: handle.knownAt)
+        let events = try await register.store.events(of: handle.insz).known(at: handle.knownAt)
+        let evaluation = register.engine.evaluate(events, on: referenceDate)
         let status = evaluation.status
         var values = signedInValues(user, session, title: "Persoon \(handle.insz.formatted)")
         values["handle"] = text
@@ -148,9 +146,8 @@ extension ConsoleController {
         values["redenen"] = status.reasons.map { ["tekst": $0.text(in: .nl), "wet": $0.legalReference] }
         values["vlaggen"] = Self.flags(status.flags)
         values["heeftVlaggen"] = !Self.flags(status.flags).isEmpty
-        values["gegevens"] = register.projection.project(
-            events, insz: handle.insz, on: referenceDate, knownAt: handle.knownAt, fields: DisclosureField.allCases
-        ).map { item -> [String: String] in
+        values["gegevens"] = register.projection.project(evaluation, insz: handle.insz, fields: DisclosureField.allCases).map {
+            item -> [String: String] in
             let value: String
             switch item.field {
             case .insz: value = handle.insz.formatted
@@ -275,7 +272,7 @@ extension ConsoleController {
         let log = access.log
         let (total, found) = try await log.store.latestDisclosures(
             subject: access.exchange.pseudonymizer.pseudonym(of: handle.insz), limit: Self.accessesShown)
-        try await recordView(of: handle, by: user, request: request)
+        try await recordView(of: handle, by: user, context: context)
         let stored = try await log.issueCheckpoint()
         let checkpoint = stored.flatMap { log.open($0.note) }.flatMap(Checkpoint.init(text:))
         // The latest ones, newest first; their proofs computed in one pass over the tree.

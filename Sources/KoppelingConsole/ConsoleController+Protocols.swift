@@ -217,7 +217,7 @@ extension ConsoleController {
     /// the page instead otherwise.
     func protocolForm(_ request: Request, role: ConsoleUser.Role) async throws -> (ConsoleUser, ConsoleSession, ProtocolForm) {
         let (user, session) = try await signedIn(request, screen: .protocols)
-        guard let form = try await decode(ProtocolForm.self, request, upTo: 1024 * 1024), Self.equal(form.csrf, session.csrfToken) else {
+        guard let form = try await decode(ProtocolForm.self, request, upTo: 1024 * 1024), tokensEqual(form.csrf, session.csrfToken) else {
             throw PageInstead(response: expiredForm())
         }
         guard user.has(role) else {

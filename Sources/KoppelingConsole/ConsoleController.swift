@@ -14,7 +14,7 @@ import Mustache
 /// (double submit); forms after it carry the session's CSRF token. The session cookie is
 /// `HttpOnly; SameSite=Strict; Path=/console`, and `Secure` unless the server is plain HTTP on the
 /// loopback.
-public struct ConsoleController<Context: RequestContext>: Sendable {
+public struct ConsoleController<Context: ConsoleRequestContext>: Sendable {
     let authenticator: ConsoleAuthenticator
     let access: ConsoleRegisterAccess
     /// Sign-in through the organisation's OpenID Connect provider, when one is set.
@@ -218,7 +218,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     func signingOut(_ request: Request, end: (String, ConsoleUser) async throws -> Void) async throws -> Response {
         let (user, session) = try await signedIn(request)
         let token = request.cookies[Self.sessionCookie]?.value ?? ""
-        guard let form = try await decode(SignOutForm.self, request), Self.equal(form.csrf, session.csrfToken) else {
+        guard let form = try await decode(SignOutForm.self, request), tokensEqual(form.csrf, session.csrfToken) else {
             return expiredForm()
         }
         try await end(token, user)
@@ -311,11 +311,8 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     }
 
     func formTokenMatches(_ given: String?, _ request: Request) -> Bool {
-        Self.equal(given, request.cookies[Self.formCookie]?.value)
+        tokensEqual(given, request.cookies[Self.formCookie]?.value)
     }
-
-    /// Whether two tokens are present and equal, compared in constant time.
-    static func equal(_ a: String?, _ b: String?) -> Bool { tokensEqual(a, b) }
 
     /// A URL-encoded form of at most `limit` bytes (16 KiB), or nil when the body is not one.
     func decode<T: Decodable>(_ type: T.Type, _ request: Request, upTo limit: Int = 16 * 1024) async throws -> T? {

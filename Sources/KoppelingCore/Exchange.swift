@@ -179,6 +179,11 @@ public enum DisclosureOutcome: Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
+    /// Whether it was a refusal.
+    public var isDenial: Bool {
+        if case .denied = self { true } else { false }
+    }
+
     /// How a person reads it, in Dutch and French.
     public var label: BilingualText {
         switch self {

@@ -571,3 +571,11 @@ extension StatusEngine {
             dutchTarget: dutch.target)
     }
 }
+
+extension Sequence where Element == Event {
+    /// The events the register knew at `knownAt` (all of them without it): what a dossier shows
+    /// "as known at" an instant, by the rule the status engine counts with.
+    public func known(at knownAt: Instant?) -> [Event] {
+        filter { StatusEngine.isKnown($0.recordedAt, at: knownAt) }
+    }
+}

@@ -223,9 +223,8 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
     @Sendable func dossier(_ request: Request, context: Authenticated) async throws -> Response {
         let read = try await decodePerson(request)
         try await recordRead(of: read.insz, purpose: read.purpose, caseReference: read.caseReference, context: context)
-        var events = try await register.store.events(of: read.insz)
         // As the register knew the dossier then: the events recorded up to that instant.
-        if let knownAt = read.knownAt { events.removeAll { ($0.recordedAt ?? knownAt) > knownAt } }
+        let events = try await register.store.events(of: read.insz).known(at: read.knownAt)
         var output = "{\"insz\":\"\(read.insz.digits)\",\"events\":["
         for (index, event) in events.enumerated() {
             if index > 0 { output += "," }

@@ -61,7 +61,7 @@ public struct ConsoleUserAdministration: Sendable {
     /// A new random token: 32 bytes, base64url without padding (43 characters).
     public static func newToken() -> String {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+        return bytes.base64URL
     }
 
     /// The SHA-256 of a token, hexadecimal: what the register keeps of it.

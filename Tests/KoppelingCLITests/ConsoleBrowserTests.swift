@@ -89,6 +89,8 @@ struct ConsoleBrowserTests {
         let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
         let views = try await store.disclosures(client: "console:dossier")
         #expect(views.count >= 2 && views.allSatisfy { $0.channel == .console && $0.outcome == .read })
+        // Each record names the request the server logged it for.
+        #expect(views.allSatisfy { lines.contains("\"request_id\":\"\($0.requestId)\"") }, "\(views.map(\.requestId))")
         #expect(
             views.allSatisfy { $0.purpose == "TRAJECTORY_GUIDANCE" && $0.caseReference == "DOS-2026-0042" && !$0.subjectPseudonym.isEmpty })
         #expect(try await store.disclosures(client: "console:beheer").isEmpty, "the administrator saw no person")

@@ -123,12 +123,3 @@ struct ClientAdministrationTests {
         #expect(try await both.store.retiredPublicKeys(named: TokenService.secretName).last == Array(retired.rawRepresentation))
     }
 }
-
-extension Data {
-    /// Decodes base64url without padding (JWS segments).
-    init?(base64URL text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        self.init(base64Encoded: base64)
-    }
-}

@@ -19,7 +19,13 @@ public struct DisclosureProjection: Sendable {
     public func project(
         _ events: [Event], insz: NationalNumber, on date: LocalDate, knownAt: Instant? = nil, fields: [DisclosureField]
     ) -> [(field: DisclosureField, value: JSONValue)] {
-        let evaluation = engine.evaluate(events, on: date, knownAt: knownAt)
+        project(engine.evaluate(events, on: date, knownAt: knownAt), insz: insz, fields: fields)
+    }
+
+    /// The granted fields from an evaluation already made (a page that shows the status too).
+    public func project(
+        _ evaluation: StatusEngine.Evaluation, insz: NationalNumber, fields: [DisclosureField]
+    ) -> [(field: DisclosureField, value: JSONValue)] {
         let status = evaluation.status
         func day(_ value: LocalDate?) -> JSONValue { value.map { .string($0.description) } ?? .null }
         func bool(_ value: Bool?) -> JSONValue { value.map { .bool($0) } ?? .null }
