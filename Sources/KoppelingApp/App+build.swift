@@ -73,8 +73,11 @@ public enum KoppelingApp {
         webhooks.screen = exchange.noticeScreen
         var batches = BatchWriter(store: store, key: batchKey, retired: retiredBatchKeys, clock: clock, today: today)
         batches.screen = exchange.noticeScreen
+        let workList = WorkListService(
+            register: register, approvals: store, termHorizonDays: configuration.termEndingDays,
+            approvalAboveEUR: configuration.fineApprovalAboveEUR, clock: clock)
         return KoppelingServices(
-            register: register, protocols: protocols, exchange: exchange,
+            register: register, protocols: protocols, exchange: exchange, workList: workList,
             tokens: TokenService(audience: configuration.tokenAudience, store: store, clock: clock),
             transparency: transparency,
             webhooks: webhooks, batches: batches, metrics: metrics, webhookPolicy: configuration.webhookPolicy,
@@ -200,6 +203,8 @@ public struct KoppelingServices: Sendable {
     public let register: Register
     public let protocols: ProtocolRegistry
     public let exchange: ExchangeService
+    /// ABB's enforcement work list.
+    public let workList: WorkListService
     public let tokens: TokenService
     public let transparency: TransparencyLog
     public let webhooks: WebhookDispatcher
@@ -223,8 +228,8 @@ public struct KoppelingServices: Sendable {
 
     var routes: KoppelingRouter.Services {
         KoppelingRouter.Services(
-            register: register, protocols: protocols, exchange: exchange, tokens: tokens, transparency: transparency,
-            webhooks: webhooks.store,
+            register: register, protocols: protocols, exchange: exchange, workList: workList, tokens: tokens,
+            transparency: transparency, webhooks: webhooks.store,
             batches: batches, metrics: metrics, limits: limits, webhookPolicy: webhookPolicy)
     }
 }
@@ -262,7 +267,8 @@ struct CheckpointService: Service {
 
 /// The daily passes: every hour it sweeps the change notices of every day not swept yet up to today
 /// (a day missed while the server was down or the pass failed is caught up, each day once) and
-/// writes the batch files of clients whose last batch is due. Failures are logged, and the next
+/// writes the batch files of clients whose last batch is due, and brings the status projection up
+/// to today (rows whose day has come, or missing). Failures are logged, and the next
 /// hour tries again.
 struct NoticeSweepService: Service {
     let services: KoppelingServices
@@ -278,6 +284,12 @@ struct NoticeSweepService: Service {
                     }
                 } catch {
                     logger.error("daily sweep failed; retried within the hour", metadata: ["error": "\(type(of: error))"])
+                }
+                do {
+                    let refreshed = try await services.register.refreshProjection()
+                    if refreshed > 0 { logger.info("status projection refreshed", metadata: ["persons": "\(refreshed)"]) }
+                } catch {
+                    logger.error("status projection refresh failed; retried within the hour", metadata: ["error": "\(type(of: error))"])
                 }
                 let clients = services.exchange.store
                 let protocols = services.protocols

@@ -43,6 +43,7 @@ extension KoppelingConfiguration {
         ("KOPPELING_REQUESTS_PER_MINUTE_AGENCY", false, "requests a minute each agency client may make (default 1200)"),
         ("KOPPELING_REQUESTS_PER_MINUTE_STAFF", false, "requests a minute each staff client may make (default 300)"),
         ("KOPPELING_REQUESTS_PER_MINUTE_CITIZEN_PORTAL", false, "requests a minute each citizen-portal client may make (default 120)"),
+        ("KOPPELING_REQUESTS_PER_MINUTE_ENFORCEMENT", false, "requests a minute each enforcement client may make (default 300)"),
         (
             "KOPPELING_IDLE_TIMEOUT_SECONDS", false,
             """
@@ -59,6 +60,11 @@ extension KoppelingConfiguration {
             "KOPPELING_OIDC_ROLES", false,
             "the provider's role values and the console roles they give: VALUE:ROLE,VALUE:ROLE (such as KBI_DPO:dpo)"
         ),
+        (
+            "KOPPELING_FINE_APPROVAL_ABOVE_EUR", false,
+            "a fine above this amount (euro) waits for a second enforcement officer's approval (default 2500)"
+        ),
+        ("KOPPELING_TERM_ENDING_DAYS", false, "days ahead the queue of infringements whose term for a fine ends looks (default 90)"),
         ("KOPPELING_CONSOLE_IDLE_SECONDS", false, "seconds without a request after which a console session ends (default 900)"),
         (
             "KOPPELING_CONSOLE_SESSION_SECONDS", false,

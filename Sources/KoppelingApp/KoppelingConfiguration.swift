@@ -94,7 +94,7 @@ public struct KoppelingConfiguration: Sendable {
     /// The agency table: the standard short names and the file's lines.
     public var agencies = AgencyDirectory.standard
 
-    /// `KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT`, `…_AGENCY`, `…_STAFF`, `…_CITIZEN_PORTAL`: each
+    /// `KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT`, `…_AGENCY`, `…_STAFF`, `…_CITIZEN_PORTAL`, `…_ENFORCEMENT`: each
     /// client's budget of requests a minute on the routes of its role (defaults 1200, 1200, 300, 120).
     public var requestsPerMinute = RequestLimits.standardPerMinute
 
@@ -110,6 +110,12 @@ public struct KoppelingConfiguration: Sendable {
     /// `KOPPELING_CONSOLE_SESSION_SECONDS`: a console session this long after sign-in has ended,
     /// whatever happened (default 28,800, eight hours).
     public var consoleSessionSeconds = 28_800
+    /// `KOPPELING_FINE_APPROVAL_ABOVE_EUR`: a fine above this amount waits for a second
+    /// enforcement officer's approval before it is stored (default 2,500 euro).
+    public var fineApprovalAboveEUR = 2_500
+    /// `KOPPELING_TERM_ENDING_DAYS`: how many days ahead the enforcement queue of infringements
+    /// whose term for a fine runs out looks (default 90).
+    public var termEndingDays = 90
     /// `KOPPELING_OIDC_…`: the console's OpenID Connect provider, its client registration and the
     /// map from its role claim to roles; nil: local accounts only.
     public var oidc: OIDCSignIn.Settings?
@@ -224,6 +230,8 @@ public struct KoppelingConfiguration: Sendable {
             ("KOPPELING_MAX_CONNECTIONS", \.maxConnections, 16...1_000_000),
             ("KOPPELING_CONSOLE_IDLE_SECONDS", \.consoleIdleSeconds, 5...86_400),
             ("KOPPELING_CONSOLE_SESSION_SECONDS", \.consoleSessionSeconds, 60...604_800),
+            ("KOPPELING_FINE_APPROVAL_ABOVE_EUR", \.fineApprovalAboveEUR, 50...5_000),
+            ("KOPPELING_TERM_ENDING_DAYS", \.termEndingDays, 1...3_650),
         ] {
             guard let text = values[name] else { continue }
             guard let number = Int(text), range.contains(number) else {
@@ -298,6 +306,7 @@ public struct KoppelingConfiguration: Sendable {
             "KOPPELING_AGENCIES": agenciesPath, "KOPPELING_IDLE_TIMEOUT_SECONDS": String(idleTimeoutSeconds),
             "KOPPELING_MAX_CONNECTIONS": String(maxConnections), "KOPPELING_CONSOLE_IDLE_SECONDS": String(consoleIdleSeconds),
             "KOPPELING_CONSOLE_SESSION_SECONDS": String(consoleSessionSeconds),
+            "KOPPELING_FINE_APPROVAL_ABOVE_EUR": String(fineApprovalAboveEUR), "KOPPELING_TERM_ENDING_DAYS": String(termEndingDays),
             "KOPPELING_OIDC_ISSUER": oidc?.issuer, "KOPPELING_OIDC_CLIENT_ID": oidc?.clientId,
             "KOPPELING_OIDC_CLIENT_SECRET": oidc.map { _ in "***" }, "KOPPELING_OIDC_ROLE_CLAIM": oidc?.roles.claim,
             "KOPPELING_OIDC_ROLES": oidc.map {
@@ -313,6 +322,7 @@ public struct KoppelingConfiguration: Sendable {
     static let requestSettings: [(name: String, role: ClientRole)] = [
         ("KOPPELING_REQUESTS_PER_MINUTE_RECIPIENT", .recipient), ("KOPPELING_REQUESTS_PER_MINUTE_AGENCY", .agency),
         ("KOPPELING_REQUESTS_PER_MINUTE_STAFF", .staff), ("KOPPELING_REQUESTS_PER_MINUTE_CITIZEN_PORTAL", .citizenPortal),
+        ("KOPPELING_REQUESTS_PER_MINUTE_ENFORCEMENT", .enforcement),
     ]
 
     /// The national-number policy for today.

@@ -59,7 +59,7 @@ extension ConsoleController {
         }
         values["gebruikersrollen"] = ConsoleUser.Role.allCases.map { ["code": $0.rawValue, "naam": Self.roleName($0)] }
         values["gereedheid"] = await ReadinessCheck.run(log: access.log, protocols: access.exchange.protocols).map {
-            ["naam": $0.name, "ok": $0.ok, "uitleg": $0.detail, "toestand": $0.ok ? "in orde" : "NIET IN ORDE"]
+            ["naam": $0.nameNL, "ok": $0.ok, "uitleg": $0.detailNL, "toestand": $0.ok ? "in orde" : "NIET IN ORDE"]
         }
         values["fout"] = error as Any
         values["melding"] = notice as Any
@@ -116,7 +116,7 @@ extension ConsoleController {
         let client: RegisteredClient
         switch Self.newClient(form, role: role, key: key, rate: rate) {
         case .success(let made): client = made
-        case .failure(let error): return try await again("De client kan zo niet worden geregistreerd: \(error.description).")
+        case .failure(let error): return try await again("De client kan zo niet worden geregistreerd: \(error.dutch).")
         }
         guard try await access.exchange.store.client(id: client.id) == nil else {
             return try await again("Er is al een client \(client.id).")
@@ -174,9 +174,9 @@ extension ConsoleController {
                 notice: "Gebruiker \(enrolment.user.name) is toegevoegd. Geef deze koppeling (eenmalig, 72 uur geldig) veilig door:",
                 link: "/console/inschrijven?token=\(enrolment.token)")
         } catch let refusal as ConsoleUser.Refusal {
-            return try await administrationPage(user, session, error: "De gebruiker kan zo niet worden toegevoegd: \(refusal.description).")
+            return try await administrationPage(user, session, error: "De gebruiker kan zo niet worden toegevoegd: \(refusal.dutch).")
         } catch let error as ConsoleStoreError {
-            return try await administrationPage(user, session, error: "De gebruiker kan niet worden toegevoegd: \(error.description).")
+            return try await administrationPage(user, session, error: "De gebruiker kan niet worden toegevoegd: \(error.dutch).")
         }
     }
 
@@ -207,7 +207,7 @@ extension ConsoleController {
                 return try await administrationPage(user, session, error: "Kies wat er met de gebruiker moet gebeuren.")
             }
         } catch let error as ConsoleStoreError {
-            return try await administrationPage(user, session, error: "Dat kan niet: \(error.description).")
+            return try await administrationPage(user, session, error: "Dat kan niet: \(error.dutch).")
         }
     }
 }

@@ -243,9 +243,9 @@ extension ConsoleController {
         } catch let refusal as StepRefusal {
             return try await versionPage(record, user, session, error: refusal.explanation)
         } catch let error as ProtocolTransitionError {
-            return try await versionPage(record, user, session, error: "Deze stap kan nu niet: \(error.description).")
+            return try await versionPage(record, user, session, error: "\(error.dutch).")
         } catch let error as ProtocolStoreError {
-            return try await versionPage(record, user, session, error: "Deze stap kan niet: \(error.description).")
+            return try await versionPage(record, user, session, error: "Deze stap kan niet: \(error.dutch).")
         }
     }
 
@@ -276,7 +276,7 @@ extension ConsoleController {
             return try await versionPage(record, user, session, notice: "Versie \(document.version) is ingediend voor advies.")
         } catch let error as ProtocolStoreError {
             return try await protocolListPage(
-                user, session, error: "Het document kan niet worden ingediend: \(error.description).", document: text)
+                user, session, error: "Het document kan niet worden ingediend: \(error.dutch).", document: text)
         }
     }
 

@@ -185,7 +185,7 @@ enum ConsoleTemplates {
         <th scope="col">Bewijs</th></tr></thead>
         <tbody>{{#inzages}}<tr><td>{{nummer}}</td><td>{{wanneer}}</td><td>{{wie}} ({{partij}})</td><td>{{kanaal}}</td><td>{{doel}}</td>\
         <td>{{referentie}}</td><td>{{gegevens}}</td><td>{{resultaat}}</td>\
-        <td class="{{#bewezen}}bewezen{{/bewezen}}{{^bewezen}}onbewezen{{/bewezen}}">{{bewijs}}</td></tr>{{/inzages}}</tbody></table>
+        <td class="{{bewijsklasse}}">{{bewijs}}</td></tr>{{/inzages}}</tbody></table>
         <p class="acties"><a href="/console/persoon?h={{handle}}">Terug naar de persoon</a></p>
         {{/inhoud}}{{/layout}}
         """
@@ -575,6 +575,7 @@ enum ConsoleTemplates {
         .herkomst, .codes, .wet { color: #444; font-size: 0.9rem; }
         code { font-size: 0.9rem; letter-spacing: 0; }
         .onbewezen { color: #b00020; font-weight: bold; }
+        .wachtend { color: #555; font-style: italic; }
         .knop { display: inline-block; padding: 0.5rem 1.25rem; background: #1f3d7a; color: #fff; border-radius: 3px; }
         .stap { border: 1px solid #999; padding: 0 1rem; margin: 1rem 0; }
         textarea { font-size: 0.95rem; font-family: ui-monospace, monospace; max-width: 100%; }

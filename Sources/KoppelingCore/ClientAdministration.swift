@@ -90,6 +90,17 @@ public enum ClientRegistrationError: Error, Sendable, Hashable, CustomStringConv
         case .field(let name): "\(name) must hold 1 to 100 characters"
         }
     }
+
+    /// The refusal in Dutch, for the console.
+    public var dutch: String {
+        switch self {
+        case .sources: "de bronnen moeten een of meer verschillende bronnen noemen, gescheiden door komma's, zoals kbi,agii"
+        case .sourcesForAgencyOnly: "alleen een client van een agentschap heeft bronnen"
+        case .agencyNeedsSources:
+            "een client van een agentschap heeft bronnen nodig: de bronnen die hij mag schrijven (kbi voor KBI-imports)"
+        case .field(let name): "\(name) moet 1 tot 100 tekens bevatten"
+        }
+    }
 }
 
 extension RegisteredClient {

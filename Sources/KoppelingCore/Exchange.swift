@@ -12,6 +12,8 @@ public enum ClientRole: String, Sendable, Hashable, Codable, CaseIterable {
     case staff
     /// The transparency answers for the person concerned.
     case citizenPortal = "citizen-portal"
+    /// ABB's own systems: the enforcement work list and its decisions.
+    case enforcement
 }
 
 /// A registered client system of a party.

@@ -39,6 +39,11 @@ public struct StatusEngine: Sendable {
         self.fineTermMonths = fineTermMonths
     }
 
+    /// The last day on which ABB can impose a fine for an infringement established on `day`.
+    public func fineTermEnd(established day: LocalDate) -> LocalDate {
+        day.adding(months: fineTermMonths)
+    }
+
     /// The last day of the registration window for an obligation that starts on `start`, without
     /// postponements: the same day `registrationWindowMonths` calendar months later, clamped to the
     /// month's end.
@@ -197,7 +202,10 @@ extension StatusEngine {
         var certificate: LocalDate?
         var effortStatement: LocalDate?
         var exemptionCertificate: LocalDate?
-        var infringements: [(id: String, date: LocalDate, authority: EventPayload.InfringementRecorded.Authority)] = []
+        /// The infringements recorded, by their position in `events`.
+        var infringements: [(id: String, date: LocalDate, authority: EventPayload.InfringementRecorded.Authority, position: Int)] = []
+        /// The fines decided, by their position in `events`.
+        var finePositions: [Int] = []
         var decided: [String] = []
         var closedWithoutFollowUp = false
         var fines = 0
@@ -300,12 +308,13 @@ extension StatusEngine {
                     break
                 }
             case .infringementRecorded(let infringement):
-                state.infringements.append((infringement.infringementId, effectiveDate, infringement.authority))
+                state.infringements.append((infringement.infringementId, effectiveDate, infringement.authority, position))
             case .infringementDecided(let decision):
                 state.decided.append(decision.infringementId)
                 switch decision.decision {
                 case .fine:
                     state.fines += 1
+                    state.finePositions.append(position)
                     state.firstFine = min(state.firstFine ?? effectiveDate, effectiveDate)
                     state.lastFine = max(state.lastFine ?? effectiveDate, effectiveDate)
                 case .noFollowUp:
@@ -364,7 +373,7 @@ extension StatusEngine {
         for infringement in state.infringements where !state.decided.contains(infringement.id) {
             switch infringement.authority {
             case .abb:
-                if date <= infringement.date.adding(months: fineTermMonths) {
+                if date <= fineTermEnd(established: infringement.date) {
                     openSince = min(openSince ?? infringement.date, infringement.date)
                 } else {
                     derived.flags.infringementTermExpired = true
@@ -496,7 +505,7 @@ extension StatusEngine {
         // Rule 11.
         if let since = derived.openInfringementSince {
             return result(
-                .infringementPending, since, [reason("infringement_recorded", on: since, until: since.adding(months: fineTermMonths))])
+                .infringementPending, since, [reason("infringement_recorded", on: since, until: fineTermEnd(established: since))])
         }
         // Rule 12.
         if let start = derived.obligationStart, let end = derived.windowEnd, !derived.registered {

@@ -52,7 +52,9 @@ public struct RequestLimits: Sendable {
     }
 
     /// The defaults: generous for systems, tight for the citizen portal, which asks per person.
-    public static let standardPerMinute: [ClientRole: Int] = [.recipient: 1200, .agency: 1200, .staff: 300, .citizenPortal: 120]
+    public static let standardPerMinute: [ClientRole: Int] = [
+        .recipient: 1200, .agency: 1200, .staff: 300, .citizenPortal: 120, .enforcement: 300,
+    ]
 
     /// Takes one request of a client's budget, or refuses with 429 and `Retry-After`.
     func take(_ client: RegisteredClient) async throws {

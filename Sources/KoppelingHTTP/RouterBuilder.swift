@@ -9,6 +9,7 @@ public enum KoppelingRouter {
         public var register: Register
         public var protocols: ProtocolRegistry
         public var exchange: ExchangeService
+        public var workList: WorkListService
         public var tokens: TokenService
         public var transparency: TransparencyLog
         public var webhooks: any WebhookStore
@@ -20,7 +21,8 @@ public enum KoppelingRouter {
         public var webhookPolicy: WebhookAddressPolicy
 
         public init(
-            register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, tokens: TokenService, transparency: TransparencyLog,
+            register: Register, protocols: ProtocolRegistry, exchange: ExchangeService, workList: WorkListService, tokens: TokenService,
+            transparency: TransparencyLog,
             webhooks: any WebhookStore, batches: BatchWriter, metrics: ServerMetrics,
             limits: RequestLimits = RequestLimits(perMinute: RequestLimits.standardPerMinute),
             webhookPolicy: WebhookAddressPolicy = WebhookAddressPolicy(allowsLocal: false)
@@ -33,6 +35,7 @@ public enum KoppelingRouter {
             self.register = register
             self.protocols = protocols
             self.exchange = exchange
+            self.workList = workList
             self.tokens = tokens
             self.transparency = transparency
         }
@@ -50,6 +53,7 @@ public enum KoppelingRouter {
         public static let audit: Set<ClientRole> = [.staff]
         public static let citizen: Set<ClientRole> = [.citizenPortal]
         public static let administration: Set<ClientRole> = [.staff]
+        public static let enforcement: Set<ClientRole> = [.enforcement]
     }
 
     /// The router with every route of the server.
@@ -106,6 +110,8 @@ public enum KoppelingRouter {
             citizen: authenticated("v1/citizen", Access.citizen))
         StaffController<Context>(exchange: services.exchange, webhooks: services.webhooks, policy: services.webhookPolicy)
             .addRoutes(to: authenticated("v1/staff", Access.administration))
+        EnforcementController<Context>(workList: services.workList, exchange: services.exchange)
+            .addRoutes(to: authenticated("v1/enforcement", Access.enforcement))
         return router
     }
 }

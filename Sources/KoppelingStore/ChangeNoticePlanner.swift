@@ -122,6 +122,9 @@ public struct NewEvents: Sendable {
     public var tracking: Bool
     /// National number digits to the ids of the events stored for them in this transaction.
     public var byPerson: [String: Set<String>] = [:]
+    /// The national number digits of every person with an event stored in this transaction, for
+    /// the status projection (kept whether or not a follow is active).
+    public var persons: Set<String> = []
 
     public init(tracking: Bool) {
         self.tracking = tracking

@@ -39,6 +39,14 @@ public enum ConsoleStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .userNotFound(let name): "no user named \(name)"
         }
     }
+
+    /// The refusal in Dutch, for the console.
+    public var dutch: String {
+        switch self {
+        case .userExists(let name): "er bestaat al een gebruiker met de naam \(name)"
+        case .userNotFound(let name): "er is geen gebruiker met de naam \(name)"
+        }
+    }
 }
 
 extension StoreSQL {

@@ -120,6 +120,23 @@ public struct ExchangeService: Sendable {
             subject: subject, requestId: requestId, traceparent: traceparent, protocol: governing)
     }
 
+    /// Records reads of several persons by one client for one purpose, in one durable step (a page
+    /// of a work list): nothing is shown unless all are recorded.
+    public func recordAccesses(
+        client: RegisteredClient, channel: DisclosureChannel, purpose: String, caseReference: String, subjects: [NationalNumber],
+        requestId: String, traceparent: String?
+    ) async throws {
+        guard !subjects.isEmpty else { return }
+        let at = clock()
+        try await append(
+            subjects.map { subject in
+                DisclosureRecord(
+                    disclosureId: UUID(), at: at, clientId: client.id, party: client.party, purpose: purpose, channel: channel,
+                    caseReference: caseReference, protocolId: nil, protocolVersion: nil, fields: [], outcome: .read, referenceDate: today(),
+                    subjectPseudonym: pseudonymizer.pseudonym(of: subject), requestId: requestId, traceparent: traceparent)
+            })
+    }
+
     /// Records an access or administrative act by `actor` (a client id, or `operator:ACCOUNT` for
     /// the command line) of `party`.
     public func recordAccess(

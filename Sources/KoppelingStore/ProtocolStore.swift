@@ -67,4 +67,13 @@ public enum ProtocolStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .unknownParty(let id): "no registered party \(id)"
         }
     }
+
+    /// The failure in Dutch, for the console.
+    public var dutch: String {
+        switch self {
+        case .versionExists(let id, let version): "protocol \(id) versie \(version) bestaat al; een wijziging is een nieuwe versie"
+        case .notFound(let id, let version): "protocol \(id) versie \(version) bestaat niet"
+        case .unknownParty(let id): "\(id) is geen geregistreerde partij"
+        }
+    }
 }

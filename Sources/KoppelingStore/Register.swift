@@ -58,6 +58,14 @@ public struct Register: Sendable {
         return swept
     }
 
+    /// Brings the status projection up to today: every person whose row's day has come is computed
+    /// again, and with `complete` every other person whose row does not hold today (see
+    /// ``ProjectedStatus``); returns how many.
+    @discardableResult
+    public func refreshProjection(batch: Int = 5_000, complete: Bool = true) async throws -> Int {
+        try await store.refreshProjectedStatuses(planner: notices, batch: batch, complete: complete)
+    }
+
     /// The status of a person for a reference date, optionally as known at an instant.
     public func status(of insz: NationalNumber, on referenceDate: LocalDate, knownAt: Instant? = nil) async throws -> PersonStatus {
         let events = try await store.events(of: insz)

@@ -32,7 +32,7 @@ public protocol EventBatchSource {
 
 /// Where the register keeps its events. Every method is atomic: it stores everything or nothing,
 /// and what it reports as stored survives a crash of the process.
-public protocol RegisterStore: Sendable {
+public protocol RegisterStore: StatusProjectionStore {
     /// Stores a batch of events: all or nothing. An event whose id is stored with the same content
     /// is counted as already present; with other content the whole batch is refused with
     /// ``StoreError/conflict(index:eventId:)``. With a planner, the change notices the new events

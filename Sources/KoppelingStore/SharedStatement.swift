@@ -42,6 +42,23 @@ public struct SharedStatement: Sendable, Hashable {
         self.arguments = arguments.map(\.sqlValue)
     }
 
+    /// A statement written with `?` for each parameter, numbered `$1`, `$2`, … in order of
+    /// appearance: for SQL put together from optional conditions. The SQL must hold no other `?`.
+    public static func numbering(_ sql: String, _ arguments: [any SQLValueConvertible]) -> SharedStatement {
+        var number = 0
+        var text = ""
+        for character in sql {
+            if character == "?" {
+                number += 1
+                text += "$\(number)"
+            } else {
+                text.append(character)
+            }
+        }
+        precondition(number == arguments.count, "\(number) placeholders for \(arguments.count) arguments: \(sql)")
+        return SharedStatement(text, arguments)
+    }
+
     /// Whether the parameters `$1`, `$2`, … first appear in that order.
     static func numbersFirstAppearInOrder(_ sql: String) -> Bool {
         var next = 1

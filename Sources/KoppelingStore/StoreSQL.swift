@@ -208,10 +208,45 @@ public enum StoreSQL {
     }
 
     /// How many disclosure records match a filter, per UTC month, client, party, purpose and
-    /// outcome: the DPO's volumes, counted by the database instead of read record by record.
-    /// `monthExpression` gives `YYYY-MM` of `at` (microseconds) in the dialect.
+    /// outcome: the DPO's volumes. Read from the disclosure counters when the period starts and
+    /// ends on whole hours (``DisclosureTally/spans(from:to:)``), otherwise counted from the log
+    /// itself. `monthExpression` gives `YYYY-MM` of `at` (microseconds) in the dialect.
     public static func disclosureVolumes(_ filter: DisclosureFilter, monthExpression: String, purposeExpression: String) -> SharedStatement
     {
+        guard let spans = DisclosureTally.spans(from: filter.from, to: filter.to) else {
+            return disclosureVolumesFromLog(filter, monthExpression: monthExpression, purposeExpression: purposeExpression)
+        }
+        var unfiltered = filter
+        (unfiltered.from, unfiltered.to) = (nil, nil)
+        let (conditions, filtering) = disclosureConditions(unfiltered, purposeExpression: "purpose")
+        var arguments = filtering
+        var clauses = conditions.map { $0 + " ?" }
+        var spanConditions: [String] = []
+        for span in spans {
+            var parts = ["grain = ?"]
+            arguments.append(span.grain.rawValue)
+            if let lower = span.lower {
+                parts.append("period >= ?")
+                arguments.append(lower)
+            }
+            if let upper = span.upper {
+                parts.append("period < ?")
+                arguments.append(upper)
+            }
+            spanConditions.append("(" + parts.joined(separator: " AND ") + ")")
+        }
+        clauses.append(spans.isEmpty ? "1 = 0" : "(" + spanConditions.joined(separator: " OR ") + ")")
+        return SharedStatement.numbering(
+            """
+            SELECT substr(period, 1, 7), client, party, purpose, outcome, CAST(SUM(count) AS BIGINT) FROM disclosure_tally \
+            WHERE \(clauses.joined(separator: " AND ")) GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+            """, arguments)
+    }
+
+    /// The volumes counted from the log's records themselves.
+    public static func disclosureVolumesFromLog(
+        _ filter: DisclosureFilter, monthExpression: String, purposeExpression: String
+    ) -> SharedStatement {
         let (conditions, arguments) = disclosureConditions(filter, purposeExpression: purposeExpression)
         let numbered = conditions.enumerated().map { "\($0.element) $\($0.offset + 1)" }
         let filtering = numbered.isEmpty ? "" : " WHERE " + numbered.joined(separator: " AND ")
@@ -220,5 +255,44 @@ public enum StoreSQL {
             SELECT \(monthExpression), client, party, \(purposeExpression), outcome, COUNT(*) FROM disclosure\(filtering) \
             GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
             """, arguments)
+    }
+
+    // MARK: - The disclosure counters
+
+    /// The counters' table, as both dialects create it.
+    public static let disclosureTallyTable = """
+        CREATE TABLE disclosure_tally (
+            grain TEXT NOT NULL,
+            period TEXT NOT NULL,
+            client TEXT NOT NULL,
+            party TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (grain, period, client, party, purpose, outcome)
+        )
+        """
+
+    /// What an increment does when its counter exists: it adds to it.
+    public static let tallyConflict =
+        "ON CONFLICT (grain, period, client, party, purpose, outcome) DO UPDATE SET count = disclosure_tally.count + excluded.count"
+
+    /// Adds one planned increment to its counter.
+    public static func addTally(_ increment: DisclosureTally.Increment) -> SharedStatement {
+        let key = increment.key
+        return SharedStatement(
+            "INSERT INTO disclosure_tally (grain, period, client, party, purpose, outcome, count) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                + tallyConflict, [key.grain.rawValue, key.period, key.clientId, key.party, key.purpose, key.outcome, increment.count])
+    }
+
+    /// The log's records grouped by the start of their UTC hour (microseconds), client, party,
+    /// purpose and outcome, with their number: what the counters are built from when a register
+    /// that has records gets them.
+    public static func disclosureGroupsByHour(purposeExpression: String) -> SharedStatement {
+        SharedStatement(
+            """
+            SELECT at / 3600000000 * 3600000000, client, party, \(purposeExpression), outcome, COUNT(*) FROM disclosure \
+            GROUP BY 1, 2, 3, 4, 5
+            """)
     }
 }

@@ -92,6 +92,25 @@ public enum StoreSchema {
             primaryKey: ["last_leaf", "level"]),
         Table("log_checkpoint", [Column("size", .integer), Column("at", .integer), Column("note", .text)], primaryKey: ["size"]),
         Table(
+            "pending_decision",
+            [Column("id", .text), Column("state", .text), Column("proposed_at", .integer), Column("record", .text)], primaryKey: ["id"]),
+        // Derived from the events: a copy computes it again (the first refresh on the target).
+        Table(
+            "person_status",
+            [
+                Column("insz", .text), Column("status", .text), Column("since", .text, nullable: true), Column("as_of", .text),
+                Column("review_on", .text, nullable: true), Column("agency", .text, nullable: true),
+                Column("municipality", .text, nullable: true), Column("open_since", .text, nullable: true),
+                Column("term_ends_on", .text, nullable: true), Column("open_kinds", .text), Column("fines", .integer),
+                Column("postponement_review", .integer),
+            ], primaryKey: ["insz"], copied: false),
+        Table(
+            "disclosure_tally",
+            [
+                Column("grain", .text), Column("period", .text), Column("client", .text), Column("party", .text),
+                Column("purpose", .text), Column("outcome", .text), Column("count", .integer),
+            ], primaryKey: ["grain", "period", "client", "party", "purpose", "outcome"]),
+        Table(
             "follow",
             [
                 Column("id", .text), Column("client", .text), Column("insz", .text), Column("until", .text),

@@ -12,6 +12,7 @@ extension PostgresRegisterStore: RegisterStore {
             let summary = try await self.insert(
                 events.map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
             if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
+            try await self.storeProjection(connection, planner: notices, persons: stored.persons)
             return summary
         }
     }
@@ -37,6 +38,7 @@ extension PostgresRegisterStore: RegisterStore {
                 offset += batch.count
             }
             if let notices { try await storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
+            try await self.storeProjection(connection, planner: notices, persons: stored.persons)
             return summary
         }
     }
@@ -55,6 +57,7 @@ extension PostgresRegisterStore: RegisterStore {
             let summary = try await self.insert(
                 try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, connection, stored: &stored)
             if let notices { try await self.storeNotices(connection, planner: notices, stored: stored, recordedAt: now) }
+            try await self.storeProjection(connection, planner: notices, persons: stored.persons)
             return summary
         }
     }
@@ -125,6 +128,7 @@ extension PostgresRegisterStore: RegisterStore {
         for (index, row) in rows.enumerated() {
             if fresh.remove(row.id) != nil {
                 summary.stored += 1
+                stored.persons.insert(row.insz)
                 if stored.tracking { stored.byPerson[row.insz, default: []].insert(row.id) }
                 existing[row.id] = (row.insz, row.type, row.effectiveDate, row.source, row.data)
                 continue

@@ -31,6 +31,31 @@ extension PostgresRegisterStore: TransparencyStore {
             SELECT * FROM unnest(\(nodes.map(\.lastLeaf))::bigint[], \(nodes.map(\.level))::int8[], \
             \(nodes.map { ByteBuffer(bytes: $0.hash) })::bytea[])
             """, logger: logger)
+        try await addTallies(connection, plan.tallies)
+    }
+
+    /// Adds planned increments to the disclosure counters, in one statement.
+    func addTallies(_ connection: PostgresConnection, _ increments: [DisclosureTally.Increment]) async throws {
+        guard !increments.isEmpty else { return }
+        let keys = increments.map(\.key)
+        try await connection.query(
+            """
+            INSERT INTO disclosure_tally (grain, period, client, party, purpose, outcome, count)
+            SELECT * FROM unnest(\(keys.map(\.grain.rawValue))::text[], \(keys.map(\.period))::text[], \(keys.map(\.clientId))::text[],
+                                 \(keys.map(\.party))::text[], \(keys.map(\.purpose))::text[], \(keys.map(\.outcome))::text[],
+                                 \(increments.map(\.count))::bigint[]) \(unescaped: StoreSQL.tallyConflict)
+            """, logger: logger)
+    }
+
+    /// Counts the records already in the log, when the counters are new.
+    func addTalliesForLog(_ connection: PostgresConnection) async throws {
+        let groups = StoreSQL.disclosureGroupsByHour(purposeExpression: "(record::jsonb ->> 'purpose')").query
+        var found: [(at: Instant, clientId: String, party: String, purpose: String, outcome: String, count: Int64)] = []
+        for row in try await Self.rows(connection, groups, logger) {
+            let (at, client, party, purpose, outcome, count) = try row.decode((Int64, String, String, String, String, Int64).self)
+            found.append((Instant(microsecondsSinceEpoch: at), client, party, purpose, outcome, count))
+        }
+        try await addTallies(connection, DisclosureTally.increments(found))
     }
 
     func logSize(_ connection: PostgresConnection) async throws -> Int {

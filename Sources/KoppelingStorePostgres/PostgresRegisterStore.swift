@@ -249,6 +249,10 @@ public final class PostgresRegisterStore: Sendable {
         // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
         ("v3-dpo-keys", ["ALTER TABLE party_key ADD COLUMN kind TEXT NOT NULL DEFAULT 'controller'"]),
         ("v4-console", StoreSQL.consoleTables),
+        // The counters start from the records already in the log (``addTalliesForLog``).
+        ("v5-disclosure-tally", [StoreSQL.disclosureTallyTable]),
+        // Filled by the first refresh, which has the engine and the day.
+        ("v6-person-status", StoreSQL.personStatusTables + [StoreSQL.pendingDecisionTable]),
     ]
 
     /// Applies the migrations not applied yet; returns their ids.
@@ -267,6 +271,7 @@ public final class PostgresRegisterStore: Sendable {
                 let now = self.clock().microsecondsSinceEpoch
                 try await connection.query("INSERT INTO koppeling_migration (id, at) VALUES (\(migration.id), \(now))", logger: self.logger)
                 applied.append(migration.id)
+                if migration.id == "v5-disclosure-tally" { try await self.addTalliesForLog(connection) }
             }
             return applied
         }

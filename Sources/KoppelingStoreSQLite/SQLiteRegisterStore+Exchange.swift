@@ -109,6 +109,7 @@ extension SQLiteRegisterStore: ExchangeStore {
             ])
         }
         try insertNodes(db, plan.nodes)
+        try addTallies(db, plan.tallies)
     }
 
     static func registerFollowMigrations(_ migrator: inout DatabaseMigrator) {

@@ -49,6 +49,26 @@ extension SQLiteRegisterStore: TransparencyStore {
         }
     }
 
+    /// Adds planned increments to the disclosure counters.
+    static func addTallies(_ db: Database, _ increments: [DisclosureTally.Increment]) throws {
+        for increment in increments {
+            let shared = StoreSQL.addTally(increment)
+            try db.cachedStatement(sql: shared.sql).execute(arguments: shared.statementArguments)
+        }
+    }
+
+    /// The increments that count the records already in the log.
+    static func disclosureGroupsByHour(_ db: Database) throws -> [DisclosureTally.Increment] {
+        let rows = try Self.rows(db, StoreSQL.disclosureGroupsByHour(purposeExpression: "json_extract(record, '$.purpose')"))
+        return DisclosureTally.increments(
+            rows.map { row in
+                (
+                    at: Instant(microsecondsSinceEpoch: row[0]), clientId: row[1], party: row[2], purpose: row[3], outcome: row[4],
+                    count: row[5]
+                )
+            })
+    }
+
     /// The hash of a perfect subtree, read in a transaction.
     static func perfectHash(_ db: Database, level: Int, index: Int) throws -> [UInt8] {
         let lastLeaf = ((index + 1) << level) - 1

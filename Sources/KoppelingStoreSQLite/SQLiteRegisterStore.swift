@@ -6,7 +6,7 @@ public import KoppelingStore
 /// The register on SQLite (GRDB): one file, WAL journal, full fsync on commit so that an
 /// acknowledged write survives a crash, and a busy timeout so that the command line and a running
 /// server can share the file.
-public final class SQLiteRegisterStore: RegisterStore {
+public final class SQLiteRegisterStore: Sendable, RegisterStore {
     let writer: any DatabaseWriter
     let clock: @Sendable () -> Instant
 
@@ -85,6 +85,15 @@ public final class SQLiteRegisterStore: RegisterStore {
         migrator.registerMigration("v12-console") { db in
             for statement in StoreSQL.consoleTables { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("v13-disclosure-tally") { db in
+            try db.execute(sql: StoreSQL.disclosureTallyTable)
+            try addTallies(db, try disclosureGroupsByHour(db))
+        }
+        migrator.registerMigration("v14-person-status") { db in
+            // Filled by the first refresh, which has the engine and the day.
+            for statement in StoreSQL.personStatusTables { try db.execute(sql: statement) }
+            try db.execute(sql: StoreSQL.pendingDecisionTable)
+        }
         return migrator
     }
 
@@ -95,6 +104,7 @@ public final class SQLiteRegisterStore: RegisterStore {
             var stored = NewEvents(tracking: tracking)
             let summary = try Self.insert(events.map(EventRow.init), recordedAt: now, provenance: provenance, db: db, stored: &stored)
             if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
+            try Self.storeProjection(db, planner: notices, persons: stored.persons)
             return summary
         }
     }
@@ -122,6 +132,7 @@ public final class SQLiteRegisterStore: RegisterStore {
                     offset += batch.count
                 }
                 if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
+                try Self.storeProjection(db, planner: notices, persons: stored.persons)
                 return summary
             }
         }
@@ -139,6 +150,7 @@ public final class SQLiteRegisterStore: RegisterStore {
             let summary = try Self.insert(
                 try plan(existing).map(EventRow.init), recordedAt: now, provenance: provenance, db: db, stored: &stored)
             if let notices { try Self.storeNotices(db, planner: notices, stored: stored, recordedAt: now) }
+            try Self.storeProjection(db, planner: notices, persons: stored.persons)
             return summary
         }
     }
@@ -204,6 +216,7 @@ public final class SQLiteRegisterStore: RegisterStore {
             ])
             if db.changesCount == 1 {
                 summary.stored += 1
+                stored.persons.insert(row.insz)
                 if stored.tracking { stored.byPerson[row.insz, default: []].insert(row.id) }
             } else {
                 let existing = try Row.fetchOne(select, arguments: [row.id])

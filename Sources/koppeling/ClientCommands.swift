@@ -35,7 +35,7 @@ struct Client: AsyncParsableCommand {
         @Option(help: "A name for people.")
         var name: String
 
-        @Option(help: "recipient, agency, staff or citizen-portal.")
+        @Option(help: "recipient, agency, staff, citizen-portal or enforcement.")
         var role: String
 
         @Option(help: "The client's id (default: PARTY-NAME in lowercase with hyphens).")

@@ -41,9 +41,19 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print one JSON object, the shape of the HTTP status answer.")
     var json = false
 
+    @Flag(
+        help: """
+            With --all: first bring the status projection up to today, then compare every person's projected status with the \
+            engine's (exit code 1 on any difference).
+            """)
+    var projection = false
+
     func validate() throws {
         guard (insz != nil) != all else { throw ValidationError("Give either --insz N or --all.") }
         if each != nil, !all { throw ValidationError("--each goes with --all.") }
+        if projection, !all || asOf != nil || knownAt != nil {
+            throw ValidationError("--projection goes with --all, for today and everything known now.")
+        }
         if let asOf, LocalDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \"\(asOf)\".") }
         if let knownAt, Instant(knownAt) == nil {
             throw ValidationError("--known-at must be an ISO 8601 instant with an offset, such as 2026-11-29T10:15:00Z.")
@@ -104,6 +114,22 @@ struct Status: AsyncParsableCommand {
         var chunk: [[Event]] = []
         var lines = ""
         let engine = register.engine
+        // The projection's rows, in national-number order like the persons below.
+        var projected: [ProjectedStatus] = []
+        if projection {
+            let stopwatch = Stopwatch()
+            let refreshed = try await register.refreshProjection()
+            printError("projection: \(refreshed) persons computed again in \(String(format: "%.2f", stopwatch.seconds)) s")
+            var after = ""
+            while true {
+                let page = try await register.store.projectedStatuses(status: nil, after: after, limit: 50_000)
+                projected += page
+                guard let last = page.last, page.count == 50_000 else { break }
+                after = last.insz
+            }
+        }
+        var next = 0
+        var differences = 0
         // Persons are evaluated in chunks so that the status computation can be timed apart from reading.
         func evaluate() {
             let stopwatch = Stopwatch()
@@ -115,7 +141,22 @@ struct Status: AsyncParsableCommand {
             computeSeconds += stopwatch.seconds
             chunk.removeAll(keepingCapacity: true)
         }
-        try await register.store.forEachPerson { _, personEvents in
+        try await register.store.forEachPerson { insz, personEvents in
+            if projection {
+                while next < projected.count, projected[next].insz < insz.digits {
+                    next += 1
+                    differences += 1  // a row of a person without events
+                }
+                let status = engine.status(of: personEvents, on: referenceDate)
+                if next < projected.count, projected[next].insz == insz.digits, projected[next].holds(on: referenceDate),
+                    projected[next].status == status.status, projected[next].since == status.since
+                {
+                    next += 1
+                } else {
+                    if next < projected.count, projected[next].insz == insz.digits { next += 1 }
+                    differences += 1
+                }
+            }
             chunk.append(personEvents)
             persons += 1
             events += personEvents.count
@@ -125,6 +166,11 @@ struct Status: AsyncParsableCommand {
         if let each { try lines.write(toFile: each, atomically: true, encoding: .utf8) }
         for (index, code) in StatusCode.allCases.enumerated() {
             print("\(code.rawValue)\t\(counts[index])")
+        }
+        if projection {
+            differences += projected.count - next
+            print("projection: \(projected.count) rows, \(differences) differ from the engine")
+            if differences > 0 { throw ExitCode(1) }
         }
         let seconds = total.seconds
         printError(

@@ -249,7 +249,14 @@ struct ProtocolTests {
             try record.signed(
                 party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [Curve25519.Signing.PrivateKey().publicKey],
                 actor: "agii", at: Self.t0)
-        } throws: { error in (error as? ProtocolTransitionError)?.detail?.contains("not registered") ?? false }
+        } throws: { error in
+            // The console explains it in Dutch: the step, the state, why, and what can be done now.
+            guard let refusal = error as? ProtocolTransitionError else { return false }
+            return refusal.detail?.contains("not registered") == true
+                && refusal.dutch == "Ondertekenen kan nu niet: het protocol is geadviseerd (de sleutel is niet geregistreerd voor agii); "
+                    + "wat nu kan: \(refusal.allowed.map(ProtocolTransitionError.dutch(action:)).joined(separator: ", "))"
+                && refusal.allowed.contains("sign") && ProtocolTransitionError.dutch(action: "sign") == "ondertekenen"
+        }
         let once = try record.signed(
             party: "agii", publicKey: key.publicKey, signature: good, registeredKeys: [key.publicKey], actor: "agii", at: Self.t0)
         #expect(once.state == .advised)

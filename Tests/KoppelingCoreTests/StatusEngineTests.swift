@@ -1,5 +1,6 @@
 import Foundation
 import KoppelingCore
+import KoppelingDemoData
 import KoppelingTestSupport
 import Testing
 
@@ -565,5 +566,58 @@ struct StatusAnswerTests {
         let flags = try #require(parsed["flags"] as? [String: Any])
         #expect(flags.count == 8)
         #expect(flags.values.allSatisfy { $0 is NSNull })
+    }
+}
+
+@Suite("Status review dates: when a status computed for one day must be computed again")
+struct StatusReviewDateTests {
+    @Test("on every day before its review date a person's status is the one computed for the first day, over seven years")
+    func statusHoldsUntilReview() {
+        let engine = StatusEngine()
+        let generator = PopulationGenerator(seed: 7, persons: 1_500)
+        var random = SplitMix64(seed: 11)
+        var reviews = 0
+        var changes = 0
+        for index in 0..<1_500 {
+            let events = generator.events(ofPerson: index)
+            // From 2019 on, jump from review date to review date: the status must not change in
+            // between (checked on every day), and each day's reviews must cover the days after.
+            var day = LocalDate("2019-01-01")!
+            let end = LocalDate("2026-12-31")!
+            // The status, its start and its flags; a reason may name the reference date itself (a
+            // person without a file is unknown "on" the day asked about).
+            func observed(on date: LocalDate) -> (StatusCode, LocalDate?, StatusFlags) {
+                let found = engine.status(of: events, on: date)
+                return (found.status, found.since, found.flags)
+            }
+            while day <= end {
+                let status = observed(on: day)
+                let review = engine.reviewDate(of: events, after: day)
+                if let review { #expect(review > day) }
+                let last = min(review?.adding(days: -1) ?? end, end)
+                var probe = day.adding(days: 1)
+                while probe <= last {
+                    let later = observed(on: probe)
+                    if later != status {
+                        Issue.record(
+                            "person \(index): \(status) on \(day) became \(later) on \(probe), before \(String(describing: review))")
+                        return
+                    }
+                    // Every day for the first weeks, then a random stride: most intervals are short.
+                    probe = probe.adding(days: probe < day.adding(days: 45) ? 1 : Int.random(in: 1...9, using: &random))
+                }
+                if last > day, observed(on: last) != status {
+                    Issue.record("person \(index): \(status) on \(day) differs on \(last), the day before its review")
+                    return
+                }
+                guard let review else { break }
+                reviews += 1
+                if observed(on: review) != status { changes += 1 }
+                day = review
+            }
+        }
+        // The population's statuses do change over the years, and most review dates are real changes or event days.
+        #expect(changes > 1_000)
+        #expect(reviews >= changes)
     }
 }

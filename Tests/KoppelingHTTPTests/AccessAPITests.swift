@@ -48,6 +48,10 @@ struct AccessAPITests {
         "GET /v1/transparency/entries": [.staff],
         "POST /v1/audit/disclosures/search": [.staff],
         "POST /v1/citizen/disclosures": [.citizenPortal],
+        "GET /v1/enforcement/queues/{queue}": [.enforcement],
+        "POST /v1/enforcement/decisions": [.enforcement],
+        "GET /v1/enforcement/approvals": [.enforcement],
+        "POST /v1/enforcement/approvals/{id}": [.enforcement],
     ]
 
     /// The routes of the router as `METHOD /path/{param}`.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import KoppelingApp
 import KoppelingCore
 import KoppelingStore
@@ -257,6 +258,107 @@ struct StoreContractExchangeTests {
         let from = Instant("2026-11-01T00:00:00Z")!
         #expect(try await store.disclosureVolumes(DisclosureFilter(clientId: "a", from: from)).map(\.count) == [1, 1])
         #expect(try await store.disclosureVolumes(DisclosureFilter(outcome: "nothing")).isEmpty)
+    }
+
+    @Test(
+        "volumes from the counters kept with each append equal the records counted by hand, for any period on whole hours",
+        arguments: TestStores.backends)
+    func volumesFromCounters(backend: Backend) async throws {
+        let address = try await StoreAddress(backend)
+        var store = try await address.open()
+        // 600 records over five months, 5 h 7 min apart, from three clients, two purposes and
+        // three outcomes, appended in uneven groups as concurrent lookups would be.
+        let start = Instant("2026-07-30T21:00:00Z")!.microsecondsSinceEpoch
+        var generator = SystemRandomNumberGenerator()
+        let outcomes: [DisclosureOutcome] = [.allowed, .denied(.suspended), .denied(.noProtocol)]
+        let records = (0..<600).map { n in
+            DisclosureRecord(
+                disclosureId: UUID(), at: Instant(microsecondsSinceEpoch: start + Int64(n) * 18_420_000_000),
+                clientId: ["a", "b", "c"].randomElement(using: &generator)!, party: n % 4 == 0 ? "abb" : "dvz",
+                purpose: ["P", "Q"].randomElement(using: &generator)!, channel: .lookup, caseReference: "C", protocolId: nil,
+                protocolVersion: nil, fields: [], outcome: outcomes.randomElement(using: &generator)!,
+                referenceDate: LocalDate("2026-11-01")!, subjectPseudonym: "s", requestId: "r", traceparent: nil)
+        }
+        var offset = 0
+        while offset < records.count {
+            let count = Int.random(in: 1...40, using: &generator)
+            try await store.appendDisclosures(Array(records[offset..<min(records.count, offset + count)]))
+            offset += count
+        }
+        // The expected volumes, counted here with Foundation's UTC calendar.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func expected(_ filter: DisclosureFilter) -> [DisclosureVolume] {
+            let matching = records.filter { record in
+                (filter.clientId.map { $0 == record.clientId } ?? true) && (filter.purpose.map { $0 == record.purpose } ?? true)
+                    && (filter.party.map { $0 == record.party } ?? true) && (filter.outcome.map { $0 == record.outcome.rawValue } ?? true)
+                    && (filter.from.map { record.at >= $0 } ?? true) && (filter.to.map { record.at < $0 } ?? true)
+            }
+            let grouped = Dictionary(grouping: matching) { record in
+                let date = Date(timeIntervalSince1970: Double(record.at.microsecondsSinceEpoch) / 1_000_000)
+                let parts = calendar.dateComponents([.year, .month], from: date)
+                let month = String(format: "%04d-%02d", parts.year!, parts.month!)
+                return [month, record.clientId, record.party, record.purpose, record.outcome.rawValue]
+            }
+            return grouped.map { key, value in
+                DisclosureVolume(month: key[0], clientId: key[1], party: key[2], purpose: key[3], outcome: key[4], count: value.count)
+            }.sorted {
+                ($0.month, $0.clientId, $0.party, $0.purpose, $0.outcome) < ($1.month, $1.clientId, $1.party, $1.purpose, $1.outcome)
+            }
+        }
+        func instant(_ text: String) -> Instant { Instant(text)! }
+        let filters = [
+            DisclosureFilter(),
+            DisclosureFilter(clientId: "a"),
+            DisclosureFilter(purpose: "Q", outcome: "suspended"),
+            DisclosureFilter(party: "abb", from: instant("2026-08-15T22:00:00Z")),
+            // Brussels days: from 14 September to 3 November 2026, local midnights.
+            DisclosureFilter(from: instant("2026-09-13T22:00:00Z"), to: instant("2026-11-03T23:00:00Z")),
+            DisclosureFilter(clientId: "b", from: instant("2026-10-01T00:00:00Z"), to: instant("2026-11-01T00:00:00Z")),
+            DisclosureFilter(from: instant("2026-10-05T13:00:00Z"), to: instant("2026-10-07T02:00:00Z")),
+            DisclosureFilter(to: instant("2026-09-02T05:00:00Z")),
+            // Not on whole hours: counted from the log.
+            DisclosureFilter(from: instant("2026-10-05T13:30:00Z"), to: instant("2026-10-27T02:00:00.5Z")),
+        ]
+        for filter in filters {
+            let volumes = try await store.disclosureVolumes(filter)
+            #expect(volumes == expected(filter), "\(filter)")
+            #expect(volumes.reduce(0) { $0 + $1.count } > 0, "\(filter)")
+        }
+        // A register whose log was written before the counters existed gets them counted from its
+        // records when it is migrated.
+        try await Self.forgetCounters(address)
+        store = try await address.open()
+        for filter in filters {
+            #expect(try await store.disclosureVolumes(filter) == expected(filter), "after migrating: \(filter)")
+        }
+    }
+
+    /// Drops the counters and forgets their migration, as a register from before them.
+    static func forgetCounters(_ address: StoreAddress) async throws {
+        switch address.backend {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: address.address)
+            try await queue.write { db in
+                try db.execute(sql: "DROP TABLE disclosure_tally; DELETE FROM grdb_migrations WHERE identifier = 'v13-disclosure-tally'")
+            }
+        case .postgres:
+            // psql, beside the PostgreSQL server the tests run against.
+            let psql = try #require(
+                (["/usr/bin/psql"]
+                    + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).map {
+                        "/usr/lib/postgresql/\($0)/bin/psql"
+                    }).first { FileManager.default.isExecutableFile(atPath: $0) })
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: psql)
+            process.arguments = [
+                address.address, "-v", "ON_ERROR_STOP=1", "-qc",
+                "DROP TABLE disclosure_tally; DELETE FROM koppeling_migration WHERE id = 'v5-disclosure-tally'",
+            ]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
     }
 
     @Test(

@@ -6,6 +6,7 @@ import KoppelingKBI
 import KoppelingStore
 import KoppelingStoreSQLite
 import KoppelingTestSupport
+import Synchronization
 import Testing
 
 /// The storage contract, on every backend: SQLite (in memory, a file where durability matters)
@@ -264,5 +265,157 @@ struct StoreContractTests {
         // Another secret's rotations are its own, even with a name that LIKE would match.
         #expect(try await store.retiredPublicKeys(named: "log_signing-key").isEmpty)
         #expect(try await store.retiredPublicKeys(named: "batch-signing-key").isEmpty)
+    }
+
+    @Test(
+        "status projection: rows written with the events equal the engine; a write without it removes them; the refresh recomputes them",
+        arguments: TestStores.backends)
+    func statusProjection(backend: Backend) async throws {
+        struct ArrayBatches: EventBatchSource {
+            var events: ArraySlice<Event>
+            let size: Int
+            init(_ events: [Event], size: Int) { (self.events, self.size) = (events[...], size) }
+            mutating func nextBatch() throws -> [Event]? {
+                guard !events.isEmpty else { return nil }
+                defer { events = events.dropFirst(size) }
+                return Array(events.prefix(size))
+            }
+        }
+        let store = try await TestStores.open(backend)
+        let day = Mutex(LocalDate("2025-06-01")!)
+        let engine = StatusEngine()
+        let planner = ChangeNoticePlanner(engine: engine, today: { day.withLock { $0 } })
+        let generator = PopulationGenerator(seed: 5, persons: 400)
+        let persons = (0..<400).map { (generator.nationalNumber(of: $0), generator.events(ofPerson: $0)) }
+        // In batches, as agencies send them; the last persons in one streaming import.
+        for start in stride(from: 0, to: 300, by: 50) {
+            _ = try await store.append(persons[start..<(start + 50)].flatMap(\.1), provenance: .operator("t"), notices: planner)
+        }
+        _ = try await store.appendStreaming(
+            from: ArrayBatches(persons[300...].flatMap(\.1), size: 97), provenance: .operator("t"), notices: planner)
+
+        func rows() async throws -> [String: ProjectedStatus] {
+            var found: [String: ProjectedStatus] = [:]
+            var after = ""
+            while true {
+                let page = try await store.projectedStatuses(status: nil, after: after, limit: 150)
+                for row in page { found[row.insz] = row }
+                guard let last = page.last, page.count == 150 else { return found }
+                after = last.insz
+            }
+        }
+        func expectEqualToEngine(on date: LocalDate) async throws {
+            let found = try await rows()
+            #expect(found.count == persons.count)
+            var statuses = Set<StatusCode>()
+            var openInfringements = 0
+            for (insz, events) in persons {
+                let stored = try await store.events(of: insz)
+                let status = engine.status(of: stored, on: date)
+                var row = try #require(found[insz.digits])
+                #expect(row.holds(on: date) && row.status == status.status && row.since == status.since, "\(row) on \(date)")
+                // The work list's columns too, as computed for this day by the same rules.
+                let fresh = ProjectedStatus(insz: insz.digits, events: stored, engine: engine, on: date)
+                (row.asOf, row.reviewOn) = (fresh.asOf, fresh.reviewOn)
+                #expect(row == fresh)
+                openInfringements += row.openInfringementSince == nil ? 0 : 1
+                #expect(status == engine.status(of: events, on: date))
+                statuses.insert(status.status)
+            }
+            #expect(statuses.count >= 6, "a population of many statuses: \(statuses)")
+            #expect(openInfringements > 0)
+        }
+        try await expectEqualToEngine(on: LocalDate("2025-06-01")!)
+        #expect(try await store.refreshProjectedStatuses(planner: planner, batch: 64, complete: true) == 0)
+        // Only one status asked for: the rows of that status, in national-number order.
+        let overdue = try await store.projectedStatuses(status: .registrationOverdue, after: "", limit: 1_000)
+        #expect(overdue.allSatisfy { $0.status == .registrationOverdue } && overdue.map(\.insz) == overdue.map(\.insz).sorted())
+
+        // The work list's queues give the persons the engine places there, in the queue's order.
+        let today = LocalDate("2025-06-01")!
+        let horizon = today.adding(days: 90)
+        var expected: [WorkListQueue: [(key: String, insz: String)]] = [:]
+        var kinds: [String: Set<String>] = [:]
+        for (insz, events) in persons {
+            let status = engine.status(of: events, on: today)
+            let facts = engine.enforcementFacts(events, on: today)
+            let open = facts.openInfringements
+            kinds[insz.digits] = Set(open.map(\.kind.rawValue))
+            if status.status == .registrationOverdue {
+                expected[.registrationOverdue, default: []].append((status.since!.description, insz.digits))
+            }
+            if status.status == .nonCompliantFined {
+                expected[.finedNotComplying, default: []].append((status.since!.description, insz.digits))
+            }
+            if let first = open.map(\.establishedOn).min() {
+                expected[.openInfringements, default: []].append((first.description, insz.digits))
+            }
+            if let end = open.map(\.termEndsOn).min(), end <= horizon {
+                expected[.termEnding, default: []].append((end.description, insz.digits))
+            }
+        }
+        for queue in [WorkListQueue.registrationOverdue, .finedNotComplying, .openInfringements, .termEnding] {
+            let all = (expected[queue] ?? []).sorted { ($0.key, $0.insz) < ($1.key, $1.insz) }.map(\.insz)
+            let first = try await store.workList(WorkListQuery(queue: queue, limit: 7), today: today, horizon: horizon)
+            let rest = try await store.workList(WorkListQuery(queue: queue, offset: 7, limit: 1_000), today: today, horizon: horizon)
+            #expect(first.total == all.count && rest.total == all.count, "\(queue)")
+            #expect((first.rows + rest.rows).map(\.insz) == all, "\(queue)")
+            let newest = try await store.workList(
+                WorkListQuery(queue: queue, newestFirst: true, limit: 1_000), today: today, horizon: horizon)
+            #expect(newest.rows.map(\.insz) == all.reversed(), "\(queue) newest first")
+        }
+        #expect((expected[.registrationOverdue]?.count ?? 0) > 3 && (expected[.openInfringements]?.count ?? 0) > 3)
+        // Filters: an infringement kind, and a minimum age.
+        let lateOnes = try await store.workList(
+            WorkListQuery(queue: .openInfringements, kind: .lateRegistration, limit: 1_000), today: today, horizon: horizon)
+        #expect(
+            lateOnes.rows.map(\.insz)
+                == (expected[.openInfringements] ?? []).filter { kinds[$0.insz]!.contains("late_registration") }
+                .sorted { ($0.key, $0.insz) < ($1.key, $1.insz) }.map(\.insz))
+        let old = try await store.workList(
+            WorkListQuery(queue: .registrationOverdue, minimumAgeDays: 365, limit: 1_000), today: today, horizon: horizon)
+        #expect(
+            old.rows.map(\.insz)
+                == (expected[.registrationOverdue] ?? []).filter { $0.key <= "2024-06-01" }
+                .sorted { ($0.key, $0.insz) < ($1.key, $1.insz) }.map(\.insz))
+
+        // A write without the engine at hand: the person's row goes, until the refresh.
+        let (someone, _) = persons[7]
+        let late = Event(
+            eventId: EventID(), insz: someone, effectiveDate: LocalDate("2025-05-30")!, source: "agii",
+            payload: .registered(.init(kind: .re, agency: "agii")))
+        _ = try await store.append([late], provenance: .operator("t"), notices: nil)
+        #expect(try await rows()[someone.digits] == nil)
+        #expect(try await store.refreshProjectedStatuses(planner: planner, batch: 64, complete: true) == 1)
+        let again = try #require(try await rows()[someone.digits])
+        #expect(again.status == engine.status(of: try await store.events(of: someone), on: LocalDate("2025-06-01")!).status)
+
+        // Two years on: the rows whose day came are computed again, and all equal the engine.
+        day.withLock { $0 = LocalDate("2027-06-01")! }
+        let due = try await rows().values.filter { !$0.holds(on: LocalDate("2027-06-01")!) }.count
+        #expect(due > 0)
+        #expect(try await store.refreshProjectedStatuses(planner: planner, batch: 64, complete: true) == due)
+        try await expectEqualToEngine(on: LocalDate("2027-06-01")!)
+    }
+
+    @Test("pending decisions: kept, read, listed while pending, settled once", arguments: TestStores.backends)
+    func pendingDecisions(backend: Backend) async throws {
+        let store = try await TestStores.open(backend)
+        let first = PendingDecision(
+            id: UUID(), insz: "85073003328", infringementId: "INB-1", amountEUR: 3_000, proposedBy: "console:a",
+            proposedAt: Instant("2026-11-02T10:00:00Z")!, state: .pending, decidedBy: nil)
+        var second = first
+        (second.id, second.proposedAt, second.amountEUR) = (UUID(), Instant("2026-11-01T10:00:00Z")!, 4_000)
+        try await store.addPendingDecision(first)
+        try await store.addPendingDecision(second)
+        #expect(try await store.pendingDecision(id: first.id) == first)
+        #expect(try await store.pendingDecision(id: UUID()) == nil)
+        #expect(try await store.pendingDecisions().map(\.id) == [second.id, first.id])
+        var approved = first
+        (approved.state, approved.decidedBy) = (.approved, "console:b")
+        #expect(try await store.settlePendingDecision(approved))
+        #expect(try await store.settlePendingDecision(approved) == false)
+        #expect(try await store.pendingDecision(id: first.id) == approved)
+        #expect(try await store.pendingDecisions().map(\.id) == [second.id])
     }
 }

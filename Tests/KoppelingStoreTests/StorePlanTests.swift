@@ -97,4 +97,45 @@ struct StorePlanTests {
     func usedTokenIdHorizon() {
         #expect(UsedTokenIds.forgottenBefore(Self.now) == Self.now.microsecondsSinceEpoch - 3_600 * 1_000_000)
     }
+
+    @Test("disclosure counters: each record counts once in its UTC month and once in its UTC hour, per client, party, purpose, outcome")
+    func tallyIncrements() {
+        // 2026-01-31T23:59:59Z, then one second later (February), one record per instant;
+        // 1_790_000_000 s is 2026-09-21T13:33:20Z.
+        let records = [0, 1, 1].map { n in
+            var record = TransparencyLogTests.record(5)
+            record.at = Instant("2026-01-31T23:59:59Z")!.adding(seconds: Int64(n))
+            return record
+        }
+        let increments = DisclosureTally.increments(records)
+        #expect(
+            increments.map { "\($0.key.grain.rawValue) \($0.key.period) \($0.key.outcome) \($0.count)" } == [
+                "H 2026-01-31T23 no_protocol 1", "H 2026-02-01T00 no_protocol 2", "M 2026-01 no_protocol 1", "M 2026-02 no_protocol 2",
+            ])
+        var frontier = MerkleFrontier()
+        #expect(LogAppendPlan(appending: records, toSize: 0, frontier: &frontier).tallies == increments)
+    }
+
+    @Test("disclosure counters: a period on whole hours is covered by whole months and the hours at its ragged ends, exactly once")
+    func tallySpans() throws {
+        func spans(_ from: String?, _ to: String?) -> [String]? {
+            DisclosureTally.spans(from: from.map { Instant($0)! }, to: to.map { Instant($0)! })?.map {
+                "\($0.grain.rawValue) \($0.lower ?? "…") \($0.upper ?? "…")"
+            }
+        }
+        #expect(spans(nil, nil) == ["M … …"])
+        // A Brussels day in winter: 23:00Z to 23:00Z.
+        #expect(spans("2026-11-30T23:00:00Z", "2026-12-01T23:00:00Z") == ["H 2026-11-30T23 2026-12-01T23"])
+        #expect(
+            spans("2026-03-14T23:00:00Z", "2026-06-10T22:00:00Z") == [
+                "H 2026-03-14T23 2026-04-01T00", "M 2026-04 2026-06", "H 2026-06-01T00 2026-06-10T22",
+            ])
+        #expect(spans("2026-04-01T00:00:00Z", "2026-06-01T00:00:00Z") == ["M 2026-04 2026-06"])
+        #expect(spans("2026-12-31T22:00:00Z", nil) == ["H 2026-12-31T22 2027-01-01T00", "M 2027-01 …"])
+        #expect(spans(nil, "2026-02-01T05:00:00Z") == ["M … 2026-02", "H 2026-02-01T00 2026-02-01T05"])
+        #expect(spans("2026-05-01T00:00:00Z", "2026-05-01T00:00:00Z") == [])
+        // Not on whole hours: the counters cannot answer; the log is counted instead.
+        #expect(spans("2026-05-01T00:30:00Z", nil) == nil)
+        #expect(spans(nil, "2026-05-01T00:00:00.5Z") == nil)
+    }
 }

@@ -83,6 +83,20 @@ public struct ConsoleUser: Sendable, Hashable, Codable {
             case .disabled: "this user is disabled"
             }
         }
+
+        /// The refusal in Dutch, for the console.
+        public var dutch: String {
+            switch self {
+            case .invalidName(let name):
+                """
+                "\(name)" is geen aanmeldnaam: 1 tot 64 kleine letters, cijfers, '.', '_' of '-', niet beginnend met 'oidc.'
+                """
+            case .noRole: "een gebruiker heeft minstens één rol nodig"
+            case .notEnrolling: "deze gebruiker heeft geen openstaande inschrijving"
+            case .enrolmentExpired: "de inschrijvingskoppeling is verlopen; een beheerder kan een nieuwe geven (koppeling user reset)"
+            case .disabled: "deze gebruiker is uitgeschakeld"
+            }
+        }
     }
 
     /// A new user who still has to enrol with the link whose token has `enrolmentDigest`.

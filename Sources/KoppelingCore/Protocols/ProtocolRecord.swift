@@ -121,12 +121,41 @@ public struct ProtocolTransitionError: Error, Sendable, Hashable, CustomStringCo
     public var allowed: [String]
     /// Why, beyond the state.
     public var detail: String?
+    /// The same in Dutch, for the console.
+    public var detailNL: String?
 
-    public init(state: ProtocolState, action: String, allowed: [String], detail: String? = nil) {
+    public init(state: ProtocolState, action: String, allowed: [String], detail: String? = nil, nl: String? = nil) {
         self.state = state
         self.action = action
         self.allowed = allowed
         self.detail = detail
+        self.detailNL = nl
+    }
+
+    /// The refusal in Dutch, as the console explains it.
+    public var dutch: String {
+        let allowedNL = allowed.map(Self.dutch(action:))
+        let step = Self.dutch(action: action)
+        let why = detailNL.map { " (\($0))" } ?? ""
+        return """
+            \(step.prefix(1).uppercased() + step.dropFirst()) kan nu niet: het protocol is \(state.label.nl)\(why); \
+            wat nu kan: \(allowedNL.isEmpty ? "niets" : allowedNL.joined(separator: ", "))
+            """
+    }
+
+    /// A workflow step's name in Dutch.
+    public static func dutch(action: String) -> String {
+        switch action {
+        case "submit": "indienen"
+        case "advise": "adviseren"
+        case "sign": "ondertekenen"
+        case "publish": "bekendmaken"
+        case "suspend": "schorsen"
+        case "reinstate": "herstellen"
+        case "supersede": "vervangen"
+        case "revoke": "herroepen"
+        default: action
+        }
     }
 
     public var description: String {
@@ -178,8 +207,8 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
         document.parties.allSatisfy { party in signatures.contains { $0.party == party.id } }
     }
 
-    private func refuse(_ action: String, _ detail: String? = nil) -> ProtocolTransitionError {
-        ProtocolTransitionError(state: state, action: action, allowed: allowedActions, detail: detail)
+    private func refuse(_ action: String, _ detail: String? = nil, nl: String? = nil) -> ProtocolTransitionError {
+        ProtocolTransitionError(state: state, action: action, allowed: allowedActions, detail: detail, nl: nl)
     }
 
     private mutating func move(to next: ProtocolState, actor: String, at: Instant, reason: String?) {
@@ -203,13 +232,15 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
     ) throws(ProtocolTransitionError) -> ProtocolRecord {
         guard state == .inReview else { throw refuse("advise") }
         guard document.parties.contains(where: { $0.id == advice.party }) else {
-            throw refuse("advise", "\(advice.party) is not a party to this protocol")
+            throw refuse("advise", "\(advice.party) is not a party to this protocol", nl: "\(advice.party) is geen partij bij dit protocol")
         }
         guard !advices.contains(where: { $0.party == advice.party }) else {
-            throw refuse("advise", "the DPO of \(advice.party) has already advised")
+            throw refuse("advise", "the DPO of \(advice.party) has already advised", nl: "de DPO van \(advice.party) heeft al geadviseerd")
         }
         guard advice.isSigned(for: document, by: dpoKeys) else {
-            throw refuse("advise", "the advice is not signed with a DPO key registered for \(advice.party)")
+            throw refuse(
+                "advise", "the advice is not signed with a DPO key registered for \(advice.party)",
+                nl: "het advies is niet ondertekend met een DPO-sleutel die voor \(advice.party) geregistreerd is")
         }
         var next = self
         next.advices.append(advice)
@@ -231,14 +262,24 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
         actor: String, at: Instant
     ) throws(ProtocolTransitionError) -> ProtocolRecord {
         guard state == .advised else { throw refuse("sign") }
-        guard !hasUnfavourableAdvice else { throw refuse("sign", "an unfavourable advice blocks signing until a new version") }
-        guard document.parties.contains(where: { $0.id == party }) else { throw refuse("sign", "\(party) is not a party to this protocol") }
-        guard !signatures.contains(where: { $0.party == party }) else { throw refuse("sign", "\(party) has already signed") }
+        guard !hasUnfavourableAdvice else {
+            throw refuse(
+                "sign", "an unfavourable advice blocks signing until a new version",
+                nl: "een ongunstig advies verhindert ondertekening tot een nieuwe versie")
+        }
+        guard document.parties.contains(where: { $0.id == party }) else {
+            throw refuse("sign", "\(party) is not a party to this protocol", nl: "\(party) is geen partij bij dit protocol")
+        }
+        guard !signatures.contains(where: { $0.party == party }) else {
+            throw refuse("sign", "\(party) has already signed", nl: "\(party) heeft al ondertekend")
+        }
         guard registeredKeys.contains(where: { $0.rawRepresentation == publicKey.rawRepresentation }) else {
-            throw refuse("sign", "the key is not registered for \(party)")
+            throw refuse("sign", "the key is not registered for \(party)", nl: "de sleutel is niet geregistreerd voor \(party)")
         }
         guard publicKey.isValidSignature(signature, for: Data(document.digest)) else {
-            throw refuse("sign", "the signature does not verify against the SHA-256 of this version's canonical form")
+            throw refuse(
+                "sign", "the signature does not verify against the SHA-256 of this version's canonical form",
+                nl: "de handtekening klopt niet met de SHA-256 van de canonieke vorm van deze versie")
         }
         var next = self
         next.signatures.append(
@@ -300,7 +341,9 @@ public struct ProtocolRecord: Sendable, Hashable, Codable {
                 return key.isValidSignature(signed, for: Data(statement))
             }
             guard valid else {
-                throw refuse("reinstate", "no valid signature of \(party.id) over the reinstatement statement with a registered key")
+                throw refuse(
+                    "reinstate", "no valid signature of \(party.id) over the reinstatement statement with a registered key",
+                    nl: "geen geldige handtekening van \(party.id) met een geregistreerde sleutel onder de verklaring van herstel")
             }
         }
         var next = self

@@ -1,7 +1,8 @@
 /// The rows that appending disclosure records to the transparency log writes, planned from the
 /// log's size and frontier: each record's entry with its sequence number, and each entry's leaf
-/// hash with the hashes of the perfect subtrees it completes. Both backends write exactly these
-/// rows, in the transaction that stores the records.
+/// hash with the hashes of the perfect subtrees it completes, and what the records add to the
+/// disclosure counters (``DisclosureTally``). Both backends write exactly these rows, in the
+/// transaction that stores the records.
 public struct LogAppendPlan: Sendable {
     /// A log entry: the record at `sequence` (its index plus one), as the canonical JSON `text`.
     public struct Entry: Sendable {
@@ -19,6 +20,8 @@ public struct LogAppendPlan: Sendable {
 
     public private(set) var entries: [Entry] = []
     public private(set) var nodes: [Node] = []
+    /// What the records add to the disclosure counters.
+    public private(set) var tallies: [DisclosureTally.Increment] = []
 
     /// The rows for appending `records` to a log of `size` entries whose frontier is `frontier`;
     /// the frontier is advanced past them.
@@ -28,6 +31,7 @@ public struct LogAppendPlan: Sendable {
             entries.append(Entry(sequence: Int64(size + offset + 1), record: record, text: text))
             nodes += Self.nodes(index: size + offset, entry: Array(text.utf8), frontier: &frontier)
         }
+        tallies = DisclosureTally.increments(records)
     }
 
     /// The node rows of entry `index` with bytes `entry`: its leaf hash and every perfect

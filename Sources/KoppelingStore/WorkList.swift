@@ -1,0 +1,59 @@
+public import KoppelingCore
+
+extension StoreSQL {
+    /// The projection rows of one page of a work-list queue on `today`, and, with `counting`,
+    /// how many items the queue holds under the same filters. Only rows that hold on `today`
+    /// count (the refresh brings the others up to date first). `horizon` is the last day of the
+    /// term-ending queue's window.
+    public static func workList(_ query: WorkListQuery, today: LocalDate, horizon: LocalDate, counting: Bool = false) -> SharedStatement {
+        let key = query.queue.keyColumn
+        var clauses = ["as_of <= ?", "(review_on IS NULL OR review_on > ?)"]
+        var arguments: [any SQLValueConvertible] = [today.description, today.description]
+        switch query.queue {
+        case .registrationOverdue, .finedNotComplying:
+            clauses.append("status = ?")
+            arguments.append(
+                query.queue == .registrationOverdue ? StatusCode.registrationOverdue.rawValue : StatusCode.nonCompliantFined.rawValue)
+        case .openInfringements:
+            clauses.append("open_since IS NOT NULL")
+        case .termEnding:
+            clauses.append("term_ends_on <= ?")
+            arguments.append(horizon.description)
+        case .postponementReview:
+            clauses.append("postponement_review = 1")
+        }
+        if let agency = query.agency {
+            clauses.append("agency = ?")
+            arguments.append(agency)
+        }
+        if let municipality = query.municipality {
+            clauses.append("municipality = ?")
+            arguments.append(municipality)
+        }
+        if let province = query.province {
+            clauses.append("(" + province.nisPrefixes.map { _ in "municipality LIKE ?" }.joined(separator: " OR ") + ")")
+            arguments += province.nisPrefixes.map { $0 + "%" }
+        }
+        if let kind = query.kind {
+            clauses.append("open_kinds LIKE ?")
+            arguments.append("%," + kind.rawValue + ",%")
+        }
+        if let days = query.minimumAgeDays {
+            // The age counts from the key day; the term-ending queue's key is a deadline, and its
+            // age is that of the oldest open infringement.
+            clauses.append("\(query.queue == .termEnding ? "open_since" : key) <= ?")
+            arguments.append(today.adding(days: -days).description)
+        }
+        let filtering = clauses.joined(separator: " AND ")
+        if counting {
+            return SharedStatement.numbering("SELECT COUNT(*) FROM person_status WHERE \(filtering)", arguments)
+        }
+        let direction = query.newestFirst ? "DESC" : "ASC"
+        arguments += [query.limit, query.offset]
+        return SharedStatement.numbering(
+            """
+            SELECT \(projectionColumns) FROM person_status WHERE \(filtering) \
+            ORDER BY \(key) \(direction), insz \(direction) LIMIT ? OFFSET ?
+            """, arguments)
+    }
+}
