@@ -183,7 +183,8 @@ public enum KoppelingApp {
         let router = KoppelingRouter.build(services: services.routes, today: today)
         let access = ConsoleRegisterAccess(
             register: services.register, exchange: services.exchange, log: services.transparency, handles: services.consoleHandles,
-            verification: services.consoleVerification, webhooks: services.webhooks.store, timeZone: services.timeZone)
+            verification: services.consoleVerification, webhooks: services.webhooks.store, workList: services.workList,
+            timeZone: services.timeZone)
         ConsoleController<KoppelingRequestContext>(
             authenticator: services.consoleAuthenticator, access: access, oidc: services.consoleOIDC, secureCookies: secureCookies
         )

@@ -156,6 +156,11 @@ extension ConsoleController {
             }
             return ["veld": item.field.dutchLabel, "waarde": value]
         }
+        values.merge(decisionValues(events, user: user)) { $1 }
+        if let code = request.uri.queryParameters["uitkomst"].flatMap({ DecisionOutcome(rawValue: String($0)) }) {
+            let (text, error) = code.message(threshold: Self.euro(access.workList.approvalAboveEUR))
+            values[error ? "fout" : "melding"] = text
+        }
         values["tijdlijn"] = timeline(events)
         values["aantal"] = DutchFormat.number(events.count)
         // The extract names the register's state it was made from: the latest signed checkpoint.

@@ -52,6 +52,7 @@ public struct ConsoleController<Context: ConsoleRequestContext>: Sendable {
         addPersonRoutes(to: group)
         addProtocolRoutes(to: group)
         addAuditRoutes(to: group)
+        addEnforcementRoutes(to: group)
         addImportRoutes(to: group)
         addAdministrationRoutes(to: group)
         if oidc != nil {

@@ -16,13 +16,16 @@ public struct ConsoleRegisterAccess: Sendable {
     public let verification: LogVerificationRunner
     /// The webhooks and their delivery state.
     public let webhooks: any WebhookStore
+    /// ABB's enforcement work list.
+    public let workList: WorkListService
     /// The register's time zone (`Europe/Brussels`).
     public let timeZone: TimeZone
 
     public init(
         register: Register, exchange: ExchangeService, log: TransparencyLog, handles: PersonHandle.Sealer,
-        verification: LogVerificationRunner, webhooks: any WebhookStore, timeZone: TimeZone
+        verification: LogVerificationRunner, webhooks: any WebhookStore, workList: WorkListService, timeZone: TimeZone
     ) {
+        self.workList = workList
         self.register = register
         self.exchange = exchange
         self.log = log

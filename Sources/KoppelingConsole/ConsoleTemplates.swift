@@ -155,6 +155,25 @@ enum ConsoleTemplates {
         <table id="gegevens"><caption class="verborgen">Gegevens per veld</caption>
         <thead><tr><th scope="col">Veld</th><th scope="col">Waarde</th></tr></thead>
         <tbody>{{#gegevens}}<tr><td>{{veld}}</td><td>{{waarde}}</td></tr>{{/gegevens}}</tbody></table>
+        {{#beslissen}}
+        <h2>Beslissing over een inbreuk</h2>
+        <form method="post" action="/console/handhaving/beslissing" id="beslissing">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="h" value="{{handle}}">
+        <fieldset><legend>Open inbreuken waarover ABB beslist</legend>
+        {{#inbreuken}}<p><input type="radio" name="inbreuk" id="inbreuk-{{id}}" value="{{id}}" required> \
+        <label for="inbreuk-{{id}}">{{tekst}}</label></p>{{/inbreuken}}
+        </fieldset>
+        <fieldset><legend>Beslissing</legend>
+        <p><input type="radio" name="beslissing" id="b-fine" value="fine" required> \
+        <label for="b-fine">Administratieve geldboete</label></p>
+        <p><input type="radio" name="beslissing" id="b-geen" value="no_follow_up"> <label for="b-geen">Geen gevolg</label></p>
+        <p><input type="radio" name="beslissing" id="b-recht" value="rectified"> <label for="b-recht">Rechtgezet</label></p>
+        </fieldset>
+        <p><label for="bedrag">Bedrag van de geldboete in euro (50 tot 5.000; boven {{drempel}} keurt een tweede ambtenaar goed)</label><br>
+        <input id="bedrag" name="bedrag" inputmode="numeric" maxlength="6"></p>
+        <p><button type="submit">Beslissing opslaan</button></p>
+        </form>
+        {{/beslissen}}
         <h2>Tijdlijn ({{aantal}} gebeurtenissen)</h2>
         <ol class="tijdlijn" id="tijdlijn">{{#tijdlijn}}
         <li class="gebeurtenis{{#ingetrokken}} ingetrokken{{/ingetrokken}}" data-id="{{id}}" data-code="{{code}}">
@@ -408,6 +427,59 @@ enum ConsoleTemplates {
         {{/inhoud}}{{/layout}}
         """
 
+    /// ABB's enforcement work list.
+    static let workList = """
+        {{<layout}}{{$inhoud}}
+        <nav aria-label="Wachtrijen"><ul class="wachtrijen">{{#wachtrijen}}<li><a href="{{adres}}"\
+        {{#gekozen}} aria-current="page"{{/gekozen}}>{{naam}}</a></li>{{/wachtrijen}}</ul></nav>
+        <form method="get" action="/console/handhaving" class="zoeken">
+        <fieldset><legend>Filteren</legend>
+        <input type="hidden" name="wachtrij" value="{{wachtrij}}">
+        <p><label for="agentschap">Begeleidende organisatie</label><br>
+        <input id="agentschap" name="agentschap" value="{{agentschap}}" maxlength="100"></p>
+        <p><label for="provincie">Provincie</label><br><select id="provincie" name="provincie"><option value="">alle</option>
+        {{#provincies}}<option value="{{code}}"{{#gekozen}} selected{{/gekozen}}>{{naam}}</option>{{/provincies}}</select></p>
+        <p><label for="gemeente">Gemeente (NIS-code)</label><br>
+        <input id="gemeente" name="gemeente" value="{{gemeente}}" inputmode="numeric" maxlength="5"></p>
+        <p><label for="soort">Soort open inbreuk</label><br><select id="soort" name="soort"><option value="">alle</option>
+        {{#soorten}}<option value="{{code}}"{{#gekozen}} selected{{/gekozen}}>{{naam}}</option>{{/soorten}}</select></p>
+        <p><label for="ouderdom">Minstens zoveel dagen open</label><br>
+        <input id="ouderdom" name="ouderdom" inputmode="numeric" value="{{ouderdom}}" maxlength="5"></p>
+        <p><label for="volgorde">Volgorde</label><br><select id="volgorde" name="volgorde"><option value="oudste">oudste eerst</option>
+        <option value="nieuwste"{{#nieuwste}} selected{{/nieuwste}}>nieuwste eerst</option></select></p>
+        <p><button type="submit">Tonen</button></p>
+        </fieldset>
+        </form>
+        <h2 id="wachtrij">{{titelwachtrij}}: {{totaal}}</h2>
+        <p>Personen staan hier gemaskeerd. Wie een persoon opent, ziet het volledige nummer en het dossier; dat wordt vastgelegd \
+        in het transparantielogboek, met de wachtrij als referentie.</p>
+        <p><a href="{{export}}" id="export">Deze weergave als CSV</a></p>
+        <table id="werklijst"><caption class="verborgen">{{titelwachtrij}}</caption>
+        <thead><tr><th scope="col">Persoon</th><th scope="col">Status</th><th scope="col">Dagen open</th>\
+        <th scope="col">Uiterste datum voor een boete</th><th scope="col">Open inbreuken</th><th scope="col">Ingebrekestelling</th>\
+        <th scope="col">Eerdere boetes</th><th scope="col">Begeleidende organisatie</th><th scope="col">Gemeente</th>\
+        <th scope="col">Dossier</th></tr></thead>
+        <tbody>{{#items}}<tr><td><code>{{gemaskeerd}}</code></td><td>{{status}}{{#sinds}} sinds {{sinds}}{{/sinds}}</td>\
+        <td>{{dagen}}</td><td>{{uiterste}}</td><td>{{inbreuken}}</td><td>{{ingebrekestelling}}</td><td>{{boetes}}</td>\
+        <td>{{agentschap}}</td><td>{{gemeente}} {{provincie}}</td><td><a href="/console/persoon?h={{handle}}">Openen</a></td></tr>\
+        {{/items}}</tbody></table>
+        {{^items}}<p>Niemand in deze wachtrij met deze filters.</p>{{/items}}
+        <p class="acties">{{paginatekst}} {{#vorige}}<a href="{{vorige}}">Vorige</a>{{/vorige}} \
+        {{#volgende}}<a href="{{volgende}}" id="volgende">Volgende</a>{{/volgende}}</p>
+        <h2 id="goedkeuring">Boetes die wachten op goedkeuring</h2>
+        <p>Een boete boven het ingestelde bedrag wordt pas opgeslagen als een tweede ambtenaar ze goedkeurt.</p>
+        <table id="goedkeuringen"><caption class="verborgen">Boetes die wachten op goedkeuring</caption>
+        <thead><tr><th scope="col">Persoon</th><th scope="col">Inbreuk</th><th scope="col">Bedrag</th>\
+        <th scope="col">Voorgesteld door</th><th scope="col">Op</th><th scope="col">Besluit</th></tr></thead>
+        <tbody>{{#goedkeuringen}}<tr data-id="{{id}}"><td><code>{{persoon}}</code></td><td>{{inbreuk}}</td><td>{{bedrag}}</td>\
+        <td>{{door}}</td><td>{{op}}</td><td><form method="post" action="/console/handhaving/goedkeuring">\
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">\
+        <button type="submit" name="besluit" value="goedkeuren">Goedkeuren</button> \
+        <button type="submit" name="besluit" value="weigeren">Weigeren</button></form></td></tr>{{/goedkeuringen}}</tbody></table>
+        {{^goedkeuringen}}<p>Er wacht geen boete op goedkeuring.</p>{{/goedkeuringen}}
+        {{/inhoud}}{{/layout}}
+        """
+
     /// The log's state and its verification, in the audit and on the verification's own page.
     static let logState = """
         <p>Omvang: {{logomvang}} registraties.
@@ -576,6 +648,8 @@ enum ConsoleTemplates {
         code { font-size: 0.9rem; letter-spacing: 0; }
         .onbewezen { color: #b00020; font-weight: bold; }
         .wachtend { color: #555; font-style: italic; }
+        .wachtrijen { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
+        .wachtrijen a[aria-current] { font-weight: bold; }
         .knop { display: inline-block; padding: 0.5rem 1.25rem; background: #1f3d7a; color: #fff; border-radius: 3px; }
         .stap { border: 1px solid #999; padding: 0 1rem; margin: 1rem 0; }
         textarea { font-size: 0.95rem; font-family: ui-monospace, monospace; max-width: 100%; }
@@ -606,6 +680,7 @@ enum ConsoleTemplates {
             ("bericht", message), ("geentoegang", refused), ("personen", personSearch), ("persoon", person), ("inzage", accesses),
             ("aangemeld", signedIn), ("protocollen", protocolList), ("protocol", protocolVersion), ("verschil", protocolDifference),
             ("logboek", logState), ("audit", audit), ("verificatie", verification), ("kbiimport", kbiImport), ("beheer", administration),
+            ("handhaving", workList),
         ] {
             do {
                 try library.register(text, named: name)

@@ -30,7 +30,29 @@ extension StatusEngine {
 
     /// The enforcement facts of a person with `events` on `date`.
     public func enforcementFacts(_ events: [Event], on date: LocalDate) -> EnforcementFacts {
-        let state = fold(events, on: date, knownAt: nil)
+        enforcementFacts(fold(events, on: date, knownAt: nil), events: events, on: date)
+    }
+
+    /// Everything the status projection keeps of a person on `day`, from one pass over the
+    /// events: the status and facts, the enforcement facts, and the review day.
+    public func projection(
+        _ events: [Event], on day: LocalDate
+    ) -> (evaluation: Evaluation, enforcement: EnforcementFacts, reviewOn: LocalDate?) {
+        let state = fold(events, on: day, knownAt: nil)
+        let evaluation: Evaluation
+        var windowEnd: LocalDate?
+        if state.counted > 0 {
+            let derived = derive(state, on: day)
+            windowEnd = derived.windowEnd
+            evaluation = Evaluation(
+                status: decide(state, derived, events: events, on: day), facts: facts(state, derived, events: events, on: day))
+        } else {
+            evaluation = Evaluation(status: noFile(on: day), facts: nil)
+        }
+        return (evaluation, enforcementFacts(state, events: events, on: day), reviewDate(of: events, after: day, windowEnd: windowEnd))
+    }
+
+    func enforcementFacts(_ state: borrowing State, events: [Event], on date: LocalDate) -> EnforcementFacts {
         var open: [OpenInfringement] = []
         for infringement in state.infringements where infringement.authority == .abb && !state.decided.contains(infringement.id) {
             let end = fineTermEnd(established: infringement.date)

@@ -10,6 +10,13 @@ extension StatusEngine {
     /// registration window closing. Events that are retracted or not yet known count too: an
     /// earlier review than needed costs one computation, a later one would be wrong.
     public func reviewDate(of events: [Event], after date: LocalDate) -> LocalDate? {
+        // The window as it stands on `date`, moved by the postponements counted then.
+        let state = fold(events, on: date, knownAt: nil)
+        return reviewDate(of: events, after: date, windowEnd: state.counted > 0 ? derive(state, on: date).windowEnd : nil)
+    }
+
+    /// The review day, given the registration window's end as it stands on `date`.
+    func reviewDate(of events: [Event], after date: LocalDate, windowEnd: LocalDate?) -> LocalDate? {
         var earliest: LocalDate?
         func consider(_ day: LocalDate?) {
             guard let day, day > date else { return }
@@ -38,11 +45,7 @@ extension StatusEngine {
                 break
             }
         }
-        // The window as it stands on `date`, moved by the postponements counted then.
-        let state = fold(events, on: date, knownAt: nil)
-        if state.counted > 0 {
-            consider(derive(state, on: date).windowEnd?.adding(days: 1))
-        }
+        consider(windowEnd?.adding(days: 1))
         // An open-ended registration postponement moves the window's end by a day each day.
         if openRegistrationPostponement { consider(date.adding(days: 1)) }
         return earliest

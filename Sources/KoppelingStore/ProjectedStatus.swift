@@ -48,12 +48,11 @@ public struct ProjectedStatus: Sendable, Hashable {
 
     /// The row of a person with `events` (in recording order), computed for `day`.
     public init(insz: String, events: [Event], engine: StatusEngine, on day: LocalDate) {
-        let evaluation = engine.evaluate(events, on: day)
+        let (evaluation, enforcement, reviewOn) = engine.projection(events, on: day)
         let status = evaluation.status
-        let enforcement = engine.enforcementFacts(events, on: day)
         let open = enforcement.openInfringements
         self.init(
-            insz: insz, status: status.status, since: status.since, asOf: day, reviewOn: engine.reviewDate(of: events, after: day),
+            insz: insz, status: status.status, since: status.since, asOf: day, reviewOn: reviewOn,
             agency: evaluation.facts?.followingAgency, municipality: enforcement.municipality,
             openInfringementSince: open.map(\.establishedOn).min(), termEndsOn: open.map(\.termEndsOn).min(),
             openKinds: Set(open.map(\.kind.rawValue)).sorted(), fines: enforcement.fines.count,

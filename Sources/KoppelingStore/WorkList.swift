@@ -2,13 +2,14 @@ public import KoppelingCore
 
 extension StoreSQL {
     /// The projection rows of one page of a work-list queue on `today`, and, with `counting`,
-    /// how many items the queue holds under the same filters. Only rows that hold on `today`
-    /// count (the refresh brings the others up to date first). `horizon` is the last day of the
+    /// how many items the queue holds under the same filters. The caller brings the due rows up
+    /// to date first (``WorkListService/page(_:)`` does), so every row holds on `today` and the
+    /// queues' counts are read from their indexes alone. `horizon` is the last day of the
     /// term-ending queue's window.
     public static func workList(_ query: WorkListQuery, today: LocalDate, horizon: LocalDate, counting: Bool = false) -> SharedStatement {
         let key = query.queue.keyColumn
-        var clauses = ["as_of <= ?", "(review_on IS NULL OR review_on > ?)"]
-        var arguments: [any SQLValueConvertible] = [today.description, today.description]
+        var clauses: [String] = []
+        var arguments: [any SQLValueConvertible] = []
         switch query.queue {
         case .registrationOverdue, .finedNotComplying:
             clauses.append("status = ?")

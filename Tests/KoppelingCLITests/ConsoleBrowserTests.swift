@@ -31,12 +31,12 @@ struct ConsoleBrowserTests {
     /// The screens each role opens, by their menu titles, and where each screen is: written out
     /// here from the issue, not taken from the code.
     static let screens: [String: [String]] = [
-        "case_officer": ["Persoon opzoeken", "KBI-import"], "enforcement_officer": ["Persoon opzoeken"],
+        "case_officer": ["Persoon opzoeken", "KBI-import"], "enforcement_officer": ["Persoon opzoeken", "Handhaving"],
         "dpo": ["Persoon opzoeken", "Protocollen", "Audit"], "protocol_admin": ["Protocollen"], "administrator": ["Beheer"],
     ]
     static let screenPaths = [
         "Persoon opzoeken": "/console/personen", "KBI-import": "/console/kbi-import", "Protocollen": "/console/protocollen",
-        "Audit": "/console/audit", "Beheer": "/console/beheer",
+        "Audit": "/console/audit", "Beheer": "/console/beheer", "Handhaving": "/console/handhaving",
     ]
 
     @Test(
@@ -99,6 +99,60 @@ struct ConsoleBrowserTests {
             client.disabledAt != nil && client.history?.last?.by == "console:beheer" && client.history?.last?.reason == "test beëindigd")
         #expect(try await store.consoleUser(name: "handhaver")?.state == .disabled)
         #expect(try await store.consoleUser(name: "nieuwe.collega")?.roles == [.caseOfficer])
+    }
+
+    @Test(
+        """
+        the enforcement work list through the browser: an overdue person appears masked; open infringements with their notice \
+        of default, filtered by kind; a fine recorded on the person page makes the status non_compliant_fined at once; a fine \
+        above the approval amount waits until a second officer approves it; every person opened is an access for enforcement
+        """)
+    func workList() async throws {
+        let python = try #require(TestEnvironment.browser, "KOPPELING_REQUIRE_ALL=1 but chromium, chromedriver or selenium is missing")
+        let folder = try TestEnvironment.temporaryFolder()
+        #expect(try koppeling(["demo", "--persons", "1", "--no-serve"], in: folder).status == 0)
+        try FileManager.default.copyItem(
+            at: TestEnvironment.packageRoot.appendingPathComponent("Tests/Fixtures/console/enforcement.ndjson"),
+            to: folder.appendingPathComponent("enforcement.ndjson"))
+        let imported = try koppeling(["import", "events", "enforcement.ndjson", "--database", "koppeling-demo.sqlite"], in: folder)
+        #expect(imported.status == 0, "\(imported.err)")
+        var users: [String: Any] = [:]
+        for name in ["handhaver.een", "handhaver.twee"] {
+            let added = try koppeling(
+                ["user", "add", "--database", "koppeling-demo.sqlite", "--name", name, "--role", "enforcement_officer"], in: folder)
+            let link = try #require(added.out.split(separator: "\n").first { $0.contains("/console/inschrijven?token=") }, "\(added.out)")
+            users[name] = ["link": String(link), "roles": ["enforcement_officer"]]
+        }
+        // The fixture's persons, written out here: one overdue (obliged on 5 January 2026, never
+        // registered), two with an open infringement for late registration (INB-T1, INB-T2).
+        let setup: [String: Any] = [
+            "users": users, "officers": ["handhaver.een", "handhaver.twee"], "overdue": "90020112305",
+            "infringed": ["88111504572", "79060708944"],
+        ]
+        try JSONSerialization.data(withJSONObject: setup).write(to: folder.appendingPathComponent("setup.json"))
+        let log = folder.appendingPathComponent("server.log")
+        let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite"], log: log)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "worklist")
+        #expect(report.status == 0, "the browser scenarios:\n\(report.output)")
+        #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 5, "\(report.output)")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+
+        // The register agrees: both fined, the second by the approving officer, with the proposal's id.
+        for insz in ["88111504572", "79060708944"] {
+            let status = try koppeling(["status", "--insz", insz, "--database", "koppeling-demo.sqlite", "--json"], in: folder)
+            #expect(status.out.contains("\"non_compliant_fined\""), "\(status.out)")
+        }
+        let store = try SQLiteRegisterStore(path: folder.appendingPathComponent("koppeling-demo.sqlite").path)
+        let second = try await store.events(of: try NationalNumber("79060708944", policy: .stored))
+        #expect(second.last?.provenance?.recordedBy == "console:handhaver.twee")
+        #expect(try await store.pendingDecisions().isEmpty)
+        // Each person opened is an access for enforcement, with the queue as reference; the server's log holds no number.
+        let views = try await store.disclosures(client: "console:handhaver.een")
+        #expect(views.count >= 2 && views.allSatisfy { $0.purpose == "ENFORCEMENT" && $0.caseReference == "werklijst open_infringements" })
+        let lines = try String(contentsOf: log, encoding: .utf8)
+        for number in ["90020112305", "88111504572", "79060708944"] { #expect(!lines.contains(number)) }
     }
 
     /// Runs console_browser.py; its exit status and what it printed. Screenshots go to

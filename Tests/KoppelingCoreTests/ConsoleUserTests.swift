@@ -142,7 +142,9 @@ struct ConsoleUserTests {
         }
         #expect(user([.caseOfficer]).screens == [.personSearch, .kbiImport])
         #expect(user([.protocolAdmin]).screens == [.protocols] && user([.administrator]).screens == [.administration])
-        #expect(user([.dpo]).screens == [.personSearch, .protocols, .audit] && user([.enforcementOfficer]).screens == [.personSearch])
+        #expect(
+            user([.dpo]).screens == [.personSearch, .protocols, .audit]
+                && user([.enforcementOfficer]).screens == [.personSearch, .enforcement])
         #expect(!user([.administrator]).may(open: .personSearch))
         #expect(user([.caseOfficer]).readPurposes == [.trajectoryGuidance, .dataQuality, .subjectRequest])
         #expect(user([.enforcementOfficer]).readPurposes == [.enforcement])

@@ -594,6 +594,10 @@ struct StatusReviewDateTests {
                 let status = observed(on: day)
                 let review = engine.reviewDate(of: events, after: day)
                 if let review { #expect(review > day) }
+                // The projection's one pass gives the same status, facts and review day.
+                let once = engine.projection(events, on: day)
+                #expect(once.reviewOn == review && once.evaluation.status == engine.status(of: events, on: day))
+                #expect(once.enforcement == engine.enforcementFacts(events, on: day))
                 let last = min(review?.adding(days: -1) ?? end, end)
                 var probe = day.adding(days: 1)
                 while probe <= last {

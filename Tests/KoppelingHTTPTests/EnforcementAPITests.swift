@@ -149,4 +149,44 @@ struct EnforcementAPITests {
     static func clientId(_ services: KoppelingServices, _ token: String) async -> String? {
         try? await services.tokens.authenticate(bearer: token).id
     }
+
+    @Test(
+        "a fine from the work list is seen everywhere at once: the register's status, a recipient's lookup, the follower's change notice",
+        arguments: TestStores.backends)
+    func fineSeenEverywhere(backend: Backend) async throws {
+        try await ExchangeAPITests().withApp(backend: backend) { client, fixture in
+            let services = fixture.services
+            let token = try #require(
+                try await ExchangeAPITests.requestToken(client, try await ExchangeAPITests.assertion(fixture.clientKey)).1["access_token"]
+                    as? String)
+            let enrol = #"{"insz":"85073003328","purpose":"ART_1_2_INTEGRATION_EFFORTS","caseReference":"E-1","until":"2027-06-30"}"#
+            #expect(try await ExchangeAPITests.send(client, .post, "/v1/exchange/follows", token: token, body: enrol).0 == 201)
+            var person = EventFactory()
+            _ = try await services.register.append(
+                [
+                    person.make(
+                        "2026-10-01",
+                        .infringementRecorded(.init(infringementId: "INB-F", kind: .irregularParticipation, noticeOfDefaultOn: nil)))
+                ],
+                by: .operator("test"))
+            let before = try await ExchangeAPITests.send(client, .get, "/v1/exchange/changes?after=0", token: token)
+            let seen = (before.1["notices"] as? [[String: Any]])?.count ?? 0
+            let abb = try await accessToken(role: .enforcement, services: services, party: "abb")
+            let fine = #"{"insz":"85073003328","infringementId":"INB-F","decision":"fine","amountEUR":250,"officer":"an"}"#
+            try await client.execute(
+                uri: "/v1/enforcement/decisions", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer \(abb)"],
+                body: ByteBuffer(string: fine)
+            ) { #expect($0.status == .created, "\(String(buffer: $0.body))") }
+            #expect(try await services.register.status(of: person.insz, on: ExchangeAPITests.today).status == .nonCompliantFined)
+            let lookup = try await ExchangeAPITests.lookup(client, token: token, referenceDate: ExchangeAPITests.today.description)
+            #expect(lookup.0 == 200 && (lookup.1["result"] as? [String: Any])?["status"] as? String == "non_compliant_fined", "\(lookup.2)")
+            #expect(!lookup.2.contains("250"), "the amount is never disclosed: \(lookup.2)")
+            let after = try await ExchangeAPITests.send(client, .get, "/v1/exchange/changes?after=0", token: token)
+            let notices = try #require(after.1["notices"] as? [[String: Any]])
+            #expect(notices.count == seen + 1)
+            #expect((notices.last?["current"] as? [String: Any])?["status"] as? String == "non_compliant_fined")
+            #expect(!after.2.contains("\"amountEUR\""))
+        }
+    }
 }

@@ -265,13 +265,90 @@ def number_forms(insz):
     formatted = f"{insz[0:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:11]}"
     return [insz, formatted, urllib.parse.quote(formatted), urllib.parse.quote_plus(formatted)]
 
+def worklist(setup, consoles, scenario):
+    """ABB's work list: queues with masked persons, a fine recorded on the person page, and a
+    fine above the approval amount that waits for a second officer."""
+    first, second = setup["officers"]
+    officer = consoles[first]
+    officer.open("/console/handhaving")
+    check(officer.heading() == "Handhaving", f"the work list, got {officer.heading()!r}")
+    officer.visit("handhaving")
+    rows = officer.driver.find_elements(By.CSS_SELECTOR, "#werklijst tbody tr")
+    overdue = setup["overdue"]
+    masked = overdue[:2] + ".••.••-•••." + overdue[9:]
+    check(any(masked in row.text for row in rows), f"the overdue person is listed, masked: {[row.text for row in rows]}")
+    source = officer.driver.page_source
+    check(all(number not in source for number in [overdue] + setup["infringed"]), "no full national number on the list")
+    scenario("an overdue person appears in the queue of persons not registered in time, masked")
+
+    officer.click(officer.driver.find_element(By.LINK_TEXT, "Open inbreuken"))
+    Select(officer.driver.find_element(By.ID, "soort")).select_by_value("late_registration")
+    officer.submit()
+    officer.visit("handhaving-inbreuken")
+    rows = officer.driver.find_elements(By.CSS_SELECTOR, "#werklijst tbody tr")
+    listed = [row for row in rows if "INB-T1" in row.text or "INB-T2" in row.text]
+    check(len(listed) == 2, f"both open infringements are listed: {[row.text for row in rows]}")
+    check(all("15 oktober 2026" in row.text for row in listed), "with the notice of default's date")
+    Select(officer.driver.find_element(By.ID, "soort")).select_by_value("refused_contract")
+    officer.submit()
+    check(not [row for row in officer.driver.find_elements(By.CSS_SELECTOR, "#werklijst tbody tr") if "INB-T" in row.text],
+          "a filter on another kind leaves them out")
+    scenario("the open infringements are listed with their notice of default; a filter on the kind narrows the queue")
+
+    def open_person(infringement):
+        officer.open("/console/handhaving?wachtrij=open_infringements")
+        row = next(row for row in officer.driver.find_elements(By.CSS_SELECTOR, "#werklijst tbody tr") if infringement in row.text)
+        officer.click(row.find_element(By.LINK_TEXT, "Openen"))
+        check(officer.driver.find_element(By.ID, "status").get_attribute("data-code") == "infringement_pending",
+              f"the person's status is infringement_pending: {officer.text()[:200]!r}")
+
+    def decide(infringement, amount):
+        officer.driver.find_element(By.ID, f"inbreuk-{infringement}").click()
+        officer.driver.find_element(By.ID, "b-fine").click()
+        officer.fill("bedrag", str(amount))
+        officer.click(officer.driver.find_element(By.CSS_SELECTOR, "#beslissing button"))
+
+    open_person("INB-T1")
+    officer.visit("persoon-beslissing")
+    decide("INB-T1", 400)
+    check("opgeslagen" in officer.text(), f"the decision is stored: {officer.text()[:300]!r}")
+    check(officer.driver.find_element(By.ID, "status").get_attribute("data-code") == "non_compliant_fined",
+          "the status is non_compliant_fined at once")
+    officer.visit("persoon-beboet")
+    scenario("an officer records a fine on the person page; the status becomes non_compliant_fined at once")
+
+    open_person("INB-T2")
+    decide("INB-T2", 3000)
+    check("wacht op de goedkeuring" in officer.text(), f"the fine waits: {officer.text()[:300]!r}")
+    check(officer.driver.find_element(By.ID, "status").get_attribute("data-code") == "infringement_pending",
+          "nothing is stored before the approval")
+    officer.open("/console/handhaving")
+    row = officer.driver.find_element(By.CSS_SELECTOR, "#goedkeuringen tbody tr")
+    check("INB-T2" in row.text and "3.000" in row.text, f"the fine waits for approval: {row.text!r}")
+    officer.click(row.find_element(By.CSS_SELECTOR, "button[value=goedkeuren]"))
+    check("tweede ambtenaar" in officer.text(), f"the proposer cannot approve: {officer.text()[:300]!r}")
+    colleague = consoles[second]
+    colleague.open("/console/handhaving")
+    colleague.visit("handhaving-goedkeuring")
+    row = colleague.driver.find_element(By.CSS_SELECTOR, "#goedkeuringen tbody tr")
+    colleague.click(row.find_element(By.CSS_SELECTOR, "button[value=goedkeuren]"))
+    check("goedgekeurd en opgeslagen" in colleague.text(), f"the second officer approves: {colleague.text()[:300]!r}")
+    check(not colleague.driver.find_elements(By.CSS_SELECTOR, "#goedkeuringen tbody tr"), "nothing waits any more")
+    colleague.visit("handhaving-goedgekeurd")
+    scenario("a fine above the approval amount waits; its proposer cannot approve it; a second officer does, and it is stored")
+
+    export = officer.driver.find_element(By.ID, "export").get_attribute("href")
+    check(export.startswith(officer.base + "/console/handhaving/export.csv?"), f"the export link: {export!r}")
+    check(all(number not in export for number in [overdue] + setup["infringed"]), "no number in the export's address")
+    scenario("the view exports as CSV from an address without any national number")
+
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--setup", required=True)
     parser.add_argument("--screenshots", required=True)
-    parser.add_argument("--part", choices=["main", "idle", "protocols"], default="main")
+    parser.add_argument("--part", choices=["main", "idle", "protocols", "worklist"], default="main")
     arguments = parser.parse_args()
     with open(arguments.setup) as file:
         setup = json.load(file)
@@ -299,6 +376,15 @@ def main():
             sleeper.open("/console")
             check(sleeper.heading() == "Aanmelden", f"after {idle + 2} s idle the session has ended: {sleeper.heading()!r}")
             scenario(f"a session idle for longer than {idle} s has ended: the console asks to sign in again")
+            return
+        if arguments.part == "worklist":
+            consoles = {}
+            for name, user in setup["users"].items():
+                console = Console(base, arguments.screenshots, name)
+                browsers.append(console)
+                console.sign_in(name, console.enrol(user["link"]))
+                consoles[name] = console
+            worklist(setup, consoles, scenario)
             return
         if arguments.part == "protocols":
             consoles = {}

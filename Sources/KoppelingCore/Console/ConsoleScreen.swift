@@ -7,6 +7,8 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
     case kbiImport = "kbi-import"
     /// The protocols: documents, advices, signatures and the workflow.
     case protocols = "protocollen"
+    /// ABB's enforcement work list: the queues, decisions and approvals.
+    case enforcement = "handhaving"
     /// The DPO's audit of disclosures and the transparency log's state.
     case audit
     /// Clients, webhooks, users and readiness.
@@ -17,6 +19,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .personSearch: [.caseOfficer, .enforcementOfficer, .dpo]
         case .kbiImport: [.caseOfficer]
+        case .enforcement: [.enforcementOfficer]
         case .protocols: [.protocolAdmin, .dpo]
         case .audit: [.dpo]
         case .administration: [.administrator]
@@ -28,6 +31,7 @@ public enum ConsoleScreen: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .personSearch: "Persoon opzoeken"
         case .kbiImport: "KBI-import"
+        case .enforcement: "Handhaving"
         case .protocols: "Protocollen"
         case .audit: "Audit"
         case .administration: "Beheer"
