@@ -153,7 +153,16 @@ extension TransparencyStore {
             throw StoreError.notFound("index \(index) is not in a tree of \(size) entries")
         }
         return try await withTree(size: size) { perfect in
-            try indexes.map { try Merkle.inclusionProof(index: $0, size: size, perfect: perfect) }
+            // Proofs of neighbouring entries share most of their subtrees: each is read once.
+            var known: [Int: [UInt8]] = [:]
+            func once(_ level: Int, _ index: Int) throws -> [UInt8] {
+                let key = index << 6 | level
+                if let hash = known[key] { return hash }
+                let hash = try perfect(level, index)
+                known[key] = hash
+                return hash
+            }
+            return try indexes.map { try Merkle.inclusionProof(index: $0, size: size, perfect: once) }
         }
     }
 
