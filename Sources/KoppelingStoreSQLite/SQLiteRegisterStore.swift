@@ -235,8 +235,10 @@ public final class SQLiteRegisterStore: Sendable, RegisterStore {
     }
 
     static func fetchEvents(of insz: NationalNumber, db: Database) throws -> [Event] {
+        // A prepared statement kept by the connection: compiling it again for each person cost
+        // more than reading the events.
         let cursor = try Row.fetchCursor(
-            db, sql: "SELECT \(EventRow.selectedColumns) FROM event WHERE insz = ? ORDER BY seq",
+            db.cachedStatement(sql: "SELECT \(EventRow.selectedColumns) FROM event WHERE insz = ? ORDER BY seq"),
             arguments: [insz.digits])
         var events: [Event] = []
         while let row = try cursor.next() {
