@@ -269,7 +269,7 @@ extension ConsoleController {
     /// its inclusion proof, verified here against the latest checkpoint, as the citizen report
     /// lists them. Opening this page is itself an access, recorded like the others.
     /// How many accesses the page lists, newest first; the citizen report gives them all.
-    static var accessesShown: Int { 200 }
+    static var accessesShown: Int { 100 }
 
     @Sendable func personAccesses(_ request: Request, context: Context) async throws -> Response {
         let (user, session) = try await signedIn(request, screen: .personSearch)

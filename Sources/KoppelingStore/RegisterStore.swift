@@ -57,6 +57,9 @@ public protocol RegisterStore: StatusProjectionStore {
     /// A person's events in recording order.
     func events(of insz: NationalNumber) async throws -> [Event]
 
+    /// The events of several persons (by national-number digits), in one read.
+    func events(ofPersons persons: [String]) async throws -> [String: [Event]]
+
     /// Visits every person with their events in recording order, one person at a time,
     /// in national-number order.
     /// May block the calling thread; meant for the command line and reports.

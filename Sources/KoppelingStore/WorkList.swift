@@ -32,8 +32,14 @@ extension StoreSQL {
             arguments.append(municipality)
         }
         if let province = query.province {
-            clauses.append("(" + province.nisPrefixes.map { _ in "municipality LIKE ?" }.joined(separator: " OR ") + ")")
-            arguments += province.nisPrefixes.map { $0 + "%" }
+            // Ranges rather than LIKE, so that an index on the municipality serves them: "23" is
+            // from "23" up to, not including, "24".
+            clauses.append(
+                "(" + province.nisPrefixes.map { _ in "(municipality >= ? AND municipality < ?)" }.joined(separator: " OR ") + ")")
+            for prefix in province.nisPrefixes {
+                let last = prefix.utf8.last!
+                arguments += [prefix, String(decoding: prefix.utf8.dropLast() + [last + 1], as: UTF8.self)]
+            }
         }
         if let kind = query.kind {
             clauses.append("open_kinds LIKE ?")

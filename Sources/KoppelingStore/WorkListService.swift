@@ -55,9 +55,10 @@ public struct WorkListService: Sendable {
         try await register.refreshProjection(complete: false)
         let (total, rows) = try await register.store.workList(query, today: today, horizon: today.adding(days: termHorizonDays))
         var items: [Item] = []
+        // The page's persons' events in one read.
+        let events = try await register.store.events(ofPersons: rows.map(\.insz))
         for row in rows {
             guard let insz = try? NationalNumber(row.insz, policy: .stored) else { continue }
-            let events = try await register.store.events(of: insz)
             let key: LocalDate? =
                 switch query.queue {
                 case .openInfringements, .termEnding: row.openInfringementSince
@@ -66,7 +67,7 @@ public struct WorkListService: Sendable {
             items.append(
                 Item(
                     insz: insz, row: row, daysOpen: key.map { Int(today.daysSinceEpoch - $0.daysSinceEpoch) }, deadline: row.termEndsOn,
-                    facts: register.engine.enforcementFacts(events, on: today)))
+                    facts: register.engine.enforcementFacts(events[row.insz] ?? [], on: today)))
         }
         return Page(query: query, today: today, total: total, items: items)
     }

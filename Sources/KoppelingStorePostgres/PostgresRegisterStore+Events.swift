@@ -66,6 +66,10 @@ extension PostgresRegisterStore: RegisterStore {
         try await read { connection in try await self.fetchEvents(of: insz, connection) }
     }
 
+    public func events(ofPersons persons: [String]) async throws -> [String: [Event]] {
+        try await read { connection in try await self.events(connection, of: persons) }
+    }
+
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
         try await read { connection in
             var grouping = PersonGrouping()

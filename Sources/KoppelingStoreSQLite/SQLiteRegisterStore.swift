@@ -159,6 +159,10 @@ public final class SQLiteRegisterStore: Sendable, RegisterStore {
         try await read { db in try Self.fetchEvents(of: insz, db: db) }
     }
 
+    public func events(ofPersons persons: [String]) async throws -> [String: [Event]] {
+        try await read { db in try Self.events(db, of: persons) }
+    }
+
     public func forEachPerson(_ body: (NationalNumber, [Event]) throws -> Void) async throws {
         try blockingRead { db in
             let cursor = try Row.fetchCursor(db, sql: StoreSQL.eventsByPerson.sql)

@@ -365,7 +365,17 @@ struct StoreContractTests {
             #expect(newest.rows.map(\.insz) == all.reversed(), "\(queue) newest first")
         }
         #expect((expected[.registrationOverdue]?.count ?? 0) > 3 && (expected[.openInfringements]?.count ?? 0) > 3)
-        // Filters: an infringement kind, and a minimum age.
+        // Filters: a province (by the municipality's NIS code), an infringement kind, a minimum age.
+        let places = Dictionary(uniqueKeysWithValues: persons.map { ($0.0.digits, engine.enforcementFacts($0.1, on: today).municipality) })
+        for province in [Province.antwerpen, .vlaamsBrabant] {
+            let found = try await store.workList(
+                WorkListQuery(queue: .openInfringements, province: province, limit: 1_000), today: today, horizon: horizon)
+            let wanted = (expected[.openInfringements] ?? []).filter { entry in
+                places[entry.insz].flatMap { $0 }.flatMap { Province(nisCode: $0) } == province
+            }.sorted { ($0.key, $0.insz) < ($1.key, $1.insz) }.map(\.insz)
+            #expect(found.rows.map(\.insz) == wanted && found.total == wanted.count, "\(province)")
+        }
+        #expect(places.values.contains { $0?.hasPrefix("1") == true } && places.values.contains { $0?.hasPrefix("24") == true })
         let lateOnes = try await store.workList(
             WorkListQuery(queue: .openInfringements, kind: .lateRegistration, limit: 1_000), today: today, horizon: horizon)
         #expect(
