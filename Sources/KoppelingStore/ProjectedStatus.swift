@@ -101,7 +101,8 @@ extension StoreSQL {
         // The filters' columns ride along, so that a filtered queue is counted and paged from
         // its index without reading the rows it leaves out.
         "CREATE INDEX person_status_by_status ON person_status (status, since, insz, municipality, agency)",
-        "CREATE INDEX person_status_open ON person_status (open_since, insz, municipality, agency, open_kinds) WHERE open_since IS NOT NULL",
+        "CREATE INDEX person_status_open ON person_status (open_since, insz, municipality, agency, open_kinds) "
+            + "WHERE open_since IS NOT NULL",
         "CREATE INDEX person_status_term ON person_status (term_ends_on, insz, open_since, municipality, agency, open_kinds) "
             + "WHERE term_ends_on IS NOT NULL",
         "CREATE INDEX person_status_review ON person_status (since, insz) WHERE postponement_review = 1",
