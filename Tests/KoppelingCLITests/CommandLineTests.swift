@@ -758,13 +758,8 @@ struct CommandLineTests {
                     process.executableURL = tool
                     process.arguments = arguments
                     process.currentDirectoryURL = folder
-                    let output = Pipe()
-                    process.standardOutput = output
-                    process.standardError = output
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (tag, process.terminationStatus, String(decoding: data, as: UTF8.self))
+                    let (status, report) = try await TestEnvironment.run(process)
+                    return (tag, status, report)
                 }
             }
             for try await result in group { results.append(result) }

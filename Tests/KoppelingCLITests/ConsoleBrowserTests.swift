@@ -74,7 +74,7 @@ struct ConsoleBrowserTests {
         let (server, base) = try await startServer(
             in: folder, arguments: ["--database", "koppeling-demo.sqlite", "--allow-test-numbers"], log: log)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"))
+        let report = try await Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"))
         #expect(report.status == 0, "the browser scenarios:\n\(report.output)")
         #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 11, "\(report.output)")
         FileHandle.standardError.write(Data("console browser scenarios:\n\(report.output)".utf8))
@@ -133,7 +133,7 @@ struct ConsoleBrowserTests {
         let log = folder.appendingPathComponent("server.log")
         let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite"], log: log)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "worklist")
+        let report = try await Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "worklist")
         #expect(report.status == 0, "the browser scenarios:\n\(report.output)")
         #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 5, "\(report.output)")
         kill(server.processIdentifier, SIGTERM)
@@ -157,24 +157,19 @@ struct ConsoleBrowserTests {
 
     /// Runs console_browser.py; its exit status and what it printed. Screenshots go to
     /// `.build/screenshots/console`.
-    static func browse(python: URL, base: URL, setup: URL, part: String = "main") throws -> (status: Int32, output: String) {
-        try run(
+    static func browse(python: URL, base: URL, setup: URL, part: String = "main") async throws -> (status: Int32, output: String) {
+        try await run(
             python, script: "console_browser.py",
             ["--base", base.absoluteString, "--setup", setup.path, "--screenshots", screenshots.path, "--part", part])
     }
 
-    /// Runs a script of Tests/oracle with the test environment's Python.
-    static func run(_ python: URL, script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a script of Tests/oracle with the test environment's Python (on a thread of its own:
+    /// ``TestEnvironment/run(_:)``).
+    static func run(_ python: URL, script: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = python
         process.arguments = [TestEnvironment.packageRoot.appendingPathComponent("Tests/oracle/\(script)").path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return try await TestEnvironment.run(process)
     }
 
     static let screenshots = TestEnvironment.packageRoot.appendingPathComponent(".build/screenshots/console")
@@ -211,7 +206,8 @@ struct ConsoleBrowserTests {
         try JSONSerialization.data(withJSONObject: setup).write(to: folder.appendingPathComponent("setup.json"))
         let (server, base) = try await startServer(in: folder, arguments: ["--database", "koppeling-demo.sqlite"])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "protocols")
+        let report = try await Self.browse(
+            python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "protocols")
         #expect(report.status == 0, "the protocol scenarios:\n\(report.output)")
         #expect(report.output.split(separator: "\n").filter { $0.hasPrefix("ok: ") }.count == 4, "\(report.output)")
         // What the browser did is in the register, by the users who did it.
@@ -235,7 +231,7 @@ struct ConsoleBrowserTests {
         let (server, base) = try await startServer(
             in: folder, arguments: ["--database", "koppeling-demo.sqlite"], environment: ["KOPPELING_CONSOLE_IDLE_SECONDS": "8"])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let report = try Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "idle")
+        let report = try await Self.browse(python: python, base: base, setup: folder.appendingPathComponent("setup.json"), part: "idle")
         #expect(report.status == 0 && report.output.contains("ok: a session idle"), "\(report.output)")
     }
 
@@ -282,7 +278,7 @@ struct ConsoleBrowserTests {
                 "KOPPELING_OIDC_CLIENT_SECRET": "een geheim met + en :", "KOPPELING_OIDC_ROLES": "KBI_DOSSIER:case_officer,KBI_DPO:dpo",
             ])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let (status, report) = try Self.run(
+        let (status, report) = try await Self.run(
             python, script: "console_oidc.py",
             ["--base", base.absoluteString, "--provider", issuer.absoluteString, "--screenshots", Self.screenshots.path])
         #expect(status == 0, "the provider scenarios:\n\(report)")

@@ -3,6 +3,28 @@ public import KoppelingCore
 
 /// Where the tests find what lives outside the repository, and whether they may skip it.
 public enum TestEnvironment {
+    /// Runs a process to its end and returns its status and its standard output and error, waiting
+    /// on a thread of its own. A test's tool may run for a minute (a browser, schemathesis); waiting
+    /// for it on one of the few threads that run the suite's tasks starved every other test (an
+    /// in-process server answered in 34 s, a 300 ms sleep lasted seconds).
+    public static func run(_ process: Process) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    let output = Pipe()
+                    process.standardOutput = output
+                    process.standardError = output
+                    try process.run()
+                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, text))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
     /// The package's root folder.
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
