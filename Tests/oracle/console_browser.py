@@ -377,23 +377,15 @@ def main():
             check(sleeper.heading() == "Aanmelden", f"after {idle + 2} s idle the session has ended: {sleeper.heading()!r}")
             scenario(f"a session idle for longer than {idle} s has ended: the console asks to sign in again")
             return
-        if arguments.part == "worklist":
+        if arguments.part in ("protocols", "worklist"):
+            # Every user signs in, in a browser of their own; then the part's scenarios.
             consoles = {}
             for name, user in setup["users"].items():
                 console = Console(base, arguments.screenshots, name)
                 browsers.append(console)
                 console.sign_in(name, console.enrol(user["link"]))
                 consoles[name] = console
-            worklist(setup, consoles, scenario)
-            return
-        if arguments.part == "protocols":
-            consoles = {}
-            for name, user in setup["users"].items():
-                console = Console(base, arguments.screenshots, name)
-                browsers.append(console)
-                console.sign_in(name, console.enrol(user["link"]))
-                consoles[name] = console
-            protocols(setup, consoles, scenario)
+            (protocols if arguments.part == "protocols" else worklist)(setup, consoles, scenario)
             return
         # Each user enrols from the link and signs in with password and TOTP.
         signed_in = {}
