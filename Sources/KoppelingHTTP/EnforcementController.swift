@@ -168,14 +168,7 @@ public struct EnforcementController<Context: ClientRequestContext>: Sendable {
         let input = try await request.decodeJSON(
             DecisionRequest.self, upTo: 4096,
             expected: "expected {\"insz\": …, \"infringementId\": …, \"decision\": …, \"amountEUR\": …, \"officer\": …}")
-        let insz: NationalNumber
-        do {
-            insz = try NationalNumber(input.insz, policy: workList.register.policy)
-        } catch {
-            throw Problem(
-                status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
-                detail: error.description, errors: [.init(pointer: "insz", reason: error.code)])
-        }
+        let insz = try Problem.nationalNumber(input.insz, policy: workList.register.policy)
         let decision: WorkListService.Decision
         switch (input.decision, input.amountEUR) {
         case ("fine", let amount?): decision = .fine(amountEUR: amount)

@@ -62,14 +62,7 @@ public struct LookupController<Context: ClientRequestContext>: Sendable {
     /// digits do not match or a reference date in the future.
     func validate(_ input: LookupRequest) throws -> ExchangeService.Lookup {
         if let problem = documentProblem(input) { throw problem }
-        let insz: NationalNumber
-        do {
-            insz = try NationalNumber(input.insz, policy: exchange.register.policy)
-        } catch {
-            throw Problem(
-                status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
-                detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
-        }
+        let insz = try Problem.nationalNumber(input.insz, policy: exchange.register.policy)
         let requested = input.referenceDate.flatMap { LocalDate($0) }
         let referenceDate: LocalDate
         do throws(ReferenceDate.Refusal) {

@@ -1,7 +1,8 @@
+import HTTPTypes
 import KoppelingCore
 
-/// The request members several routes share, each checked once: a case or work reference and an
-/// optional date. What breaks them is a 400 naming the member.
+/// The request members several routes share, each checked once: a national number, a case or
+/// work reference and an optional date. What breaks them is a problem naming the member.
 extension Problem {
     /// The problem of a case or work reference that is not 1 to 100 characters, counted as JSON
     /// Schema counts them (Unicode scalars); nil when it is one.
@@ -20,5 +21,16 @@ extension Problem {
         guard let text else { return nil }
         guard let date = LocalDate(text) else { throw notADate(member: member) }
         return date
+    }
+
+    /// A national number member under `policy`; one that is not valid is a 422 with the reason.
+    static func nationalNumber(_ text: String, policy: NationalNumber.Policy, member: String = "insz") throws -> NationalNumber {
+        do {
+            return try NationalNumber(text, policy: policy)
+        } catch {
+            throw Problem(
+                status: .unprocessableContent, type: typeURI("invalid-national-number"), title: "The national number is not valid",
+                detail: error.description, errors: [.init(pointer: member, reason: error.code)])
+        }
     }
 }

@@ -185,15 +185,9 @@ public struct RegisterController<Context: ClientRequestContext>: Sendable {
             }
             knownAt = instant
         }
-        do {
-            return PersonRead(
-                insz: try NationalNumber(person.insz, policy: register.policy), purpose: purpose, caseReference: person.caseReference,
-                referenceDate: referenceDate, knownAt: knownAt)
-        } catch {
-            throw Problem(
-                status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
-                detail: error.description, errors: [.init(pointer: "insz", reason: error.code)])
-        }
+        return PersonRead(
+            insz: try Problem.nationalNumber(person.insz, policy: register.policy), purpose: purpose, caseReference: person.caseReference,
+            referenceDate: referenceDate, knownAt: knownAt)
     }
 
     /// Records the read in the transparency log before anything is answered; without the record

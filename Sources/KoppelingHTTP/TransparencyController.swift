@@ -185,14 +185,7 @@ public struct TransparencyController<Context: ClientRequestContext>: Sendable {
             throw Problem.badRequest("format must be json or html", errors: [.init(pointer: "format", reason: "enum")])
         }
         let input = try await request.decodeJSON(CitizenRequest.self, upTo: 16 * 1024, expected: "expected a JSON object with insz")
-        let insz: NationalNumber
-        do {
-            insz = try NationalNumber(input.insz, policy: exchange.register.policy)
-        } catch {
-            throw Problem(
-                status: .unprocessableContent, type: Problem.typeURI("invalid-national-number"), title: "The national number is not valid",
-                detail: error.code, errors: [.init(pointer: "insz", reason: error.code)])
-        }
+        let insz = try Problem.nationalNumber(input.insz, policy: exchange.register.policy)
         let reference = input.reference ?? "citizen-portal"
         if let problem = Problem.reference(reference, member: "reference") { throw problem }
         let found = try await log.store.disclosures(subject: pseudonymizer.pseudonym(of: insz))
