@@ -39,29 +39,23 @@ extension StatusEngine {
         _ events: [Event], on day: LocalDate
     ) -> (evaluation: Evaluation, enforcement: EnforcementFacts, reviewOn: LocalDate?) {
         let state = fold(events, on: day, knownAt: nil)
-        let evaluation: Evaluation
-        var windowEnd: LocalDate?
-        if state.counted > 0 {
-            let derived = derive(state, on: day)
-            windowEnd = derived.windowEnd
-            evaluation = Evaluation(
-                status: decide(state, derived, events: events, on: day), facts: facts(state, derived, events: events, on: day))
-        } else {
-            evaluation = Evaluation(status: noFile(on: day), facts: nil)
-        }
-        return (evaluation, enforcementFacts(state, events: events, on: day), reviewDate(of: events, after: day, windowEnd: windowEnd))
+        let (evaluation, derived) = evaluate(state, events: events, on: day)
+        return (
+            evaluation, enforcementFacts(state, events: events, on: day),
+            reviewDate(of: events, after: day, windowEnd: derived?.windowEnd)
+        )
     }
 
     func enforcementFacts(_ state: borrowing State, events: [Event], on date: LocalDate) -> EnforcementFacts {
         var open: [OpenInfringement] = []
-        for infringement in state.infringements where infringement.authority == .abb && !state.decided.contains(infringement.id) {
-            let end = fineTermEnd(established: infringement.date)
-            guard date <= end, case .infringementRecorded(let recorded) = events[infringement.position].payload else { continue }
+        for infringement in state.infringements where !state.decided.contains(infringement.id) {
+            guard standing(of: infringement, on: date) == .open,
+                case .infringementRecorded(let recorded) = events[infringement.position].payload
+            else { continue }
             open.append(
                 OpenInfringement(
                     id: infringement.id, kind: recorded.kind, establishedOn: infringement.date,
-                    noticeOfDefaultOn: recorded.noticeOfDefaultOn,
-                    termEndsOn: end))
+                    noticeOfDefaultOn: recorded.noticeOfDefaultOn, termEndsOn: fineTermEnd(established: infringement.date)))
         }
         var fines: [DecidedFine] = []
         for position in state.finePositions {

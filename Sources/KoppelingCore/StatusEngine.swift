@@ -60,12 +60,19 @@ public struct StatusEngine: Sendable {
 
     /// Computes the status of one person and the facts a disclosure needs.
     public func evaluate(_ events: [Event], on referenceDate: LocalDate, knownAt: Instant? = nil) -> Evaluation {
-        let state = fold(events, on: referenceDate, knownAt: knownAt)
-        guard state.counted > 0 else { return Evaluation(status: noFile(on: referenceDate), facts: nil) }
+        evaluate(fold(events, on: referenceDate, knownAt: knownAt), events: events, on: referenceDate).evaluation
+    }
+
+    /// The evaluation of folded events, with what was derived from them (nil without a file).
+    func evaluate(_ state: borrowing State, events: [Event], on referenceDate: LocalDate) -> (evaluation: Evaluation, derived: Derived?) {
+        guard state.counted > 0 else { return (Evaluation(status: noFile(on: referenceDate), facts: nil), nil) }
         let derived = derive(state, on: referenceDate)
-        return Evaluation(
-            status: decide(state, derived, events: events, on: referenceDate),
-            facts: facts(state, derived, events: events, on: referenceDate))
+        return (
+            Evaluation(
+                status: decide(state, derived, events: events, on: referenceDate),
+                facts: facts(state, derived, events: events, on: referenceDate)),
+            derived
+        )
     }
 
     /// Rule 1: no file.
@@ -185,6 +192,20 @@ extension StatusEngine {
         var value: Bool? { met ? true : (latest?.verdict ?? nil) }
     }
 
+    /// An infringement recorded: its id, the day it was established, its sanctioning authority,
+    /// and the position of its event.
+    typealias Infringement = (id: String, date: LocalDate, authority: EventPayload.InfringementRecorded.Authority, position: Int)
+
+    /// Where an infringement not decided yet stands on a day: open (ABB may still fine), past the
+    /// term for a fine, or reported to another authority. The one rule the status and the work
+    /// list both read.
+    enum Standing { case open, termExpired, otherAuthority }
+
+    func standing(of infringement: Infringement, on date: LocalDate) -> Standing {
+        guard infringement.authority == .abb else { return .otherAuthority }
+        return date <= fineTermEnd(established: infringement.date) ? .open : .termExpired
+    }
+
     /// The counted events of one person, folded.
     struct State {
         var counted = 0
@@ -202,8 +223,8 @@ extension StatusEngine {
         var certificate: LocalDate?
         var effortStatement: LocalDate?
         var exemptionCertificate: LocalDate?
-        /// The infringements recorded, by their position in `events`.
-        var infringements: [(id: String, date: LocalDate, authority: EventPayload.InfringementRecorded.Authority, position: Int)] = []
+        /// The infringements recorded, with their position in `events`.
+        var infringements: [Infringement] = []
         /// The fines decided, by their position in `events`.
         var finePositions: [Int] = []
         var decided: [String] = []
@@ -371,15 +392,10 @@ extension StatusEngine {
         // Infringements: open until decided, rectified or past the term for a fine.
         var openSince: LocalDate?
         for infringement in state.infringements where !state.decided.contains(infringement.id) {
-            switch infringement.authority {
-            case .abb:
-                if date <= fineTermEnd(established: infringement.date) {
-                    openSince = min(openSince ?? infringement.date, infringement.date)
-                } else {
-                    derived.flags.infringementTermExpired = true
-                }
-            case .vdab, .ocmw, .vmsw:
-                derived.flags.infringementOtherAuthority = true
+            switch standing(of: infringement, on: date) {
+            case .open: openSince = min(openSince ?? infringement.date, infringement.date)
+            case .termExpired: derived.flags.infringementTermExpired = true
+            case .otherAuthority: derived.flags.infringementOtherAuthority = true
             }
         }
         derived.openInfringementSince = openSince
