@@ -156,7 +156,7 @@ extension ConsoleController {
         return [
             "gemaskeerd": item.insz.masked, "status": item.row.status.term.nl,
             "sinds": item.row.since.map(DutchFormat.date) ?? "", "dagen": item.daysOpen.map(DutchFormat.number) ?? "",
-            "uiterste": item.deadline.map(DutchFormat.date) ?? "",
+            "uiterste": item.row.termEndsOn.map(DutchFormat.date) ?? "",
             "inbreuken": facts.openInfringements.map {
                 "\($0.id) (\(kindName($0.kind)), vastgesteld \(DutchFormat.date($0.establishedOn)))"
             }

@@ -42,7 +42,7 @@ public struct EnforcementController<Context: ClientRequestContext>: Sendable {
                 "insz": .string(item.insz.digits), "status": .string(item.row.status.rawValue),
                 "since": item.row.since.map { .string($0.description) } ?? .null,
                 "daysOpen": item.daysOpen.map { .integer(Int64($0)) } ?? .null,
-                "deadline": item.deadline.map { .string($0.description) } ?? .null,
+                "deadline": item.row.termEndsOn.map { .string($0.description) } ?? .null,
                 "agency": item.row.agency.map(JSONValue.string) ?? .null,
                 "municipality": item.row.municipality.map(JSONValue.string) ?? .null,
                 "province": item.row.municipality.flatMap(Province.init(nisCode:)).map { .string($0.rawValue) } ?? .null,

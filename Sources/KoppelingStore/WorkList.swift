@@ -1,5 +1,32 @@
 public import KoppelingCore
 
+extension WorkListQueue {
+    /// The projection column a queue is ordered by: when the window closed (the status's start),
+    /// the oldest open infringement, or the end of the earliest term for a fine.
+    var orderColumn: String {
+        switch self {
+        case .registrationOverdue, .postponementReview, .finedNotComplying: "since"
+        case .openInfringements: "open_since"
+        case .termEnding: "term_ends_on"
+        }
+    }
+
+    /// The projection column an item's age counts from: the order column, except where that is
+    /// a deadline (then the oldest open infringement). ``ProjectedStatus/ageStart(in:)`` reads the
+    /// same day from a row.
+    var ageColumn: String { self == .termEnding ? "open_since" : orderColumn }
+}
+
+extension ProjectedStatus {
+    /// The day the row's age counts from in `queue` (the value of ``WorkListQueue/ageColumn``).
+    public func ageStart(in queue: WorkListQueue) -> LocalDate? {
+        switch queue {
+        case .registrationOverdue, .postponementReview, .finedNotComplying: since
+        case .openInfringements, .termEnding: openInfringementSince
+        }
+    }
+}
+
 extension StoreSQL {
     /// The projection rows of one page of a work-list queue on `today`, and, with `counting`,
     /// how many items the queue holds under the same filters. The caller brings the due rows up
@@ -7,7 +34,6 @@ extension StoreSQL {
     /// queues' counts are read from their indexes alone. `horizon` is the last day of the
     /// term-ending queue's window.
     public static func workList(_ query: WorkListQuery, today: LocalDate, horizon: LocalDate, counting: Bool = false) -> SharedStatement {
-        let key = query.queue.keyColumn
         var clauses: [String] = []
         var arguments: [any SQLValueConvertible] = []
         switch query.queue {
@@ -46,9 +72,7 @@ extension StoreSQL {
             arguments.append("%," + kind.rawValue + ",%")
         }
         if let days = query.minimumAgeDays {
-            // The age counts from the key day; the term-ending queue's key is a deadline, and its
-            // age is that of the oldest open infringement.
-            clauses.append("\(query.queue == .termEnding ? "open_since" : key) <= ?")
+            clauses.append("\(query.queue.ageColumn) <= ?")
             arguments.append(today.adding(days: -days).description)
         }
         let filtering = clauses.joined(separator: " AND ")
@@ -60,7 +84,7 @@ extension StoreSQL {
         return SharedStatement.numbering(
             """
             SELECT \(projectionColumns) FROM person_status WHERE \(filtering) \
-            ORDER BY \(key) \(direction), insz \(direction) LIMIT ? OFFSET ?
+            ORDER BY \(query.queue.orderColumn) \(direction), insz \(direction) LIMIT ? OFFSET ?
             """, arguments)
     }
 }

@@ -29,14 +29,13 @@ public struct WorkListService: Sendable {
         self.approvalAboveEUR = approvalAboveEUR
     }
 
-    /// One item of a queue: the person, their status, and what enforcement needs to act.
+    /// One item of a queue: the person, their row, and what enforcement needs to act. The
+    /// relevant deadline is the row's end of the earliest term for a fine.
     public struct Item: Sendable {
         public var insz: NationalNumber
         public var row: ProjectedStatus
-        /// Days since the queue's key day (for the term-ending queue, since the oldest open infringement).
+        /// Days since the day the item's age counts from (``ProjectedStatus/ageStart(in:)``).
         public var daysOpen: Int?
-        /// The relevant deadline: the end of the earliest term for a fine.
-        public var deadline: LocalDate?
         public var facts: StatusEngine.EnforcementFacts
     }
 
@@ -59,14 +58,9 @@ public struct WorkListService: Sendable {
         let events = try await register.store.events(ofPersons: rows.map(\.insz))
         for row in rows {
             guard let insz = try? NationalNumber(row.insz, policy: .stored) else { continue }
-            let key: LocalDate? =
-                switch query.queue {
-                case .openInfringements, .termEnding: row.openInfringementSince
-                default: row.since
-                }
             items.append(
                 Item(
-                    insz: insz, row: row, daysOpen: key.map { Int(today.daysSinceEpoch - $0.daysSinceEpoch) }, deadline: row.termEndsOn,
+                    insz: insz, row: row, daysOpen: row.ageStart(in: query.queue).map { Int(today.daysSinceEpoch - $0.daysSinceEpoch) },
                     facts: register.engine.enforcementFacts(events[row.insz] ?? [], on: today)))
         }
         return Page(query: query, today: today, total: total, items: items)
@@ -145,14 +139,13 @@ public struct WorkListService: Sendable {
     public func decide(
         insz: NationalNumber, infringementId: String, _ decision: Decision, by author: String
     ) async throws -> Outcome {
-        let today = register.today()
-        let events = try await register.store.events(of: insz)
-        guard register.engine.enforcementFacts(events, on: today).openInfringements.contains(where: { $0.id == infringementId }) else {
-            throw Refusal.notOpen
-        }
         if let amount = decision.amount {
             guard Self.fineRange.contains(amount) else { throw Refusal.amountOutOfRange }
             if amount > approvalAboveEUR {
+                // Checked now so that no one approves a fine for nothing; checked again when stored.
+                guard isOpen(infringementId, in: try await register.store.events(of: insz), on: register.today()) else {
+                    throw Refusal.notOpen
+                }
                 let pending = PendingDecision(
                     id: UUID(), insz: insz.digits, infringementId: infringementId, amountEUR: amount, proposedBy: author,
                     proposedAt: clock(), state: .pending, decidedBy: nil)
@@ -161,7 +154,7 @@ public struct WorkListService: Sendable {
             }
         }
         let id = UUID()
-        try await store(id: id, insz: insz, infringementId: infringementId, decision, by: author, on: today)
+        try await store(id: id, insz: insz, infringementId: infringementId, decision, by: author)
         return .stored(eventId: id)
     }
 
@@ -174,18 +167,7 @@ public struct WorkListService: Sendable {
         guard pending.proposedBy != officer else { throw Refusal.sameOfficer }
         if approve {
             guard let insz = try? NationalNumber(pending.insz, policy: .stored) else { throw Refusal.noSuchApproval }
-            let today = register.today()
-            let events = try await register.store.events(of: insz)
-            if !events.contains(where: { $0.eventId == id }) {
-                guard
-                    register.engine.enforcementFacts(events, on: today).openInfringements.contains(where: {
-                        $0.id == pending.infringementId
-                    })
-                else { throw Refusal.notOpen }
-                try await store(
-                    id: id, insz: insz, infringementId: pending.infringementId, .fine(amountEUR: pending.amountEUR), by: officer,
-                    on: today)
-            }
+            try await store(id: id, insz: insz, infringementId: pending.infringementId, .fine(amountEUR: pending.amountEUR), by: officer)
         }
         var decided = pending
         decided.state = approve ? .approved : .refused
@@ -194,84 +176,25 @@ public struct WorkListService: Sendable {
         return decided
     }
 
-    func store(
-        id: UUID, insz: NationalNumber, infringementId: String, _ decision: Decision, by author: String, on day: LocalDate
-    )
-        async throws
-    {
+    /// Whether `infringementId` is an open ABB infringement of a person with `events` on `day`.
+    func isOpen(_ infringementId: String, in events: [Event], on day: LocalDate) -> Bool {
+        register.engine.enforcementFacts(events, on: day).openInfringements.contains { $0.id == infringementId }
+    }
+
+    /// Stores the decision as an event, planned from the person's events in the transaction that
+    /// stores it (under the person's lock), so that two officers deciding at once cannot both
+    /// decide one infringement; an event with this id already stored is not stored again.
+    func store(id: UUID, insz: NationalNumber, infringementId: String, _ decision: Decision, by author: String) async throws {
+        let day = register.today()
         let event = Event(
             eventId: id, insz: insz, effectiveDate: day, source: "abb",
             payload: .infringementDecided(.init(infringementId: infringementId, decision: decision.payload, amountEUR: decision.amount)))
-        _ = try await register.append([event], by: WriteProvenance(recordedBy: author))
-    }
-}
-
-/// A fine that waits for a second officer's approval.
-public struct PendingDecision: Sendable, Hashable, Codable {
-    public enum State: String, Sendable, Hashable, Codable { case pending, approved, refused }
-    public var id: UUID
-    /// The national number's digits.
-    public var insz: String
-    public var infringementId: String
-    public var amountEUR: Int
-    public var proposedBy: String
-    public var proposedAt: Instant
-    public var state: State
-    public var decidedBy: String?
-
-    public init(
-        id: UUID, insz: String, infringementId: String, amountEUR: Int, proposedBy: String, proposedAt: Instant, state: State,
-        decidedBy: String?
-    ) {
-        self.id = id
-        self.insz = insz
-        self.infringementId = infringementId
-        self.amountEUR = amountEUR
-        self.proposedBy = proposedBy
-        self.proposedAt = proposedAt
-        self.state = state
-        self.decidedBy = decidedBy
-    }
-}
-
-/// Where fines waiting for approval are kept (both backends).
-public protocol ApprovalStore: Sendable {
-    func addPendingDecision(_ decision: PendingDecision) async throws
-    func pendingDecision(id: UUID) async throws -> PendingDecision?
-    /// The decisions still waiting, oldest first.
-    func pendingDecisions() async throws -> [PendingDecision]
-    /// Stores an approved or refused decision, if it was still pending; false if it was not.
-    func settlePendingDecision(_ decision: PendingDecision) async throws -> Bool
-}
-
-extension StoreSQL {
-    /// The table of fines waiting for approval, as both dialects create it.
-    public static let pendingDecisionTable = """
-        CREATE TABLE pending_decision (
-            id TEXT PRIMARY KEY,
-            state TEXT NOT NULL,
-            proposed_at BIGINT NOT NULL,
-            record TEXT NOT NULL
-        )
-        """
-
-    public static func insertPendingDecision(_ decision: PendingDecision, record: String) -> SharedStatement {
-        SharedStatement(
-            "INSERT INTO pending_decision (id, state, proposed_at, record) VALUES ($1, $2, $3, $4)",
-            [decision.id.lowercasedString, decision.state.rawValue, decision.proposedAt.microsecondsSinceEpoch, record])
-    }
-
-    public static func pendingDecision(id: UUID) -> SharedStatement {
-        SharedStatement("SELECT record FROM pending_decision WHERE id = $1", [id.lowercasedString])
-    }
-
-    public static let pendingDecisions = SharedStatement(
-        "SELECT record FROM pending_decision WHERE state = 'pending' ORDER BY proposed_at, id")
-
-    /// Settles a decision that is still pending; returns its id when it was.
-    public static func settlePendingDecision(_ decision: PendingDecision, record: String) -> SharedStatement {
-        SharedStatement(
-            "UPDATE pending_decision SET state = $1, record = $2 WHERE id = $3 AND state = 'pending' RETURNING id",
-            [decision.state.rawValue, record, decision.id.lowercasedString])
+        _ = try await register.store.appendPlanned(
+            for: insz, provenance: WriteProvenance(recordedBy: author), notices: register.notices
+        ) { existing in
+            if existing.contains(where: { $0.eventId == id }) { return [] }
+            guard isOpen(infringementId, in: existing, on: day) else { throw Refusal.notOpen }
+            return [event]
+        }
     }
 }

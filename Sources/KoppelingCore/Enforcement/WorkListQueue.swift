@@ -21,16 +21,6 @@ public enum WorkListQueue: String, Sendable, Hashable, CaseIterable, Codable {
         case .finedNotComplying: "Beboet en nog steeds in gebreke"
         }
     }
-
-    /// The day an item's age counts from, as the queue sorts it: when the window closed, the
-    /// oldest open infringement, the end of the term, the postponement's status start, the fine.
-    public var keyColumn: String {
-        switch self {
-        case .registrationOverdue, .postponementReview, .finedNotComplying: "since"
-        case .openInfringements: "open_since"
-        case .termEnding: "term_ends_on"
-        }
-    }
 }
 
 /// A province of Flanders (and Brussels, for completeness), told by a municipality's NIS code.
