@@ -174,20 +174,60 @@ extension StoreSQL {
 
 /// The status projection as a backend keeps it (see ``ProjectedStatus``). Every append with a
 /// planner writes the rows of the persons it stored events for, in its transaction; one without
-/// a planner removes them, for the next refresh.
+/// a planner removes them, for the next refresh. A backend gives three primitives; what is
+/// refreshed, and how queues are read, is decided once, below.
 public protocol StatusProjectionStore: Sendable {
+    /// The national numbers a shared statement selects, in one read.
+    func projectionPersons(_ statement: SharedStatement) async throws -> [String]
+
+    /// Computes the rows of `persons` from their events and writes them, in one transaction.
+    func writeProjectedStatuses(planner: ChangeNoticePlanner, persons: [String]) async throws
+
+    /// The rows a shared statement selects (``StoreSQL/projectionColumns``) and, with `counting`,
+    /// the count it gives, in one read.
+    func projectedRows(_ statement: SharedStatement, counting: SharedStatement?) async throws -> (total: Int, rows: [ProjectedStatus])
+}
+
+extension StatusProjectionStore {
     /// Recomputes, in transactions of up to `batch` persons, the rows whose day has come (found
     /// through their review day); with `complete`, also every other row that does not hold on the
     /// planner's day (computed for a later day, or missing), found by a scan of the events.
-    /// Returns how many.
+    /// Returns how many. The persons are found in a read, so that writers wait only for the
+    /// computing; a row written in between is computed again from the same events, to the same value.
     @discardableResult
-    func refreshProjectedStatuses(planner: ChangeNoticePlanner, batch: Int, complete: Bool) async throws -> Int
+    public func refreshProjectedStatuses(planner: ChangeNoticePlanner, batch: Int, complete: Bool) async throws -> Int {
+        let day = planner.projectionDay
+        var refreshed = 0
+        // The due rows: each one computed again is due no more (its review day is after today).
+        while true {
+            let persons = try await projectionPersons(StoreSQL.dueProjectedStatuses(on: day, limit: batch))
+            guard !persons.isEmpty else { break }
+            try await writeProjectedStatuses(planner: planner, persons: persons.sorted())
+            refreshed += persons.count
+        }
+        guard complete else { return refreshed }
+        var after = ""
+        while true {
+            let persons = try await projectionPersons(StoreSQL.staleProjectedStatuses(on: day, after: after, limit: batch))
+            try await writeProjectedStatuses(planner: planner, persons: persons)
+            refreshed += persons.count
+            guard let last = persons.last, persons.count == batch else { return refreshed }
+            after = last
+        }
+    }
 
     /// The rows of one page of a work-list queue on `today`, and how many items the queue holds.
-    func workList(_ query: WorkListQuery, today: LocalDate, horizon: LocalDate) async throws -> (total: Int, rows: [ProjectedStatus])
+    public func workList(_ query: WorkListQuery, today: LocalDate, horizon: LocalDate) async throws -> (total: Int, rows: [ProjectedStatus])
+    {
+        try await projectedRows(
+            StoreSQL.workList(query, today: today, horizon: horizon),
+            counting: StoreSQL.workList(query, today: today, horizon: horizon, counting: true))
+    }
 
     /// Rows in national-number order after `after` (digits; "" from the start), of one status or all.
-    func projectedStatuses(status: StatusCode?, after: String, limit: Int) async throws -> [ProjectedStatus]
+    public func projectedStatuses(status: StatusCode?, after: String, limit: Int) async throws -> [ProjectedStatus] {
+        try await projectedRows(StoreSQL.projectedStatuses(status: status, after: after, limit: limit), counting: nil).rows
+    }
 }
 
 extension ProjectedStatus {

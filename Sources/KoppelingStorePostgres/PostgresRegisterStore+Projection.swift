@@ -37,54 +37,29 @@ extension PostgresRegisterStore {
         }
     }
 
-    public func refreshProjectedStatuses(planner: ChangeNoticePlanner, batch: Int, complete: Bool) async throws -> Int {
-        let day = planner.projectionDay
-        var refreshed = 0
-        // The due rows: each one computed again is due no more (its review day is after today).
-        while true {
-            let statement = StoreSQL.dueProjectedStatuses(on: day, limit: batch)
-            let persons = try await read { connection in try await Self.strings(connection, statement.query, self.logger) }
-            guard !persons.isEmpty else { break }
-            try await transaction { connection in try await self.writeProjection(connection, planner: planner, persons: persons.sorted()) }
-            refreshed += persons.count
-        }
-        guard complete else { return refreshed }
-        var after = ""
-        while true {
-            // Found outside the writing transaction; a row written in between is computed again
-            // from the same events, to the same value.
-            let statement = StoreSQL.staleProjectedStatuses(on: day, after: after, limit: batch)
-            let persons = try await read { connection in try await Self.strings(connection, statement.query, self.logger) }
-            try await transaction { connection in try await self.writeProjection(connection, planner: planner, persons: persons) }
-            refreshed += persons.count
-            guard let last = persons.last, persons.count == batch else { return refreshed }
-            after = last
-        }
+    public func projectionPersons(_ statement: SharedStatement) async throws -> [String] {
+        try await read { connection in try await Self.strings(connection, statement.query, self.logger) }
     }
 
-    public func workList(_ query: WorkListQuery, today: LocalDate, horizon: LocalDate) async throws -> (total: Int, rows: [ProjectedStatus])
-    {
+    public func writeProjectedStatuses(planner: ChangeNoticePlanner, persons: [String]) async throws {
+        try await transaction { connection in try await self.writeProjection(connection, planner: planner, persons: persons) }
+    }
+
+    public func projectedRows(
+        _ statement: SharedStatement, counting: SharedStatement?
+    ) async throws -> (total: Int, rows: [ProjectedStatus]) {
         try await read { connection in
-            let total = try await Self.int(
-                connection, StoreSQL.workList(query, today: today, horizon: horizon, counting: true).query, self.logger)
-            return (total, try await self.projectedRows(connection, StoreSQL.workList(query, today: today, horizon: horizon)))
-        }
-    }
-
-    public func projectedStatuses(status: StatusCode?, after: String, limit: Int) async throws -> [ProjectedStatus] {
-        try await read { connection in
-            try await self.projectedRows(connection, StoreSQL.projectedStatuses(status: status, after: after, limit: limit))
-        }
-    }
-
-    /// Projection rows read with ``StoreSQL/projectionColumns``.
-    func projectedRows(_ connection: PostgresConnection, _ statement: SharedStatement) async throws -> [ProjectedStatus] {
-        try await Self.rows(connection, statement.query, logger).compactMap { row in
-            let (insz, status, since, asOf, reviewOn, agency, municipality, openSince, termEndsOn, openKinds, fines, review) =
-                try row.decode((String, String, String?, String, String?, String?, String?, String?, String?, String, Int64, Int64).self)
-            return ProjectedStatus(
-                insz: insz, status: status, since: since, asOf: asOf, reviewOn: reviewOn, agency: agency, municipality: municipality,
-                openSince: openSince, termEndsOn: termEndsOn, openKinds: openKinds, fines: fines, postponementReview: review)
+            let rows = try await Self.rows(connection, statement.query, self.logger).compactMap { row in
+                let (insz, status, since, asOf, reviewOn, agency, municipality, openSince, termEndsOn, openKinds, fines, review) =
+                    try row.decode(
+                        (String, String, String?, String, String?, String?, String?, String?, String?, String, Int64, Int64).self)
+                return ProjectedStatus(
+                    insz: insz, status: status, since: since, asOf: asOf, reviewOn: reviewOn, agency: agency, municipality: municipality,
+                    openSince: openSince, termEndsOn: termEndsOn, openKinds: openKinds, fines: fines, postponementReview: review)
+            }
+            var total = rows.count
+            if let counting { total = try await Self.int(connection, counting.query, self.logger) }
+            return (total, rows)
         }
     }
 }

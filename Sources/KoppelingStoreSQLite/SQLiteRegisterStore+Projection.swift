@@ -26,49 +26,24 @@ extension SQLiteRegisterStore {
         }
     }
 
-    public func refreshProjectedStatuses(planner: ChangeNoticePlanner, batch: Int, complete: Bool) async throws -> Int {
-        let day = planner.projectionDay
-        var refreshed = 0
-        // The due rows: each one computed again is due no more (its review day is after today).
-        while true {
-            let statement = StoreSQL.dueProjectedStatuses(on: day, limit: batch)
-            let persons = try await read { db in try Self.strings(db, statement) }
-            guard !persons.isEmpty else { break }
-            try await write { db in try Self.writeProjection(db, planner: planner, persons: persons.sorted()) }
-            refreshed += persons.count
-        }
-        guard complete else { return refreshed }
-        var after = ""
-        while true {
-            // Found in a read, so that writers wait only for the computing; a row written in
-            // between is computed again from the same events, to the same value.
-            let statement = StoreSQL.staleProjectedStatuses(on: day, after: after, limit: batch)
-            let persons = try await read { db in try Self.strings(db, statement) }
-            try await write { db in try Self.writeProjection(db, planner: planner, persons: persons) }
-            refreshed += persons.count
-            guard let last = persons.last, persons.count == batch else { return refreshed }
-            after = last
-        }
+    public func projectionPersons(_ statement: SharedStatement) async throws -> [String] {
+        try await read { db in try Self.strings(db, statement) }
     }
 
-    public func workList(_ query: WorkListQuery, today: LocalDate, horizon: LocalDate) async throws -> (total: Int, rows: [ProjectedStatus])
-    {
+    public func writeProjectedStatuses(planner: ChangeNoticePlanner, persons: [String]) async throws {
+        try await write { db in try Self.writeProjection(db, planner: planner, persons: persons) }
+    }
+
+    public func projectedRows(
+        _ statement: SharedStatement, counting: SharedStatement?
+    ) async throws -> (total: Int, rows: [ProjectedStatus]) {
         try await read { db in
-            let total = try Self.int(db, StoreSQL.workList(query, today: today, horizon: horizon, counting: true))
-            return (total, try Self.projectedRows(db, StoreSQL.workList(query, today: today, horizon: horizon)))
-        }
-    }
-
-    public func projectedStatuses(status: StatusCode?, after: String, limit: Int) async throws -> [ProjectedStatus] {
-        try await read { db in try Self.projectedRows(db, StoreSQL.projectedStatuses(status: status, after: after, limit: limit)) }
-    }
-
-    /// Projection rows read with ``StoreSQL/projectionColumns``.
-    static func projectedRows(_ db: Database, _ statement: SharedStatement) throws -> [ProjectedStatus] {
-        try rows(db, statement).compactMap { row in
-            ProjectedStatus(
-                insz: row[0], status: row[1], since: row[2], asOf: row[3], reviewOn: row[4], agency: row[5], municipality: row[6],
-                openSince: row[7], termEndsOn: row[8], openKinds: row[9], fines: row[10], postponementReview: row[11])
+            let rows = try Self.rows(db, statement).compactMap { row in
+                ProjectedStatus(
+                    insz: row[0], status: row[1], since: row[2], asOf: row[3], reviewOn: row[4], agency: row[5], municipality: row[6],
+                    openSince: row[7], termEndsOn: row[8], openKinds: row[9], fines: row[10], postponementReview: row[11])
+            }
+            return (try counting.map { try Self.int(db, $0) } ?? rows.count, rows)
         }
     }
 }
