@@ -249,10 +249,16 @@ public final class PostgresRegisterStore: Sendable {
         // A party's keys: its controller's (which sign protocols) and its DPO's (which sign advice).
         ("v3-dpo-keys", ["ALTER TABLE party_key ADD COLUMN kind TEXT NOT NULL DEFAULT 'controller'"]),
         ("v4-console", StoreSQL.consoleTables),
-        // The counters start from the records already in the log (``addTalliesForLog``).
+        // The counters start from the records already in the log (``migrationSteps``).
         ("v5-disclosure-tally", [StoreSQL.disclosureTallyTable]),
         // Filled by the first refresh, which has the engine and the day.
         ("v6-person-status", StoreSQL.personStatusTables + [StoreSQL.pendingDecisionTable]),
+    ]
+
+    /// What a migration does after its SQL, in its transaction, where SQL alone cannot do it.
+    static let migrationSteps: [String: @Sendable (PostgresRegisterStore, PostgresConnection) async throws -> Void] = [
+        // The counters start from the records already in the log, counted by the one rule.
+        "v5-disclosure-tally": { store, connection in try await store.addTalliesForLog(connection) }
     ]
 
     /// Applies the migrations not applied yet; returns their ids.
@@ -271,7 +277,7 @@ public final class PostgresRegisterStore: Sendable {
                 let now = self.clock().microsecondsSinceEpoch
                 try await connection.query("INSERT INTO koppeling_migration (id, at) VALUES (\(migration.id), \(now))", logger: self.logger)
                 applied.append(migration.id)
-                if migration.id == "v5-disclosure-tally" { try await self.addTalliesForLog(connection) }
+                if let step = Self.migrationSteps[migration.id] { try await step(self, connection) }
             }
             return applied
         }
